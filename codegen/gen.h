@@ -1,0 +1,142 @@
+/* blogdb-gen: shared declarations of the three stages (parse -> model -> emit). */
+#ifndef BLOGDB_GEN_H
+#define BLOGDB_GEN_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define GEN_VERSION "0.1.0"
+
+/* ---- utilities (util.c) ---------------------------------------------- */
+
+/* Growable string. All output is built in these before any file is touched. */
+typedef struct strbuf {
+    char *data;
+    size_t len, cap;
+} strbuf;
+
+void sb_init(strbuf *sb);
+void sb_free(strbuf *sb);
+void sb_puts(strbuf *sb, const char *s);
+void sb_putc(strbuf *sb, char c);
+void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(strbuf *sb, const char *fmt, va_list ap);
+/* Appends an SQL identifier, double-quoted when PostgreSQL would need it. */
+void sb_put_ident(strbuf *sb, const char *name);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Returns arr grown so that index `count` exists (capacity doubles at powers of two);
+ * the new element is zeroed. */
+void *vec_grow(void *arr, size_t count, size_t elsize);
+/* Appends one zeroed element to a (pointer, count) pair and yields its address. */
+#define VEC_PUSH(arr, count) \
+    ((arr) = vec_grow((arr), (count), sizeof(*(arr))), &(arr)[(count)++])
+
+/* ---- diagnostics ------------------------------------------------------ */
+
+/* A source file being read; offsets in the model point into its text. */
+typedef struct source {
+    const char *path;
+    const char *text;
+    size_t len;
+} source;
+
+/* Reports "path:line:col: error: msg" at byte offset `pos` (or without a position if pos < 0). */
+void diag_error(const source *src, int pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Number of errors reported so far. */
+int diag_count(void);
+
+/* ---- the model (model.c) ---------------------------------------------- */
+
+typedef enum ctype {
+    CT_UNSUPPORTED = 0,
+    CT_UUID, CT_TEXT, CT_BOOL, CT_INT2, CT_INT4, CT_INT8, CT_FLOAT4, CT_FLOAT8,
+    CT_TIMESTAMP, CT_TIMESTAMPTZ, CT_DATE, CT_BYTEA, CT_JSON, CT_JSONB, CT_ENUM
+} ctype;
+
+typedef struct gen_enum {
+    char *schema, *name;
+    char **labels;
+    size_t nlabels;
+    char *comment;
+} gen_enum;
+
+/* A resolved column type: its format_type() spelling and its C mapping. */
+typedef struct gen_type {
+    char *sql;          /* exactly as format_type(atttypid, atttypmod) prints it */
+    ctype ct;
+    int max_chars;      /* varchar(n) / char(n), else -1 */
+    int enum_index;     /* into model.enums for CT_ENUM, else -1 */
+    bool is_array;
+} gen_type;
+
+typedef struct gen_column {
+    char *name;
+    gen_type type;
+    bool not_null, has_default;
+    char *comment;
+} gen_column;
+
+typedef struct gen_index {
+    char *name;
+    char **columns;     /* NULL entry = expression key */
+    size_t ncolumns;
+    bool unique, primary, partial;
+} gen_index;
+
+typedef struct gen_fkey {
+    char *name;
+    char **columns;
+    size_t ncolumns;
+    char *ref_schema, *ref_table;
+    char **ref_columns;
+} gen_fkey;
+
+typedef enum rel_kind { REL_TABLE, REL_VIEW } rel_kind;
+
+typedef struct gen_relation {
+    char *schema, *name;
+    rel_kind kind;
+    gen_column *columns;
+    size_t ncolumns;
+    char **primary_key;
+    size_t npk;
+    gen_index *indexes;
+    size_t nindexes;
+    gen_fkey *fkeys;
+    size_t nfkeys;
+    char *comment;
+    int pos;            /* byte offset of its CREATE statement */
+} gen_relation;
+
+typedef struct gen_model {
+    gen_enum *enums;
+    size_t nenums;
+    gen_relation *rels;
+    size_t nrels;
+    char **constraint_names;   /* every index/constraint name, for PostgreSQL's uniqueness rule */
+    size_t nconstraint_names;
+} gen_model;
+
+void model_free(gen_model *m);
+gen_relation *model_find_rel(gen_model *m, const char *schema, const char *name);
+gen_enum *model_find_enum(gen_model *m, const char *schema, const char *name);
+int rel_find_column(const gen_relation *r, const char *name);
+/* Writes the model as the JSON of --dump-model. */
+void model_dump_json(const gen_model *m, strbuf *out);
+
+/* ---- stages ------------------------------------------------------------ */
+
+/* Parses one SQL file and replays it into the model. Returns 0 or -1 (errors reported). */
+int parse_sql(gen_model *m, const source *src);
+
+/* Emits <prefix>_schema.h and .c into hdr and impl. Returns 0 or -1 (errors reported). */
+int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *hdr, strbuf *impl);
+
+#endif

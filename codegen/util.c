@@ -1,0 +1,185 @@
+/* blogdb-gen utilities: allocation that aborts on exhaustion, strings, diagnostics. */
+#include "gen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(void)
+{
+    fputs("blogdb-gen: error: out of memory\n", stderr);
+    exit(2);
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+char *xstrfmt(const char *fmt, ...)
+{
+    strbuf sb;
+    va_list ap;
+    sb_init(&sb);
+    va_start(ap, fmt);
+    sb_vprintf(&sb, fmt, ap);
+    va_end(ap);
+    return sb.data;
+}
+
+void *vec_grow(void *arr, size_t count, size_t elsize)
+{
+    if (count == 0 || (count & (count - 1)) == 0)
+        arr = xrealloc(arr, elsize * (count ? count * 2 : 4));
+    memset((char *)arr + count * elsize, 0, elsize);
+    return arr;
+}
+
+void sb_init(strbuf *sb)
+{
+    sb->cap = 256;
+    sb->len = 0;
+    sb->data = xmalloc(sb->cap);
+    sb->data[0] = '\0';
+}
+
+void sb_free(strbuf *sb)
+{
+    free(sb->data);
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+}
+
+static void sb_reserve(strbuf *sb, size_t extra)
+{
+    if (sb->len + extra + 1 <= sb->cap)
+        return;
+    while (sb->len + extra + 1 > sb->cap)
+        sb->cap *= 2;
+    sb->data = xrealloc(sb->data, sb->cap);
+}
+
+void sb_puts(strbuf *sb, const char *s)
+{
+    size_t n = strlen(s);
+    sb_reserve(sb, n);
+    memcpy(sb->data + sb->len, s, n + 1);
+    sb->len += n;
+}
+
+void sb_putc(strbuf *sb, char c)
+{
+    sb_reserve(sb, 1);
+    sb->data[sb->len++] = c;
+    sb->data[sb->len] = '\0';
+}
+
+void sb_vprintf(strbuf *sb, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    va_copy(ap2, ap);
+    n = vsnprintf(sb->data + sb->len, sb->cap - sb->len, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sb->cap - sb->len) {
+        sb_reserve(sb, (size_t)n);
+        vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+    }
+    sb->len += (size_t)n;
+}
+
+void sb_printf(strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(sb, fmt, ap);
+    va_end(ap);
+}
+
+/* PostgreSQL's quote_identifier rule, less the keyword list: quote unless [a-z_][a-z0-9_]*. */
+static bool ident_needs_quotes(const char *s)
+{
+    if (!*s || !((*s >= 'a' && *s <= 'z') || *s == '_'))
+        return true;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return true;
+    return false;
+}
+
+void sb_put_ident(strbuf *sb, const char *s)
+{
+    if (!ident_needs_quotes(s)) {
+        sb_puts(sb, s);
+        return;
+    }
+    sb_putc(sb, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            sb_putc(sb, '"');
+        sb_putc(sb, *s);
+    }
+    sb_putc(sb, '"');
+}
+
+static int n_errors;
+
+int diag_count(void)
+{
+    return n_errors;
+}
+
+void diag_error(const source *src, int pos, const char *fmt, ...)
+{
+    va_list ap;
+    n_errors++;
+    if (src && pos >= 0) {
+        /* Line is 1-based; column counts UTF-8 characters from 1, like a compiler's. */
+        int line = 1, col = 1;
+        for (size_t i = 0; i < (size_t)pos && i < src->len; i++) {
+            unsigned char c = (unsigned char)src->text[i];
+            if (c == '\n') {
+                line++;
+                col = 1;
+            } else if ((c & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+        fprintf(stderr, "%s:%d:%d: error: ", src->path, line, col);
+    } else if (src) {
+        fprintf(stderr, "%s: error: ", src->path);
+    } else {
+        fputs("blogdb-gen: error: ", stderr);
+    }
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}

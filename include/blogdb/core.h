@@ -1,0 +1,147 @@
+/**
+ * @file blogdb/core.h
+ * @brief blogdb runtime: connections, error codes, timestamps.
+ *
+ * Ownership, in one rule: every pointer a blogdb function hands back through
+ * an out-parameter belongs to the caller and is released by exactly one
+ * NULL-safe `*_free()` call named beside it. Pointers *inside* a returned row
+ * (strings, bytes) live in the same allocation as the row and die with it.
+ * Pointers the caller passes in are only read during the call.
+ *
+ * A `blogdb` connection is not thread-safe: use one per thread (or guard it).
+ */
+#ifndef BLOGDB_CORE_H
+#define BLOGDB_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <uuid/uuid.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Marks a symbol exported from libblogdb. */
+#if defined(__GNUC__) || defined(__clang__)
+#define BLOGDB_API __attribute__((visibility("default")))
+#else
+#define BLOGDB_API
+#endif
+
+/** Major version of this header. */
+#define BLOGDB_VERSION_MAJOR 0
+/** Minor version of this header. */
+#define BLOGDB_VERSION_MINOR 1
+/** Patch version of this header. */
+#define BLOGDB_VERSION_PATCH 0
+/** The version as one number: MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define BLOGDB_VERSION_NUMBER \
+    (BLOGDB_VERSION_MAJOR * 10000 + BLOGDB_VERSION_MINOR * 100 + BLOGDB_VERSION_PATCH)
+
+/** Error codes. Every blogdb function that can fail returns 0 or one of these. */
+typedef enum blogdb_error {
+    BLOGDB_OK = 0,              /**< Success. */
+    BLOGDB_ENOTFOUND = -1,      /**< No row matched the key. */
+    BLOGDB_EUNIQUE = -2,        /**< Unique violation (SQLSTATE 23505). */
+    BLOGDB_EFOREIGNKEY = -3,    /**< Foreign key violation (SQLSTATE 23503). */
+    BLOGDB_ENOTNULL = -4,       /**< Not-null violation (SQLSTATE 23502). */
+    BLOGDB_ECHECK = -5,         /**< Check constraint violation (SQLSTATE 23514). */
+    BLOGDB_ETOOLONG = -6,       /**< A string exceeds its column's length limit. */
+    BLOGDB_EINVAL = -7,         /**< Invalid argument: NULL, invalid UTF-8, bad enum value, ... */
+    BLOGDB_ECONNECTION = -8,    /**< Connection failed or was lost. */
+    BLOGDB_ESERIALIZATION = -9, /**< Serialization failure or deadlock (40001, 40P01): retry. */
+    BLOGDB_ETIMEOUT = -10,      /**< Statement timeout or cancel (57014). */
+    BLOGDB_ENOMEM = -11,        /**< Out of memory. */
+    BLOGDB_EDECODE = -12,       /**< The server sent a value blogdb cannot represent
+                                     (unknown enum label, unexpected type). */
+    BLOGDB_ESERVER = -13        /**< Any other server error: see blogdb_sqlstate(). */
+} blogdb_error;
+
+/** An open connection. Opaque; create with blogdb_connect(), release with blogdb_close(). */
+typedef struct blogdb blogdb;
+
+/** Microseconds since 1970-01-01T00:00:00Z (UTC). `timestamp` columns are read and written as UTC. */
+typedef int64_t blogdb_timestamp;
+
+/** A byte string (PostgreSQL bytea). `data` is not NUL-terminated. */
+typedef struct blogdb_bytes {
+    const uint8_t *data; /**< The bytes; may be NULL when len is 0. */
+    size_t len;          /**< Number of bytes. */
+} blogdb_bytes;
+
+/**
+ * Opens a connection.
+ * @param[out] out     Receives the connection on success, NULL on failure. Free with blogdb_close().
+ * @param conninfo     libpq conninfo string or URI ("host=/tmp dbname=blog", "postgresql://...").
+ * @return 0, BLOGDB_EINVAL (NULL argument), BLOGDB_ENOMEM, or BLOGDB_ECONNECTION. On
+ *         BLOGDB_ECONNECTION, blogdb_connect_error() explains why (the handle is not kept).
+ *
+ * The session is set to client_encoding UTF8 and TimeZone UTC.
+ */
+BLOGDB_API int blogdb_connect(blogdb **out, const char *conninfo);
+
+/**
+ * The reason of the last failed blogdb_connect() in this thread, or "" when none.
+ * The string is owned by blogdb and valid until the next blogdb_connect() in this thread.
+ */
+BLOGDB_API const char *blogdb_connect_error(void);
+
+/** Closes a connection and frees everything it owns. NULL is ignored. */
+BLOGDB_API void blogdb_close(blogdb *db);
+
+/**
+ * Message of the last error on this connection, "" after success.
+ * Owned by the connection; valid until its next call.
+ */
+BLOGDB_API const char *blogdb_errmsg(const blogdb *db);
+
+/** SQLSTATE of the last server error ("23505", ...), or "" if the last error was not the server's. */
+BLOGDB_API const char *blogdb_sqlstate(const blogdb *db);
+
+/** Name of the constraint behind the last error ("users_email_idx", ...), or "". */
+BLOGDB_API const char *blogdb_constraint(const blogdb *db);
+
+/** Code of the last error on this connection (0 after success). */
+BLOGDB_API int blogdb_errcode(const blogdb *db);
+
+/** A static English description of an error code ("unique violation", ...). Never NULL. */
+BLOGDB_API const char *blogdb_strerror(int code);
+
+/** Version of the linked library, "MAJOR.MINOR.PATCH". Static. */
+BLOGDB_API const char *blogdb_version(void);
+
+/** Converts a struct timespec (UTC) to a blogdb_timestamp, truncating to microseconds. */
+BLOGDB_API blogdb_timestamp blogdb_timestamp_from_timespec(struct timespec ts);
+
+/** Converts a blogdb_timestamp to a struct timespec (tv_nsec in [0, 1e9)). */
+BLOGDB_API struct timespec blogdb_timestamp_to_timespec(blogdb_timestamp t);
+
+/** The current time as a blogdb_timestamp. */
+BLOGDB_API blogdb_timestamp blogdb_timestamp_now(void);
+
+/** Size of a buffer that always holds blogdb_timestamp_format()'s output. */
+#define BLOGDB_TIMESTAMP_BUFSIZE 40
+
+/**
+ * Formats as ISO 8601 UTC, "2026-11-24T22:18:41.123456Z" (fraction only when not zero).
+ * @param buf   Receives the text, NUL-terminated.
+ * @param size  Size of buf; BLOGDB_TIMESTAMP_BUFSIZE always suffices.
+ * @return 0, or BLOGDB_EINVAL if buf is NULL or too small.
+ */
+BLOGDB_API int blogdb_timestamp_format(blogdb_timestamp t, char *buf, size_t size);
+
+/**
+ * Parses ISO 8601: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.ffffff]]" with 'T' or ' ',
+ * and an optional zone "Z", "+HH", "+HH:MM" or "+HHMM" (none means UTC).
+ * @return 0, or BLOGDB_EINVAL (out stays untouched) for NULL or malformed text.
+ */
+BLOGDB_API int blogdb_timestamp_parse(const char *text, blogdb_timestamp *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BLOGDB_CORE_H */

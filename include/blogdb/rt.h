@@ -1,0 +1,135 @@
+/**
+ * @file blogdb/rt.h
+ * @brief Descriptor tables and the generic executor that generated code calls.
+ *
+ * Not for application code: these are the stable building blocks blogdb-gen
+ * emits against. A generated function is a thin typed wrapper that points at a
+ * static relation or query descriptor and hands its arguments to blogdb_rt_*().
+ */
+#ifndef BLOGDB_RT_H
+#define BLOGDB_RT_H
+
+#include "blogdb/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Wire types known to the runtime (binary format on both directions). */
+typedef enum blogdb_rt_type {
+    BLOGDB_RT_UUID = 1,  /**< uuid_t */
+    BLOGDB_RT_TEXT,      /**< const char *, UTF-8 (text, varchar, char, citext) */
+    BLOGDB_RT_BOOL,      /**< bool */
+    BLOGDB_RT_INT2,      /**< int16_t */
+    BLOGDB_RT_INT4,      /**< int32_t */
+    BLOGDB_RT_INT8,      /**< int64_t */
+    BLOGDB_RT_FLOAT4,    /**< float */
+    BLOGDB_RT_FLOAT8,    /**< double */
+    BLOGDB_RT_TIMESTAMP, /**< blogdb_timestamp, timestamp without time zone (read as UTC) */
+    BLOGDB_RT_TIMESTAMPTZ, /**< blogdb_timestamp */
+    BLOGDB_RT_DATE,      /**< int32_t days since 1970-01-01 */
+    BLOGDB_RT_BYTEA,     /**< blogdb_bytes */
+    BLOGDB_RT_JSON,      /**< const char * */
+    BLOGDB_RT_JSONB,     /**< const char * */
+    BLOGDB_RT_ENUM       /**< generated C enum (int-sized) */
+} blogdb_rt_type;
+
+/** An enum type: its SQL name and labels in sort order (C value = index). */
+typedef struct blogdb_rt_enum {
+    const char *name;           /**< SQL name, for messages. */
+    const char *const *labels;  /**< Labels, index = C value. */
+    int count;                  /**< Number of labels. */
+} blogdb_rt_enum;
+
+/** Column flags. */
+enum {
+    BLOGDB_RT_NOT_NULL = 1u << 0, /**< Column is NOT NULL. */
+    BLOGDB_RT_DEFAULT = 1u << 1,  /**< Column has a DEFAULT: insert may omit it. */
+    BLOGDB_RT_KEY = 1u << 2       /**< Column is part of the primary key. */
+};
+
+/** No `has_` flag: the column is NOT NULL or pointer-typed (NULL pointer = SQL NULL). */
+#define BLOGDB_RT_NO_HAS ((size_t)-1)
+
+/** One column of a relation, as laid out in its generated row struct. */
+typedef struct blogdb_rt_column {
+    const char *name;            /**< Column name, for messages. */
+    const char *sql;             /**< Column name as SQL (quoted when needed). */
+    blogdb_rt_type type;         /**< Wire type. */
+    size_t offset;               /**< offsetof(row, field). */
+    size_t has_offset;           /**< offsetof(row, has_field), or BLOGDB_RT_NO_HAS. */
+    int32_t max_chars;           /**< varchar(n)/char(n) limit in characters, or -1. */
+    const blogdb_rt_enum *enum_type; /**< For BLOGDB_RT_ENUM, else NULL. */
+    unsigned flags;              /**< BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY. */
+} blogdb_rt_column;
+
+/** A table or view and the layout of its generated row struct. */
+typedef struct blogdb_rt_relation {
+    const char *name;            /**< Relation name, for messages. */
+    const char *sql;             /**< Qualified SQL name ("public"."users"). */
+    size_t row_size;             /**< sizeof(row struct). */
+    size_t row_align;            /**< _Alignof(row struct). */
+    const blogdb_rt_column *columns; /**< Columns in table order. */
+    uint16_t ncolumns;           /**< Number of columns (at most 64). */
+} blogdb_rt_relation;
+
+/** Parameter slot meaning "the LIMIT", an int64_t. */
+#define BLOGDB_RT_PARAM_LIMIT 0xFFFFu
+
+/** What a query returns. */
+typedef enum blogdb_rt_result {
+    BLOGDB_RT_ONE = 1, /**< Exactly one row or BLOGDB_ENOTFOUND; out is `row **`. */
+    BLOGDB_RT_MANY,    /**< Any number of rows; out is `rows **`. */
+    BLOGDB_RT_COUNT,   /**< One bigint; out is `int64_t *`. */
+    BLOGDB_RT_AFFECT   /**< No rows; BLOGDB_ENOTFOUND when no row was affected; out unused. */
+} blogdb_rt_result;
+
+/** A fixed query: SQL, its parameters (column indexes of rel), and its result shape. */
+typedef struct blogdb_rt_query {
+    const char *sql;             /**< The statement, $1..$n. */
+    const blogdb_rt_relation *rel; /**< Parameter types and result row layout. */
+    uint16_t nparams;            /**< Number of parameters. */
+    const uint16_t *params;      /**< Per $i: a column index of rel, or BLOGDB_RT_PARAM_LIMIT. */
+    blogdb_rt_result result;     /**< Result shape. */
+} blogdb_rt_query;
+
+/** Every list result has this layout: items then count. */
+#define BLOGDB_RT_ROWS_STRUCT(row_type) \
+    struct { row_type *items; size_t count; }
+
+/**
+ * Runs a fixed query. args[i] points at the C value of parameter i, laid out as
+ * in the row struct (for a const char * column: a pointer to the pointer).
+ * A NULL args[i] is BLOGDB_EINVAL.
+ */
+BLOGDB_API int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q,
+                              const void *const *args, void *out);
+
+/**
+ * INSERT ... RETURNING *. Columns with a DEFAULT are sent only when their bit is
+ * in `with`; every other column is always sent. out (`row **`) may be NULL.
+ */
+BLOGDB_API int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel,
+                                const void *row, uint64_t with, void *out);
+
+/**
+ * UPDATE ... SET (columns in mask) WHERE key = row's key RETURNING *.
+ * mask must be non-empty and hold no key column. out (`row **`) may be NULL.
+ */
+BLOGDB_API int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel,
+                                const void *row, uint64_t mask, void *out);
+
+/** Frees anything the runtime returned (rows, lists). NULL is ignored. */
+BLOGDB_API void blogdb_rt_free(void *p);
+
+/** Label of an enum value, or NULL when out of range. */
+BLOGDB_API const char *blogdb_rt_enum_label(const blogdb_rt_enum *e, int value);
+
+/** Value of an enum label: 0, or BLOGDB_EINVAL (NULL or unknown text; *out untouched). */
+BLOGDB_API int blogdb_rt_enum_value(const blogdb_rt_enum *e, const char *text, int *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BLOGDB_RT_H */
