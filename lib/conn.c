@@ -1,0 +1,300 @@
+/* libblogdb: connections, errors, the per-connection prepared statement cache. */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Thread_local char connect_error[512];
+
+static const char *const error_names[] = {
+    "success", "not found", "unique violation", "foreign key violation", "not-null violation",
+    "check violation", "value too long", "invalid argument", "connection error",
+    "serialization failure or deadlock", "timeout or canceled", "out of memory",
+    "value cannot be decoded", "server error"};
+
+const char *blogdb_strerror(int code)
+{
+    if (code > 0 || -code >= (int)(sizeof error_names / sizeof error_names[0]))
+        return "unknown error code";
+    return error_names[-code];
+}
+
+const char *blogdb_version(void)
+{
+#define BLOGDB_STR2(x) #x
+#define BLOGDB_STR(x) BLOGDB_STR2(x)
+    return BLOGDB_STR(BLOGDB_VERSION_MAJOR) "." BLOGDB_STR(BLOGDB_VERSION_MINOR) "." BLOGDB_STR(BLOGDB_VERSION_PATCH);
+}
+
+const char *blogdb_connect_error(void)
+{
+    return connect_error;
+}
+
+static void set_connect_error(const char *msg)
+{
+    size_t n;
+    snprintf(connect_error, sizeof connect_error, "%s", msg ? msg : "");
+    n = strlen(connect_error);
+    while (n && (connect_error[n - 1] == '\n' || connect_error[n - 1] == ' '))
+        connect_error[--n] = '\0';
+}
+
+int blogdb_connect(blogdb **out, const char *conninfo)
+{
+    blogdb *db;
+    PGresult *res;
+    set_connect_error("");
+    if (!out || !conninfo) {
+        if (out)
+            *out = NULL;
+        set_connect_error("blogdb_connect: NULL argument");
+        return BLOGDB_EINVAL;
+    }
+    *out = NULL;
+    db = calloc(1, sizeof *db);
+    if (!db) {
+        set_connect_error("out of memory");
+        return BLOGDB_ENOMEM;
+    }
+    db->errmsg = calloc(1, 256);
+    db->errmsg_cap = 256;
+    db->conn = PQconnectdb(conninfo);
+    if (!db->errmsg || !db->conn) {
+        blogdb_close(db);
+        set_connect_error("out of memory");
+        return BLOGDB_ENOMEM;
+    }
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        set_connect_error(PQerrorMessage(db->conn));
+        blogdb_close(db);
+        return BLOGDB_ECONNECTION;
+    }
+    /* Strings are UTF-8 and timestamp without time zone is read and written as UTC. */
+    if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
+        set_connect_error(PQerrorMessage(db->conn));
+        blogdb_close(db);
+        return BLOGDB_ECONNECTION;
+    }
+    res = PQexec(db->conn, "SET TimeZone TO 'UTC'");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        set_connect_error(PQerrorMessage(db->conn));
+        PQclear(res);
+        blogdb_close(db);
+        return BLOGDB_ECONNECTION;
+    }
+    PQclear(res);
+    *out = db;
+    return 0;
+}
+
+void blogdb_close(blogdb *db)
+{
+    if (!db)
+        return;
+    PQfinish(db->conn);
+    free(db->errmsg);
+    free(db->stmts);
+    free(db->pvalues);
+    free(db->plengths);
+    free(db->pformats);
+    free(db->pbytes);
+    free(db);
+}
+
+const char *blogdb_errmsg(const blogdb *db)
+{
+    return db ? db->errmsg : "no connection (NULL)";
+}
+
+const char *blogdb_sqlstate(const blogdb *db)
+{
+    return db ? db->sqlstate : "";
+}
+
+const char *blogdb_constraint(const blogdb *db)
+{
+    return db ? db->constraint : "";
+}
+
+int blogdb_errcode(const blogdb *db)
+{
+    return db ? db->errcode : BLOGDB_EINVAL;
+}
+
+void blogdb__clear_error(blogdb *db)
+{
+    db->errcode = 0;
+    db->sqlstate[0] = '\0';
+    db->constraint[0] = '\0';
+    db->errmsg[0] = '\0';
+}
+
+static void set_message(blogdb *db, const char *msg)
+{
+    size_t n = strlen(msg);
+    if (n + 1 > db->errmsg_cap) {
+        char *p = realloc(db->errmsg, n + 1);
+        if (p) {
+            db->errmsg = p;
+            db->errmsg_cap = n + 1;
+        } else {
+            n = db->errmsg_cap - 1; /* keep the buffer: a truncated message beats none */
+        }
+    }
+    memcpy(db->errmsg, msg, n);
+    db->errmsg[n] = '\0';
+}
+
+int blogdb__fail(blogdb *db, int code, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    blogdb__clear_error(db);
+    db->errcode = code;
+    set_message(db, buf);
+    return code;
+}
+
+static int code_of_sqlstate(const char *s)
+{
+    static const struct {
+        const char *state;
+        int code;
+    } map[] = {
+        {"23505", BLOGDB_EUNIQUE},        {"23503", BLOGDB_EFOREIGNKEY}, {"23502", BLOGDB_ENOTNULL},
+        {"23514", BLOGDB_ECHECK},         {"22001", BLOGDB_ETOOLONG},    {"22021", BLOGDB_EINVAL},
+        {"22P02", BLOGDB_EINVAL},         {"22P05", BLOGDB_EINVAL},      {"22008", BLOGDB_EINVAL},
+        {"22003", BLOGDB_EINVAL},         {"40001", BLOGDB_ESERIALIZATION}, {"40P01", BLOGDB_ESERIALIZATION},
+        {"57014", BLOGDB_ETIMEOUT},       {"53200", BLOGDB_ENOMEM},
+    };
+    if (!s)
+        return BLOGDB_ESERVER;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].state, s) == 0)
+            return map[i].code;
+    if (strncmp(s, "08", 2) == 0 || strncmp(s, "57P", 3) == 0)
+        return BLOGDB_ECONNECTION;
+    return BLOGDB_ESERVER;
+}
+
+int blogdb__fail_result(blogdb *db, const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    int code;
+    if (!state || PQstatus(db->conn) == CONNECTION_BAD) {
+        const char *msg = PQerrorMessage(db->conn);
+        code = state ? code_of_sqlstate(state) : BLOGDB_ECONNECTION;
+        blogdb__fail(db, code, "%s", msg && *msg ? msg : "connection to the server lost");
+        if (state)
+            snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state);
+        return code;
+    }
+    code = code_of_sqlstate(state);
+    if (detail)
+        blogdb__fail(db, code, "%s: %s", primary ? primary : "server error", detail);
+    else
+        blogdb__fail(db, code, "%s", primary ? primary : "server error");
+    snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state);
+    snprintf(db->constraint, sizeof db->constraint, "%s", constraint ? constraint : "");
+    return code;
+}
+
+/* ---- prepared statements -------------------------------------------------- */
+
+static size_t stmt_hash(const void *key, char op, uint64_t mask, size_t cap)
+{
+    uint64_t h = (uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15ull ^ (mask + (uint64_t)op) * 0xC2B2AE3D27D4EB4Full;
+    return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+const stmt_entry *blogdb__stmt_find(const blogdb *db, const void *key, char op, uint64_t mask)
+{
+    if (!db->stmts_cap)
+        return NULL;
+    for (size_t i = stmt_hash(key, op, mask, db->stmts_cap);; i = (i + 1) & (db->stmts_cap - 1)) {
+        const stmt_entry *e = &db->stmts[i];
+        if (!e->key)
+            return NULL;
+        if (e->key == key && e->op == op && e->mask == mask)
+            return e;
+    }
+}
+
+static stmt_entry *stmt_slot(stmt_entry *tab, size_t cap, const void *key, char op, uint64_t mask)
+{
+    size_t i = stmt_hash(key, op, mask, cap);
+    while (tab[i].key)
+        i = (i + 1) & (cap - 1);
+    return &tab[i];
+}
+
+int blogdb__stmt_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
+                         const stmt_entry **out)
+{
+    stmt_entry *e;
+    PGresult *res;
+    char name[23];
+    if ((db->nstmts + 1) * 2 > db->stmts_cap) {
+        size_t cap = db->stmts_cap ? db->stmts_cap * 2 : 64;
+        stmt_entry *tab = calloc(cap, sizeof *tab);
+        if (!tab)
+            return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+        for (size_t i = 0; i < db->stmts_cap; i++)
+            if (db->stmts[i].key)
+                *stmt_slot(tab, cap, db->stmts[i].key, db->stmts[i].op, db->stmts[i].mask) = db->stmts[i];
+        free(db->stmts);
+        db->stmts = tab;
+        db->stmts_cap = cap;
+    }
+    snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
+    res = PQprepare(db->conn, name, sql, nparams, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        int rc = blogdb__fail_result(db, res);
+        PQclear(res);
+        return rc;
+    }
+    PQclear(res);
+    e = stmt_slot(db->stmts, db->stmts_cap, key, op, mask);
+    e->key = key;
+    e->op = op;
+    e->mask = mask;
+    memcpy(e->name, name, sizeof name);
+    db->nstmts++;
+    *out = e;
+    return 0;
+}
+
+int blogdb__params_reserve(blogdb *db, size_t n)
+{
+    if (n <= db->pcap)
+        return 0;
+    {
+        size_t cap = n < 16 ? 16 : n;
+        const char **v = realloc(db->pvalues, cap * sizeof *v);
+        int *l, *f;
+        unsigned char(*b)[8];
+        if (v)
+            db->pvalues = v;
+        l = v ? realloc(db->plengths, cap * sizeof *l) : NULL;
+        if (l)
+            db->plengths = l;
+        f = l ? realloc(db->pformats, cap * sizeof *f) : NULL;
+        if (f)
+            db->pformats = f;
+        b = f ? realloc(db->pbytes, cap * sizeof *b) : NULL;
+        if (!b)
+            return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+        db->pbytes = b;
+        db->pcap = cap;
+    }
+    return 0;
+}

@@ -1,0 +1,346 @@
+/* libblogdb: the generic executor behind every generated function. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const blogdb_rt_column limit_column = {"limit", "limit", BLOGDB_RT_INT8, 0, BLOGDB_RT_NO_HAS, -1, NULL,
+                                              BLOGDB_RT_NOT_NULL};
+
+/* The layout every generated "rows" struct shares. */
+typedef struct generic_rows {
+    void *items;
+    size_t count;
+} generic_rows;
+
+static size_t align_up(size_t n, size_t a)
+{
+    return (n + a - 1) / a * a;
+}
+
+/* Decodes rows [0, n) of res into one allocation: an optional list header, the rows, then strings. */
+static int decode_rows(blogdb *db, const blogdb_rt_relation *rel, const PGresult *res, bool list, void **out)
+{
+    int n = PQntuples(res), nf = PQnfields(res);
+    size_t header = list ? align_up(sizeof(generic_rows), rel->row_align) : 0;
+    size_t extra = 0, total;
+    char *block, *heap;
+
+    if (nf != rel->ncolumns)
+        return blogdb__fail(db, BLOGDB_EDECODE, "%s: the server sent %d columns, the generated code expects %u",
+                            rel->name, nf, (unsigned)rel->ncolumns);
+    for (int f = 0; f < nf; f++) {
+        int rc = blogdb__check_column(db, res, f, &rel->columns[f]);
+        if (rc)
+            return rc;
+    }
+    for (int r = 0; r < n; r++)
+        for (int f = 0; f < nf; f++)
+            extra += blogdb__extra_size(res, r, f, &rel->columns[f]);
+    total = header + (size_t)n * rel->row_size + extra;
+    block = calloc(1, total ? total : 1);
+    if (!block)
+        return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory for %d rows of %s", n, rel->name);
+    heap = block + header + (size_t)n * rel->row_size;
+    for (int r = 0; r < n; r++) {
+        char *base = block + header + (size_t)r * rel->row_size;
+        for (int f = 0; f < nf; f++) {
+            int rc = blogdb__decode(db, res, r, f, &rel->columns[f], base, &heap);
+            if (rc) {
+                free(block);
+                return rc;
+            }
+        }
+    }
+    if (list) {
+        generic_rows h = {n ? block + header : NULL, (size_t)n};
+        memcpy(block, &h, sizeof h);
+    }
+    *out = block;
+    return 0;
+}
+
+/* Runs a prepared statement whose parameters are in db's scratch, and shapes the result. */
+static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_relation *rel,
+               blogdb_rt_result shape, void *out)
+{
+    PGresult *res = PQexecPrepared(db->conn, st->name, nparams, db->pvalues, db->plengths, db->pformats, 1);
+    ExecStatusType status = PQresultStatus(res);
+    int rc = 0;
+
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        rc = blogdb__fail_result(db, res);
+        PQclear(res);
+        return rc;
+    }
+    switch (shape) {
+    case BLOGDB_RT_ONE:
+        if (PQntuples(res) == 0)
+            rc = blogdb__fail(db, BLOGDB_ENOTFOUND, "%s: no row with that key", rel->name);
+        else if (out)
+            rc = decode_rows(db, rel, res, false, out);
+        break;
+    case BLOGDB_RT_MANY:
+        rc = decode_rows(db, rel, res, true, out);
+        break;
+    case BLOGDB_RT_COUNT:
+        if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQftype(res, 0) != 20 || PQgetlength(res, 0, 0) != 8) {
+            rc = blogdb__fail(db, BLOGDB_EDECODE, "%s: count returned an unexpected result", rel->name);
+        } else {
+            int64_t v = 0;
+            const unsigned char *p = (const unsigned char *)PQgetvalue(res, 0, 0);
+            for (int i = 0; i < 8; i++)
+                v = (int64_t)(((uint64_t)v << 8) | p[i]);
+            memcpy(out, &v, sizeof v);
+        }
+        break;
+    case BLOGDB_RT_AFFECT:
+        if (strcmp(PQcmdTuples(res), "0") == 0)
+            rc = blogdb__fail(db, BLOGDB_ENOTFOUND, "%s: no row with that key", rel->name);
+        break;
+    }
+    PQclear(res);
+    return rc;
+}
+
+static int check_conn(blogdb *db)
+{
+    if (PQstatus(db->conn) != CONNECTION_OK)
+        return blogdb__fail(db, BLOGDB_ECONNECTION, "the connection is broken: %s", PQerrorMessage(db->conn));
+    return 0;
+}
+
+int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args, void *out)
+{
+    const stmt_entry *st;
+    int rc;
+
+    if (!db || !q)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (!out && q->result != BLOGDB_RT_AFFECT)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the out argument is NULL", q->rel->name);
+    if (q->result == BLOGDB_RT_ONE || q->result == BLOGDB_RT_MANY) {
+        void *none = NULL;
+        memcpy(out, &none, sizeof none); /* *out is NULL on every failure */
+    }
+    if ((rc = check_conn(db)) != 0 || (rc = blogdb__params_reserve(db, q->nparams)) != 0)
+        return rc;
+    for (uint16_t i = 0; i < q->nparams; i++) {
+        const blogdb_rt_column *col = q->params[i] == BLOGDB_RT_PARAM_LIMIT ? &limit_column
+                                                                            : &q->rel->columns[q->params[i]];
+        if (!args || !args[i])
+            return blogdb__fail(db, BLOGDB_EINVAL, "%s: argument %s is NULL", q->rel->name, col->name);
+        if (col == &limit_column) {
+            int64_t limit;
+            memcpy(&limit, args[i], sizeof limit);
+            if (limit < 0)
+                return blogdb__fail(db, BLOGDB_EINVAL, "%s: limit %lld is negative", q->rel->name, (long long)limit);
+        }
+        if ((rc = blogdb__encode(db, i, col, args[i], NULL)) != 0)
+            return rc;
+    }
+    st = blogdb__stmt_find(db, q, 'Q', 0);
+    if (!st && (rc = blogdb__stmt_prepare(db, q, 'Q', 0, q->sql, q->nparams, &st)) != 0)
+        return rc;
+    return run(db, st, q->nparams, q->rel, q->result, out);
+}
+
+/* ---- insert and update: SQL built from the relation, prepared once per column set ---- */
+
+typedef struct sqlbuf {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} sqlbuf;
+
+static void sql_put(sqlbuf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        char *p;
+        while (b->len + n + 1 > cap)
+            cap *= 2;
+        p = realloc(b->data, cap);
+        if (!p) {
+            b->failed = true;
+            return;
+        }
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n + 1);
+    b->len += n;
+}
+
+static void sql_param(sqlbuf *b, int n)
+{
+    char num[16];
+    snprintf(num, sizeof num, "$%d", n);
+    sql_put(b, num);
+}
+
+static void sql_returning(sqlbuf *b, const blogdb_rt_relation *rel)
+{
+    sql_put(b, " RETURNING ");
+    for (uint16_t i = 0; i < rel->ncolumns; i++) {
+        if (i)
+            sql_put(b, ", ");
+        sql_put(b, rel->columns[i].sql);
+    }
+}
+
+/* Encodes the row's columns in `cols` (in column order) into slots from *slot on. */
+static int encode_row(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t cols, int *slot)
+{
+    const char *base = row;
+    for (uint16_t i = 0; i < rel->ncolumns; i++) {
+        const blogdb_rt_column *col = &rel->columns[i];
+        bool has = true;
+        int rc;
+        if (!(cols >> i & 1))
+            continue;
+        if (col->has_offset != BLOGDB_RT_NO_HAS)
+            memcpy(&has, base + col->has_offset, sizeof has);
+        if (!has && (col->flags & BLOGDB_RT_NOT_NULL))
+            return blogdb__fail(db, BLOGDB_EINVAL, "%s: NULL (has_%s false) for a NOT NULL column", col->name,
+                                col->name);
+        if ((rc = blogdb__encode(db, (size_t)*slot, col, base + col->offset, &has)) != 0)
+            return rc;
+        (*slot)++;
+    }
+    return 0;
+}
+
+static uint64_t all_columns(const blogdb_rt_relation *rel)
+{
+    return rel->ncolumns >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << rel->ncolumns) - 1;
+}
+
+static uint64_t columns_with(const blogdb_rt_relation *rel, unsigned flags)
+{
+    uint64_t m = 0;
+    for (uint16_t i = 0; i < rel->ncolumns; i++)
+        if (rel->columns[i].flags & flags)
+            m |= UINT64_C(1) << i;
+    return m;
+}
+
+static int prepare_write(blogdb *db, const blogdb_rt_relation *rel, const void *row, void *out, int *rc)
+{
+    if (!db)
+        return *rc = BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (out) {
+        void *none = NULL;
+        memcpy(out, &none, sizeof none);
+    }
+    if (!rel || !row)
+        return *rc = blogdb__fail(db, BLOGDB_EINVAL, "%s: the row argument is NULL", rel ? rel->name : "?");
+    if ((*rc = check_conn(db)) != 0 || (*rc = blogdb__params_reserve(db, rel->ncolumns)) != 0)
+        return *rc;
+    return 0;
+}
+
+int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t with, void *out)
+{
+    uint64_t cols;
+    const stmt_entry *st;
+    int rc, slot = 0;
+
+    if (prepare_write(db, rel, row, out, &rc) != 0)
+        return rc;
+    if (with & ~all_columns(rel))
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a column the table does not have", rel->name);
+    /* Every column without a DEFAULT is sent; a defaulted one only when asked for. */
+    cols = (all_columns(rel) & ~columns_with(rel, BLOGDB_RT_DEFAULT)) | with;
+    if ((rc = encode_row(db, rel, row, cols, &slot)) != 0)
+        return rc;
+    st = blogdb__stmt_find(db, rel, 'I', cols);
+    if (!st) {
+        sqlbuf b = {0};
+        int n = 0;
+        sql_put(&b, "INSERT INTO ");
+        sql_put(&b, rel->sql);
+        if (cols == 0) {
+            sql_put(&b, " DEFAULT VALUES");
+        } else {
+            sql_put(&b, " (");
+            for (uint16_t i = 0; i < rel->ncolumns; i++)
+                if (cols >> i & 1) {
+                    sql_put(&b, n++ ? ", " : "");
+                    sql_put(&b, rel->columns[i].sql);
+                }
+            sql_put(&b, ") VALUES (");
+            for (int i = 1; i <= n; i++) {
+                sql_put(&b, i > 1 ? ", " : "");
+                sql_param(&b, i);
+            }
+            sql_put(&b, ")");
+        }
+        sql_returning(&b, rel);
+        rc = b.failed ? blogdb__fail(db, BLOGDB_ENOMEM, "out of memory")
+                      : blogdb__stmt_prepare(db, rel, 'I', cols, b.data, slot, &st);
+        free(b.data);
+        if (rc)
+            return rc;
+    }
+    return run(db, st, slot, rel, BLOGDB_RT_ONE, out);
+}
+
+int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t mask, void *out)
+{
+    uint64_t key;
+    const stmt_entry *st;
+    int rc, slot = 0;
+
+    if (prepare_write(db, rel, row, out, &rc) != 0)
+        return rc;
+    key = columns_with(rel, BLOGDB_RT_KEY);
+    if (!key)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the table has no primary key to update by", rel->name);
+    if (mask == 0 || (mask & ~all_columns(rel)) || (mask & key))
+        return blogdb__fail(db, BLOGDB_EINVAL,
+                            "%s: the update mask must name at least one column, and no key column", rel->name);
+    if ((rc = encode_row(db, rel, row, mask, &slot)) != 0 || (rc = encode_row(db, rel, row, key, &slot)) != 0)
+        return rc;
+    st = blogdb__stmt_find(db, rel, 'U', mask);
+    if (!st) {
+        sqlbuf b = {0};
+        int n = 0;
+        sql_put(&b, "UPDATE ");
+        sql_put(&b, rel->sql);
+        sql_put(&b, " SET ");
+        for (uint16_t i = 0; i < rel->ncolumns; i++)
+            if (mask >> i & 1) {
+                sql_put(&b, n ? ", " : "");
+                sql_put(&b, rel->columns[i].sql);
+                sql_put(&b, " = ");
+                sql_param(&b, ++n);
+            }
+        sql_put(&b, " WHERE ");
+        for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
+            if (key >> i & 1) {
+                sql_put(&b, k++ ? " AND " : "");
+                sql_put(&b, rel->columns[i].sql);
+                sql_put(&b, " = ");
+                sql_param(&b, ++n);
+            }
+        sql_returning(&b, rel);
+        rc = b.failed ? blogdb__fail(db, BLOGDB_ENOMEM, "out of memory")
+                      : blogdb__stmt_prepare(db, rel, 'U', mask, b.data, slot, &st);
+        free(b.data);
+        if (rc)
+            return rc;
+    }
+    return run(db, st, slot, rel, BLOGDB_RT_ONE, out);
+}
+
+void blogdb_rt_free(void *p)
+{
+    free(p);
+}

@@ -1,0 +1,64 @@
+/* libblogdb internals: the connection object and helpers shared by the runtime's files. */
+#ifndef BLOGDB_INTERNAL_H
+#define BLOGDB_INTERNAL_H
+
+#include "blogdb/rt.h"
+
+#include <libpq-fe.h>
+
+/* One prepared statement: which query (or which relation + operation + column mask) it is. */
+typedef struct stmt_entry {
+    const void *key; /* blogdb_rt_query * or blogdb_rt_relation *; NULL = empty slot */
+    uint64_t mask;   /* insert/update column set */
+    char op;         /* 'Q' query, 'I' insert, 'U' update */
+    char name[23];   /* prepared statement name: "blogdb_<n>" */
+} stmt_entry;
+
+struct blogdb {
+    PGconn *conn;
+    int errcode;
+    char sqlstate[6];
+    char constraint[64];
+    char *errmsg;       /* owned; "" when no error */
+    size_t errmsg_cap;
+    stmt_entry *stmts;  /* open addressing, capacity a power of two */
+    size_t nstmts, stmts_cap;
+    unsigned long next_stmt;
+    /* per-call parameter scratch, reused across calls */
+    const char **pvalues;
+    int *plengths, *pformats;
+    unsigned char (*pbytes)[8];
+    size_t pcap;
+};
+
+/* Records an error on db (code, optional SQLSTATE and constraint) and returns code. */
+int blogdb__fail(blogdb *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Records the error a PGresult carries (or the connection's) and returns its code. */
+int blogdb__fail_result(blogdb *db, const PGresult *res);
+/* Clears the last error. */
+void blogdb__clear_error(blogdb *db);
+
+/* The prepared statement for (key, op, mask) on this connection, or NULL when not prepared yet.
+ * The caller then builds the SQL and calls blogdb__stmt_prepare (0 or an error code). */
+const stmt_entry *blogdb__stmt_find(const blogdb *db, const void *key, char op, uint64_t mask);
+int blogdb__stmt_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
+                         const stmt_entry **out);
+
+/* Ensures room for n parameters in the scratch arrays. */
+int blogdb__params_reserve(blogdb *db, size_t n);
+
+/* Encodes one value into parameter slot i. `has` is the row's has_ flag or NULL. */
+int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void *value, const bool *has);
+
+/* Validates UTF-8; returns the number of characters, or -1 when invalid. */
+long blogdb__utf8_chars(const char *s, size_t len);
+
+/* Checks that a result column can be decoded as col's type. */
+int blogdb__check_column(blogdb *db, const PGresult *res, int field, const blogdb_rt_column *col);
+/* Extra bytes a value needs in a result block (strings, bytes). */
+size_t blogdb__extra_size(const PGresult *res, int row, int field, const blogdb_rt_column *col);
+/* Decodes one value into the row at base; strings are copied to *heap, which advances. */
+int blogdb__decode(blogdb *db, const PGresult *res, int row, int field, const blogdb_rt_column *col, char *base,
+                   char **heap);
+
+#endif
