@@ -605,10 +605,43 @@ static int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
     return rc; /* on failure the half-built relation stays in the model, which is discarded */
 }
 
+/* The name PostgreSQL figures for an expression (FigureColname): a function's or column's
+ * name, a cast's target type when its argument has no name, else "expr". */
+static const char *figure_name(const Node *e, int *strength)
+{
+    *strength = 0;
+    if (!e)
+        return "expr";
+    switch (e->node_case) {
+    case PG_QUERY__NODE__NODE_COLUMN_REF: {
+        const char *last = node_str(e->column_ref->fields[e->column_ref->n_fields - 1]);
+        if (last) {
+            *strength = 2;
+            return last;
+        }
+        return "expr";
+    }
+    case PG_QUERY__NODE__NODE_FUNC_CALL:
+        *strength = 2;
+        return node_str(e->func_call->funcname[e->func_call->n_funcname - 1]);
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+        const char *inner = figure_name(e->type_cast->arg, strength);
+        const PgQuery__TypeName *tn = e->type_cast->type_name;
+        if (*strength <= 1 && tn->n_names) {
+            *strength = 1;
+            return node_str(tn->names[tn->n_names - 1]);
+        }
+        return inner;
+    }
+    default:
+        return "expr";
+    }
+}
+
 static int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
 {
     gen_relation *r = find_rv(c, s->relation);
-    char **cols;
+    char **cols, **names;
     char *name;
     gen_index *ix;
 
@@ -621,26 +654,30 @@ static int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
             return 0;
         FAIL(c, c->stmt_pos, "relation \"%s\" already exists", s->idxname);
     }
-    cols = xcalloc(s->n_index_params, sizeof *cols);
     for (size_t i = 0; i < s->n_index_params; i++) {
         const PgQuery__IndexElem *el = s->index_params[i]->index_elem;
-        if (el->name && *el->name) {
-            if (rel_find_column(r, el->name) < 0) {
-                for (size_t j = 0; j < i; j++)
-                    free(cols[j]);
-                free(cols);
-                FAIL(c, c->stmt_pos, "column \"%s\" does not exist", el->name);
-            }
+        if (el->name && *el->name && rel_find_column(r, el->name) < 0)
+            FAIL(c, c->stmt_pos, "column \"%s\" does not exist", el->name);
+    }
+    cols = xcalloc(s->n_index_params, sizeof *cols);
+    names = xcalloc(s->n_index_params, sizeof *names); /* borrowed: only for the implicit name */
+    for (size_t i = 0; i < s->n_index_params; i++) {
+        const PgQuery__IndexElem *el = s->index_params[i]->index_elem;
+        int strength;
+        if (el->name && *el->name)
             cols[i] = xstrdup(el->name);
-        }
+        names[i] = (char *)(el->indexcolname && *el->indexcolname ? el->indexcolname
+                            : cols[i]                            ? cols[i]
+                                                                 : figure_name(el->expr, &strength));
     }
     if (s->idxname && *s->idxname) {
         name = xstrdup(s->idxname);
     } else {
-        char *joined = join_names(cols, s->n_index_params);
+        char *joined = join_names(names, s->n_index_params);
         name = choose_name(c->m, r->name, joined, s->primary ? "pkey" : "idx");
         free(joined);
     }
+    free(names);
     ix = add_index(c, r, name, cols, s->n_index_params, s->unique, false);
     ix->partial = s->where_clause != NULL;
     return 0;

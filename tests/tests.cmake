@@ -1,0 +1,29 @@
+# Test suites (included from the top-level CMakeLists.txt).
+# A CTest fixture starts a throwaway PostgreSQL (tests/pgserver.sh) before the suites and stops
+# it after; every test then clones its own database from blogdb_template.
+find_library(CRITERION_LIBRARY criterion REQUIRED)
+find_path(CRITERION_INCLUDE_DIR criterion/criterion.h REQUIRED)
+
+set(BLOGDB_PG_DIR ${CMAKE_BINARY_DIR}/pgtest)
+add_test(NAME pg_start COMMAND ${CMAKE_SOURCE_DIR}/tests/pgserver.sh start ${BLOGDB_PG_DIR} ${CMAKE_SOURCE_DIR}/schema.sql)
+add_test(NAME pg_stop COMMAND ${CMAKE_SOURCE_DIR}/tests/pgserver.sh stop ${BLOGDB_PG_DIR})
+set_tests_properties(pg_start PROPERTIES FIXTURES_SETUP pg)
+set_tests_properties(pg_stop PROPERTIES FIXTURES_CLEANUP pg)
+
+add_library(blogdb_test_helpers STATIC tests/helpers.c)
+target_include_directories(blogdb_test_helpers PUBLIC ${CRITERION_INCLUDE_DIR})
+target_link_libraries(blogdb_test_helpers PUBLIC blogdb PkgConfig::LIBPQ ${CRITERION_LIBRARY})
+target_compile_definitions(blogdb_test_helpers PUBLIC _POSIX_C_SOURCE=200809L PRIVATE BLOGDB_TEST_ENV_FILE="${BLOGDB_PG_DIR}/pg.env")
+target_compile_options(blogdb_test_helpers PRIVATE ${BLOGDB_WARNINGS})
+
+function(blogdb_test name)
+  add_executable(test_${name} tests/test_${name}.c)
+  target_link_libraries(test_${name} PRIVATE blogdb_test_helpers)
+  target_compile_options(test_${name} PRIVATE ${BLOGDB_WARNINGS})
+  target_compile_definitions(test_${name} PRIVATE
+    BLOGDB_SOURCE_DIR="${CMAKE_SOURCE_DIR}" BLOGDB_GEN="$<TARGET_FILE:blogdb-gen>")
+  add_test(NAME ${name} COMMAND test_${name} --verbose=0)
+  set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED pg TIMEOUT 600)
+endfunction()
+
+blogdb_test(users)

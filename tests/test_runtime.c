@@ -1,0 +1,233 @@
+/* Runtime: timestamps, connections, error codes, the prepared statement cache. */
+#include "helpers.h"
+#include "internal.h" /* white-box: the statement cache */
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- timestamps, no server ---------------------------------------------------------- */
+
+Test(timestamp, parse_known_instants)
+{
+    static const struct {
+        const char *text;
+        long long us;
+    } cases[] = {
+        {"1970-01-01T00:00:00Z", 0},
+        {"1970-01-01", 0},
+        {"2000-01-01T00:00:00Z", 946684800000000LL},
+        {"2026-11-24T22:18:41.123456Z", 1795645121123456LL},
+        {"2026-11-24 22:18:41.123456", 1795645121123456LL},
+        {"2026-11-25T00:18:41.123456+02:00", 1795645121123456LL},
+        {"2026-11-24T17:18:41.123456-0500", 1795645121123456LL},
+        {"1969-12-31T23:59:59.999999Z", -1},
+        {"1969-07-20T20:17:40Z", -14182940000000LL},
+        {"2024-02-29T00:00:00Z", 1709164800000000LL},
+        {"2026-11-24T22:18", 1795645080000000LL},
+        {"2026-11-24T22:18:41.1234569Z", 1795645121123456LL}, /* beyond µs: truncated */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        blogdb_timestamp t = 42;
+        cr_assert_eq(blogdb_timestamp_parse(cases[i].text, &t), 0, "%s", cases[i].text);
+        cr_assert_eq(t, cases[i].us, "%s: %lld", cases[i].text, (long long)t);
+    }
+}
+
+Test(timestamp, parse_rejects_malformed_text)
+{
+    static const char *const bad[] = {
+        "", "2026", "2026-13-01", "2026-02-30", "2023-02-29", "2026-11-24T24:00:00Z", "2026-11-24T22:60",
+        "2026-11-24T22:18:41.Z", "2026-11-24T22:18:41Zjunk", "26-11-24", "2026/11/24", "2026-11-24T22",
+        "2026-11-24T22:18:41+25:00", "2026-11-24 ", "x",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        blogdb_timestamp t = 42;
+        cr_assert_eq(blogdb_timestamp_parse(bad[i], &t), BLOGDB_EINVAL, "accepted \"%s\"", bad[i]);
+        cr_assert_eq(t, 42, "changed out for \"%s\"", bad[i]);
+    }
+    cr_assert_eq(blogdb_timestamp_parse(NULL, &(blogdb_timestamp){0}), BLOGDB_EINVAL);
+    cr_assert_eq(blogdb_timestamp_parse("1970-01-01", NULL), BLOGDB_EINVAL);
+}
+
+Test(timestamp, format_and_round_trip)
+{
+    char buf[BLOGDB_TIMESTAMP_BUFSIZE], small[10];
+    static const long long values[] = {0, 1, -1, 946684800000000LL, 1795645121123456LL, -14182940000000LL,
+                                       253402300799999999LL /* 9999-12-31T23:59:59.999999Z */};
+    cr_assert_eq(blogdb_timestamp_format(1795645121123456LL, buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "2026-11-24T22:18:41.123456Z");
+    cr_assert_eq(blogdb_timestamp_format(0, buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "1970-01-01T00:00:00Z");
+    cr_assert_eq(blogdb_timestamp_format(-1, buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "1969-12-31T23:59:59.999999Z");
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        blogdb_timestamp back = 0;
+        cr_assert_eq(blogdb_timestamp_format(values[i], buf, sizeof buf), 0);
+        cr_assert_eq(blogdb_timestamp_parse(buf, &back), 0, "%s", buf);
+        cr_assert_eq(back, values[i], "%s", buf);
+    }
+    cr_assert_eq(blogdb_timestamp_format(0, small, sizeof small), BLOGDB_EINVAL);
+    cr_assert_eq(blogdb_timestamp_format(0, NULL, 40), BLOGDB_EINVAL);
+}
+
+Test(timestamp, timespec_conversions)
+{
+    struct timespec ts = {.tv_sec = 1795645121, .tv_nsec = 123456789};
+    struct timespec neg;
+    cr_assert_eq(blogdb_timestamp_from_timespec(ts), 1795645121123456LL);
+    ts = blogdb_timestamp_to_timespec(1795645121123456LL);
+    cr_assert_eq(ts.tv_sec, 1795645121);
+    cr_assert_eq(ts.tv_nsec, 123456000);
+    neg = blogdb_timestamp_to_timespec(-1);
+    cr_assert_eq(neg.tv_sec, -1);
+    cr_assert_eq(neg.tv_nsec, 999999000);
+    cr_assert_eq(blogdb_timestamp_from_timespec(neg), -1);
+}
+
+/* ---- error codes, version ------------------------------------------------------------ */
+
+Test(errors, every_code_has_its_own_description)
+{
+    for (int a = 0; a >= BLOGDB_ESERVER; a--) {
+        cr_assert_str_neq(blogdb_strerror(a), "unknown error code", "code %d", a);
+        for (int b = a - 1; b >= BLOGDB_ESERVER; b--)
+            cr_assert_str_neq(blogdb_strerror(a), blogdb_strerror(b));
+    }
+    cr_assert_str_eq(blogdb_strerror(BLOGDB_ESERVER - 1), "unknown error code");
+    cr_assert_str_eq(blogdb_strerror(1), "unknown error code");
+    cr_assert_str_eq(blogdb_strerror(BLOGDB_EUNIQUE), "unique violation");
+}
+
+Test(errors, version_matches_header)
+{
+    char expect[32];
+    snprintf(expect, sizeof expect, "%d.%d.%d", BLOGDB_VERSION_MAJOR, BLOGDB_VERSION_MINOR, BLOGDB_VERSION_PATCH);
+    cr_assert_str_eq(blogdb_version(), expect);
+    cr_assert_eq(BLOGDB_VERSION_NUMBER, BLOGDB_VERSION_MAJOR * 10000 + BLOGDB_VERSION_MINOR * 100 + BLOGDB_VERSION_PATCH);
+}
+
+Test(errors, null_connection_accessors_are_safe)
+{
+    cr_assert_str_eq(blogdb_sqlstate(NULL), "");
+    cr_assert_str_eq(blogdb_constraint(NULL), "");
+    cr_assert_eq(blogdb_errcode(NULL), BLOGDB_EINVAL);
+    cr_assert_neq(strlen(blogdb_errmsg(NULL)), 0);
+    blogdb_close(NULL);
+    blogdb_users_row_free(NULL);
+    blogdb_users_rows_free(NULL);
+    blogdb_active_users_rows_free(NULL);
+}
+
+Test(connect, refused_connections_say_why)
+{
+    blogdb *c = (blogdb *)1;
+    cr_assert_eq(blogdb_connect(&c, "host=/nonexistent-dir port=1 connect_timeout=2"), BLOGDB_ECONNECTION);
+    cr_assert_null(c);
+    cr_assert(strstr(blogdb_connect_error(), "/nonexistent-dir"), "%s", blogdb_connect_error());
+    cr_assert_eq(blogdb_connect(&c, "this is not a conninfo"), BLOGDB_ECONNECTION);
+    cr_assert_neq(strlen(blogdb_connect_error()), 0);
+    cr_assert_eq(blogdb_connect(&c, NULL), BLOGDB_EINVAL);
+    cr_assert_eq(blogdb_connect(NULL, "host=/tmp"), BLOGDB_EINVAL);
+}
+
+/* ---- against the server ------------------------------------------------------------------ */
+
+TestSuite(server, .init = db_setup, .fini = db_teardown);
+
+Test(server, connects_by_uri_too)
+{
+    blogdb *c = NULL;
+    char uri[1200], *host = strstr(test_dsn(), "host=");
+    char hostdir[512];
+    int64_t n = -1;
+    cr_assert(host);
+    sscanf(host, "host=%511s", hostdir);
+    snprintf(uri, sizeof uri, "postgresql:///%s?host=%s&port=5432&user=postgres", strrchr(test_dsn(), '=') + 1,
+             hostdir);
+    cr_assert_eq(blogdb_connect(&c, uri), 0, "%s: %s", uri, blogdb_connect_error());
+    cr_assert_eq(blogdb_users_count(c, &n), 0);
+    cr_assert_eq(n, 0);
+    blogdb_close(c);
+}
+
+Test(server, timestamps_round_trip_exactly_through_the_server)
+{
+    static const char *const texts[] = {"1969-07-20T20:17:40.000001Z", "1999-12-31T23:59:59.999999Z",
+                                        "2000-01-01T00:00:00Z", "2038-01-19T03:14:08Z", "1900-01-01T00:00:00Z",
+                                        "2262-04-11T23:47:16.854775Z"};
+    blogdb_users_row *u = make_user("t@example.com");
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        blogdb_users_row change = *u, *out = NULL, *back = NULL;
+        char sql[200], id[37], *server_text;
+        cr_assert_eq(blogdb_timestamp_parse(texts[i], &change.created_at), 0);
+        cr_assert_eq(blogdb_users_update_fields(db, &out, &change, BLOGDB_USERS_CREATED_AT), 0, "%s",
+                     blogdb_errmsg(db));
+        cr_assert_eq(out->created_at, change.created_at, "%s", texts[i]);
+        cr_assert_eq(blogdb_users_get_by_id(db, &back, u->id), 0);
+        cr_assert_eq(back->created_at, change.created_at, "%s", texts[i]);
+        /* The server itself agrees on the instant (timestamp without time zone read as UTC). */
+        uuid_unparse_lower(u->id, id);
+        snprintf(sql, sizeof sql,
+                 "SELECT to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM users WHERE id = '%s'", id);
+        server_text = sql_text(sql);
+        {
+            blogdb_timestamp parsed;
+            cr_assert_eq(blogdb_timestamp_parse(server_text, &parsed), 0, "%s", server_text);
+            cr_assert_eq(parsed, change.created_at, "server says %s for %s", server_text, texts[i]);
+        }
+        free(server_text);
+        blogdb_users_row_free(out);
+        blogdb_users_row_free(back);
+    }
+    blogdb_users_row_free(u);
+}
+
+Test(server, statements_are_prepared_once_per_connection)
+{
+    blogdb_users_row *u = make_user("s@example.com"), *got = NULL, change;
+    size_t after_insert = db->nstmts;
+    cr_assert_eq(after_insert, 1); /* the insert with the default column set */
+    for (int i = 0; i < 5; i++) {
+        cr_assert_eq(blogdb_users_get_by_id(db, &got, u->id), 0);
+        blogdb_users_row_free(got);
+    }
+    cr_assert_eq(db->nstmts, after_insert + 1);
+    change = *u;
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(blogdb_users_update_fields(db, NULL, &change, BLOGDB_USERS_EMAIL), 0);
+        cr_assert_eq(blogdb_users_update_fields(db, NULL, &change, BLOGDB_USERS_PASSWORD_HASH), 0);
+    }
+    cr_assert_eq(db->nstmts, after_insert + 3); /* one per column mask */
+    cr_assert_eq(sql_int("SELECT 1"), 1);
+    blogdb_users_row_free(u);
+}
+
+Test(server, schema_drift_in_types_is_detected_not_misread)
+{
+    blogdb_users_row *u = make_user("d@example.com"), *got = NULL;
+    /* Behind the library's back, created_at becomes timestamptz: the binary layout is the same
+     * size, so only the type check can notice. */
+    sql_exec("DROP VIEW active_users");
+    sql_exec("ALTER TABLE users ALTER COLUMN created_at TYPE timestamptz");
+    cr_assert_eq(blogdb_users_get_by_id(db, &got, u->id), BLOGDB_EDECODE);
+    cr_assert_null(got);
+    cr_assert(strstr(blogdb_errmsg(db), "created_at"), "%s", blogdb_errmsg(db));
+    blogdb_users_row_free(u);
+}
+
+Test(server, broken_connection_is_reported)
+{
+    blogdb_users_row *got = NULL;
+    uuid_t id;
+    char sql[200];
+    uuid_generate_random(id);
+    snprintf(sql, sizeof sql,
+             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() "
+             "AND pid <> pg_backend_pid()");
+    cr_assert_geq(sql_int(sql), 1);
+    cr_assert_eq(blogdb_users_get_by_id(db, &got, id), BLOGDB_ECONNECTION);
+    cr_assert_neq(strlen(blogdb_errmsg(db)), 0);
+    cr_assert_eq(blogdb_users_get_by_id(db, &got, id), BLOGDB_ECONNECTION);
+}
