@@ -181,6 +181,7 @@ int main(int argc, char **argv)
     char **files = NULL;
     size_t nfiles = 0;
     int first_input = argc, status = 1;
+    bool parsed = false;
     gen_model model = {0};
     strbuf names;
 
@@ -250,6 +251,7 @@ int main(int argc, char **argv)
             rc = -1;
         } else {
             rc = parse_sql(&model, &src);
+            parsed = true;
         }
         free(text);
         if (rc != 0) {
@@ -313,6 +315,7 @@ out:
         free(files[i]);
     free(files);
     model_free(&model);
-    pg_query_exit();
+    if (parsed)
+        pg_query_exit(); /* it crashes when libpg_query was never used */
     return status;
 }

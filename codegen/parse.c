@@ -39,12 +39,24 @@ static const char *node_kind(const Node *n)
     return f ? f->name : "unknown";
 }
 
-/* Human spelling of a statement kind: "create_seq_stmt" -> "CREATE SEQ". */
+/* Human spelling of a statement kind: "create_seq_stmt" -> "CREATE SEQUENCE". */
 static char *stmt_words(const Node *n)
 {
+    static const char *const known[][2] = {
+        {"create_seq_stmt", "CREATE SEQUENCE"}, {"alter_seq_stmt", "ALTER SEQUENCE"},
+        {"drop_stmt", "DROP"}, {"rename_stmt", "RENAME"}, {"insert_stmt", "INSERT"},
+        {"update_stmt", "UPDATE"}, {"delete_stmt", "DELETE"}, {"select_stmt", "SELECT"},
+        {"create_domain_stmt", "CREATE DOMAIN"}, {"composite_type_stmt", "CREATE TYPE ... AS"},
+        {"create_schema_stmt", "CREATE SCHEMA"}, {"alter_enum_stmt", "ALTER TYPE"},
+        {"create_table_as_stmt", "CREATE TABLE AS or MATERIALIZED VIEW"}, {"truncate_stmt", "TRUNCATE"},
+    };
     const char *k = node_kind(n);
     size_t len = strlen(k);
-    char *s = xstrdup(k);
+    char *s;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(known[i][0], k) == 0)
+            return xstrdup(known[i][1]);
+    s = xstrdup(k);
     if (len > 5 && strcmp(k + len - 5, "_stmt") == 0)
         s[len - 5] = '\0';
     for (char *p = s; *p; p++)

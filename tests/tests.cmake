@@ -27,3 +27,7 @@ function(blogdb_test name)
 endfunction()
 
 blogdb_test(users)
+blogdb_test(posts)
+blogdb_test(runtime)
+blogdb_test(codegen)
+target_include_directories(test_runtime PRIVATE lib)
