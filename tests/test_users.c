@@ -90,7 +90,8 @@ Test(users, get_by_id_and_email)
     cr_assert_null(by_id);
     cr_assert_eq(blogdb_errcode(db), BLOGDB_ENOTFOUND);
     cr_assert_neq(strlen(blogdb_errmsg(db)), 0);
-    cr_assert_eq(blogdb_users_get_by_email(db, &by_email, "nobody@example.com") , BLOGDB_ENOTFOUND);
+    blogdb_users_row_free(by_email);
+    cr_assert_eq(blogdb_users_get_by_email(db, &by_email, "nobody@example.com"), BLOGDB_ENOTFOUND);
     cr_assert_null(by_email);
     blogdb_users_row_free(u);
 }
