@@ -216,6 +216,16 @@ static int encode_row(blogdb *db, const blogdb_rt_relation *rel, const void *row
     return 0;
 }
 
+/* Prepares the statement built in b as (rel, op, mask), and frees b. */
+static int prepare_built(blogdb *db, const blogdb_rt_relation *rel, char op, uint64_t mask, sqlbuf *b, int nparams,
+                         const stmt_entry **st)
+{
+    int rc = b->failed ? blogdb__fail(db, BLOGDB_ENOMEM, "out of memory")
+                       : blogdb__stmt_prepare(db, rel, op, mask, b->data, nparams, st);
+    free(b->data);
+    return rc;
+}
+
 static uint64_t all_columns(const blogdb_rt_relation *rel)
 {
     return rel->ncolumns >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << rel->ncolumns) - 1;
@@ -283,10 +293,7 @@ int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row,
             sql_put(&b, ")");
         }
         sql_returning(&b, rel);
-        rc = b.failed ? blogdb__fail(db, BLOGDB_ENOMEM, "out of memory")
-                      : blogdb__stmt_prepare(db, rel, 'I', cols, b.data, slot, &st);
-        free(b.data);
-        if (rc)
+        if ((rc = prepare_built(db, rel, 'I', cols, &b, slot, &st)) != 0)
             return rc;
     }
     return run(db, st, slot, rel, BLOGDB_RT_ONE, out);
@@ -331,10 +338,7 @@ int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row,
                 sql_param(&b, ++n);
             }
         sql_returning(&b, rel);
-        rc = b.failed ? blogdb__fail(db, BLOGDB_ENOMEM, "out of memory")
-                      : blogdb__stmt_prepare(db, rel, 'U', mask, b.data, slot, &st);
-        free(b.data);
-        if (rc)
+        if ((rc = prepare_built(db, rel, 'U', mask, &b, slot, &st)) != 0)
             return rc;
     }
     return run(db, st, slot, rel, BLOGDB_RT_ONE, out);

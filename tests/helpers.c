@@ -116,6 +116,16 @@ blogdb_posts_row *make_post(const uuid_t user_id, const char *title, blogdb_post
     return out;
 }
 
+char *repeat(const char *unit, int n)
+{
+    size_t u = strlen(unit);
+    char *s = malloc(u * (size_t)n + 1);
+    for (int i = 0; i < n; i++)
+        memcpy(s + u * (size_t)i, unit, u);
+    s[u * (size_t)n] = '\0';
+    return s;
+}
+
 char *read_all(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

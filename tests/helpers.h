@@ -29,6 +29,9 @@ blogdb_users_row *make_user(const char *email);
 /* Inserts a post through the API (asserting success). */
 blogdb_posts_row *make_post(const uuid_t user_id, const char *title, blogdb_post_status status);
 
+/* `unit` repeated n times (caller frees). */
+char *repeat(const char *unit, int n);
+
 /* Runs a shell command; returns its exit status, and its stdout/stderr when asked (caller frees). */
 int run_cmd(const char *cmd, char **out, char **err);
 /* Reads a whole file (caller frees), or NULL. */

@@ -8,16 +8,6 @@
 
 TestSuite(posts, .init = db_setup, .fini = db_teardown);
 
-static char *repeat(const char *unit, int n)
-{
-    size_t u = strlen(unit);
-    char *s = malloc(u * (size_t)n + 1);
-    for (int i = 0; i < n; i++)
-        memcpy(s + u * (size_t)i, unit, u);
-    s[u * (size_t)n] = '\0';
-    return s;
-}
-
 Test(posts, insert_get_and_default_status)
 {
     blogdb_users_row *u = make_user("author@example.com");

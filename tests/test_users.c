@@ -7,16 +7,6 @@
 
 TestSuite(users, .init = db_setup, .fini = db_teardown);
 
-static char *repeat(const char *unit, int n)
-{
-    size_t u = strlen(unit);
-    char *s = malloc(u * (size_t)n + 1);
-    for (int i = 0; i < n; i++)
-        memcpy(s + u * (size_t)i, unit, u);
-    s[u * (size_t)n] = '\0';
-    return s;
-}
-
 Test(users, insert_applies_server_defaults)
 {
     blogdb_users_row in = {.email = "a@example.com", .password_hash = "h1"}, *out = NULL;
