@@ -231,3 +231,58 @@ Test(server, broken_connection_is_reported)
     cr_assert_neq(strlen(blogdb_errmsg(db)), 0);
     cr_assert_eq(blogdb_users_get_by_id(db, &got, id), BLOGDB_ECONNECTION);
 }
+
+/* Server-side conditions this schema's API cannot cause by itself, made real behind its back,
+ * each mapped to its code with SQLSTATE and constraint. */
+Test(server, server_errors_map_to_their_codes)
+{
+    blogdb_users_row in = {.email = "noat.example.com", .password_hash = "h"}, *out = NULL;
+    uuid_t id;
+
+    sql_exec("ALTER TABLE users ADD CONSTRAINT users_email_has_at CHECK (email LIKE '%@%')");
+    cr_assert_eq(blogdb_users_insert(db, &out, &in, 0), BLOGDB_ECHECK);
+    cr_assert_str_eq(blogdb_sqlstate(db), "23514");
+    cr_assert_str_eq(blogdb_constraint(db), "users_email_has_at");
+
+    sql_exec("CREATE FUNCTION null_hash() RETURNS trigger LANGUAGE plpgsql AS "
+             "$$ BEGIN NEW.password_hash = NULL; RETURN NEW; END $$");
+    sql_exec("CREATE TRIGGER null_hash BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION null_hash()");
+    in.email = "a@example.com";
+    cr_assert_eq(blogdb_users_insert(db, &out, &in, 0), BLOGDB_ENOTNULL);
+    cr_assert_str_eq(blogdb_sqlstate(db), "23502");
+    cr_assert(strstr(blogdb_errmsg(db), "password_hash"), "%s", blogdb_errmsg(db));
+    cr_assert_null(out);
+    cr_assert_eq(sql_int("SELECT count(*) FROM users"), 0);
+
+    sql_exec("DROP VIEW active_users");
+    sql_exec("DROP TABLE posts");
+    {
+        int64_t n;
+        cr_assert_eq(blogdb_posts_count(db, &n), BLOGDB_ESERVER);
+        cr_assert_str_eq(blogdb_sqlstate(db), "42P01");
+        cr_assert(strstr(blogdb_errmsg(db), "posts"), "%s", blogdb_errmsg(db));
+    }
+    uuid_generate_random(id);
+    /* The connection still works after all of that. */
+    cr_assert_eq(blogdb_users_get_by_id(db, &out, id), BLOGDB_ENOTFOUND);
+}
+
+Test(server, statement_timeout_is_a_timeout)
+{
+    blogdb *slow = NULL;
+    blogdb_users_rows *rows = NULL;
+    char dsn[1200];
+    snprintf(dsn, sizeof dsn, "%s options='-c statement_timeout=200'", test_dsn());
+    cr_assert_eq(blogdb_connect(&slow, dsn), 0, "%s", blogdb_connect_error());
+    /* The raw connection holds a lock that the list must wait for. */
+    sql_exec("BEGIN");
+    sql_exec("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+    cr_assert_eq(blogdb_users_list(slow, &rows, 10, NULL), BLOGDB_ETIMEOUT);
+    cr_assert_str_eq(blogdb_sqlstate(slow), "57014");
+    cr_assert_null(rows);
+    sql_exec("ROLLBACK");
+    cr_assert_eq(blogdb_users_list(slow, &rows, 10, NULL), 0, "%s", blogdb_errmsg(slow));
+    cr_assert_eq(rows->count, 0);
+    blogdb_users_rows_free(rows);
+    blogdb_close(slow);
+}
