@@ -301,7 +301,8 @@ static void emit_row_struct(emitter *e, const relinfo *ri)
             put_comment_text(e->h, col->comment);
             sb_puts(e->h, ". ");
         }
-        sb_printf(e->h, "%s%s%s */\n", col->type.sql, col->not_null ? " NOT NULL" : (is_pointer(col->type.ct) ? ", NULL when NULL" : ""),
+        sb_printf(e->h, "%s%s%s */\n", col->type.sql,
+                  col->not_null ? " NOT NULL" : is_pointer(col->type.ct) ? ", nullable: NULL pointer = SQL NULL" : ", nullable: see has_",
                   col->has_default ? ", has DEFAULT" : "");
         free(t);
     }

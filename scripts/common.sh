@@ -24,9 +24,13 @@ install_missing() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build DIR [cmake args...]
-build() {
+# configure DIR [cmake args...]
+configure() {
   local dir=$1; shift
-  cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-  cmake --build "$dir" -j"$(nproc)"
+  cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLOGDB_REGENERATE=ON "$@" >/dev/null
+}
+
+# build DIR [target]
+build() {
+  cmake --build "$1" -j"$(nproc)" ${2:+--target "$2"}
 }

@@ -4,7 +4,8 @@
 source "$(dirname "$0")/common.sh"
 
 install_missing
-build "$ROOT/build" -DBUILD_TESTING=OFF
+configure "$ROOT/build"
+build "$ROOT/build" blogdb-demo
 pgdir=$ROOT/build/demo-pg
 trap '"$ROOT/tests/pgserver.sh" stop "$pgdir"' EXIT
 dsn=$(BLOGDB_TEST_DSN='' "$ROOT/tests/pgserver.sh" start "$pgdir" "$ROOT/schema.sql")
