@@ -104,39 +104,47 @@ static const char *rt_type(ctype ct)
         [CT_FLOAT4] = "BLOGDB_RT_FLOAT4", [CT_FLOAT8] = "BLOGDB_RT_FLOAT8",
         [CT_TIMESTAMP] = "BLOGDB_RT_TIMESTAMP", [CT_TIMESTAMPTZ] = "BLOGDB_RT_TIMESTAMPTZ",
         [CT_DATE] = "BLOGDB_RT_DATE", [CT_BYTEA] = "BLOGDB_RT_BYTEA", [CT_JSON] = "BLOGDB_RT_JSON",
-        [CT_JSONB] = "BLOGDB_RT_JSONB", [CT_ENUM] = "BLOGDB_RT_ENUM"};
+        [CT_JSONB] = "BLOGDB_RT_JSONB", [CT_ENUM] = "BLOGDB_RT_ENUM", [CT_NUMERIC] = "BLOGDB_RT_NUMERIC",
+        [CT_INTERVAL] = "BLOGDB_RT_INTERVAL", [CT_INET] = "BLOGDB_RT_INET", [CT_TIME] = "BLOGDB_RT_TIME"};
     return names[ct];
 }
 
-/* C type of a value of this column ("int32_t", "const char *", "blogdb_post_status"). */
-static char *c_type(const emitter *e, const gen_type *t)
+static char *enum_c_type(const emitter *e, int enum_index, const char *suffix)
 {
-    switch (t->ct) {
-    case CT_UUID: return xstrdup("uuid_t");
-    case CT_TEXT: case CT_JSON: case CT_JSONB: return xstrdup("const char *");
-    case CT_BOOL: return xstrdup("bool");
-    case CT_INT2: return xstrdup("int16_t");
-    case CT_INT4: case CT_DATE: return xstrdup("int32_t");
-    case CT_INT8: return xstrdup("int64_t");
-    case CT_FLOAT4: return xstrdup("float");
-    case CT_FLOAT8: return xstrdup("double");
-    case CT_TIMESTAMP: case CT_TIMESTAMPTZ: return xstrdup("blogdb_timestamp");
-    case CT_BYTEA: return xstrdup("blogdb_bytes");
-    case CT_ENUM: {
-        const gen_enum *en = &e->m->enums[t->enum_index];
-        char *id = object_ident(en->schema, en->name);
-        char *s = xstrfmt("%s_%s", e->P, id);
-        free(id);
-        return s;
-    }
-    case CT_UNSUPPORTED: break;
-    }
-    return xstrdup("void");
+    const gen_enum *en = &e->m->enums[enum_index];
+    char *id = object_ident(en->schema, en->name);
+    char *s = xstrfmt("%s_%s%s", e->P, id, suffix);
+    free(id);
+    return s;
 }
 
-static bool is_pointer(ctype ct)
+/* C type of a value of this column ("int32_t", "const char *", "blogdb_post_status", "blogdb_text_array"). */
+static char *c_type(const emitter *e, const gen_type *t)
 {
-    return ct == CT_TEXT || ct == CT_JSON || ct == CT_JSONB;
+    static const char *const scalars[] = {
+        [CT_UUID] = "uuid_t", [CT_TEXT] = "const char *", [CT_JSON] = "const char *", [CT_JSONB] = "const char *",
+        [CT_NUMERIC] = "const char *", [CT_INET] = "const char *", [CT_BOOL] = "bool", [CT_INT2] = "int16_t",
+        [CT_INT4] = "int32_t", [CT_DATE] = "int32_t", [CT_INT8] = "int64_t", [CT_TIME] = "int64_t",
+        [CT_FLOAT4] = "float", [CT_FLOAT8] = "double", [CT_TIMESTAMP] = "blogdb_timestamp",
+        [CT_TIMESTAMPTZ] = "blogdb_timestamp", [CT_BYTEA] = "blogdb_bytes", [CT_INTERVAL] = "blogdb_interval"};
+    static const char *const arrays[] = {
+        [CT_UUID] = "blogdb_uuid_array", [CT_TEXT] = "blogdb_text_array", [CT_JSON] = "blogdb_text_array",
+        [CT_JSONB] = "blogdb_text_array", [CT_NUMERIC] = "blogdb_text_array", [CT_INET] = "blogdb_text_array",
+        [CT_BOOL] = "blogdb_bool_array", [CT_INT2] = "blogdb_int16_array", [CT_INT4] = "blogdb_int32_array",
+        [CT_DATE] = "blogdb_int32_array", [CT_INT8] = "blogdb_int64_array", [CT_TIME] = "blogdb_int64_array",
+        [CT_FLOAT4] = "blogdb_float_array", [CT_FLOAT8] = "blogdb_double_array",
+        [CT_TIMESTAMP] = "blogdb_int64_array", [CT_TIMESTAMPTZ] = "blogdb_int64_array",
+        [CT_BYTEA] = "blogdb_bytes_array", [CT_INTERVAL] = "blogdb_interval_array"};
+    if (t->ct == CT_ENUM)
+        return enum_c_type(e, t->enum_index, t->is_array ? "_array" : "");
+    return xstrdup(t->is_array ? arrays[t->ct] : scalars[t->ct]);
+}
+
+/* Pointer-typed columns use NULL for SQL NULL; the others get a has_ flag. */
+static bool is_pointer_type(const gen_type *t)
+{
+    return !t->is_array && (t->ct == CT_TEXT || t->ct == CT_JSON || t->ct == CT_JSONB || t->ct == CT_NUMERIC ||
+                            t->ct == CT_INET);
 }
 
 /* "T name" as a declaration (pointer types bind the star to the name). */
@@ -147,6 +155,13 @@ static void put_decl(strbuf *sb, const char *type, const char *name, bool input)
         sb_printf(sb, "const uuid_t %s", name);
     else
         sb_printf(sb, "%s%s%s", type, type[n - 1] == '*' ? "" : " ", name);
+}
+
+static const char *kind_words(rel_kind k)
+{
+    static const char *const w[] = {[REL_TABLE] = "table", [REL_VIEW] = "view", [REL_MATVIEW] = "materialized view",
+                                    [REL_PARTITIONED] = "partitioned table"};
+    return w[k];
 }
 
 /* ---- per-relation emission --------------------------------------------------- */
@@ -262,7 +277,8 @@ static void key_params(const emitter *e, const relinfo *ri, strbuf *sb, const in
 /* The address of a key argument: "id" for uuid_t (an array), "&email" otherwise. */
 static void key_arg(strbuf *sb, const relinfo *ri, int col)
 {
-    sb_printf(sb, "%s%s", ri->r->columns[col].type.ct == CT_UUID ? "" : "&", ri->fields[col]);
+    const gen_type *t = &ri->r->columns[col].type;
+    sb_printf(sb, "%s%s", t->ct == CT_UUID && !t->is_array ? "" : "&", ri->fields[col]);
 }
 
 /* "By" suffix from column names: "id", "user_id_and_created_at". */
@@ -286,13 +302,13 @@ static void emit_row_struct(emitter *e, const relinfo *ri)
         put_comment_text(e->h, r->comment);
         sb_puts(e->h, "\n * ");
     }
-    sb_printf(e->h, "One row of %s %s.%s.\n", r->kind == REL_VIEW ? "view" : "table", r->schema, r->name);
+    sb_printf(e->h, "One row of %s %s.%s.\n", kind_words(r->kind), r->schema, r->name);
     sb_puts(e->h, " * Strings point into the same allocation as the row. */\n");
     sb_printf(e->h, "typedef struct %s_%s_row {\n", e->P, ri->id);
     for (size_t i = 0; i < r->ncolumns; i++) {
         const gen_column *col = &r->columns[i];
         char *t = c_type(e, &col->type);
-        if (!col->not_null && !is_pointer(col->type.ct))
+        if (!col_api_not_null(col) && !is_pointer_type(&col->type))
             sb_printf(e->h, "    bool has_%s; /**< false when %s is NULL */\n", ri->fields[i], ri->fields[i]);
         sb_puts(e->h, "    ");
         put_decl(e->h, t, ri->fields[i], false);
@@ -301,9 +317,14 @@ static void emit_row_struct(emitter *e, const relinfo *ri)
             put_comment_text(e->h, col->comment);
             sb_puts(e->h, ". ");
         }
-        sb_printf(e->h, "%s%s%s */\n", col->type.sql,
-                  col->not_null ? " NOT NULL" : is_pointer(col->type.ct) ? ", nullable: NULL pointer = SQL NULL" : ", nullable: see has_",
-                  col->has_default ? ", has DEFAULT" : "");
+        sb_printf(e->h, "%s%s%s%s */\n", col->type.sql,
+                  col_api_not_null(col)           ? " NOT NULL"
+                  : is_pointer_type(&col->type) ? ", nullable: NULL pointer = SQL NULL"
+                                                  : ", nullable: see has_",
+                  col_readonly(col) ? (col->generated ? ", generated: read-only" : ", identity: read-only")
+                  : col_optional(col) ? ", has DEFAULT"
+                                      : "",
+                  "");
         free(t);
     }
     sb_printf(e->h, "} %s_%s_row;\n\n", e->P, ri->id);
@@ -317,7 +338,7 @@ static void emit_row_struct(emitter *e, const relinfo *ri)
 static void emit_descriptors(emitter *e, const relinfo *ri)
 {
     const gen_relation *r = ri->r;
-    sb_printf(e->c, "/* ---- %s %s.%s ---- */\n\n", r->kind == REL_VIEW ? "view" : "table", r->schema, r->name);
+    sb_printf(e->c, "/* ---- %s %s.%s ---- */\n\n", kind_words(r->kind), r->schema, r->name);
     sb_printf(e->c, "static const blogdb_rt_column %s_columns[] = {\n", ri->id);
     for (size_t i = 0; i < r->ncolumns; i++) {
         const gen_column *col = &r->columns[i];
@@ -332,7 +353,7 @@ static void emit_descriptors(emitter *e, const relinfo *ri)
         sb_puts(e->c, ", ");
         put_cstr(e->c, q.data);
         sb_printf(e->c, ", %s, offsetof(%s_%s_row, %s), ", rt_type(col->type.ct), e->P, ri->id, ri->fields[i]);
-        if (!col->not_null && !is_pointer(col->type.ct))
+        if (!col_api_not_null(col) && !is_pointer_type(&col->type))
             sb_printf(e->c, "offsetof(%s_%s_row, has_%s)", e->P, ri->id, ri->fields[i]);
         else
             sb_puts(e->c, "BLOGDB_RT_NO_HAS");
@@ -345,8 +366,22 @@ static void emit_descriptors(emitter *e, const relinfo *ri)
         } else {
             sb_puts(e->c, "NULL");
         }
-        sb_printf(e->c, ", %s%s%s%s},\n", col->not_null ? "BLOGDB_RT_NOT_NULL" : "0",
-                  col->has_default ? " | BLOGDB_RT_DEFAULT" : "", key ? " | BLOGDB_RT_KEY" : "", "");
+        {
+            strbuf fl;
+            sb_init(&fl);
+            if (col_api_not_null(col))
+                sb_puts(&fl, " | BLOGDB_RT_NOT_NULL");
+            if (col_optional(col) && !col_readonly(col))
+                sb_puts(&fl, " | BLOGDB_RT_DEFAULT");
+            if (key)
+                sb_puts(&fl, " | BLOGDB_RT_KEY");
+            if (col->type.is_array)
+                sb_puts(&fl, " | BLOGDB_RT_ARRAY");
+            if (col_readonly(col))
+                sb_puts(&fl, " | BLOGDB_RT_READONLY");
+            sb_printf(e->c, ", %s},\n", fl.len ? fl.data + 3 : "0");
+            sb_free(&fl);
+        }
         sb_free(&q);
     }
     sb_puts(e->c, "};\n");
@@ -375,7 +410,7 @@ static void emit_free_fns(emitter *e, const relinfo *ri)
 {
     char *name = xstrfmt("void %s_%s_row_free", e->P, ri->id);
     char *params = xstrfmt("%s_%s_row *row", e->P, ri->id);
-    if (ri->r->kind == REL_TABLE) {
+    if (rel_is_table(ri->r)) {
         emit_proto(e, " * Frees a row returned by a function of this table. NULL is ignored.\n", name, params);
         sb_puts(e->c, "    blogdb_rt_free(row);\n}\n\n");
     }
@@ -541,16 +576,17 @@ static void emit_list_fn(emitter *e, const relinfo *ri, const list_spec *ls)
     sb_free(&nm);
 }
 
-static bool orderable(ctype ct)
+static bool orderable(const gen_type *t)
 {
-    return ct == CT_INT2 || ct == CT_INT4 || ct == CT_INT8 || ct == CT_FLOAT4 || ct == CT_FLOAT8 ||
-           ct == CT_TIMESTAMP || ct == CT_TIMESTAMPTZ || ct == CT_DATE;
+    ctype ct = t->ct;
+    return !t->is_array && (ct == CT_INT2 || ct == CT_INT4 || ct == CT_INT8 || ct == CT_FLOAT4 || ct == CT_FLOAT8 ||
+           ct == CT_TIMESTAMP || ct == CT_TIMESTAMPTZ || ct == CT_DATE || ct == CT_TIME);
 }
 
 /* Column indexes of an index, or false when it has an expression key or is partial. */
 static bool index_cols(const relinfo *ri, const gen_index *ix, int *out)
 {
-    if (ix->partial || ix->ncolumns > 32)
+    if (ix->partial || !ix->ordered || ix->ncolumns > 32)
         return false;
     for (size_t i = 0; i < ix->ncolumns; i++) {
         if (!ix->columns[i])
@@ -639,7 +675,7 @@ static void emit_table_fns(emitter *e, const relinfo *ri)
             }
             free(suffix);
             free(doc);
-            if (ix->ncolumns == 1 && orderable(r->columns[cols[0]].type.ct)) {
+            if (ix->ncolumns == 1 && orderable(&r->columns[cols[0]].type)) {
                 order[0] = cols[0];
                 memcpy(order + 1, ri->pk, ri->npk * sizeof(int));
                 suffix = xstrfmt("_by_%s_range", by);
@@ -657,15 +693,15 @@ static void emit_table_fns(emitter *e, const relinfo *ri)
         nm = xstrfmt("int %s_%s_update", e->P, ri->id);
         params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row", e->P, ri->id, e->P, ri->id);
         {
-            char *doc = xstrfmt(" * Writes every non-key column of `row` to the %s row with row's key.\n"
+            char *doc = xstrfmt(" * Writes every non-key, writable column of `row` to the %s row with row's key.\n"
                                 " * @param[out] out  The row as stored (free with %s_%s_row_free()), or NULL.\n"
                                 " * @return 0, BLOGDB_ENOTFOUND, or the codes of %s_%s_insert().\n",
                                 r->name, e->P, ri->id, e->P, ri->id);
             emit_proto(e, doc, nm, params);
             free(doc);
         }
-        sb_printf(e->c, "    return blogdb_rt_update(db, &%s_rel, row, %s_%s_ALL & ~%s_%s_KEY, out);\n}\n\n", ri->id,
-                  e->U, ri->ID, e->U, ri->ID);
+        sb_printf(e->c, "    return blogdb_rt_update(db, &%s_rel, row, %s_%s_ALL & ~(%s_%s_KEY | %s_%s_READONLY), out);\n}\n\n",
+                  ri->id, e->U, ri->ID, e->U, ri->ID, e->U, ri->ID);
         free(nm);
         free(params);
         nm = xstrfmt("int %s_%s_update_fields", e->P, ri->id);
@@ -729,13 +765,30 @@ static void emit_view_fns(emitter *e, const relinfo *ri)
     char *q = xstrfmt("%s_list_query", ri->id);
     char *nm = xstrfmt("int %s_%s_list", e->P, ri->id);
     char *params = xstrfmt("blogdb *db, %s_%s_rows **out", e->P, ri->id);
-    char *doc = xstrfmt(" * Lists every row of view %s, in the server's order.\n"
+    char *doc = xstrfmt(" * Lists every row of %s %s, in the server's order.\n"
                         " * @param[out] out  The rows (free with %s_%s_rows_free()), else NULL.\n"
                         " * @return 0 or a BLOGDB_E* code.\n",
-                        ri->r->name, e->P, ri->id);
+                        kind_words(ri->r->kind), ri->r->name, e->P, ri->id);
     emit_query(e, ri, q, "", false, NULL, 0, "BLOGDB_RT_MANY");
     emit_proto(e, doc, nm, params);
     sb_printf(e->c, "    return blogdb_rt_exec(db, &%s, NULL, out);\n}\n\n", q);
+    if (ri->r->kind == REL_MATVIEW) {
+        strbuf sql;
+        free(q);
+        free(nm);
+        free(doc);
+        q = xstrfmt("%s_refresh_query", ri->id);
+        nm = xstrfmt("int %s_%s_refresh", e->P, ri->id);
+        doc = xstrfmt(" * REFRESH MATERIALIZED VIEW %s: recomputes its rows.\n * @return 0 or a BLOGDB_E* code.\n",
+                      ri->r->name);
+        sb_init(&sql);
+        sb_puts(&sql, "REFRESH MATERIALIZED VIEW ");
+        put_qualified(&sql, ri->r->schema, ri->r->name);
+        emit_query(e, ri, q, sql.data, true, NULL, 0, "BLOGDB_RT_EXEC");
+        emit_proto(e, doc, nm, "blogdb *db");
+        sb_printf(e->c, "    return blogdb_rt_exec(db, &%s, NULL, NULL);\n}\n\n", q);
+        sb_free(&sql);
+    }
     free(q);
     free(nm);
     free(params);
@@ -759,6 +812,12 @@ static void emit_column_bits(emitter *e, const relinfo *ri)
             key |= 1ULL << ri->pk[k];
         sb_printf(e->h, "#define %s_%s_KEY ((uint64_t)0x%llx) /**< The primary key columns. */\n", e->U, ri->ID,
                   key);
+        key = 0;
+        for (size_t c = 0; c < ri->r->ncolumns; c++)
+            if (col_readonly(&ri->r->columns[c]))
+                key |= 1ULL << c;
+        sb_printf(e->h, "#define %s_%s_READONLY ((uint64_t)0x%llx) /**< Generated and identity ALWAYS columns. */\n",
+                  e->U, ri->ID, key);
     }
     sb_puts(e->h, "/** @} */\n\n");
 }
@@ -772,10 +831,21 @@ static int check_relation(const gen_relation *r, const gen_model *m, const relin
     }
     for (size_t i = 0; i < r->ncolumns; i++) {
         const gen_column *col = &r->columns[i];
-        if (col->type.ct == CT_UNSUPPORTED || col->type.is_array) {
+        if (col->type.ct == CT_UNSUPPORTED) {
             diag_error(NULL, -1, "column \"%s\".\"%s\": type %s has no C mapping yet", r->name, col->name,
                        col->type.sql);
             return -1;
+        }
+        for (size_t j = 0; j < r->ncolumns; j++) {
+            char *has = xstrfmt("has_%s", ri->fields[j]);
+            bool clash = j != i && !col_api_not_null(&r->columns[j]) && !is_pointer_type(&r->columns[j].type) &&
+                         strcmp(ri->fields[i], has) == 0;
+            free(has);
+            if (clash) {
+                diag_error(NULL, -1, "column \"%s\" of \"%s\" clashes with the has_ flag of column \"%s\"",
+                           col->name, r->name, r->columns[j].name);
+                return -1;
+            }
         }
         for (size_t j = 0; j < i; j++)
             if (strcmp(ri->fields[i], ri->fields[j]) == 0) {
@@ -803,6 +873,9 @@ static void emit_enum(emitter *e, const gen_enum *en)
         free(LU);
     }
     sb_printf(e->h, "} %s_%s;\n", e->P, id);
+    sb_printf(e->h, "/** An array of %s: items[0..count). */\ntypedef struct %s_%s_array {\n    %s_%s *items; /**< The values. */\n"
+                    "    size_t count; /**< Number of values. */\n} %s_%s_array;\n",
+              en->name, e->P, id, e->P, id, e->P, id);
     sb_printf(e->h, "/** Number of labels of %s. */\n#define %s_%s_COUNT %zu\n\n", en->name, e->U, ID, en->nlabels);
     sb_printf(e->h,
               "/** The label of `value` (a static string), or NULL when value is not a %s. */\n"
@@ -852,9 +925,11 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *h
         ri->npk = r->npk;
         for (size_t k = 0; k < r->npk; k++)
             ri->pk[k] = rel_find_column(r, r->primary_key[k]);
+        if (r->is_partition)
+            continue;
         rc = check_relation(r, m, ri);
         for (size_t j = 0; j < i && rc == 0; j++)
-            if (strcmp(ris[j].id, ri->id) == 0) {
+            if (!ris[j].r->is_partition && strcmp(ris[j].id, ri->id) == 0) {
                 diag_error(NULL, -1, "relations \"%s\" and \"%s\" map to the same C name \"%s\"", ris[j].r->name,
                            r->name, ri->id);
                 rc = -1;
@@ -871,17 +946,19 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *h
                   "#include \"%s_schema.h\"\n\n#include <stddef.h>\n\n",
                   prefix, GEN_VERSION, inputs, prefix);
         for (size_t i = 0; i < m->nenums; i++)
-            emit_enum(&e, &m->enums[i]);
+            if (*m->enums[i].name)
+                emit_enum(&e, &m->enums[i]);
         for (size_t i = 0; i < m->nrels; i++) {
             const relinfo *ri = &ris[i];
-            sb_printf(hdr, "/* ---- %s %s.%s ---- */\n\n", ri->r->kind == REL_VIEW ? "view" : "table", ri->r->schema,
-                      ri->r->name);
+            if (ri->r->is_partition)
+                continue; /* reached through its partitioned table */
+            sb_printf(hdr, "/* ---- %s %s.%s ---- */\n\n", kind_words(ri->r->kind), ri->r->schema, ri->r->name);
             emit_row_struct(&e, ri);
             emit_descriptors(&e, ri);
-            if (ri->r->kind == REL_TABLE)
+            if (rel_is_table(ri->r))
                 emit_column_bits(&e, ri);
             emit_free_fns(&e, ri);
-            if (ri->r->kind == REL_TABLE)
+            if (rel_is_table(ri->r))
                 emit_table_fns(&e, ri);
             else
                 emit_view_fns(&e, ri);

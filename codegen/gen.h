@@ -57,7 +57,8 @@ int diag_count(void);
 typedef enum ctype {
     CT_UNSUPPORTED = 0,
     CT_UUID, CT_TEXT, CT_BOOL, CT_INT2, CT_INT4, CT_INT8, CT_FLOAT4, CT_FLOAT8,
-    CT_TIMESTAMP, CT_TIMESTAMPTZ, CT_DATE, CT_BYTEA, CT_JSON, CT_JSONB, CT_ENUM
+    CT_TIMESTAMP, CT_TIMESTAMPTZ, CT_DATE, CT_BYTEA, CT_JSON, CT_JSONB, CT_ENUM,
+    CT_NUMERIC, CT_INTERVAL, CT_INET, CT_TIME
 } ctype;
 
 typedef struct gen_enum {
@@ -70,24 +71,39 @@ typedef struct gen_enum {
 /* A resolved column type: its format_type() spelling and its C mapping. */
 typedef struct gen_type {
     char *sql;          /* exactly as format_type(atttypid, atttypmod) prints it */
-    ctype ct;
+    ctype ct;           /* of the element, for an array */
     int max_chars;      /* varchar(n) / char(n), else -1 */
     int enum_index;     /* into model.enums for CT_ENUM, else -1 */
+    int domain_index;   /* into model.domains when the column's type is a domain, else -1 */
     bool is_array;
+    bool domain_not_null; /* a domain's NOT NULL: not in pg_attribute, but no NULL can be stored */
+    bool domain_default;  /* a domain's DEFAULT: an insert may omit the column */
 } gen_type;
 
 typedef struct gen_column {
     char *name;
     gen_type type;
-    bool not_null, has_default;
+    bool not_null, has_default; /* as pg_attribute's attnotnull and atthasdef */
+    char identity;      /* 'a' GENERATED ALWAYS AS IDENTITY, 'd' BY DEFAULT, else 0 */
+    bool generated;     /* GENERATED ALWAYS AS (...) STORED */
     char *comment;
 } gen_column;
 
+/* The C API's view of a column. */
+static inline bool col_readonly(const gen_column *c) { return c->generated || c->identity == 'a'; }
+static inline bool col_optional(const gen_column *c)
+{
+    return c->has_default || c->identity == 'd' || c->type.domain_default;
+}
+static inline bool col_api_not_null(const gen_column *c) { return c->not_null || c->type.domain_not_null; }
+
 typedef struct gen_index {
     char *name;
-    char **columns;     /* NULL entry = expression key */
+    char **columns;     /* key columns; NULL entry = expression key */
     size_t ncolumns;
     bool unique, primary, partial;
+    bool ordered;       /* btree (or hash): equality and range finders make sense */
+    bool constraint;    /* made by a PRIMARY KEY or UNIQUE constraint */
 } gen_index;
 
 typedef struct gen_fkey {
@@ -98,7 +114,15 @@ typedef struct gen_fkey {
     char **ref_columns;
 } gen_fkey;
 
-typedef enum rel_kind { REL_TABLE, REL_VIEW } rel_kind;
+typedef enum rel_kind { REL_TABLE, REL_VIEW, REL_MATVIEW, REL_PARTITIONED } rel_kind;
+
+typedef struct gen_domain {
+    char *schema, *name;
+    gen_type base;
+    bool not_null, has_default;
+    char **checks;
+    size_t nchecks;
+} gen_domain;
 
 typedef struct gen_relation {
     char *schema, *name;
@@ -113,19 +137,42 @@ typedef struct gen_relation {
     size_t nfkeys;
     char *comment;
     int pos;            /* byte offset of its CREATE statement */
+    bool is_partition;  /* a partition: in the catalog, but no bindings and not in the model's output */
+    char **deps;        /* views: what they read, "schema\x1frel" and "schema\x1frel\x1fcol" */
+    size_t ndeps;
+    char **checks;      /* CHECK constraint names */
+    size_t nchecks;
 } gen_relation;
 
 typedef struct gen_model {
     gen_enum *enums;
     size_t nenums;
+    gen_domain *domains;
+    size_t ndomains;
+    char **schemas;            /* existing schemas; "public" is there from the start */
+    size_t nschemas;
+    char **search_path;        /* as set by SET search_path / set_config */
+    size_t nsearch_path;
+    char **extensions;         /* CREATE EXTENSION names, "name@schema" */
+    size_t nextensions;
     gen_relation *rels;
     size_t nrels;
     char **constraint_names;   /* every index/constraint name, for PostgreSQL's uniqueness rule */
     size_t nconstraint_names;
 } gen_model;
 
+void model_init(gen_model *m);
 void model_free(gen_model *m);
+bool rel_is_table(const gen_relation *r);
 gen_relation *model_find_rel(gen_model *m, const char *schema, const char *name);
+/* Removes relation i (freeing it and releasing its index and constraint names). */
+void model_remove_rel(gen_model *m, size_t i);
+/* Object names (relations, indexes, constraints) per schema, for PostgreSQL's naming rules. */
+bool name_taken(const gen_model *m, const char *schema, const char *name);
+void take_name(gen_model *m, const char *schema, const char *name);
+void release_name(gen_model *m, const char *schema, const char *name);
+void gen_index_free(gen_index *ix);
+void gen_fkey_free(gen_fkey *k);
 gen_enum *model_find_enum(gen_model *m, const char *schema, const char *name);
 int rel_find_column(const gen_relation *r, const char *name);
 /* Writes the model as the JSON of --dump-model. */

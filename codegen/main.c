@@ -182,7 +182,7 @@ int main(int argc, char **argv)
     size_t nfiles = 0;
     int first_input = argc, status = 1;
     bool parsed = false;
-    gen_model model = {0};
+    gen_model model;
     strbuf names;
 
     for (int i = 1; i < argc; i++) {
@@ -221,6 +221,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "blogdb-gen: error: --prefix must match [a-z][a-z0-9_]*, got '%s'\n", prefix);
         return 2;
     }
+    model_init(&model);
     if (collect_inputs(argv + first_input, argc - first_input, &files, &nfiles) != 0)
         goto out;
     if (nfiles == 0) {

@@ -11,6 +11,55 @@ static void free_strv(char **v, size_t n)
     free(v);
 }
 
+void model_init(gen_model *m)
+{
+    memset(m, 0, sizeof *m);
+    *VEC_PUSH(m->schemas, m->nschemas) = xstrdup("public");
+    *VEC_PUSH(m->search_path, m->nsearch_path) = xstrdup("public");
+}
+
+bool rel_is_table(const gen_relation *r)
+{
+    return r->kind == REL_TABLE || r->kind == REL_PARTITIONED;
+}
+
+void gen_index_free(gen_index *ix)
+{
+    free(ix->name);
+    free_strv(ix->columns, ix->ncolumns);
+}
+
+void gen_fkey_free(gen_fkey *k)
+{
+    free(k->name);
+    free(k->ref_schema);
+    free(k->ref_table);
+    free_strv(k->columns, k->ncolumns);
+    free_strv(k->ref_columns, k->ncolumns);
+}
+
+static void relation_free(gen_relation *r)
+{
+    free(r->schema);
+    free(r->name);
+    free(r->comment);
+    for (size_t c = 0; c < r->ncolumns; c++) {
+        free(r->columns[c].name);
+        free(r->columns[c].type.sql);
+        free(r->columns[c].comment);
+    }
+    free(r->columns);
+    free_strv(r->primary_key, r->npk);
+    for (size_t x = 0; x < r->nindexes; x++)
+        gen_index_free(&r->indexes[x]);
+    free(r->indexes);
+    for (size_t f = 0; f < r->nfkeys; f++)
+        gen_fkey_free(&r->fkeys[f]);
+    free(r->fkeys);
+    free_strv(r->deps, r->ndeps);
+    free_strv(r->checks, r->nchecks);
+}
+
 void model_free(gen_model *m)
 {
     for (size_t i = 0; i < m->nenums; i++) {
@@ -21,36 +70,69 @@ void model_free(gen_model *m)
         free_strv(e->labels, e->nlabels);
     }
     free(m->enums);
-    for (size_t i = 0; i < m->nrels; i++) {
-        gen_relation *r = &m->rels[i];
-        free(r->schema);
-        free(r->name);
-        free(r->comment);
-        for (size_t c = 0; c < r->ncolumns; c++) {
-            free(r->columns[c].name);
-            free(r->columns[c].type.sql);
-            free(r->columns[c].comment);
-        }
-        free(r->columns);
-        free_strv(r->primary_key, r->npk);
-        for (size_t x = 0; x < r->nindexes; x++) {
-            free(r->indexes[x].name);
-            free_strv(r->indexes[x].columns, r->indexes[x].ncolumns);
-        }
-        free(r->indexes);
-        for (size_t f = 0; f < r->nfkeys; f++) {
-            gen_fkey *k = &r->fkeys[f];
-            free(k->name);
-            free(k->ref_schema);
-            free(k->ref_table);
-            free_strv(k->columns, k->ncolumns);
-            free_strv(k->ref_columns, k->ncolumns);
-        }
-        free(r->fkeys);
-    }
+    for (size_t i = 0; i < m->nrels; i++)
+        relation_free(&m->rels[i]);
     free(m->rels);
+    for (size_t i = 0; i < m->ndomains; i++) {
+        free(m->domains[i].schema);
+        free(m->domains[i].name);
+        free(m->domains[i].base.sql);
+        free_strv(m->domains[i].checks, m->domains[i].nchecks);
+    }
+    free(m->domains);
+    free_strv(m->schemas, m->nschemas);
+    free_strv(m->search_path, m->nsearch_path);
+    free_strv(m->extensions, m->nextensions);
     free_strv(m->constraint_names, m->nconstraint_names);
     memset(m, 0, sizeof *m);
+}
+
+static char *name_key(const char *schema, const char *name)
+{
+    return xstrfmt("%s\x1f%s", schema, name);
+}
+
+bool name_taken(const gen_model *m, const char *schema, const char *name)
+{
+    char *key = name_key(schema, name);
+    bool taken = false;
+    for (size_t i = 0; i < m->nconstraint_names && !taken; i++)
+        taken = strcmp(m->constraint_names[i], key) == 0;
+    for (size_t i = 0; i < m->nrels && !taken; i++)
+        taken = strcmp(m->rels[i].schema, schema) == 0 && strcmp(m->rels[i].name, name) == 0;
+    free(key);
+    return taken;
+}
+
+void take_name(gen_model *m, const char *schema, const char *name)
+{
+    *VEC_PUSH(m->constraint_names, m->nconstraint_names) = name_key(schema, name);
+}
+
+void release_name(gen_model *m, const char *schema, const char *name)
+{
+    char *key = name_key(schema, name);
+    for (size_t i = 0; i < m->nconstraint_names; i++)
+        if (strcmp(m->constraint_names[i], key) == 0) {
+            free(m->constraint_names[i]);
+            m->constraint_names[i] = m->constraint_names[--m->nconstraint_names];
+            break;
+        }
+    free(key);
+}
+
+void model_remove_rel(gen_model *m, size_t i)
+{
+    gen_relation *r = &m->rels[i];
+    for (size_t x = 0; x < r->nindexes; x++)
+        release_name(m, r->schema, r->indexes[x].name);
+    for (size_t f = 0; f < r->nfkeys; f++)
+        release_name(m, r->schema, r->fkeys[f].name);
+    for (size_t k = 0; k < r->nchecks; k++)
+        release_name(m, r->schema, r->checks[k]);
+    relation_free(r);
+    memmove(r, r + 1, (m->nrels - i - 1) * sizeof *r);
+    m->nrels--;
 }
 
 gen_relation *model_find_rel(gen_model *m, const char *schema, const char *name)
@@ -111,15 +193,19 @@ static void json_strv(strbuf *sb, char *const *v, size_t n)
 
 static const char *kind_name(rel_kind k)
 {
-    return k == REL_VIEW ? "view" : "table";
+    static const char *const names[] = {[REL_TABLE] = "table", [REL_VIEW] = "view",
+                                        [REL_MATVIEW] = "materialized_view", [REL_PARTITIONED] = "partitioned_table"};
+    return names[k];
 }
 
 void model_dump_json(const gen_model *m, strbuf *sb)
 {
     sb_puts(sb, "{\"enums\": [");
-    for (size_t i = 0; i < m->nenums; i++) {
+    for (size_t i = 0, n = 0; i < m->nenums; i++) {
         const gen_enum *e = &m->enums[i];
-        sb_puts(sb, i ? ",\n  " : "\n  ");
+        if (!*e->name)
+            continue; /* dropped */
+        sb_puts(sb, n++ ? ",\n  " : "\n  ");
         sb_puts(sb, "{\"schema\": ");
         json_str(sb, e->schema);
         sb_puts(sb, ", \"name\": ");
@@ -129,9 +215,11 @@ void model_dump_json(const gen_model *m, strbuf *sb)
         sb_putc(sb, '}');
     }
     sb_puts(sb, "],\n \"relations\": [");
-    for (size_t i = 0; i < m->nrels; i++) {
+    for (size_t i = 0, n = 0; i < m->nrels; i++) {
         const gen_relation *r = &m->rels[i];
-        sb_puts(sb, i ? ",\n  " : "\n  ");
+        if (r->is_partition)
+            continue;
+        sb_puts(sb, n++ ? ",\n  " : "\n  ");
         sb_puts(sb, "{\"schema\": ");
         json_str(sb, r->schema);
         sb_puts(sb, ", \"name\": ");

@@ -1,38 +1,21 @@
-/* blogdb-gen stage 1: DDL text -> libpg_query protobuf tree -> replay into the model. */
-#include "gen.h"
+/* blogdb-gen stage 1: DDL text -> libpg_query protobuf tree -> replayed into the model,
+ * statement by statement, the way PostgreSQL would apply it. */
+#include "parse.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <pg_query.h>
-#include <pg_query/pg_query.pb-c.h>
-
 #define NAMEDATALEN 64
-
-typedef PgQuery__Node Node;
-
-typedef struct ctx {
-    gen_model *m;
-    const source *src;
-    int stmt_pos; /* first token of the statement being replayed */
-} ctx;
-
-#define FAIL(c, pos, ...)                          \
-    do {                                           \
-        diag_error((c)->src, (pos), __VA_ARGS__);  \
-        return -1;                                 \
-    } while (0)
 
 /* ---- small tree helpers ------------------------------------------------ */
 
-static const char *node_str(const Node *n)
+const char *node_str(const Node *n)
 {
     return n && n->node_case == PG_QUERY__NODE__NODE_STRING ? n->string->sval : NULL;
 }
 
-/* The protobuf field name of a node ("create_seq_stmt"), for messages. */
-static const char *node_kind(const Node *n)
+const char *node_kind(const Node *n)
 {
     const ProtobufCFieldDescriptor *f =
         protobuf_c_message_descriptor_get_field(&pg_query__node__descriptor, (unsigned)n->node_case);
@@ -43,12 +26,11 @@ static const char *node_kind(const Node *n)
 static char *stmt_words(const Node *n)
 {
     static const char *const known[][2] = {
-        {"create_seq_stmt", "CREATE SEQUENCE"}, {"alter_seq_stmt", "ALTER SEQUENCE"},
-        {"drop_stmt", "DROP"}, {"rename_stmt", "RENAME"}, {"insert_stmt", "INSERT"},
-        {"update_stmt", "UPDATE"}, {"delete_stmt", "DELETE"}, {"select_stmt", "SELECT"},
-        {"create_domain_stmt", "CREATE DOMAIN"}, {"composite_type_stmt", "CREATE TYPE ... AS"},
-        {"create_schema_stmt", "CREATE SCHEMA"}, {"alter_enum_stmt", "ALTER TYPE"},
-        {"create_table_as_stmt", "CREATE TABLE AS or MATERIALIZED VIEW"}, {"truncate_stmt", "TRUNCATE"},
+        {"insert_stmt", "INSERT"}, {"update_stmt", "UPDATE"}, {"delete_stmt", "DELETE"},
+        {"select_stmt", "SELECT"}, {"composite_type_stmt", "CREATE TYPE ... AS"}, {"truncate_stmt", "TRUNCATE"},
+        {"create_range_stmt", "CREATE TYPE ... AS RANGE"}, {"rule_stmt", "CREATE RULE"},
+        {"alter_object_schema_stmt", "ALTER ... SET SCHEMA"}, {"copy_stmt", "COPY"},
+        {"create_foreign_table_stmt", "CREATE FOREIGN TABLE"},
     };
     const char *k = node_kind(n);
     size_t len = strlen(k);
@@ -83,14 +65,68 @@ static int skip_space(const source *src, int pos)
     }
 }
 
-/* Schema and name of a RangeVar; unqualified names live in "public" (the default search_path). */
-static void rv_name(const PgQuery__RangeVar *rv, const char **schema, const char **name)
+static char **strv_dup(char *const *v, size_t n)
 {
-    *schema = rv->schemaname && *rv->schemaname ? rv->schemaname : "public";
-    *name = rv->relname;
+    char **out = xcalloc(n, sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        out[i] = v[i] ? xstrdup(v[i]) : NULL;
+    return out;
 }
 
-/* Schema and name of a dotted name list (["s", "t"] or ["t"]). Returns -1 when malformed. */
+static void strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* ---- schemas and the search path ------------------------------------------ */
+
+static bool schema_exists(const gen_model *m, const char *s)
+{
+    for (size_t i = 0; i < m->nschemas; i++)
+        if (strcmp(m->schemas[i], s) == 0)
+            return true;
+    return strcmp(s, "pg_catalog") == 0;
+}
+
+/* Where an object goes: its explicit schema (which must exist), else the first existing
+ * schema on the search path. NULL when there is none (reported). */
+static const char *target_schema(ctx *c, const char *explicit_schema, int loc)
+{
+    if (explicit_schema && *explicit_schema) {
+        if (!schema_exists(c->m, explicit_schema)) {
+            diag_error(c->src, loc, "schema \"%s\" does not exist", explicit_schema);
+            return NULL;
+        }
+        return explicit_schema;
+    }
+    for (size_t i = 0; i < c->m->nsearch_path; i++)
+        if (schema_exists(c->m, c->m->search_path[i]) && strcmp(c->m->search_path[i], "pg_catalog") != 0)
+            return c->m->search_path[i];
+    diag_error(c->src, loc, "no schema has been selected to create in");
+    return NULL;
+}
+
+/* Looks an unqualified relation up through the search path. */
+static gen_relation *lookup_rel(ctx *c, const char *schema, const char *name)
+{
+    if (schema && *schema)
+        return model_find_rel(c->m, schema, name);
+    for (size_t i = 0; i < c->m->nsearch_path; i++) {
+        gen_relation *r = model_find_rel(c->m, c->m->search_path[i], name);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+gen_relation *find_rv(ctx *c, const PgQuery__RangeVar *rv)
+{
+    return lookup_rel(c, rv->schemaname, rv->relname);
+}
+
+/* Schema and name of a dotted name list (["s", "t"] or ["t"]). -1 when malformed. */
 static int names_split(Node **names, size_t n, const char **schema, const char **name)
 {
     if (n < 1 || n > 3)
@@ -99,20 +135,47 @@ static int names_split(Node **names, size_t n, const char **schema, const char *
         if (!node_str(names[i]))
             return -1;
     *name = node_str(names[n - 1]);
-    *schema = n >= 2 ? node_str(names[n - 2]) : "public";
+    *schema = n >= 2 ? node_str(names[n - 2]) : NULL;
     return 0;
 }
 
-static gen_relation *find_rv(ctx *c, const PgQuery__RangeVar *rv)
+static int find_enum_idx(ctx *c, const char *schema, const char *name)
 {
-    const char *schema, *name;
-    rv_name(rv, &schema, &name);
-    return model_find_rel(c->m, schema, name);
+    for (size_t p = 0; p < (schema ? 1 : c->m->nsearch_path); p++) {
+        const char *s = schema ? schema : c->m->search_path[p];
+        for (size_t i = 0; i < c->m->nenums; i++)
+            if (strcmp(c->m->enums[i].schema, s) == 0 && strcmp(c->m->enums[i].name, name) == 0)
+                return (int)i;
+    }
+    return -1;
+}
+
+static int find_domain_idx(ctx *c, const char *schema, const char *name)
+{
+    for (size_t p = 0; p < (schema ? 1 : c->m->nsearch_path); p++) {
+        const char *s = schema ? schema : c->m->search_path[p];
+        for (size_t i = 0; i < c->m->ndomains; i++)
+            if (strcmp(c->m->domains[i].schema, s) == 0 && strcmp(c->m->domains[i].name, name) == 0)
+                return (int)i;
+    }
+    return -1;
+}
+
+/* Whether an extension (by name) was created; *schema_out gets its schema. */
+static bool has_extension(const gen_model *m, const char *name, const char **schema_out)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < m->nextensions; i++)
+        if (strncmp(m->extensions[i], name, n) == 0 && m->extensions[i][n] == '@') {
+            *schema_out = m->extensions[i] + n + 1;
+            return true;
+        }
+    return false;
 }
 
 /* ---- types ----------------------------------------------------------------- */
 
-enum tm { TM_NONE, TM_LENGTH, TM_BPCHAR, TM_NUMERIC, TM_PRECISION_TS };
+enum tm { TM_NONE, TM_LENGTH, TM_BPCHAR, TM_NUMERIC, TM_PRECISION_TS, TM_INTERVAL };
 
 static const struct builtin {
     const char *name;   /* internal or accepted unqualified name */
@@ -134,45 +197,141 @@ static const struct builtin {
     {"float8", "double precision", CT_FLOAT8, TM_NONE, 0},
     {"bool", "boolean", CT_BOOL, TM_NONE, 0},
     {"text", "text", CT_TEXT, TM_NONE, 0},
-    {"citext", "citext", CT_TEXT, TM_NONE, 0},
     {"varchar", "character varying", CT_TEXT, TM_LENGTH, 0},
     {"bpchar", "character", CT_TEXT, TM_BPCHAR, 0},
+    {"name", "name", CT_TEXT, TM_NONE, 0},
     {"uuid", "uuid", CT_UUID, TM_NONE, 0},
     {"date", "date", CT_DATE, TM_NONE, 0},
     {"timestamp", "timestamp without time zone", CT_TIMESTAMP, TM_PRECISION_TS, 0},
     {"timestamptz", "timestamp with time zone", CT_TIMESTAMPTZ, TM_PRECISION_TS, 0},
+    {"time", "time without time zone", CT_TIME, TM_PRECISION_TS, 0},
+    {"timetz", "time with time zone", CT_UNSUPPORTED, TM_PRECISION_TS, 0},
+    {"interval", "interval", CT_INTERVAL, TM_INTERVAL, 0},
     {"json", "json", CT_JSON, TM_NONE, 0},
     {"jsonb", "jsonb", CT_JSONB, TM_NONE, 0},
     {"bytea", "bytea", CT_BYTEA, TM_NONE, 0},
-    {"numeric", "numeric", CT_UNSUPPORTED, TM_NUMERIC, 0},
-    {"time", "time without time zone", CT_UNSUPPORTED, TM_PRECISION_TS, 0},
-    {"timetz", "time with time zone", CT_UNSUPPORTED, TM_PRECISION_TS, 0},
-    {"interval", "interval", CT_UNSUPPORTED, TM_NONE, 0},
-    {"inet", "inet", CT_UNSUPPORTED, TM_NONE, 0},
+    {"numeric", "numeric", CT_NUMERIC, TM_NUMERIC, 0},
+    {"inet", "inet", CT_INET, TM_NONE, 0},
+    {"cidr", "cidr", CT_UNSUPPORTED, TM_NONE, 0},
+    {"macaddr", "macaddr", CT_UNSUPPORTED, TM_NONE, 0},
+    {"money", "money", CT_UNSUPPORTED, TM_NONE, 0},
+    {"xml", "xml", CT_UNSUPPORTED, TM_NONE, 0},
+    {"tsvector", "tsvector", CT_UNSUPPORTED, TM_NONE, 0},
+    {"oid", "oid", CT_UNSUPPORTED, TM_NONE, 0},
+    {"regclass", "regclass", CT_UNSUPPORTED, TM_NONE, 0},
+    {"bit", "bit", CT_UNSUPPORTED, TM_LENGTH, 0},
+    {"varbit", "bit varying", CT_UNSUPPORTED, TM_LENGTH, 0},
+    {"point", "point", CT_UNSUPPORTED, TM_NONE, 0},
+    {"int4range", "int4range", CT_UNSUPPORTED, TM_NONE, 0},
+    {"tstzrange", "tstzrange", CT_UNSUPPORTED, TM_NONE, 0},
+    {"daterange", "daterange", CT_UNSUPPORTED, TM_NONE, 0},
 };
+
+static gen_type type_init(void)
+{
+    gen_type t;
+    memset(&t, 0, sizeof t);
+    t.max_chars = -1;
+    t.enum_index = -1;
+    t.domain_index = -1;
+    return t;
+}
+
+gen_type type_copy(const gen_type *t)
+{
+    gen_type out = *t;
+    out.sql = xstrdup(t->sql);
+    return out;
+}
+
+gen_type builtin_type(const char *fmt)
+{
+    gen_type t = type_init();
+    t.sql = xstrdup(fmt);
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+        if (strcmp(builtins[i].fmt, fmt) == 0) {
+            t.ct = builtins[i].ct;
+            break;
+        }
+    return t;
+}
 
 static int typmod_int(const Node *n, int *out)
 {
-    if (n && n->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-        n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+    if (n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
         *out = n->a_const->ival->ival;
         return 0;
     }
     return -1;
 }
 
-/* Resolves a TypeName against the builtins and the model's enums.
- * *serial is set for serial kinds. Returns 0 or -1 (reported). */
-static int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool *serial)
+/* A user type's name as format_type prints it: qualified unless in "public". */
+static void put_type_name(strbuf *sb, const char *schema, const char *name)
 {
-    const char *schema = NULL, *name = NULL;
+    if (strcmp(schema, "public") != 0) {
+        sb_put_ident(sb, schema);
+        sb_putc(sb, '.');
+    }
+    sb_put_ident(sb, name);
+}
+
+static int resolve_builtin(ctx *c, const PgQuery__TypeName *tn, const struct builtin *b, const int *mods,
+                           size_t nmods, gen_type *out, strbuf *sb)
+{
+    if (nmods && (b->tm == TM_NONE || (nmods == 2 && b->tm != TM_NUMERIC)))
+        FAIL(c, tn->location, "type modifier is not allowed for type \"%s\"", b->fmt);
+    out->ct = b->ct;
+    switch (b->tm) {
+    case TM_LENGTH:
+    case TM_BPCHAR:
+        if (nmods) {
+            if (mods[0] < 1 || mods[0] > 10485760)
+                FAIL(c, tn->location, "length for type %s must be between 1 and 10485760", b->name);
+            sb_printf(sb, "%s(%d)", b->fmt, mods[0]);
+            out->max_chars = mods[0];
+        } else {
+            sb_puts(sb, b->tm == TM_BPCHAR ? "bpchar" : b->fmt);
+        }
+        break;
+    case TM_NUMERIC:
+        if (nmods && (mods[0] < 1 || mods[0] > 1000))
+            FAIL(c, tn->location, "NUMERIC precision %d must be between 1 and 1000", mods[0]);
+        if (nmods == 0)
+            sb_puts(sb, "numeric");
+        else
+            sb_printf(sb, "numeric(%d,%d)", mods[0], nmods == 2 ? mods[1] : 0);
+        break;
+    case TM_PRECISION_TS: {
+        const char *sp = strchr(b->fmt, ' ');
+        if (nmods && (mods[0] < 0 || mods[0] > 6))
+            FAIL(c, tn->location, "precision of %s must be between 0 and 6", b->fmt);
+        if (nmods)
+            sb_printf(sb, "%.*s(%d)%s", sp ? (int)(sp - b->fmt) : (int)strlen(b->fmt), b->fmt, mods[0], sp ? sp : "");
+        else
+            sb_puts(sb, b->fmt);
+        break;
+    }
+    case TM_INTERVAL:
+        /* interval's typmod packs fields and precision; only the plain type is modeled. */
+        if (nmods)
+            FAIL(c, tn->location, "interval fields and precision are not supported yet");
+        sb_puts(sb, b->fmt);
+        break;
+    case TM_NONE:
+        sb_puts(sb, b->fmt);
+        break;
+    }
+    return 0;
+}
+
+int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool *serial)
+{
+    const char *schema = NULL, *name = NULL, *ext_schema;
     strbuf sb;
-    int mods[2] = {-1, -1};
+    int mods[2] = {-1, -1}, idx;
     size_t nmods = tn->n_typmods;
 
-    memset(out, 0, sizeof *out);
-    out->max_chars = -1;
-    out->enum_index = -1;
+    *out = type_init();
     if (serial)
         *serial = false;
     if (names_split(tn->names, tn->n_names, &schema, &name) != 0)
@@ -184,79 +343,55 @@ static int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool
     for (size_t i = 0; i < nmods; i++)
         if (typmod_int(tn->typmods[i], &mods[i]) != 0)
             FAIL(c, tn->location, "type modifiers must be integer constants");
+    if (tn->n_array_bounds > 1)
+        FAIL(c, tn->location, "multidimensional arrays are not supported");
 
     sb_init(&sb);
-    if (tn->n_names == 1 || strcmp(schema, "pg_catalog") == 0) {
+    if (!schema || strcmp(schema, "pg_catalog") == 0) {
         for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) {
             const struct builtin *b = &builtins[i];
-            if (strcmp(b->name, name) != 0)
+            if (strcmp(b->name, name) != 0 || (b->serial && schema))
                 continue;
-            if (b->serial && tn->n_names != 1)
-                break;
             if (b->serial && tn->n_array_bounds) {
                 sb_free(&sb);
                 FAIL(c, tn->location, "array of serial is not implemented");
             }
-            if (nmods && (b->tm == TM_NONE || (nmods == 2 && b->tm != TM_NUMERIC))) {
-                sb_free(&sb);
-                FAIL(c, tn->location, "type modifier is not allowed for type \"%s\"", b->fmt);
-            }
-            out->ct = b->ct;
             if (serial)
                 *serial = b->serial;
-            switch (b->tm) {
-            case TM_LENGTH:
-            case TM_BPCHAR:
-                if (nmods) {
-                    if (mods[0] < 1 || mods[0] > 10485760) {
-                        sb_free(&sb);
-                        FAIL(c, tn->location, "length for type %s must be between 1 and 10485760", b->name);
-                    }
-                    sb_printf(&sb, "%s(%d)", b->fmt, mods[0]);
-                    out->max_chars = mods[0];
-                } else {
-                    sb_puts(&sb, b->tm == TM_BPCHAR ? "bpchar" : b->fmt);
-                }
-                break;
-            case TM_NUMERIC:
-                if (nmods == 0)
-                    sb_puts(&sb, "numeric");
-                else
-                    sb_printf(&sb, "numeric(%d,%d)", mods[0], nmods == 2 ? mods[1] : 0);
-                break;
-            case TM_PRECISION_TS:
-                if (nmods) {
-                    const char *sp = strchr(b->fmt, ' ');
-                    sb_printf(&sb, "%.*s(%d)%s", sp ? (int)(sp - b->fmt) : (int)strlen(b->fmt), b->fmt,
-                              mods[0], sp ? sp : "");
-                } else {
-                    sb_puts(&sb, b->fmt);
-                }
-                break;
-            case TM_NONE:
-                sb_puts(&sb, b->fmt);
-                break;
+            if (resolve_builtin(c, tn, b, mods, nmods, out, &sb) != 0) {
+                sb_free(&sb);
+                return -1;
             }
             goto done;
         }
     }
-    {
-        gen_enum *e = model_find_enum(c->m, schema, name);
-        if (!e) {
-            sb_free(&sb);
-            FAIL(c, tn->location, "type \"%s\" does not exist", name);
-        }
-        if (nmods) {
-            sb_free(&sb);
-            FAIL(c, tn->location, "type modifier is not allowed for type \"%s\"", name);
-        }
+    if ((idx = find_enum_idx(c, schema, name)) >= 0) {
+        const gen_enum *e = &c->m->enums[idx];
         out->ct = CT_ENUM;
-        out->enum_index = (int)(e - c->m->enums);
-        if (strcmp(e->schema, "public") != 0) {
-            sb_put_ident(&sb, e->schema);
-            sb_putc(&sb, '.');
+        out->enum_index = idx;
+        put_type_name(&sb, e->schema, e->name);
+    } else if ((idx = find_domain_idx(c, schema, name)) >= 0) {
+        const gen_domain *d = &c->m->domains[idx];
+        if (tn->n_array_bounds) {
+            sb_free(&sb);
+            FAIL(c, tn->location, "arrays of domains are not supported yet");
         }
-        sb_put_ident(&sb, e->name);
+        *out = d->base;
+        out->domain_index = idx;
+        out->domain_not_null = d->not_null || d->base.domain_not_null;
+        out->domain_default = d->has_default || d->base.domain_default;
+        put_type_name(&sb, d->schema, d->name);
+    } else if (strcmp(name, "citext") == 0 && has_extension(c->m, "citext", &ext_schema) &&
+               (!schema || strcmp(schema, ext_schema) == 0)) {
+        out->ct = CT_TEXT;
+        put_type_name(&sb, ext_schema, "citext");
+    } else {
+        sb_free(&sb);
+        FAIL(c, tn->location, "type \"%s\" does not exist", name);
+    }
+    if (nmods) {
+        sb_free(&sb);
+        FAIL(c, tn->location, "type modifier is not allowed for type \"%s\"", name);
     }
 done:
     if (tn->n_array_bounds) {
@@ -298,27 +433,12 @@ static char *make_object_name(const char *name1, const char *name2, const char *
                    label ? "_" : "", label ? label : "");
 }
 
-static bool name_taken(const gen_model *m, const char *name)
-{
-    for (size_t i = 0; i < m->nconstraint_names; i++)
-        if (strcmp(m->constraint_names[i], name) == 0)
-            return true;
-    for (size_t i = 0; i < m->nrels; i++)
-        if (strcmp(m->rels[i].name, name) == 0)
-            return true;
-    return false;
-}
-
-static void take_name(gen_model *m, const char *name)
-{
-    *VEC_PUSH(m->constraint_names, m->nconstraint_names) = xstrdup(name);
-}
-
-/* A free name "<name1>_<name2>_<label>", numbering the label on conflict. */
-static char *choose_name(const gen_model *m, const char *name1, const char *name2, const char *label)
+/* A free name "<name1>_<name2>_<label>" in schema, numbering the label on conflict. */
+static char *choose_name(const gen_model *m, const char *schema, const char *name1, const char *name2,
+                         const char *label)
 {
     char *name = make_object_name(name1, name2, label);
-    for (int pass = 1; name_taken(m, name); pass++) {
+    for (int pass = 1; name_taken(m, schema, name); pass++) {
         char *numbered = xstrfmt("%s%d", label, pass);
         free(name);
         name = make_object_name(name1, name2, numbered);
@@ -340,281 +460,6 @@ static char *join_names(char *const *cols, size_t n)
             break;
     }
     return sb.data;
-}
-
-/* ---- relation building -------------------------------------------------- */
-
-static gen_relation *new_relation(ctx *c, const char *schema, const char *name, rel_kind kind)
-{
-    gen_relation *r = VEC_PUSH(c->m->rels, c->m->nrels);
-    r->schema = xstrdup(schema);
-    r->name = xstrdup(name);
-    r->kind = kind;
-    r->pos = c->stmt_pos;
-    return r;
-}
-
-/* Key columns named by a constraint, checked against the table. */
-static int key_columns(ctx *c, gen_relation *r, Node **keys, size_t n, int loc, char ***out)
-{
-    char **cols = xcalloc(n, sizeof *cols);
-    for (size_t i = 0; i < n; i++) {
-        const char *k = node_str(keys[i]);
-        if (!k || rel_find_column(r, k) < 0) {
-            for (size_t j = 0; j < i; j++)
-                free(cols[j]);
-            free(cols);
-            FAIL(c, loc, "column \"%s\" named in key does not exist", k ? k : "?");
-        }
-        cols[i] = xstrdup(k);
-    }
-    *out = cols;
-    return 0;
-}
-
-static gen_index *add_index(ctx *c, gen_relation *r, char *name, char **cols, size_t n, bool unique,
-                            bool primary)
-{
-    gen_index *ix = VEC_PUSH(r->indexes, r->nindexes);
-    ix->name = name;
-    ix->columns = cols;
-    ix->ncolumns = n;
-    ix->unique = unique;
-    ix->primary = primary;
-    take_name(c->m, name);
-    return ix;
-}
-
-static bool index_name_exists(const gen_model *m, const char *name)
-{
-    return name_taken(m, name);
-}
-
-/* PRIMARY KEY / UNIQUE / FOREIGN KEY / CHECK on table r. `colname` is set for a column constraint. */
-static int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const char *colname)
-{
-    Node *colnode_store = NULL;
-    PgQuery__String colstr = PG_QUERY__STRING__INIT;
-    PgQuery__Node colnode = PG_QUERY__NODE__INIT;
-    Node **keys = k->keys;
-    size_t nkeys = k->n_keys;
-    char **cols = NULL;
-
-    if (colname) {
-        colstr.sval = (char *)colname;
-        colnode.node_case = PG_QUERY__NODE__NODE_STRING;
-        colnode.string = &colstr;
-        colnode_store = &colnode;
-        keys = &colnode_store;
-        nkeys = 1;
-    }
-    switch (k->contype) {
-    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
-    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: {
-        bool primary = k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
-        char *name;
-        if (primary && r->npk)
-            FAIL(c, k->location, "multiple primary keys for table \"%s\" are not allowed", r->name);
-        if (k->n_including || (k->where_clause) || (k->access_method && *k->access_method))
-            FAIL(c, k->location, "INCLUDE, WHERE and USING in constraints are not supported");
-        if (key_columns(c, r, keys, nkeys, k->location, &cols) != 0)
-            return -1;
-        if (k->conname && *k->conname) {
-            if (index_name_exists(c->m, k->conname)) {
-                for (size_t i = 0; i < nkeys; i++)
-                    free(cols[i]);
-                free(cols);
-                FAIL(c, k->location, "relation \"%s\" already exists", k->conname);
-            }
-            name = xstrdup(k->conname);
-        } else if (primary) {
-            name = choose_name(c->m, r->name, NULL, "pkey");
-        } else {
-            char *joined = join_names(cols, nkeys);
-            name = choose_name(c->m, r->name, joined, "key");
-            free(joined);
-        }
-        if (primary) {
-            r->primary_key = xcalloc(nkeys, sizeof(char *));
-            r->npk = nkeys;
-            for (size_t i = 0; i < nkeys; i++) {
-                r->primary_key[i] = xstrdup(cols[i]);
-                r->columns[rel_find_column(r, cols[i])].not_null = true;
-            }
-        }
-        add_index(c, r, name, cols, nkeys, true, primary);
-        return 0;
-    }
-    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: {
-        gen_relation *ref;
-        char **ref_cols = NULL;
-        size_t n_fk = colname ? 1 : k->n_fk_attrs;
-        Node **fk = colname ? keys : k->fk_attrs;
-        gen_fkey *f;
-        if (!k->pktable)
-            FAIL(c, k->location, "foreign key without a referenced table");
-        ref = find_rv(c, k->pktable);
-        if (!ref || ref->kind != REL_TABLE)
-            FAIL(c, k->pktable->location, "relation \"%s\" does not exist", k->pktable->relname);
-        if (k->n_pk_attrs == 0) {
-            if (!ref->npk)
-                FAIL(c, k->pktable->location, "there is no primary key for referenced table \"%s\"",
-                     ref->name);
-            if (ref->npk != n_fk)
-                FAIL(c, k->location, "number of referencing and referenced columns for foreign key disagree");
-            ref_cols = xcalloc(n_fk, sizeof *ref_cols);
-            for (size_t i = 0; i < n_fk; i++)
-                ref_cols[i] = xstrdup(ref->primary_key[i]);
-        } else {
-            if (k->n_pk_attrs != n_fk)
-                FAIL(c, k->location, "number of referencing and referenced columns for foreign key disagree");
-            if (key_columns(c, ref, k->pk_attrs, k->n_pk_attrs, k->pktable->location, &ref_cols) != 0)
-                return -1;
-        }
-        if (key_columns(c, r, fk, n_fk, k->location, &cols) != 0) {
-            for (size_t i = 0; i < n_fk; i++)
-                free(ref_cols[i]);
-            free(ref_cols);
-            return -1;
-        }
-        f = VEC_PUSH(r->fkeys, r->nfkeys);
-        f->columns = cols;
-        f->ncolumns = n_fk;
-        f->ref_schema = xstrdup(ref->schema);
-        f->ref_table = xstrdup(ref->name);
-        f->ref_columns = ref_cols;
-        if (k->conname && *k->conname) {
-            f->name = xstrdup(k->conname);
-        } else {
-            char *joined = join_names(cols, n_fk);
-            f->name = choose_name(c->m, r->name, joined, "fkey");
-            free(joined);
-        }
-        take_name(c->m, f->name);
-        return 0;
-    }
-    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: {
-        char *name = k->conname && *k->conname ? xstrdup(k->conname)
-                                               : choose_name(c->m, r->name, colname, "check");
-        take_name(c->m, name);
-        free(name);
-        return 0;
-    }
-    default:
-        FAIL(c, k->location, "this kind of table constraint is not supported");
-    }
-}
-
-static int add_column(ctx *c, gen_relation *r, const PgQuery__ColumnDef *cd, PgQuery__Constraint ***later,
-                      size_t *nlater)
-{
-    gen_column *col;
-    bool serial = false;
-    gen_type t;
-
-    if (rel_find_column(r, cd->colname) >= 0)
-        FAIL(c, cd->location, "column \"%s\" specified more than once", cd->colname);
-    if (!cd->type_name)
-        FAIL(c, cd->location, "column \"%s\" has no type", cd->colname);
-    if (resolve_type(c, cd->type_name, &t, &serial) != 0)
-        return -1;
-    if (r->ncolumns >= 1600) {
-        free(t.sql);
-        FAIL(c, cd->location, "tables can have at most 1600 columns");
-    }
-    col = VEC_PUSH(r->columns, r->ncolumns);
-    col->name = xstrdup(cd->colname);
-    col->type = t;
-    col->not_null = serial || cd->is_not_null;
-    col->has_default = serial;
-    for (size_t i = 0; i < cd->n_constraints; i++) {
-        const Node *n = cd->constraints[i];
-        PgQuery__Constraint *k;
-        if (n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
-            FAIL(c, cd->location, "unexpected column option");
-        k = n->constraint;
-        switch (k->contype) {
-        case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
-            col->not_null = true;
-            break;
-        case PG_QUERY__CONSTR_TYPE__CONSTR_NULL:
-            if (serial)
-                FAIL(c, k->location, "conflicting NULL/NOT NULL declarations for column \"%s\"", col->name);
-            break;
-        case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
-            if (serial)
-                FAIL(c, k->location, "multiple default values specified for column \"%s\"", col->name);
-            col->has_default = true;
-            break;
-        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
-        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
-        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
-        case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
-            /* Named after the column; applied once every column exists, as PostgreSQL does. */
-            *VEC_PUSH(*later, *nlater) = k;
-            break;
-        case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE:
-        case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE:
-        case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED:
-        case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_IMMEDIATE:
-            break;
-        default:
-            FAIL(c, k->location, "identity, generated and exclusion columns are not supported yet");
-        }
-    }
-    return 0;
-}
-
-static int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
-{
-    const char *schema, *name;
-    gen_relation *r;
-    PgQuery__Constraint **later = NULL;
-    const char **later_col = NULL;
-    size_t nlater = 0, nlater_col = 0;
-    int rc = 0;
-
-    rv_name(s->relation, &schema, &name);
-    if (model_find_rel(c->m, schema, name) || name_taken(c->m, name)) {
-        if (s->if_not_exists)
-            return 0;
-        FAIL(c, s->relation->location, "relation \"%s\" already exists", name);
-    }
-    if (s->n_inh_relations || s->partspec || s->partbound || s->of_typename)
-        FAIL(c, s->relation->location, "INHERITS, PARTITION and OF in CREATE TABLE are not supported yet");
-    if (s->relation->relpersistence && strcmp(s->relation->relpersistence, "t") == 0)
-        FAIL(c, s->relation->location, "temporary tables have no place in a schema");
-    r = new_relation(c, schema, name, REL_TABLE);
-
-    for (size_t i = 0; i < s->n_table_elts && rc == 0; i++) {
-        const Node *e = s->table_elts[i];
-        if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-            size_t before = nlater;
-            rc = add_column(c, r, e->column_def, &later, &nlater);
-            for (size_t j = before; j < nlater; j++)
-                *VEC_PUSH(later_col, nlater_col) = e->column_def->colname;
-        } else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
-            *VEC_PUSH(later, nlater) = e->constraint;
-            *VEC_PUSH(later_col, nlater_col) = NULL;
-        } else {
-            diag_error(c->src, c->stmt_pos, "%s in CREATE TABLE is not supported yet", node_kind(e));
-            rc = -1;
-        }
-    }
-    for (size_t i = 0; i < s->n_constraints && rc == 0; i++) {
-        *VEC_PUSH(later, nlater) = s->constraints[i]->constraint;
-        *VEC_PUSH(later_col, nlater_col) = NULL;
-    }
-    /* The primary key's index is made first, the other constraints in order. */
-    for (int pass = 0; pass < 2 && rc == 0; pass++)
-        for (size_t i = 0; i < nlater && rc == 0; i++) {
-            bool pk = later[i]->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
-            if (pk == (pass == 0))
-                rc = add_constraint(c, r, later[i], later_col[i]);
-        }
-    free(later);
-    free(later_col);
-    return rc; /* on failure the half-built relation stays in the model, which is discarded */
 }
 
 /* The name PostgreSQL figures for an expression (FigureColname): a function's or column's
@@ -650,6 +495,433 @@ static const char *figure_name(const Node *e, int *strength)
     }
 }
 
+/* ---- relations ----------------------------------------------------------- */
+
+static gen_relation *new_relation(ctx *c, const char *schema, const char *name, rel_kind kind)
+{
+    gen_relation *r = VEC_PUSH(c->m->rels, c->m->nrels);
+    r->schema = xstrdup(schema);
+    r->name = xstrdup(name);
+    r->kind = kind;
+    r->pos = c->stmt_pos;
+    return r;
+}
+
+void add_dep(gen_relation *view, const gen_relation *base, const char *col)
+{
+    char *key = col ? xstrfmt("%s\x1f%s\x1f%s", base->schema, base->name, col)
+                    : xstrfmt("%s\x1f%s", base->schema, base->name);
+    for (size_t i = 0; i < view->ndeps; i++)
+        if (strcmp(view->deps[i], key) == 0) {
+            free(key);
+            return;
+        }
+    *VEC_PUSH(view->deps, view->ndeps) = key;
+}
+
+/* The first view that depends on relation r (col NULL) or on its column col; NULL if none. */
+static const gen_relation *dependent_view(const gen_model *m, const gen_relation *r, const char *col)
+{
+    char *key = col ? xstrfmt("%s\x1f%s\x1f%s", r->schema, r->name, col) : xstrfmt("%s\x1f%s", r->schema, r->name);
+    const gen_relation *found = NULL;
+    for (size_t i = 0; i < m->nrels && !found; i++)
+        for (size_t d = 0; d < m->rels[i].ndeps && !found && !m->rels[i].is_partition; d++)
+            if (strcmp(m->rels[i].deps[d], key) == 0)
+                found = &m->rels[i];
+    free(key);
+    return found;
+}
+
+static bool rel_key_is(const gen_relation *r, const char *schema, const char *name)
+{
+    return strcmp(r->schema, schema) == 0 && strcmp(r->name, name) == 0;
+}
+
+/* Key columns named by a constraint, checked against the table. */
+static int key_columns(ctx *c, gen_relation *r, Node **keys, size_t n, int loc, char ***out)
+{
+    char **cols = xcalloc(n, sizeof *cols);
+    for (size_t i = 0; i < n; i++) {
+        const char *k = node_str(keys[i]);
+        if (!k || rel_find_column(r, k) < 0) {
+            strv_free(cols, i);
+            FAIL(c, loc, "column \"%s\" named in key does not exist", k ? k : "?");
+        }
+        cols[i] = xstrdup(k);
+    }
+    *out = cols;
+    return 0;
+}
+
+static gen_index *add_index(ctx *c, gen_relation *r, char *name, char **cols, size_t n, bool unique, bool primary)
+{
+    gen_index *ix = VEC_PUSH(r->indexes, r->nindexes);
+    ix->name = name;
+    ix->columns = cols;
+    ix->ncolumns = n;
+    ix->unique = unique;
+    ix->primary = primary;
+    ix->ordered = true;
+    take_name(c->m, r->schema, name);
+    return ix;
+}
+
+static void set_primary_key(gen_relation *r, char *const *cols, size_t n)
+{
+    r->primary_key = strv_dup(cols, n);
+    r->npk = n;
+    for (size_t i = 0; i < n; i++)
+        r->columns[rel_find_column(r, cols[i])].not_null = true;
+}
+
+/* PRIMARY KEY / UNIQUE / FOREIGN KEY / CHECK on table r. `colname` is set for a column constraint. */
+static int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const char *colname)
+{
+    Node *colnode_store = NULL;
+    PgQuery__String colstr = PG_QUERY__STRING__INIT;
+    PgQuery__Node colnode = PG_QUERY__NODE__INIT;
+    Node **keys = k->keys;
+    size_t nkeys = k->n_keys;
+    char **cols = NULL;
+
+    if (colname) {
+        colstr.sval = (char *)colname;
+        colnode.node_case = PG_QUERY__NODE__NODE_STRING;
+        colnode.string = &colstr;
+        colnode_store = &colnode;
+        keys = &colnode_store;
+        nkeys = 1;
+    }
+    if (k->conname && *k->conname && k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL &&
+        name_taken(c->m, r->schema, k->conname))
+        FAIL(c, k->location, "relation \"%s\" already exists", k->conname);
+    switch (k->contype) {
+    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: {
+        bool primary = k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+        char *name;
+        gen_index *ix;
+        if (primary && r->npk)
+            FAIL(c, k->location, "multiple primary keys for table \"%s\" are not allowed", r->name);
+        if (key_columns(c, r, keys, nkeys, k->location, &cols) != 0)
+            return -1;
+        if (k->conname && *k->conname) {
+            name = xstrdup(k->conname);
+        } else if (primary) {
+            name = choose_name(c->m, r->schema, r->name, NULL, "pkey");
+        } else {
+            char *joined = join_names(cols, nkeys);
+            name = choose_name(c->m, r->schema, r->name, joined, "key");
+            free(joined);
+        }
+        if (primary)
+            set_primary_key(r, cols, nkeys);
+        ix = add_index(c, r, name, cols, nkeys, true, primary);
+        ix->constraint = true;
+        return 0;
+    }
+    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: {
+        gen_relation *ref;
+        char **ref_cols = NULL;
+        size_t n_fk = colname ? 1 : k->n_fk_attrs;
+        Node **fk = colname ? keys : k->fk_attrs;
+        gen_fkey *f;
+        if (!k->pktable)
+            FAIL(c, k->location, "foreign key without a referenced table");
+        ref = find_rv(c, k->pktable);
+        if (!ref || !rel_is_table(ref))
+            FAIL(c, k->pktable->location, "relation \"%s\" does not exist", k->pktable->relname);
+        if (k->n_pk_attrs == 0) {
+            if (!ref->npk)
+                FAIL(c, k->pktable->location, "there is no primary key for referenced table \"%s\"", ref->name);
+            if (ref->npk != n_fk)
+                FAIL(c, k->location, "number of referencing and referenced columns for foreign key disagree");
+            ref_cols = strv_dup(ref->primary_key, n_fk);
+        } else {
+            if (k->n_pk_attrs != n_fk)
+                FAIL(c, k->location, "number of referencing and referenced columns for foreign key disagree");
+            if (key_columns(c, ref, k->pk_attrs, k->n_pk_attrs, k->pktable->location, &ref_cols) != 0)
+                return -1;
+        }
+        if (key_columns(c, r, fk, n_fk, k->location, &cols) != 0) {
+            strv_free(ref_cols, n_fk);
+            return -1;
+        }
+        f = VEC_PUSH(r->fkeys, r->nfkeys);
+        f->columns = cols;
+        f->ncolumns = n_fk;
+        f->ref_schema = xstrdup(ref->schema);
+        f->ref_table = xstrdup(ref->name);
+        f->ref_columns = ref_cols;
+        if (k->conname && *k->conname) {
+            f->name = xstrdup(k->conname);
+        } else {
+            char *joined = join_names(cols, n_fk);
+            f->name = choose_name(c->m, r->schema, r->name, joined, "fkey");
+            free(joined);
+        }
+        take_name(c->m, r->schema, f->name);
+        return 0;
+    }
+    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: {
+        char *name = k->conname && *k->conname ? xstrdup(k->conname)
+                                               : choose_name(c->m, r->schema, r->name, colname, "check");
+        take_name(c->m, r->schema, name);
+        *VEC_PUSH(r->checks, r->nchecks) = name;
+        return 0;
+    }
+    case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+        FAIL(c, k->location, "EXCLUDE constraints are not supported yet");
+    default:
+        FAIL(c, k->location, "unexpected constraint");
+    }
+}
+
+/* The sequence an identity or serial column owns takes a relation name, as in PostgreSQL. */
+static void take_sequence_name(ctx *c, const gen_relation *r, const char *col)
+{
+    char *seq = choose_name(c->m, r->schema, r->name, col, "seq");
+    take_name(c->m, r->schema, seq);
+    free(seq);
+}
+
+/* Applies one column constraint; table-level kinds are queued on `later`. */
+static int column_constraint(ctx *c, gen_relation *r, gen_column *col, bool serial, PgQuery__Constraint *k,
+                             PgQuery__Constraint ***later, size_t *nlater)
+{
+    switch (k->contype) {
+    case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+        col->not_null = true;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_NULL:
+        if (serial || col->identity)
+            FAIL(c, k->location, "conflicting NULL/NOT NULL declarations for column \"%s\" of table \"%s\"",
+                 col->name, r->name);
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+        if (serial || col->has_default || col->identity)
+            FAIL(c, k->location, "multiple default values specified for column \"%s\" of table \"%s\"", col->name,
+                 r->name);
+        col->has_default = true;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+        if (serial || col->has_default || col->identity)
+            FAIL(c, k->location, "both default and identity specified for column \"%s\" of table \"%s\"",
+                 col->name, r->name);
+        if (col->type.ct != CT_INT2 && col->type.ct != CT_INT4 && col->type.ct != CT_INT8)
+            FAIL(c, k->location, "identity column type must be smallint, integer, or bigint");
+        col->identity = k->generated_when && *k->generated_when == 'd' ? 'd' : 'a';
+        col->not_null = true;
+        take_sequence_name(c, r, col->name);
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED:
+        if (serial || col->has_default || col->identity)
+            FAIL(c, k->location, "both default and generation expression specified for column \"%s\" of table \"%s\"",
+                 col->name, r->name);
+        col->generated = true;
+        col->has_default = true; /* pg_attribute: atthasdef */
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+        /* Named after the column; applied once every column exists, as PostgreSQL does. */
+        *VEC_PUSH(*later, *nlater) = k;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_IMMEDIATE:
+        break;
+    default:
+        FAIL(c, k->location, "this column constraint is not supported");
+    }
+    return 0;
+}
+
+static int add_column(ctx *c, gen_relation *r, const PgQuery__ColumnDef *cd, PgQuery__Constraint ***later,
+                      size_t *nlater)
+{
+    gen_column *col;
+    bool serial = false;
+    gen_type t;
+
+    if (rel_find_column(r, cd->colname) >= 0)
+        FAIL(c, cd->location, "column \"%s\" specified more than once", cd->colname);
+    if (!cd->type_name)
+        FAIL(c, cd->location, "column \"%s\" has no type", cd->colname);
+    if (resolve_type(c, cd->type_name, &t, &serial) != 0)
+        return -1;
+    if (r->ncolumns >= 1600) {
+        free(t.sql);
+        FAIL(c, cd->location, "tables can have at most 1600 columns");
+    }
+    col = VEC_PUSH(r->columns, r->ncolumns);
+    col->name = xstrdup(cd->colname);
+    col->type = t;
+    col->not_null = serial || cd->is_not_null;
+    col->has_default = serial;
+    if (serial)
+        take_sequence_name(c, r, col->name);
+    for (size_t i = 0; i < cd->n_constraints; i++) {
+        const Node *n = cd->constraints[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
+            FAIL(c, cd->location, "unexpected column option");
+        if (column_constraint(c, r, col, serial, n->constraint, later, nlater) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Applies queued constraints: the primary key's index first, then the others in order. */
+static int apply_constraints(ctx *c, gen_relation *r, PgQuery__Constraint **later, const char **later_col,
+                             size_t nlater)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < nlater; i++) {
+            bool pk = later[i]->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+            if (pk == (pass == 0) && add_constraint(c, r, later[i], later_col[i]) != 0)
+                return -1;
+        }
+    return 0;
+}
+
+/* CREATE TABLE ... (LIKE src INCLUDING ...): columns, and per the options defaults,
+ * generated columns, identity, constraints and indexes (indexes renamed for the new table). */
+static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *like)
+{
+    enum { LIKE_DEFAULTS = 1 << 3, LIKE_GENERATED = 1 << 4, LIKE_IDENTITY = 1 << 5, LIKE_INDEXES = 1 << 6,
+           LIKE_CONSTRAINTS = 1 << 2 };
+    size_t src_idx, dst_idx = (size_t)(*rp - c->m->rels);
+    gen_relation *src = find_rv(c, like->relation), *r;
+    if (!src)
+        FAIL(c, like->relation->location, "relation \"%s\" does not exist", like->relation->relname);
+    src_idx = (size_t)(src - c->m->rels);
+    for (size_t i = 0; i < c->m->rels[src_idx].ncolumns; i++) {
+        const gen_column *sc = &c->m->rels[src_idx].columns[i];
+        gen_column *col;
+        r = &c->m->rels[dst_idx];
+        if (rel_find_column(r, sc->name) >= 0)
+            FAIL(c, like->relation->location, "column \"%s\" specified more than once", sc->name);
+        col = VEC_PUSH(r->columns, r->ncolumns);
+        col->name = xstrdup(sc->name);
+        col->type = type_copy(&sc->type);
+        col->not_null = sc->not_null;
+        if (sc->generated && (like->options & LIKE_GENERATED)) {
+            col->generated = true;
+            col->has_default = true;
+        } else if (!sc->generated && sc->has_default && (like->options & LIKE_DEFAULTS)) {
+            col->has_default = true;
+        }
+        if (sc->identity && (like->options & LIKE_IDENTITY)) {
+            col->identity = sc->identity;
+            take_sequence_name(c, r, col->name);
+        }
+    }
+    src = &c->m->rels[src_idx];
+    r = &c->m->rels[dst_idx];
+    if (like->options & LIKE_CONSTRAINTS)
+        for (size_t k = 0; k < src->nchecks; k++) {
+            char *name = xstrdup(src->checks[k]);
+            take_name(c->m, r->schema, name);
+            *VEC_PUSH(r->checks, r->nchecks) = name;
+        }
+    if (like->options & LIKE_INDEXES)
+        for (size_t x = 0; x < src->nindexes; x++) {
+            const gen_index *si = &src->indexes[x];
+            char *joined = join_names(si->columns, si->ncolumns);
+            char *name = choose_name(c->m, r->schema, r->name, si->primary ? NULL : joined,
+                                     si->primary ? "pkey" : si->constraint ? "key" : "idx");
+            gen_index *ix = add_index(c, r, name, strv_dup(si->columns, si->ncolumns), si->ncolumns, si->unique,
+                                      si->primary);
+            ix->partial = si->partial;
+            ix->ordered = si->ordered;
+            ix->constraint = si->constraint;
+            if (si->primary)
+                set_primary_key(r, si->columns, si->ncolumns);
+            free(joined);
+            src = &c->m->rels[src_idx];
+        }
+    *rp = r;
+    return 0;
+}
+
+static int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
+{
+    const char *schema;
+    gen_relation *r, *parent = NULL;
+    PgQuery__Constraint **later = NULL;
+    const char **later_col = NULL;
+    size_t nlater = 0, nlater_col = 0;
+    int rc = 0;
+
+    if (!(schema = target_schema(c, s->relation->schemaname, s->relation->location)))
+        return -1;
+    if (name_taken(c->m, schema, s->relation->relname)) {
+        if (s->if_not_exists)
+            return 0;
+        FAIL(c, s->relation->location, "relation \"%s\" already exists", s->relation->relname);
+    }
+    if (s->of_typename)
+        FAIL(c, s->relation->location, "CREATE TABLE ... OF type is not supported");
+    if (s->relation->relpersistence && strcmp(s->relation->relpersistence, "t") == 0)
+        FAIL(c, s->relation->location, "temporary tables have no place in a schema");
+    if (s->n_inh_relations) {
+        const Node *in = s->inh_relations[0];
+        if (!s->partbound)
+            FAIL(c, s->relation->location, "table inheritance (INHERITS) is not supported; use partitioning");
+        parent = find_rv(c, in->range_var);
+        if (!parent)
+            FAIL(c, in->range_var->location, "relation \"%s\" does not exist", in->range_var->relname);
+        if (parent->kind != REL_PARTITIONED)
+            FAIL(c, in->range_var->location, "\"%s\" is not partitioned", parent->name);
+    }
+    {
+        size_t parent_idx = parent ? (size_t)(parent - c->m->rels) : 0;
+        r = new_relation(c, schema, s->relation->relname, s->partspec ? REL_PARTITIONED : REL_TABLE);
+        if (parent) {
+            /* A partition: the parent's columns; it stays out of the model's output and API. */
+            const gen_relation *p = &c->m->rels[parent_idx];
+            r->is_partition = true;
+            add_dep(r, p, NULL); /* deps[0]: the parent, so DROP of the parent takes it along */
+            for (size_t i = 0; i < p->ncolumns; i++) {
+                gen_column *col = VEC_PUSH(r->columns, r->ncolumns);
+                col->name = xstrdup(p->columns[i].name);
+                col->type = type_copy(&p->columns[i].type);
+                col->not_null = p->columns[i].not_null;
+                col->has_default = p->columns[i].has_default;
+            }
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < s->n_table_elts && rc == 0; i++) {
+        const Node *e = s->table_elts[i];
+        if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+            size_t before = nlater;
+            rc = add_column(c, r, e->column_def, &later, &nlater);
+            for (size_t j = before; j < nlater; j++)
+                *VEC_PUSH(later_col, nlater_col) = e->column_def->colname;
+        } else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+            *VEC_PUSH(later, nlater) = e->constraint;
+            *VEC_PUSH(later_col, nlater_col) = NULL;
+        } else if (e->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE) {
+            rc = add_like(c, &r, e->table_like_clause);
+        } else {
+            diag_error(c->src, c->stmt_pos, "%s in CREATE TABLE is not supported", node_kind(e));
+            rc = -1;
+        }
+    }
+    for (size_t i = 0; i < s->n_constraints && rc == 0; i++) {
+        *VEC_PUSH(later, nlater) = s->constraints[i]->constraint;
+        *VEC_PUSH(later_col, nlater_col) = NULL;
+    }
+    if (rc == 0)
+        rc = apply_constraints(c, r, later, later_col, nlater);
+    free(later);
+    free(later_col);
+    return rc; /* on failure the half-built relation stays in the model, which is discarded */
+}
+
 static int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
 {
     gen_relation *r = find_rv(c, s->relation);
@@ -659,9 +931,9 @@ static int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
 
     if (!r)
         FAIL(c, s->relation->location, "relation \"%s\" does not exist", s->relation->relname);
-    if (r->kind != REL_TABLE)
+    if (r->kind == REL_VIEW)
         FAIL(c, s->relation->location, "cannot create index on view \"%s\"", r->name);
-    if (s->idxname && *s->idxname && name_taken(c->m, s->idxname)) {
+    if (s->idxname && *s->idxname && name_taken(c->m, r->schema, s->idxname)) {
         if (s->if_not_exists)
             return 0;
         FAIL(c, c->stmt_pos, "relation \"%s\" already exists", s->idxname);
@@ -686,13 +958,22 @@ static int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
         name = xstrdup(s->idxname);
     } else {
         char *joined = join_names(names, s->n_index_params);
-        name = choose_name(c->m, r->name, joined, s->primary ? "pkey" : "idx");
+        name = choose_name(c->m, r->schema, r->name, joined, s->primary ? "pkey" : "idx");
         free(joined);
     }
     free(names);
     ix = add_index(c, r, name, cols, s->n_index_params, s->unique, false);
     ix->partial = s->where_clause != NULL;
+    ix->ordered = !s->access_method || !*s->access_method || strcmp(s->access_method, "btree") == 0 ||
+                  strcmp(s->access_method, "hash") == 0;
     return 0;
+}
+
+/* ---- types: enums and domains -------------------------------------------------- */
+
+static bool type_name_taken(ctx *c, const char *schema, const char *name)
+{
+    return find_enum_idx(c, schema, name) >= 0 || find_domain_idx(c, schema, name) >= 0;
 }
 
 static int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s)
@@ -701,12 +982,17 @@ static int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s)
     gen_enum *e;
     if (names_split(s->type_name, s->n_type_name, &schema, &name) != 0)
         FAIL(c, c->stmt_pos, "malformed type name");
-    if (model_find_enum(c->m, schema, name))
+    if (!(schema = target_schema(c, schema, c->stmt_pos)))
+        return -1;
+    if (type_name_taken(c, schema, name))
         FAIL(c, c->stmt_pos, "type \"%s\" already exists", name);
-    for (size_t i = 0; i < s->n_vals; i++)
+    for (size_t i = 0; i < s->n_vals; i++) {
+        if (strlen(node_str(s->vals[i])) >= NAMEDATALEN)
+            FAIL(c, c->stmt_pos, "invalid enum label \"%s\"", node_str(s->vals[i]));
         for (size_t j = 0; j < i; j++)
             if (strcmp(node_str(s->vals[i]), node_str(s->vals[j])) == 0)
                 FAIL(c, c->stmt_pos, "enum label \"%s\" used more than once", node_str(s->vals[i]));
+    }
     e = VEC_PUSH(c->m->enums, c->m->nenums);
     e->schema = xstrdup(schema);
     e->name = xstrdup(name);
@@ -717,275 +1003,117 @@ static int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s)
     return 0;
 }
 
-/* ---- views ------------------------------------------------------------- */
-
-/* One FROM item visible to the target list. */
-typedef struct from_item {
-    const char *alias;
-    size_t rel;    /* index into model.rels: the vector may move while the view is built */
-    bool nullable; /* on the nullable side of an outer join */
-} from_item;
-
-typedef struct view_ctx {
-    from_item *items;
-    size_t nitems;
-} view_ctx;
-
-static int add_from(ctx *c, view_ctx *v, const Node *n, bool nullable)
+static int enum_label_index(const gen_enum *e, const char *label)
 {
-    if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
-        const PgQuery__RangeVar *rv = n->range_var;
-        const gen_relation *r = find_rv(c, rv);
-        from_item *it;
-        if (!r)
-            FAIL(c, rv->location, "relation \"%s\" does not exist", rv->relname);
-        it = VEC_PUSH(v->items, v->nitems);
-        it->alias = rv->alias && rv->alias->aliasname ? rv->alias->aliasname : r->name;
-        it->rel = (size_t)(r - c->m->rels);
-        it->nullable = nullable;
-        if (rv->alias && rv->alias->n_colnames)
-            FAIL(c, rv->location, "column aliases in FROM are not supported yet");
-        return 0;
-    }
-    if (n->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) {
-        const PgQuery__JoinExpr *j = n->join_expr;
-        bool left_null = nullable, right_null = nullable;
-        if (j->alias || j->n_using_clause || j->is_natural)
-            FAIL(c, c->stmt_pos, "joins with USING, NATURAL or an alias are not supported yet");
-        switch (j->jointype) {
-        case PG_QUERY__JOIN_TYPE__JOIN_INNER:
-            break;
-        case PG_QUERY__JOIN_TYPE__JOIN_LEFT:
-            right_null = true;
-            break;
-        case PG_QUERY__JOIN_TYPE__JOIN_RIGHT:
-            left_null = true;
-            break;
-        case PG_QUERY__JOIN_TYPE__JOIN_FULL:
-            left_null = right_null = true;
-            break;
-        default:
-            FAIL(c, c->stmt_pos, "unsupported join type");
-        }
-        if (add_from(c, v, j->larg, left_null) != 0)
-            return -1;
-        return add_from(c, v, j->rarg, right_null);
-    }
-    FAIL(c, c->stmt_pos, "%s in a view's FROM is not supported yet", node_kind(n));
+    for (size_t i = 0; i < e->nlabels; i++)
+        if (strcmp(e->labels[i], label) == 0)
+            return (int)i;
+    return -1;
 }
 
-/* Appends a view column; name and type are copied. */
-static int view_col(ctx *c, gen_relation *view, const char *name, const gen_type *t, bool not_null, int loc)
-{
-    gen_column *col;
-    if (rel_find_column(view, name) >= 0)
-        FAIL(c, loc, "column \"%s\" specified more than once", name);
-    col = VEC_PUSH(view->columns, view->ncolumns);
-    col->name = xstrdup(name);
-    col->type = *t;
-    col->type.sql = xstrdup(t->sql);
-    col->not_null = not_null;
-    return 0;
-}
-
-static const gen_relation *item_rel(const ctx *c, const from_item *it)
-{
-    return &c->m->rels[it->rel];
-}
-
-static int star_expand(ctx *c, size_t view, const from_item *it, int loc)
-{
-    for (size_t i = 0; i < item_rel(c, it)->ncolumns; i++) {
-        const gen_column *bc = &item_rel(c, it)->columns[i];
-        if (view_col(c, &c->m->rels[view], bc->name, &bc->type, bc->not_null && !it->nullable, loc) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* Finds the base column of a (qualified) column reference. */
-static int lookup_colref(ctx *c, view_ctx *v, const char *qual, const char *colname, int loc,
-                         const gen_column **col, const from_item **item)
-{
-    *col = NULL;
-    for (size_t i = 0; i < v->nitems; i++) {
-        int ci;
-        if (qual && strcmp(v->items[i].alias, qual) != 0)
-            continue;
-        ci = rel_find_column(item_rel(c, &v->items[i]), colname);
-        if (ci < 0)
-            continue;
-        if (*col)
-            FAIL(c, loc, "column reference \"%s\" is ambiguous", colname);
-        *col = &item_rel(c, &v->items[i])->columns[ci];
-        *item = &v->items[i];
-    }
-    if (!*col) {
-        if (qual) {
-            bool known = false;
-            for (size_t i = 0; i < v->nitems; i++)
-                known |= strcmp(v->items[i].alias, qual) == 0;
-            if (!known)
-                FAIL(c, loc, "missing FROM-clause entry for table \"%s\"", qual);
-            FAIL(c, loc, "column %s.%s does not exist", qual, colname);
-        }
-        FAIL(c, loc, "column \"%s\" does not exist", colname);
-    }
-    return 0;
-}
-
-/* Types one target-list expression. name_out gets PostgreSQL's default column name. */
-static int type_expr(ctx *c, view_ctx *v, const Node *e, gen_type *t, bool *not_null, const char **name_out)
-{
-    switch (e->node_case) {
-    case PG_QUERY__NODE__NODE_COLUMN_REF: {
-        const PgQuery__ColumnRef *cr = e->column_ref;
-        const char *qual = cr->n_fields >= 2 ? node_str(cr->fields[cr->n_fields - 2]) : NULL;
-        const char *colname = node_str(cr->fields[cr->n_fields - 1]);
-        const gen_column *col;
-        const from_item *it;
-        if (!colname)
-            FAIL(c, cr->location, "unexpected * in an expression");
-        if (lookup_colref(c, v, qual, colname, cr->location, &col, &it) != 0)
-            return -1;
-        *t = col->type;
-        t->sql = xstrdup(col->type.sql);
-        *not_null = col->not_null && !it->nullable;
-        *name_out = colname;
-        return 0;
-    }
-    case PG_QUERY__NODE__NODE_TYPE_CAST: {
-        const PgQuery__TypeCast *tc = e->type_cast;
-        gen_type inner;
-        bool nn = false;
-        const char *nm = NULL;
-        if (type_expr(c, v, tc->arg, &inner, &nn, &nm) != 0)
-            return -1;
-        free(inner.sql);
-        if (resolve_type(c, tc->type_name, t, NULL) != 0)
-            return -1;
-        *not_null = nn;
-        *name_out = tc->arg->node_case == PG_QUERY__NODE__NODE_COLUMN_REF
-                        ? nm
-                        : node_str(tc->type_name->names[tc->type_name->n_names - 1]);
-        return 0;
-    }
-    case PG_QUERY__NODE__NODE_A_CONST: {
-        const PgQuery__AConst *k = e->a_const;
-        const char *sql = k->isnull ? "text"
-                          : k->val_case == PG_QUERY__A__CONST__VAL_IVAL    ? "integer"
-                          : k->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL ? "boolean"
-                          : k->val_case == PG_QUERY__A__CONST__VAL_FVAL    ? "numeric"
-                                                                            : "text";
-        memset(t, 0, sizeof *t);
-        t->sql = xstrdup(sql);
-        t->max_chars = -1;
-        t->enum_index = -1;
-        t->ct = strcmp(sql, "integer") == 0   ? CT_INT4
-                : strcmp(sql, "boolean") == 0 ? CT_BOOL
-                : strcmp(sql, "text") == 0    ? CT_TEXT
-                                              : CT_UNSUPPORTED;
-        *not_null = !k->isnull;
-        *name_out = "?column?";
-        return 0;
-    }
-    case PG_QUERY__NODE__NODE_FUNC_CALL: {
-        const PgQuery__FuncCall *f = e->func_call;
-        const char *fname = node_str(f->funcname[f->n_funcname - 1]);
-        if (fname && strcmp(fname, "count") == 0 && !f->over) {
-            memset(t, 0, sizeof *t);
-            t->sql = xstrdup("bigint");
-            t->ct = CT_INT8;
-            t->max_chars = -1;
-            t->enum_index = -1;
-            *not_null = true;
-            *name_out = "count";
-            return 0;
-        }
-        FAIL(c, f->location, "cannot infer the type of function \"%s\" in a view; add a cast (expr::type)",
-             fname ? fname : "?");
-    }
-    default:
-        FAIL(c, c->stmt_pos, "cannot infer the type of a %s in a view; add a cast (expr::type)", node_kind(e));
-    }
-}
-
-static int view_targets(ctx *c, view_ctx *v, size_t view, const PgQuery__SelectStmt *sel)
-{
-    for (size_t i = 0; i < sel->n_target_list; i++) {
-        const PgQuery__ResTarget *rt = sel->target_list[i]->res_target;
-        const Node *e = rt->val;
-        gen_type t;
-        bool nn;
-        const char *name = NULL;
-        int rc;
-        if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
-            const PgQuery__ColumnRef *cr = e->column_ref;
-            const Node *last = cr->fields[cr->n_fields - 1];
-            if (last->node_case == PG_QUERY__NODE__NODE_A_STAR) {
-                const char *qual = cr->n_fields >= 2 ? node_str(cr->fields[cr->n_fields - 2]) : NULL;
-                bool found = false;
-                if (!qual && v->nitems == 0)
-                    FAIL(c, cr->location, "SELECT * with no tables specified is not valid");
-                for (size_t k = 0; k < v->nitems; k++) {
-                    if (qual && strcmp(v->items[k].alias, qual) != 0)
-                        continue;
-                    found = true;
-                    if (star_expand(c, view, &v->items[k], cr->location) != 0)
-                        return -1;
-                }
-                if (!found)
-                    FAIL(c, cr->location, "missing FROM-clause entry for table \"%s\"", qual);
-                continue;
-            }
-        }
-        if (type_expr(c, v, e, &t, &nn, &name) != 0)
-            return -1;
-        rc = view_col(c, &c->m->rels[view], rt->name && *rt->name ? rt->name : name, &t, nn, rt->location);
-        free(t.sql);
-        if (rc != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int do_create_view(ctx *c, const PgQuery__ViewStmt *s)
+static int do_alter_enum(ctx *c, const PgQuery__AlterEnumStmt *s)
 {
     const char *schema, *name;
-    const PgQuery__SelectStmt *sel;
-    view_ctx v = {0};
-    gen_relation *view;
-    int rc = 0;
-
-    rv_name(s->view, &schema, &name);
-    if (model_find_rel(c->m, schema, name) && !s->replace)
-        FAIL(c, s->view->location, "relation \"%s\" already exists", name);
-    if (model_find_rel(c->m, schema, name))
-        FAIL(c, s->view->location, "CREATE OR REPLACE of an existing view is not supported yet");
-    if (s->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
-        FAIL(c, c->stmt_pos, "a view must be a SELECT");
-    sel = s->query->select_stmt;
-    if (sel->op != PG_QUERY__SET_OPERATION__SETOP_NONE || sel->with_clause || sel->n_values_lists)
-        FAIL(c, c->stmt_pos, "UNION, WITH and VALUES in views are not supported yet");
-    for (size_t i = 0; i < sel->n_from_clause && rc == 0; i++)
-        rc = add_from(c, &v, sel->from_clause[i], false);
-    if (rc == 0) {
-        view = new_relation(c, schema, name, REL_VIEW);
-        rc = view_targets(c, &v, c->m->nrels - 1, sel);
-        if (rc == 0 && s->n_aliases > view->ncolumns) {
-            diag_error(c->src, s->view->location, "CREATE VIEW specifies more column names than columns");
-            rc = -1;
-        }
-        for (size_t i = 0; i < s->n_aliases && rc == 0; i++) {
-            free(view->columns[i].name);
-            view->columns[i].name = xstrdup(node_str(s->aliases[i]));
-        }
+    gen_enum *e;
+    int idx;
+    if (names_split(s->type_name, s->n_type_name, &schema, &name) != 0 || (idx = find_enum_idx(c, schema, name)) < 0)
+        FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name ? name : "?");
+    e = &c->m->enums[idx];
+    if (s->old_val && *s->old_val) { /* RENAME VALUE */
+        int at = enum_label_index(e, s->old_val);
+        if (at < 0)
+            FAIL(c, c->stmt_pos, "\"%s\" is not an existing enum label", s->old_val);
+        if (enum_label_index(e, s->new_val) >= 0)
+            FAIL(c, c->stmt_pos, "enum label \"%s\" already exists", s->new_val);
+        free(e->labels[at]);
+        e->labels[at] = xstrdup(s->new_val);
+        return 0;
     }
-    free(v.items);
-    return rc;
+    if (enum_label_index(e, s->new_val) >= 0) {
+        if (s->skip_if_new_val_exists)
+            return 0;
+        FAIL(c, c->stmt_pos, "enum label \"%s\" already exists", s->new_val);
+    }
+    {
+        size_t at = e->nlabels;
+        if (s->new_val_neighbor && *s->new_val_neighbor) {
+            int n = enum_label_index(e, s->new_val_neighbor);
+            if (n < 0)
+                FAIL(c, c->stmt_pos, "\"%s\" is not an existing enum label", s->new_val_neighbor);
+            at = (size_t)n + (s->new_val_is_after ? 1 : 0);
+        }
+        VEC_PUSH(e->labels, e->nlabels);
+        memmove(&e->labels[at + 1], &e->labels[at], (e->nlabels - 1 - at) * sizeof(char *));
+        e->labels[at] = xstrdup(s->new_val);
+    }
+    return 0;
 }
 
-/* ---- COMMENT ON ---------------------------------------------------------- */
+static int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s)
+{
+    const char *schema, *name;
+    gen_type base;
+    gen_domain *d;
+    if (names_split(s->domainname, s->n_domainname, &schema, &name) != 0)
+        FAIL(c, c->stmt_pos, "malformed domain name");
+    if (!(schema = target_schema(c, schema, c->stmt_pos)))
+        return -1;
+    if (type_name_taken(c, schema, name))
+        FAIL(c, c->stmt_pos, "type \"%s\" already exists", name);
+    if (resolve_type(c, s->type_name, &base, NULL) != 0)
+        return -1;
+    d = VEC_PUSH(c->m->domains, c->m->ndomains);
+    d->schema = xstrdup(schema);
+    d->name = xstrdup(name);
+    d->base = base;
+    d->base.domain_index = -1;
+    for (size_t i = 0; i < s->n_constraints; i++) {
+        const PgQuery__Constraint *k = s->constraints[i]->constraint;
+        if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL)
+            d->not_null = true;
+        else if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)
+            d->has_default = true;
+        else if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
+            *VEC_PUSH(d->checks, d->nchecks) = xstrdup(k->conname && *k->conname ? k->conname : "");
+        else if (k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_NULL)
+            FAIL(c, k->location, "this domain constraint is not supported");
+    }
+    return 0;
+}
+
+/* Re-spells the type of every column using enum/domain `idx` after a rename. */
+static void respell_columns(gen_model *m, bool is_enum, int idx, const char *schema, const char *name)
+{
+    for (size_t i = 0; i < m->nrels; i++)
+        for (size_t k = 0; k < m->rels[i].ncolumns; k++) {
+            gen_type *t = &m->rels[i].columns[k].type;
+            if ((is_enum && t->enum_index == idx && t->domain_index < 0) || (!is_enum && t->domain_index == idx)) {
+                strbuf sb;
+                sb_init(&sb);
+                put_type_name(&sb, schema, name);
+                if (t->is_array)
+                    sb_puts(&sb, "[]");
+                free(t->sql);
+                t->sql = sb.data;
+            }
+        }
+}
+
+/* Whether any column uses enum/domain idx. */
+static const gen_column *type_user(const gen_model *m, bool is_enum, int idx, const gen_relation **rel)
+{
+    for (size_t i = 0; i < m->nrels; i++)
+        for (size_t k = 0; k < m->rels[i].ncolumns; k++) {
+            const gen_type *t = &m->rels[i].columns[k].type;
+            if ((is_enum && t->enum_index == idx) || (!is_enum && t->domain_index == idx)) {
+                *rel = &m->rels[i];
+                return &m->rels[i].columns[k];
+            }
+        }
+    return NULL;
+}
+
+/* ---- COMMENT ON ------------------------------------------------------------ */
 
 static int do_comment(ctx *c, const PgQuery__CommentStmt *s)
 {
@@ -995,17 +1123,27 @@ static int do_comment(ctx *c, const PgQuery__CommentStmt *s)
     const char *schema, *relname;
     gen_relation *r;
 
-    if (s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_VIEW &&
-        s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TYPE)
+    switch (s->objtype) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+        break;
+    default:
         return 0; /* comments on functions, indexes, ... carry nothing for clients */
+    }
     if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE) {
         const PgQuery__TypeName *tn = s->object->type_name;
-        gen_enum *e;
-        if (names_split(tn->names, tn->n_names, &schema, &relname) != 0 ||
-            !(e = model_find_enum(c->m, schema, relname)))
-            FAIL(c, c->stmt_pos, "type does not exist");
-        free(e->comment);
-        e->comment = s->comment && *s->comment ? xstrdup(s->comment) : NULL;
+        int idx;
+        if (names_split(tn->names, tn->n_names, &schema, &relname) != 0)
+            FAIL(c, c->stmt_pos, "malformed type name");
+        if ((idx = find_enum_idx(c, schema, relname)) >= 0) {
+            free(c->m->enums[idx].comment);
+            c->m->enums[idx].comment = s->comment && *s->comment ? xstrdup(s->comment) : NULL;
+        } else if (find_domain_idx(c, schema, relname) < 0) {
+            FAIL(c, c->stmt_pos, "type \"%s\" does not exist", relname);
+        }
         return 0;
     }
     if (s->object->node_case != PG_QUERY__NODE__NODE_LIST)
@@ -1016,23 +1154,25 @@ static int do_comment(ctx *c, const PgQuery__CommentStmt *s)
         int ci;
         if (n < 2 || names_split(names, n - 1, &schema, &relname) != 0)
             FAIL(c, c->stmt_pos, "column name must be qualified");
-        r = model_find_rel(c->m, schema, relname);
+        r = lookup_rel(c, schema, relname);
         if (!r)
             FAIL(c, c->stmt_pos, "relation \"%s\" does not exist", relname);
         ci = rel_find_column(r, node_str(names[n - 1]));
         if (ci < 0)
-            FAIL(c, c->stmt_pos, "column \"%s\" of relation \"%s\" does not exist", node_str(names[n - 1]),
-                 relname);
+            FAIL(c, c->stmt_pos, "column \"%s\" of relation \"%s\" does not exist", node_str(names[n - 1]), relname);
         slot = &r->columns[ci].comment;
     } else {
         if (names_split(names, n, &schema, &relname) != 0)
             FAIL(c, c->stmt_pos, "malformed name in COMMENT ON");
-        r = model_find_rel(c->m, schema, relname);
+        r = lookup_rel(c, schema, relname);
         if (!r)
             FAIL(c, c->stmt_pos, "relation \"%s\" does not exist", relname);
-        if ((s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) != (r->kind == REL_VIEW))
+        if ((s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) != (r->kind == REL_VIEW) ||
+            (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) != (r->kind == REL_MATVIEW))
             FAIL(c, c->stmt_pos, "\"%s\" is not a %s", relname,
-                 s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ? "view" : "table");
+                 s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW      ? "view"
+                 : s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? "materialized view"
+                                                                       : "table");
         slot = &r->comment;
     }
     free(*slot);
@@ -1042,16 +1182,177 @@ static int do_comment(ctx *c, const PgQuery__CommentStmt *s)
 
 /* ---- ALTER TABLE ------------------------------------------------------------ */
 
+static void remove_index_at(gen_model *m, gen_relation *r, size_t x)
+{
+    release_name(m, r->schema, r->indexes[x].name);
+    gen_index_free(&r->indexes[x]);
+    memmove(&r->indexes[x], &r->indexes[x + 1], (r->nindexes - x - 1) * sizeof *r->indexes);
+    r->nindexes--;
+}
+
+static void remove_fkey_at(gen_model *m, gen_relation *r, size_t f)
+{
+    release_name(m, r->schema, r->fkeys[f].name);
+    gen_fkey_free(&r->fkeys[f]);
+    memmove(&r->fkeys[f], &r->fkeys[f + 1], (r->nfkeys - f - 1) * sizeof *r->fkeys);
+    r->nfkeys--;
+}
+
+static bool strv_has(char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] && strcmp(v[i], s) == 0)
+            return true;
+    return false;
+}
+
+static void drop_primary_key(gen_relation *r)
+{
+    strv_free(r->primary_key, r->npk);
+    r->primary_key = NULL;
+    r->npk = 0;
+}
+
+/* A foreign key of another table that references columns of r (col NULL: any). */
+static const gen_fkey *referencing_fkey(const gen_model *m, const gen_relation *r, const char *col,
+                                        const gen_relation **from)
+{
+    for (size_t i = 0; i < m->nrels; i++)
+        for (size_t f = 0; f < m->rels[i].nfkeys; f++) {
+            const gen_fkey *k = &m->rels[i].fkeys[f];
+            if (strcmp(k->ref_schema, r->schema) == 0 && strcmp(k->ref_table, r->name) == 0 &&
+                (!col || strv_has(k->ref_columns, k->ncolumns, col)) && &m->rels[i] != r) {
+                *from = &m->rels[i];
+                return k;
+            }
+        }
+    return NULL;
+}
+
+static int drop_column(ctx *c, gen_relation *r, const PgQuery__AlterTableCmd *cmd)
+{
+    int ci = rel_find_column(r, cmd->name);
+    bool cascade = cmd->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+    const gen_relation *from, *view;
+    if (ci < 0) {
+        if (cmd->missing_ok)
+            return 0;
+        FAIL(c, c->stmt_pos, "column \"%s\" of relation \"%s\" does not exist", cmd->name, r->name);
+    }
+    if ((view = dependent_view(c->m, r, cmd->name)) && !cascade)
+        FAIL(c, c->stmt_pos, "cannot drop column %s of table %s because view %s depends on it", cmd->name, r->name,
+             view->name);
+    if (view)
+        FAIL(c, c->stmt_pos, "DROP COLUMN ... CASCADE onto views is not supported");
+    if (referencing_fkey(c->m, r, cmd->name, &from) && !cascade)
+        FAIL(c, c->stmt_pos, "cannot drop column %s of table %s because other objects depend on it", cmd->name,
+             r->name);
+    for (size_t i = 0; i < c->m->nrels; i++) /* CASCADE: the foreign keys that reference it go */
+        for (size_t f = 0; f < c->m->rels[i].nfkeys;) {
+            gen_fkey *k = &c->m->rels[i].fkeys[f];
+            if (&c->m->rels[i] != r && strcmp(k->ref_schema, r->schema) == 0 && strcmp(k->ref_table, r->name) == 0 &&
+                strv_has(k->ref_columns, k->ncolumns, cmd->name))
+                remove_fkey_at(c->m, &c->m->rels[i], f);
+            else
+                f++;
+        }
+    /* Indexes and constraints on the column go with it, as in PostgreSQL. */
+    for (size_t x = 0; x < r->nindexes;) {
+        if (strv_has(r->indexes[x].columns, r->indexes[x].ncolumns, cmd->name)) {
+            if (r->indexes[x].primary)
+                drop_primary_key(r);
+            remove_index_at(c->m, r, x);
+        } else {
+            x++;
+        }
+    }
+    for (size_t f = 0; f < r->nfkeys;) {
+        if (strv_has(r->fkeys[f].columns, r->fkeys[f].ncolumns, cmd->name) ||
+            (rel_key_is(r, r->fkeys[f].ref_schema, r->fkeys[f].ref_table) &&
+             strv_has(r->fkeys[f].ref_columns, r->fkeys[f].ncolumns, cmd->name)))
+            remove_fkey_at(c->m, r, f);
+        else
+            f++;
+    }
+    free(r->columns[ci].name);
+    free(r->columns[ci].type.sql);
+    free(r->columns[ci].comment);
+    memmove(&r->columns[ci], &r->columns[ci + 1], (r->ncolumns - (size_t)ci - 1) * sizeof *r->columns);
+    r->ncolumns--;
+    return 0;
+}
+
+static int drop_constraint(ctx *c, gen_relation *r, const PgQuery__AlterTableCmd *cmd)
+{
+    for (size_t x = 0; x < r->nindexes; x++)
+        if (r->indexes[x].constraint && strcmp(r->indexes[x].name, cmd->name) == 0) {
+            if (r->indexes[x].primary) {
+                const gen_relation *from;
+                if (referencing_fkey(c->m, r, NULL, &from) && cmd->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+                    FAIL(c, c->stmt_pos, "cannot drop constraint %s on table %s because other objects depend on it",
+                         cmd->name, r->name);
+                drop_primary_key(r);
+            }
+            remove_index_at(c->m, r, x);
+            return 0;
+        }
+    for (size_t f = 0; f < r->nfkeys; f++)
+        if (strcmp(r->fkeys[f].name, cmd->name) == 0) {
+            remove_fkey_at(c->m, r, f);
+            return 0;
+        }
+    for (size_t k = 0; k < r->nchecks; k++)
+        if (strcmp(r->checks[k], cmd->name) == 0) {
+            release_name(c->m, r->schema, r->checks[k]);
+            free(r->checks[k]);
+            r->checks[k] = r->checks[--r->nchecks];
+            return 0;
+        }
+    if (cmd->missing_ok)
+        return 0;
+    FAIL(c, c->stmt_pos, "constraint \"%s\" of relation \"%s\" does not exist", cmd->name, r->name);
+}
+
+static gen_column *cmd_column(ctx *c, gen_relation *r, const char *name)
+{
+    int ci = rel_find_column(r, name);
+    if (ci < 0) {
+        diag_error(c->src, c->stmt_pos, "column \"%s\" of relation \"%s\" does not exist", name, r->name);
+        return NULL;
+    }
+    return &r->columns[ci];
+}
+
+static int alter_column_type(ctx *c, gen_relation *r, const PgQuery__AlterTableCmd *cmd)
+{
+    gen_column *col = cmd_column(c, r, cmd->name);
+    const gen_relation *view;
+    gen_type t;
+    if (!col)
+        return -1;
+    if ((view = dependent_view(c->m, r, cmd->name)))
+        FAIL(c, c->stmt_pos, "cannot alter type of a column used by a view or rule (view %s)", view->name);
+    if (resolve_type(c, cmd->def->column_def->type_name, &t, NULL) != 0)
+        return -1;
+    free(col->type.sql);
+    col->type = t;
+    return 0;
+}
+
 static int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s)
 {
     gen_relation *r = find_rv(c, s->relation);
+    size_t ri;
     if (!r) {
         if (s->missing_ok)
             return 0;
         FAIL(c, s->relation->location, "relation \"%s\" does not exist", s->relation->relname);
     }
+    ri = (size_t)(r - c->m->rels);
     for (size_t i = 0; i < s->n_cmds; i++) {
         const PgQuery__AlterTableCmd *cmd = s->cmds[i]->alter_table_cmd;
+        gen_column *col;
+        r = &c->m->rels[ri];
         switch (cmd->subtype) {
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
             if (add_constraint(c, r, cmd->def->constraint, NULL) != 0)
@@ -1060,7 +1361,10 @@ static int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s)
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn: {
             PgQuery__Constraint **later = NULL;
             size_t nlater = 0;
-            int rc = add_column(c, r, cmd->def->column_def, &later, &nlater);
+            int rc;
+            if (cmd->missing_ok && rel_find_column(r, cmd->def->column_def->colname) >= 0)
+                break;
+            rc = add_column(c, r, cmd->def->column_def, &later, &nlater);
             for (size_t k = 0; k < nlater && rc == 0; k++)
                 rc = add_constraint(c, r, later[k], cmd->def->column_def->colname);
             free(later);
@@ -1068,14 +1372,687 @@ static int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s)
                 return -1;
             break;
         }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+            if (drop_column(c, r, cmd) != 0)
+                return -1;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+            if (alter_column_type(c, r, cmd) != 0)
+                return -1;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+            if (!(col = cmd_column(c, r, cmd->name)))
+                return -1;
+            col->not_null = true;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
+            if (!(col = cmd_column(c, r, cmd->name)))
+                return -1;
+            if (strv_has(r->primary_key, r->npk, cmd->name))
+                FAIL(c, c->stmt_pos, "column \"%s\" is in a primary key", cmd->name);
+            if (col->identity)
+                FAIL(c, c->stmt_pos, "column \"%s\" of relation \"%s\" is an identity column", cmd->name, r->name);
+            col->not_null = false;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
+            if (!(col = cmd_column(c, r, cmd->name)))
+                return -1;
+            if (col->identity && cmd->def)
+                FAIL(c, c->stmt_pos, "column \"%s\" of relation \"%s\" is an identity column", cmd->name, r->name);
+            if (col->generated)
+                FAIL(c, c->stmt_pos, "column \"%s\" of relation \"%s\" is a generated column", cmd->name, r->name);
+            col->has_default = cmd->def != NULL;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity:
+            if (!(col = cmd_column(c, r, cmd->name)))
+                return -1;
+            if (!col->not_null)
+                FAIL(c, c->stmt_pos, "column \"%s\" of relation \"%s\" must be declared NOT NULL before identity can be added",
+                     cmd->name, r->name);
+            if (col->identity || col->has_default)
+                FAIL(c, c->stmt_pos, "column \"%s\" of relation \"%s\" already has a default or identity", cmd->name,
+                     r->name);
+            {
+                const PgQuery__Constraint *k = cmd->def->constraint;
+                col->identity = k->generated_when && *k->generated_when == 'd' ? 'd' : 'a';
+            }
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity:
+            if (!(col = cmd_column(c, r, cmd->name)))
+                return -1;
+            col->identity = 0;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+            if (drop_constraint(c, r, cmd) != 0)
+                return -1;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition: {
+            const PgQuery__PartitionCmd *pc = cmd->def->partition_cmd;
+            gen_relation *part = find_rv(c, pc->name);
+            if (!part)
+                FAIL(c, pc->name->location, "relation \"%s\" does not exist", pc->name->relname);
+            if (r->kind != REL_PARTITIONED && s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+                FAIL(c, c->stmt_pos, "table \"%s\" is not partitioned", r->name);
+            part->is_partition = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition;
+            if (part->is_partition && part->ndeps == 0)
+                add_dep(part, &c->m->rels[ri], NULL);
+            break;
+        }
+        /* No shape for clients. */
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetIdentity:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropCluster:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStorage:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetCompression:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetOptions:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetOptions:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterConstraint:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrig:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigAll:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigAll:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigUser:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigUser:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetTableSpace:
             break;
         default:
             FAIL(c, c->stmt_pos, "this ALTER TABLE action is not supported yet");
         }
     }
+    return 0;
+}
+
+/* ---- RENAME ----------------------------------------------------------------- */
+
+static void rename_column_refs(gen_model *m, gen_relation *r, const char *old, const char *new_name)
+{
+    for (size_t x = 0; x < r->nindexes; x++)
+        for (size_t k = 0; k < r->indexes[x].ncolumns; k++)
+            if (r->indexes[x].columns[k] && strcmp(r->indexes[x].columns[k], old) == 0) {
+                free(r->indexes[x].columns[k]);
+                r->indexes[x].columns[k] = xstrdup(new_name);
+            }
+    for (size_t k = 0; k < r->npk; k++)
+        if (strcmp(r->primary_key[k], old) == 0) {
+            free(r->primary_key[k]);
+            r->primary_key[k] = xstrdup(new_name);
+        }
+    for (size_t f = 0; f < r->nfkeys; f++)
+        for (size_t k = 0; k < r->fkeys[f].ncolumns; k++)
+            if (strcmp(r->fkeys[f].columns[k], old) == 0) {
+                free(r->fkeys[f].columns[k]);
+                r->fkeys[f].columns[k] = xstrdup(new_name);
+            }
+    for (size_t i = 0; i < m->nrels; i++) /* foreign keys that reference the column */
+        for (size_t f = 0; f < m->rels[i].nfkeys; f++) {
+            gen_fkey *k = &m->rels[i].fkeys[f];
+            if (!rel_key_is(r, k->ref_schema, k->ref_table))
+                continue;
+            for (size_t j = 0; j < k->ncolumns; j++)
+                if (strcmp(k->ref_columns[j], old) == 0) {
+                    free(k->ref_columns[j]);
+                    k->ref_columns[j] = xstrdup(new_name);
+                }
+        }
+    {
+        /* Views keep reading it (PostgreSQL binds them by column number): rename the dependency. */
+        char *okey = xstrfmt("%s\x1f%s\x1f%s", r->schema, r->name, old);
+        for (size_t i = 0; i < m->nrels; i++)
+            for (size_t d = 0; d < m->rels[i].ndeps; d++)
+                if (strcmp(m->rels[i].deps[d], okey) == 0) {
+                    free(m->rels[i].deps[d]);
+                    m->rels[i].deps[d] = xstrfmt("%s\x1f%s\x1f%s", r->schema, r->name, new_name);
+                }
+        free(okey);
+    }
+}
+
+static void rename_relation_refs(gen_model *m, gen_relation *r, const char *new_name)
+{
+    char *oprefix = xstrfmt("%s\x1f%s", r->schema, r->name);
+    size_t olen = strlen(oprefix);
+    for (size_t i = 0; i < m->nrels; i++) {
+        for (size_t f = 0; f < m->rels[i].nfkeys; f++) {
+            gen_fkey *k = &m->rels[i].fkeys[f];
+            if (rel_key_is(r, k->ref_schema, k->ref_table)) {
+                free(k->ref_table);
+                k->ref_table = xstrdup(new_name);
+            }
+        }
+        for (size_t d = 0; d < m->rels[i].ndeps; d++) {
+            char *dep = m->rels[i].deps[d];
+            if (strncmp(dep, oprefix, olen) == 0 && (dep[olen] == '\0' || dep[olen] == '\x1f')) {
+                m->rels[i].deps[d] = xstrfmt("%s\x1f%s%s", r->schema, new_name, dep + olen);
+                free(dep);
+            }
+        }
+    }
+    free(oprefix);
+    free(r->name);
+    r->name = xstrdup(new_name);
+}
+
+static gen_index *find_index(gen_model *m, const char *schema, const char *name, gen_relation **owner)
+{
+    for (size_t i = 0; i < m->nrels; i++)
+        for (size_t x = 0; x < m->rels[i].nindexes; x++)
+            if ((!schema || strcmp(m->rels[i].schema, schema) == 0) && strcmp(m->rels[i].indexes[x].name, name) == 0) {
+                *owner = &m->rels[i];
+                return &m->rels[i].indexes[x];
+            }
+    return NULL;
+}
+
+static int do_rename(ctx *c, const PgQuery__RenameStmt *s)
+{
+    gen_relation *r = NULL;
+    const char *schema, *name;
+    int idx;
+    switch (s->rename_type) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT:
+        r = find_rv(c, s->relation);
+        if (!r) {
+            if (s->missing_ok)
+                return 0;
+            FAIL(c, s->relation->location, "relation \"%s\" does not exist", s->relation->relname);
+        }
+        break;
+    default:
+        break;
+    }
+    switch (s->rename_type) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+        if (name_taken(c->m, r->schema, s->newname))
+            FAIL(c, c->stmt_pos, "relation \"%s\" already exists", s->newname);
+        rename_relation_refs(c->m, r, s->newname);
+        return 0;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
+        int ci = rel_find_column(r, s->subname);
+        if (ci < 0)
+            FAIL(c, c->stmt_pos, "column \"%s\" does not exist", s->subname);
+        if (rel_find_column(r, s->newname) >= 0)
+            FAIL(c, c->stmt_pos, "column \"%s\" of relation \"%s\" already exists", s->newname, r->name);
+        rename_column_refs(c->m, r, s->subname, s->newname);
+        free(r->columns[ci].name);
+        r->columns[ci].name = xstrdup(s->newname);
+        return 0;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+        gen_index *ix = NULL;
+        gen_relation *owner = r;
+        char **slot = NULL;
+        if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+            ix = find_index(c->m, s->relation->schemaname, s->relation->relname, &owner);
+            if (!ix) {
+                if (s->missing_ok)
+                    return 0;
+                FAIL(c, s->relation->location, "relation \"%s\" does not exist", s->relation->relname);
+            }
+            slot = &ix->name;
+        } else {
+            for (size_t x = 0; x < r->nindexes && !slot; x++)
+                if (r->indexes[x].constraint && strcmp(r->indexes[x].name, s->subname) == 0)
+                    slot = &r->indexes[x].name;
+            for (size_t f = 0; f < r->nfkeys && !slot; f++)
+                if (strcmp(r->fkeys[f].name, s->subname) == 0)
+                    slot = &r->fkeys[f].name;
+            for (size_t k = 0; k < r->nchecks && !slot; k++)
+                if (strcmp(r->checks[k], s->subname) == 0)
+                    slot = &r->checks[k];
+            if (!slot)
+                FAIL(c, c->stmt_pos, "constraint \"%s\" for table \"%s\" does not exist", s->subname, r->name);
+        }
+        if (name_taken(c->m, owner->schema, s->newname))
+            FAIL(c, c->stmt_pos, "relation \"%s\" already exists", s->newname);
+        release_name(c->m, owner->schema, *slot);
+        free(*slot);
+        *slot = xstrdup(s->newname);
+        take_name(c->m, owner->schema, s->newname);
+        return 0;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+        Node **names = s->object->node_case == PG_QUERY__NODE__NODE_LIST ? s->object->list->items : NULL;
+        size_t n = names ? s->object->list->n_items : 0;
+        if (!names && s->object->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+            names = s->object->type_name->names;
+            n = s->object->type_name->n_names;
+        }
+        if (!names || names_split(names, n, &schema, &name) != 0)
+            FAIL(c, c->stmt_pos, "malformed type name");
+        if ((idx = find_enum_idx(c, schema, name)) >= 0) {
+            gen_enum *e = &c->m->enums[idx];
+            if (type_name_taken(c, e->schema, s->newname))
+                FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
+            free(e->name);
+            e->name = xstrdup(s->newname);
+            respell_columns(c->m, true, idx, e->schema, e->name);
+            return 0;
+        }
+        if ((idx = find_domain_idx(c, schema, name)) >= 0) {
+            gen_domain *d = &c->m->domains[idx];
+            if (type_name_taken(c, d->schema, s->newname))
+                FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
+            free(d->name);
+            d->name = xstrdup(s->newname);
+            respell_columns(c->m, false, idx, d->schema, d->name);
+            return 0;
+        }
+        FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+        FAIL(c, c->stmt_pos, "ALTER SCHEMA ... RENAME is not supported yet");
+    default:
+        return 0; /* functions, triggers, policies, sequences, roles: no shape for clients */
+    }
+}
+
+/* ---- DROP ------------------------------------------------------------------------ */
+
+static int drop_relation(ctx *c, size_t ri, bool cascade);
+
+/* Drops the views that depend on relation ri (with CASCADE), or fails. */
+static int drop_dependents(ctx *c, size_t ri, bool cascade)
+{
+    for (;;) {
+        const gen_relation *view = dependent_view(c->m, &c->m->rels[ri], NULL);
+        size_t vi;
+        if (!view)
+            return 0;
+        if (!cascade)
+            FAIL(c, c->stmt_pos, "cannot drop %s %s because other objects depend on it (view %s)",
+                 c->m->rels[ri].kind == REL_VIEW ? "view" : "table", c->m->rels[ri].name, view->name);
+        vi = (size_t)(view - c->m->rels);
+        if (drop_relation(c, vi, true) != 0)
+            return -1;
+        if (vi < ri)
+            ri--;
+    }
+}
+
+static int drop_relation(ctx *c, size_t ri, bool cascade)
+{
+    const gen_relation *from;
+    gen_relation *r = &c->m->rels[ri];
+    char *schema = xstrdup(r->schema), *name = xstrdup(r->name);
+    size_t i;
+    if (referencing_fkey(c->m, r, NULL, &from) && !cascade) {
+        diag_error(c->src, c->stmt_pos, "cannot drop table %s because other objects depend on it (%s)", r->name,
+                   from->name);
+        free(schema);
+        free(name);
+        return -1;
+    }
+    for (i = 0; i < c->m->nrels; i++) /* CASCADE: referencing foreign keys go */
+        for (size_t f = 0; f < c->m->rels[i].nfkeys;) {
+            gen_fkey *k = &c->m->rels[i].fkeys[f];
+            if (i != ri && strcmp(k->ref_schema, schema) == 0 && strcmp(k->ref_table, name) == 0)
+                remove_fkey_at(c->m, &c->m->rels[i], f);
+            else
+                f++;
+        }
+    if (drop_dependents(c, ri, cascade) != 0) {
+        free(schema);
+        free(name);
+        return -1;
+    }
+    /* Partitions go with their partitioned table, without CASCADE. */
+    for (i = 0; i < c->m->nrels;) {
+        const gen_relation *p = &c->m->rels[i];
+        char *key = xstrfmt("%s\x1f%s", schema, name);
+        bool child = p->is_partition && p->ndeps && strcmp(p->deps[0], key) == 0;
+        free(key);
+        if (child)
+            model_remove_rel(c->m, i);
+        else
+            i++;
+    }
+    /* Dropping dependents moved it: find it again. */
+    for (i = 0; i < c->m->nrels && !rel_key_is(&c->m->rels[i], schema, name); i++)
+        ;
+    if (i < c->m->nrels)
+        model_remove_rel(c->m, i);
+    free(schema);
+    free(name);
+    return 0;
+}
+
+static int do_drop(ctx *c, const PgQuery__DropStmt *s)
+{
+    bool cascade = s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+    for (size_t o = 0; o < s->n_objects; o++) {
+        const Node *obj = s->objects[o];
+        Node **names = NULL;
+        size_t n = 0;
+        const char *schema, *name;
+        if (obj->node_case == PG_QUERY__NODE__NODE_LIST) {
+            names = obj->list->items;
+            n = obj->list->n_items;
+        } else if (obj->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+            names = obj->type_name->names;
+            n = obj->type_name->n_names;
+        } else if (obj->node_case == PG_QUERY__NODE__NODE_STRING) {
+            names = (Node **)&s->objects[o];
+            n = 1;
+        }
+        switch (s->remove_type) {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: {
+            gen_relation *r;
+            rel_kind want = s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW      ? REL_VIEW
+                            : s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? REL_MATVIEW
+                                                                                      : REL_TABLE;
+            if (names_split(names, n, &schema, &name) != 0)
+                FAIL(c, c->stmt_pos, "malformed name in DROP");
+            r = lookup_rel(c, schema, name);
+            if (!r) {
+                if (s->missing_ok)
+                    continue;
+                FAIL(c, c->stmt_pos, "%s \"%s\" does not exist",
+                     want == REL_VIEW ? "view" : want == REL_MATVIEW ? "materialized view" : "table", name);
+            }
+            if ((want == REL_TABLE) != rel_is_table(r) || (want != REL_TABLE && r->kind != want))
+                FAIL(c, c->stmt_pos, "\"%s\" is not a %s", name,
+                     want == REL_VIEW ? "view" : want == REL_MATVIEW ? "materialized view" : "table");
+            if (drop_relation(c, (size_t)(r - c->m->rels), cascade) != 0)
+                return -1;
+            break;
+        }
+        case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+            gen_relation *owner;
+            gen_index *ix;
+            if (names_split(names, n, &schema, &name) != 0)
+                FAIL(c, c->stmt_pos, "malformed name in DROP");
+            ix = find_index(c->m, schema, name, &owner);
+            if (!ix) {
+                if (s->missing_ok)
+                    continue;
+                FAIL(c, c->stmt_pos, "index \"%s\" does not exist", name);
+            }
+            if (ix->constraint)
+                FAIL(c, c->stmt_pos, "cannot drop index %s because constraint %s on table %s requires it", name,
+                     name, owner->name);
+            remove_index_at(c->m, owner, (size_t)(ix - owner->indexes));
+            break;
+        }
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+            bool is_enum;
+            int idx;
+            const gen_relation *user_rel = NULL;
+            const gen_column *user;
+            if (names_split(names, n, &schema, &name) != 0)
+                FAIL(c, c->stmt_pos, "malformed name in DROP");
+            idx = find_enum_idx(c, schema, name);
+            is_enum = idx >= 0;
+            if (!is_enum)
+                idx = find_domain_idx(c, schema, name);
+            if (idx < 0) {
+                if (s->missing_ok)
+                    continue;
+                FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);
+            }
+            user = type_user(c->m, is_enum, idx, &user_rel);
+            if (user)
+                FAIL(c, c->stmt_pos, "cannot drop type %s because column %s of table %s depends on it", name,
+                     user->name, user_rel->name);
+            if (is_enum) {
+                for (size_t d = 0; d < c->m->ndomains; d++)
+                    if (c->m->domains[d].base.enum_index == idx)
+                        FAIL(c, c->stmt_pos, "cannot drop type %s because domain %s depends on it", name,
+                             c->m->domains[d].name);
+            }
+            /* Indexes into the vectors shift: leave a tombstone instead, never matched again. */
+            if (is_enum) {
+                gen_enum *e = &c->m->enums[idx];
+                free(e->name);
+                e->name = xstrdup("");
+                free(e->schema);
+                e->schema = xstrdup("");
+            } else {
+                gen_domain *d = &c->m->domains[idx];
+                free(d->name);
+                d->name = xstrdup("");
+                free(d->schema);
+                d->schema = xstrdup("");
+            }
+            break;
+        }
+        case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
+            const char *sname = node_str(obj);
+            bool found = false;
+            for (size_t i = 0; i < c->m->nschemas; i++)
+                if (strcmp(c->m->schemas[i], sname) == 0) {
+                    for (size_t r = 0; r < c->m->nrels; r++)
+                        if (strcmp(c->m->rels[r].schema, sname) == 0)
+                            FAIL(c, c->stmt_pos, "cannot drop schema %s because other objects depend on it", sname);
+                    free(c->m->schemas[i]);
+                    c->m->schemas[i] = c->m->schemas[--c->m->nschemas];
+                    found = true;
+                    break;
+                }
+            if (!found && !s->missing_ok)
+                FAIL(c, c->stmt_pos, "schema \"%s\" does not exist", sname ? sname : "?");
+            break;
+        }
+        default:
+            break; /* functions, triggers, sequences, extensions, policies: nothing modeled */
+        }
+    }
+    return 0;
+}
+
+/* ---- views, materialized views, CREATE TABLE AS ------------------------------------ */
+
+static int create_from_query(ctx *c, const PgQuery__RangeVar *rv, const Node *query, Node **aliases, size_t naliases,
+                             rel_kind kind, bool replace, bool if_not_exists)
+{
+    const char *schema;
+    gen_relation *existing, *rel;
+    size_t ri;
+    int rc;
+    if (!(schema = target_schema(c, rv->schemaname, rv->location)))
+        return -1;
+    existing = model_find_rel(c->m, schema, rv->relname);
+    if (existing && if_not_exists)
+        return 0;
+    if (existing && !(replace && existing->kind == REL_VIEW))
+        FAIL(c, rv->location, "relation \"%s\" already exists", rv->relname);
+    if (!existing && name_taken(c->m, schema, rv->relname))
+        FAIL(c, rv->location, "relation \"%s\" already exists", rv->relname);
+    rel = new_relation(c, schema, rv->relname, kind);
+    ri = c->m->nrels - 1;
+    rc = infer_query(c, query, rel, rel);
+    rel = &c->m->rels[ri];
+    if (rc == 0 && naliases > rel->ncolumns)
+        FAIL(c, rv->location, "CREATE VIEW specifies more column names than columns");
+    for (size_t i = 0; i < naliases && rc == 0; i++) {
+        free(rel->columns[i].name);
+        rel->columns[i].name = xstrdup(node_str(aliases[i]));
+    }
+    for (size_t i = 0; i < rel->ncolumns && rc == 0; i++) {
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(rel->columns[i].name, rel->columns[j].name) == 0)
+                FAIL(c, rv->location, "column \"%s\" specified more than once", rel->columns[i].name);
+        if (kind != REL_VIEW) /* stored: the catalog keeps no NOT NULL for them */
+            rel->columns[i].not_null = false;
+    }
+    if (rc != 0)
+        return -1;
+    if (existing) {
+        /* CREATE OR REPLACE VIEW: may only add columns at the end, keeping names and types. */
+        size_t ei = (size_t)(model_find_rel(c->m, schema, rv->relname) - c->m->rels);
+        const gen_relation *old = &c->m->rels[ei];
+        if (rel->ncolumns < old->ncolumns)
+            FAIL(c, rv->location, "cannot drop columns from view");
+        for (size_t i = 0; i < old->ncolumns; i++) {
+            if (strcmp(old->columns[i].name, rel->columns[i].name) != 0)
+                FAIL(c, rv->location, "cannot change name of view column \"%s\" to \"%s\"", old->columns[i].name,
+                     rel->columns[i].name);
+            if (strcmp(old->columns[i].type.sql, rel->columns[i].type.sql) != 0)
+                FAIL(c, rv->location, "cannot change data type of view column \"%s\" from %s to %s",
+                     old->columns[i].name, old->columns[i].type.sql, rel->columns[i].type.sql);
+        }
+        /* The new definition takes the old one's place (keeping its position and comment). */
+        {
+            gen_relation fresh = c->m->rels[ri];
+            char *comment = c->m->rels[ei].comment;
+            c->m->rels[ei].comment = NULL;
+            c->m->nrels--; /* detach fresh from the end */
+            model_remove_rel(c->m, ei);
+            VEC_PUSH(c->m->rels, c->m->nrels);
+            memmove(&c->m->rels[ei + 1], &c->m->rels[ei], (c->m->nrels - 1 - ei) * sizeof *c->m->rels);
+            c->m->rels[ei] = fresh;
+            c->m->rels[ei].comment = comment;
+        }
+    }
+    return 0;
+}
+
+static int do_create_table_as(ctx *c, const PgQuery__CreateTableAsStmt *s)
+{
+    const PgQuery__IntoClause *into = s->into;
+    rel_kind kind = s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? REL_MATVIEW : REL_TABLE;
+    return create_from_query(c, into->rel, s->query, into->col_names, into->n_col_names, kind, false,
+                             s->if_not_exists);
+}
+
+/* ---- session statements ------------------------------------------------------------ */
+
+static void set_search_path(ctx *c, Node **args, size_t n, const char *text)
+{
+    for (size_t i = 0; i < c->m->nsearch_path; i++)
+        free(c->m->search_path[i]);
+    c->m->nsearch_path = 0;
+    if (text) { /* set_config's comma-separated value */
+        const char *p = text;
+        while (*p) {
+            const char *end;
+            char *item;
+            while (*p == ' ' || *p == ',')
+                p++;
+            if (!*p)
+                break;
+            if (*p == '"') {
+                end = strchr(p + 1, '"');
+                end = end ? end : p + strlen(p);
+                item = xstrfmt("%.*s", (int)(end - p - 1), p + 1);
+                p = *end ? end + 1 : end;
+            } else {
+                end = p;
+                while (*end && *end != ',' && *end != ' ')
+                    end++;
+                item = xstrfmt("%.*s", (int)(end - p), p);
+                p = end;
+            }
+            *VEC_PUSH(c->m->search_path, c->m->nsearch_path) = item;
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const Node *a = args[i];
+        const char *v = a->node_case == PG_QUERY__NODE__NODE_A_CONST && a->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL
+                            ? a->a_const->sval->sval
+                            : node_str(a);
+        if (v)
+            *VEC_PUSH(c->m->search_path, c->m->nsearch_path) = xstrdup(v);
+    }
+}
+
+static int do_set(ctx *c, const PgQuery__VariableSetStmt *s)
+{
+    if (!s->name || strcmp(s->name, "search_path") != 0)
+        return 0;
+    if (s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE) {
+        set_search_path(c, s->args, s->n_args, NULL);
+    } else if (s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT ||
+               s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET) {
+        set_search_path(c, NULL, 0, "\"$user\", public");
+    }
+    return 0;
+}
+
+/* A SELECT that only calls functions (pg_dump's set_config and setval) is a session statement. */
+static int do_select(ctx *c, const Node *st)
+{
+    const PgQuery__SelectStmt *s = st->select_stmt;
+    if (s->n_from_clause || s->op != PG_QUERY__SET_OPERATION__SETOP_NONE || !s->n_target_list)
+        goto unsupported;
+    for (size_t i = 0; i < s->n_target_list; i++) {
+        const Node *v = s->target_list[i]->res_target->val;
+        const PgQuery__FuncCall *f;
+        const char *fname;
+        if (v->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
+            goto unsupported;
+        f = v->func_call;
+        fname = node_str(f->funcname[f->n_funcname - 1]);
+        if (fname && strcmp(fname, "set_config") == 0 && f->n_args >= 2 &&
+            f->args[0]->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+            f->args[1]->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+            f->args[0]->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL &&
+            f->args[1]->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL &&
+            strcmp(f->args[0]->a_const->sval->sval, "search_path") == 0)
+            set_search_path(c, NULL, 0, f->args[1]->a_const->sval->sval);
+    }
+    return 0;
+unsupported:
+    FAIL(c, c->stmt_pos, "SELECT statements are not supported in a schema (only function calls such as set_config)");
+}
+
+static int do_create_schema(ctx *c, const PgQuery__CreateSchemaStmt *s)
+{
+    if (!s->schemaname || !*s->schemaname)
+        FAIL(c, c->stmt_pos, "CREATE SCHEMA AUTHORIZATION without a name is not supported");
+    if (s->n_schema_elts)
+        FAIL(c, c->stmt_pos, "CREATE SCHEMA with embedded statements is not supported");
+    if (schema_exists(c->m, s->schemaname)) {
+        if (s->if_not_exists)
+            return 0;
+        FAIL(c, c->stmt_pos, "schema \"%s\" already exists", s->schemaname);
+    }
+    *VEC_PUSH(c->m->schemas, c->m->nschemas) = xstrdup(s->schemaname);
+    return 0;
+}
+
+static int do_create_extension(ctx *c, const PgQuery__CreateExtensionStmt *s)
+{
+    const char *schema = NULL, *existing;
+    for (size_t i = 0; i < s->n_options; i++) {
+        const PgQuery__DefElem *d = s->options[i]->def_elem;
+        if (strcmp(d->defname, "schema") == 0)
+            schema = node_str(d->arg);
+    }
+    if (has_extension(c->m, s->extname, &existing)) {
+        if (s->if_not_exists)
+            return 0;
+        FAIL(c, c->stmt_pos, "extension \"%s\" already exists", s->extname);
+    }
+    if (!(schema = target_schema(c, schema, c->stmt_pos)))
+        return -1;
+    *VEC_PUSH(c->m->extensions, c->m->nextensions) = xstrfmt("%s@%s", s->extname, schema);
     return 0;
 }
 
@@ -1090,25 +2067,67 @@ static int replay(ctx *c, const Node *st)
         return do_create_index(c, st->index_stmt);
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
         return do_create_enum(c, st->create_enum_stmt);
-    case PG_QUERY__NODE__NODE_VIEW_STMT:
-        return do_create_view(c, st->view_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
+        return do_alter_enum(c, st->alter_enum_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
+        return do_create_domain(c, st->create_domain_stmt);
+    case PG_QUERY__NODE__NODE_VIEW_STMT: {
+        const PgQuery__ViewStmt *v = st->view_stmt;
+        return create_from_query(c, v->view, v->query, v->aliases, v->n_aliases, REL_VIEW, v->replace, false);
+    }
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+        return do_create_table_as(c, st->create_table_as_stmt);
     case PG_QUERY__NODE__NODE_COMMENT_STMT:
         return do_comment(c, st->comment_stmt);
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-        if (st->alter_table_stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
-            break;
-        return do_alter_table(c, st->alter_table_stmt);
-    /* Parsed and accepted: they carry no shape for clients. */
+        switch (st->alter_table_stmt->objtype) {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+            return do_alter_table(c, st->alter_table_stmt);
+        default:
+            return 0; /* ALTER INDEX / SEQUENCE / VIEW ... OWNER TO, SET, ATTACH PARTITION */
+        }
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+        return do_rename(c, st->rename_stmt);
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+        return do_drop(c, st->drop_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+        return do_create_schema(c, st->create_schema_stmt);
     case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
-    case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
-    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+        return do_create_extension(c, st->create_extension_stmt);
     case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+        return do_set(c, st->variable_set_stmt);
+    case PG_QUERY__NODE__NODE_SELECT_STMT:
+        return do_select(c, st);
+    case PG_QUERY__NODE__NODE_DEFINE_STMT:
+        if (st->define_stmt->kind == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE)
+            break;
+        return 0; /* aggregates, operators, collations */
+    /* Parsed and accepted: they carry no shape for clients. */
+    case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:
     case PG_QUERY__NODE__NODE_GRANT_STMT:
     case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_ROLE_SET_STMT:
+    case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
     case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
     case PG_QUERY__NODE__NODE_DO_STMT:
     case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
     case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_EXTENSION_STMT:
+    case PG_QUERY__NODE__NODE_SEC_LABEL_STMT:
+    case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_CAST_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
         return 0;
     default:
         break;
@@ -1124,14 +2143,12 @@ static int replay(ctx *c, const Node *st)
 /* Byte offset of the cursorpos-th character (1-based), as PostgreSQL counts it. */
 static int char_to_byte(const source *src, int cursorpos)
 {
-    size_t i = 0;
     int chars = 0;
     if (cursorpos <= 0)
         return -1;
-    for (; i < src->len; i++) {
+    for (size_t i = 0; i < src->len; i++)
         if (((unsigned char)src->text[i] & 0xC0) != 0x80 && ++chars == cursorpos)
             return (int)i;
-    }
     return (int)src->len;
 }
 

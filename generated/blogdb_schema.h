@@ -14,6 +14,11 @@ typedef enum blogdb_post_status {
     BLOGDB_POST_STATUS_PUBLISHED = 1, /**< 'published' */
     BLOGDB_POST_STATUS_ARCHIVED = 2 /**< 'archived' */
 } blogdb_post_status;
+/** An array of post_status: items[0..count). */
+typedef struct blogdb_post_status_array {
+    blogdb_post_status *items; /**< The values. */
+    size_t count; /**< Number of values. */
+} blogdb_post_status_array;
 /** Number of labels of post_status. */
 #define BLOGDB_POST_STATUS_COUNT 3
 
@@ -51,6 +56,7 @@ typedef struct blogdb_users_rows {
 #define BLOGDB_USERS_UPDATED_AT ((uint64_t)1 << 4) /**< Column updated_at. */
 #define BLOGDB_USERS_ALL ((uint64_t)0x1f) /**< Every column. */
 #define BLOGDB_USERS_KEY ((uint64_t)0x1) /**< The primary key columns. */
+#define BLOGDB_USERS_READONLY ((uint64_t)0x0) /**< Generated and identity ALWAYS columns. */
 /** @} */
 
 /**
@@ -99,7 +105,7 @@ BLOGDB_API int blogdb_users_get_by_email(blogdb *db, blogdb_users_row **out, con
 BLOGDB_API int blogdb_users_list(blogdb *db, blogdb_users_rows **out, int64_t limit, const blogdb_users_row *after);
 
 /**
- * Writes every non-key column of `row` to the users row with row's key.
+ * Writes every non-key, writable column of `row` to the users row with row's key.
  * @param[out] out  The row as stored (free with blogdb_users_row_free()), or NULL.
  * @return 0, BLOGDB_ENOTFOUND, or the codes of blogdb_users_insert().
  */
@@ -159,6 +165,7 @@ typedef struct blogdb_posts_rows {
 #define BLOGDB_POSTS_UPDATED_AT ((uint64_t)1 << 6) /**< Column updated_at. */
 #define BLOGDB_POSTS_ALL ((uint64_t)0x7f) /**< Every column. */
 #define BLOGDB_POSTS_KEY ((uint64_t)0x1) /**< The primary key columns. */
+#define BLOGDB_POSTS_READONLY ((uint64_t)0x0) /**< Generated and identity ALWAYS columns. */
 /** @} */
 
 /**
@@ -230,7 +237,7 @@ BLOGDB_API int blogdb_posts_list_by_created_at(blogdb *db, blogdb_posts_rows **o
 BLOGDB_API int blogdb_posts_list_by_created_at_range(blogdb *db, blogdb_posts_rows **out, blogdb_timestamp from, blogdb_timestamp to, int64_t limit, const blogdb_posts_row *after);
 
 /**
- * Writes every non-key column of `row` to the posts row with row's key.
+ * Writes every non-key, writable column of `row` to the posts row with row's key.
  * @param[out] out  The row as stored (free with blogdb_posts_row_free()), or NULL.
  * @return 0, BLOGDB_ENOTFOUND, or the codes of blogdb_posts_insert().
  */

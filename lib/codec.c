@@ -1,8 +1,11 @@
 /* libblogdb: binary wire codecs, UTF-8 checks, and timestamps. */
 #include "internal.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* PostgreSQL's epoch is 2000-01-01; ours is 1970-01-01. */
 #define PG_EPOCH_OFFSET_US INT64_C(946684800000000)
@@ -12,7 +15,8 @@ enum {
     OID_BOOL = 16, OID_BYTEA = 17, OID_NAME = 19, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
     OID_TEXT = 25, OID_JSON = 114, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_BPCHAR = 1042,
     OID_VARCHAR = 1043, OID_DATE = 1082, OID_TIMESTAMP = 1114, OID_TIMESTAMPTZ = 1184,
-    OID_UUID = 2950, OID_JSONB = 3802, OID_FIRST_USER = 16384
+    OID_UUID = 2950, OID_JSONB = 3802, OID_NUMERIC = 1700, OID_INTERVAL = 1186, OID_INET = 869,
+    OID_TIME = 1083, OID_FIRST_USER = 16384
 };
 
 /* ---- big-endian helpers ----------------------------------------------------- */
@@ -76,48 +80,307 @@ long blogdb__utf8_chars(const char *str, size_t len)
 
 /* ---- encoding: C value -> parameter slot ------------------------------------- */
 
-static int encode_text(blogdb *db, size_t i, const blogdb_rt_column *col, const char *s, int format)
+/* Element OIDs of the binary array encodings (0: sent as a text-format literal). */
+static Oid array_elem_oid(blogdb_rt_type t)
 {
-    size_t len = strlen(s);
+    switch (t) {
+    case BLOGDB_RT_BOOL: return OID_BOOL;
+    case BLOGDB_RT_INT2: return OID_INT2;
+    case BLOGDB_RT_INT4: return OID_INT4;
+    case BLOGDB_RT_INT8: return OID_INT8;
+    case BLOGDB_RT_FLOAT4: return OID_FLOAT4;
+    case BLOGDB_RT_FLOAT8: return OID_FLOAT8;
+    case BLOGDB_RT_UUID: return OID_UUID;
+    case BLOGDB_RT_TIMESTAMP: return OID_TIMESTAMP;
+    case BLOGDB_RT_TIMESTAMPTZ: return OID_TIMESTAMPTZ;
+    case BLOGDB_RT_DATE: return OID_DATE;
+    case BLOGDB_RT_TIME: return OID_TIME;
+    case BLOGDB_RT_INTERVAL: return OID_INTERVAL;
+    case BLOGDB_RT_BYTEA: return OID_BYTEA;
+    default: return 0;
+    }
+}
+
+/* Size of one C element of an array of t. */
+static size_t elem_size(blogdb_rt_type t)
+{
+    switch (t) {
+    case BLOGDB_RT_BOOL: return sizeof(bool);
+    case BLOGDB_RT_INT2: return 2;
+    case BLOGDB_RT_INT4: case BLOGDB_RT_DATE: case BLOGDB_RT_FLOAT4: case BLOGDB_RT_ENUM: return 4;
+    case BLOGDB_RT_INT8: case BLOGDB_RT_FLOAT8: case BLOGDB_RT_TIMESTAMP: case BLOGDB_RT_TIMESTAMPTZ:
+    case BLOGDB_RT_TIME: return 8;
+    case BLOGDB_RT_UUID: return 16;
+    case BLOGDB_RT_INTERVAL: return sizeof(blogdb_interval);
+    case BLOGDB_RT_BYTEA: return sizeof(blogdb_bytes);
+    default: return sizeof(const char *);
+    }
+}
+
+static bool is_string_type(blogdb_rt_type t)
+{
+    return t == BLOGDB_RT_TEXT || t == BLOGDB_RT_JSON || t == BLOGDB_RT_JSONB || t == BLOGDB_RT_NUMERIC ||
+           t == BLOGDB_RT_INET;
+}
+
+/* Binary form of a fixed-size value into out (16 bytes at most): its length, or -1 when out of range. */
+static int encode_fixed(blogdb_rt_type t, const void *value, unsigned char *out)
+{
+    int64_t i64;
+    int32_t i32;
+    int16_t i16;
+    switch (t) {
+    case BLOGDB_RT_UUID:
+        memcpy(out, value, 16);
+        return 16;
+    case BLOGDB_RT_BOOL: {
+        bool v;
+        memcpy(&v, value, sizeof v);
+        out[0] = v ? 1 : 0;
+        return 1;
+    }
+    case BLOGDB_RT_INT2:
+        memcpy(&i16, value, sizeof i16);
+        put_be(out, (uint16_t)i16, 2);
+        return 2;
+    case BLOGDB_RT_INT4:
+        memcpy(&i32, value, sizeof i32);
+        put_be(out, (uint32_t)i32, 4);
+        return 4;
+    case BLOGDB_RT_DATE:
+        memcpy(&i32, value, sizeof i32);
+        if (i32 != INT32_MAX && i32 != INT32_MIN) { /* the infinities pass through */
+            if (i32 < INT32_MIN + PG_EPOCH_OFFSET_DAYS + 1)
+                return -1;
+            i32 -= PG_EPOCH_OFFSET_DAYS;
+        }
+        put_be(out, (uint32_t)i32, 4);
+        return 4;
+    case BLOGDB_RT_INT8:
+    case BLOGDB_RT_TIME:
+        memcpy(&i64, value, sizeof i64);
+        if (t == BLOGDB_RT_TIME && (i64 < 0 || i64 > INT64_C(86400000000)))
+            return -1;
+        put_be(out, (uint64_t)i64, 8);
+        return 8;
+    case BLOGDB_RT_TIMESTAMP:
+    case BLOGDB_RT_TIMESTAMPTZ:
+        memcpy(&i64, value, sizeof i64);
+        if (i64 != INT64_MAX && i64 != INT64_MIN) {
+            if (i64 < INT64_MIN + PG_EPOCH_OFFSET_US + 1)
+                return -1;
+            i64 -= PG_EPOCH_OFFSET_US;
+        }
+        put_be(out, (uint64_t)i64, 8);
+        return 8;
+    case BLOGDB_RT_FLOAT4: {
+        float f;
+        uint32_t u;
+        memcpy(&f, value, sizeof f);
+        memcpy(&u, &f, sizeof u);
+        put_be(out, u, 4);
+        return 4;
+    }
+    case BLOGDB_RT_FLOAT8: {
+        uint64_t u;
+        memcpy(&u, value, sizeof u);
+        put_be(out, u, 8);
+        return 8;
+    }
+    case BLOGDB_RT_INTERVAL: {
+        blogdb_interval iv;
+        memcpy(&iv, value, sizeof iv);
+        put_be(out, (uint64_t)iv.usec, 8);
+        put_be(out + 8, (uint32_t)iv.days, 4);
+        put_be(out + 12, (uint32_t)iv.months, 4);
+        return 16;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* Validates a string parameter: UTF-8, and the column's length limit in characters. */
+static int check_string(blogdb *db, const blogdb_rt_column *col, const char *s, size_t len)
+{
     long chars = blogdb__utf8_chars(s, len);
     if (chars < 0)
         return blogdb__fail(db, BLOGDB_EINVAL, "%s: value is not valid UTF-8", col->name);
     if (col->max_chars >= 0 && chars > col->max_chars)
-        return blogdb__fail(db, BLOGDB_ETOOLONG, "%s: value has %ld characters, the limit is %d", col->name,
-                            chars, (int)col->max_chars);
+        return blogdb__fail(db, BLOGDB_ETOOLONG, "%s: value has %ld characters, the limit is %d", col->name, chars,
+                            (int)col->max_chars);
     if (len > 0x3FFFFFFF)
         return blogdb__fail(db, BLOGDB_ETOOLONG, "%s: value is over 1 GB", col->name);
-    db->pvalues[i] = s;
-    db->plengths[i] = (int)len;
-    db->pformats[i] = format;
     return 0;
+}
+
+static void *own(blogdb *db, size_t n)
+{
+    void *p;
+    if (db->nowned == db->owned_cap) {
+        size_t cap = db->owned_cap ? db->owned_cap * 2 : 8;
+        void **o = realloc(db->owned, cap * sizeof *o);
+        if (!o)
+            return NULL;
+        db->owned = o;
+        db->owned_cap = cap;
+    }
+    p = malloc(n ? n : 1);
+    if (p)
+        db->owned[db->nowned++] = p;
+    return p;
+}
+
+/* Arrays of string-like and enum elements: a text-format literal, {"a","b",NULL}. */
+static int encode_array_text(blogdb *db, size_t i, const blogdb_rt_column *col, const char *items, size_t count)
+{
+    size_t cap = 3, len = 0;
+    char *buf;
+    for (size_t k = 0; k < count; k++) {
+        const char *e;
+        if (col->type == BLOGDB_RT_ENUM) {
+            int v;
+            memcpy(&v, items + k * 4, sizeof v);
+            if (!(e = blogdb_rt_enum_label(col->enum_type, v)))
+                return blogdb__fail(db, BLOGDB_EINVAL, "%s[%zu]: %d is not a value of enum %s", col->name, k, v,
+                                    col->enum_type->name);
+        } else {
+            memcpy(&e, items + k * sizeof e, sizeof e);
+        }
+        if (!e) {
+            cap += 5;
+            continue;
+        }
+        if (col->type != BLOGDB_RT_ENUM) {
+            int rc = check_string(db, col, e, strlen(e));
+            if (rc)
+                return rc;
+        }
+        cap += 2 * strlen(e) + 3;
+    }
+    if (!(buf = own(db, cap)))
+        return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+    buf[len++] = '{';
+    for (size_t k = 0; k < count; k++) {
+        const char *e;
+        if (k)
+            buf[len++] = ',';
+        if (col->type == BLOGDB_RT_ENUM) {
+            int v;
+            memcpy(&v, items + k * 4, sizeof v);
+            e = blogdb_rt_enum_label(col->enum_type, v);
+        } else {
+            memcpy(&e, items + k * sizeof e, sizeof e);
+        }
+        if (!e) {
+            memcpy(buf + len, "NULL", 4);
+            len += 4;
+            continue;
+        }
+        buf[len++] = '"';
+        for (; *e; e++) {
+            if (*e == '"' || *e == '\\')
+                buf[len++] = '\\';
+            buf[len++] = *e;
+        }
+        buf[len++] = '"';
+    }
+    buf[len++] = '}';
+    buf[len] = '\0';
+    db->pvalues[i] = buf;
+    db->plengths[i] = (int)len;
+    db->pformats[i] = 0;
+    return 0;
+}
+
+/* Arrays of fixed-size (and bytea) elements: PostgreSQL's binary array format. */
+static int encode_array_binary(blogdb *db, size_t i, const blogdb_rt_column *col, const char *items, size_t count)
+{
+    size_t esz = elem_size(col->type), cap = 20, len = 0;
+    unsigned char *buf;
+    for (size_t k = 0; k < count; k++) {
+        if (col->type == BLOGDB_RT_BYTEA) {
+            blogdb_bytes by;
+            memcpy(&by, items + k * esz, sizeof by);
+            if (!by.data && by.len)
+                return blogdb__fail(db, BLOGDB_EINVAL, "%s[%zu]: NULL data with a non-zero length", col->name, k);
+            cap += 4 + by.len;
+        } else {
+            cap += 4 + 16;
+        }
+    }
+    if (cap > 0x3FFFFFFF)
+        return blogdb__fail(db, BLOGDB_ETOOLONG, "%s: array is over 1 GB", col->name);
+    if (!(buf = own(db, cap)))
+        return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+    put_be(buf, count ? 1 : 0, 4); /* ndim: an empty array has none */
+    put_be(buf + 4, 0, 4);         /* no NULL elements */
+    put_be(buf + 8, array_elem_oid(col->type), 4);
+    len = 12;
+    if (count) {
+        put_be(buf + 12, count, 4);
+        put_be(buf + 16, 1, 4); /* lower bound */
+        len = 20;
+    }
+    for (size_t k = 0; k < count; k++) {
+        int n;
+        if (col->type == BLOGDB_RT_BYTEA) {
+            blogdb_bytes by;
+            memcpy(&by, items + k * esz, sizeof by);
+            put_be(buf + len, by.len, 4);
+            if (by.len)
+                memcpy(buf + len + 4, by.data, by.len);
+            len += 4 + by.len;
+            continue;
+        }
+        n = encode_fixed(col->type, items + k * esz, buf + len + 4);
+        if (n < 0)
+            return blogdb__fail(db, BLOGDB_EINVAL, "%s[%zu]: value out of range", col->name, k);
+        put_be(buf + len, (uint32_t)n, 4);
+        len += 4 + (size_t)n;
+    }
+    db->pvalues[i] = (const char *)buf;
+    db->plengths[i] = (int)len;
+    db->pformats[i] = 1;
+    return 0;
+}
+
+static int encode_array(blogdb *db, size_t i, const blogdb_rt_column *col, const void *value)
+{
+    struct {
+        const char *items;
+        size_t count;
+    } a;
+    memcpy(&a, value, sizeof a); /* every array struct is {T *items; size_t count;} */
+    if (!a.items && a.count)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: NULL items with a non-zero count", col->name);
+    if (a.count > 100000000)
+        return blogdb__fail(db, BLOGDB_ETOOLONG, "%s: %zu elements is too many", col->name, a.count);
+    if (array_elem_oid(col->type))
+        return encode_array_binary(db, i, col, a.items, a.count);
+    return encode_array_text(db, i, col, a.items, a.count);
 }
 
 int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void *value, const bool *has)
 {
-    unsigned char *b = db->pbytes[i];
-    int64_t i64;
-    int32_t i32;
-    int16_t i16;
-    int n = 0;
-    uint64_t bits = 0;
-
+    int n;
     if (has && !*has) {
         db->pvalues[i] = NULL; /* SQL NULL */
         db->plengths[i] = 0;
         db->pformats[i] = 1;
         return 0;
     }
-    switch (col->type) {
-    case BLOGDB_RT_UUID:
+    if (col->flags & BLOGDB_RT_ARRAY)
+        return encode_array(db, i, col, value);
+    if (col->type == BLOGDB_RT_UUID) { /* no copy: the bytes are already in wire order */
         db->pvalues[i] = value;
         db->plengths[i] = 16;
         db->pformats[i] = 1;
         return 0;
-    case BLOGDB_RT_TEXT:
-    case BLOGDB_RT_JSON:
-    case BLOGDB_RT_JSONB: {
+    }
+    if (is_string_type(col->type)) {
         const char *s;
+        int rc;
         memcpy(&s, value, sizeof s);
         if (!s) {
             if (col->flags & BLOGDB_RT_NOT_NULL)
@@ -127,10 +390,15 @@ int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void
             db->pformats[i] = 0;
             return 0;
         }
-        /* text's binary form is its bytes; json and jsonb go as text and the server parses them. */
-        return encode_text(db, i, col, s, col->type == BLOGDB_RT_TEXT ? 1 : 0);
+        if ((rc = check_string(db, col, s, strlen(s))) != 0)
+            return rc;
+        /* text's binary form is its bytes; the others go as text for the server to parse. */
+        db->pvalues[i] = s;
+        db->plengths[i] = (int)strlen(s);
+        db->pformats[i] = col->type == BLOGDB_RT_TEXT ? 1 : 0;
+        return 0;
     }
-    case BLOGDB_RT_ENUM: {
+    if (col->type == BLOGDB_RT_ENUM) {
         int v;
         const char *label;
         memcpy(&v, value, sizeof v);
@@ -143,7 +411,7 @@ int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void
         db->pformats[i] = 1;
         return 0;
     }
-    case BLOGDB_RT_BYTEA: {
+    if (col->type == BLOGDB_RT_BYTEA) {
         blogdb_bytes by;
         memcpy(&by, value, sizeof by);
         if (!by.data && by.len)
@@ -155,67 +423,12 @@ int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void
         db->pformats[i] = 1;
         return 0;
     }
-    case BLOGDB_RT_BOOL: {
-        bool v;
-        memcpy(&v, value, sizeof v);
-        bits = v ? 1 : 0;
-        n = 1;
-        break;
-    }
-    case BLOGDB_RT_INT2:
-        memcpy(&i16, value, sizeof i16);
-        bits = (uint64_t)(uint16_t)i16;
-        n = 2;
-        break;
-    case BLOGDB_RT_INT4:
-        memcpy(&i32, value, sizeof i32);
-        bits = (uint64_t)(uint32_t)i32;
-        n = 4;
-        break;
-    case BLOGDB_RT_DATE:
-        memcpy(&i32, value, sizeof i32);
-        if (i32 < INT32_MIN + PG_EPOCH_OFFSET_DAYS)
-            return blogdb__fail(db, BLOGDB_EINVAL, "%s: date out of range", col->name);
-        bits = (uint64_t)(uint32_t)(i32 - PG_EPOCH_OFFSET_DAYS);
-        n = 4;
-        break;
-    case BLOGDB_RT_INT8:
-        memcpy(&i64, value, sizeof i64);
-        bits = (uint64_t)i64;
-        n = 8;
-        break;
-    case BLOGDB_RT_TIMESTAMP:
-    case BLOGDB_RT_TIMESTAMPTZ:
-        memcpy(&i64, value, sizeof i64);
-        if (i64 != INT64_MAX && i64 != INT64_MIN) { /* the infinities pass through */
-            if (i64 < INT64_MIN + PG_EPOCH_OFFSET_US + 1)
-                return blogdb__fail(db, BLOGDB_EINVAL, "%s: timestamp out of range", col->name);
-            i64 -= PG_EPOCH_OFFSET_US;
-        }
-        bits = (uint64_t)i64;
-        n = 8;
-        break;
-    case BLOGDB_RT_FLOAT4: {
-        float f;
-        uint32_t u;
-        memcpy(&f, value, sizeof f);
-        memcpy(&u, &f, sizeof u);
-        bits = u;
-        n = 4;
-        break;
-    }
-    case BLOGDB_RT_FLOAT8: {
-        double d;
-        memcpy(&d, value, sizeof d);
-        memcpy(&bits, &d, sizeof bits);
-        n = 8;
-        break;
-    }
-    default:
+    n = encode_fixed(col->type, value, db->pbytes[i]);
+    if (n < 0)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: value out of range", col->name);
+    if (n == 0)
         return blogdb__fail(db, BLOGDB_EINVAL, "%s: unknown column type %d", col->name, (int)col->type);
-    }
-    put_be(b, bits, n);
-    db->pvalues[i] = (const char *)b;
+    db->pvalues[i] = (const char *)db->pbytes[i];
     db->plengths[i] = n;
     db->pformats[i] = 1;
     return 0;
@@ -243,6 +456,10 @@ static bool oid_matches(blogdb_rt_type t, Oid oid)
     case BLOGDB_RT_JSON: return oid == OID_JSON;
     case BLOGDB_RT_JSONB: return oid == OID_JSONB;
     case BLOGDB_RT_ENUM: return oid >= OID_FIRST_USER;
+    case BLOGDB_RT_NUMERIC: return oid == OID_NUMERIC;
+    case BLOGDB_RT_INTERVAL: return oid == OID_INTERVAL;
+    case BLOGDB_RT_INET: return oid == OID_INET;
+    case BLOGDB_RT_TIME: return oid == OID_TIME;
     }
     return false;
 }
@@ -250,7 +467,9 @@ static bool oid_matches(blogdb_rt_type t, Oid oid)
 int blogdb__check_column(blogdb *db, const PGresult *res, int field, const blogdb_rt_column *col)
 {
     Oid oid = PQftype(res, field);
-    if (!oid_matches(col->type, oid) || PQfformat(res, field) != 1)
+    /* An array's element type is checked in its header, value by value. */
+    bool ok = (col->flags & BLOGDB_RT_ARRAY) ? true : oid_matches(col->type, oid);
+    if (!ok || PQfformat(res, field) != 1)
         return blogdb__fail(db, BLOGDB_EDECODE,
                             "%s: the server sent type OID %u, which does not match the generated code "
                             "(is the database schema the one the library was generated from?)",
@@ -258,92 +477,191 @@ int blogdb__check_column(blogdb *db, const PGresult *res, int field, const blogd
     return 0;
 }
 
+/* Room a numeric needs as text (an upper bound). */
+static size_t numeric_text_size(const unsigned char *v, int len)
+{
+    int weight, dscale;
+    if (len < 8)
+        return 16;
+    weight = (int16_t)get_be(v + 2, 2);
+    dscale = (int)get_be(v + 6, 2) & 0x3FFF;
+    return 16 + (size_t)(weight > 0 ? weight + 1 : 1) * 4 + (size_t)dscale;
+}
+
+/* Extra bytes one value of scalar type t needs outside the row struct. */
+static size_t scalar_extra(blogdb_rt_type t, const unsigned char *v, int len)
+{
+    switch (t) {
+    case BLOGDB_RT_TEXT: case BLOGDB_RT_JSON: return (size_t)len + 1;
+    case BLOGDB_RT_JSONB: case BLOGDB_RT_BYTEA: return (size_t)len; /* jsonb: version byte out, NUL in */
+    case BLOGDB_RT_NUMERIC: return numeric_text_size(v, len);
+    case BLOGDB_RT_INET: return 64;
+    default: return 0;
+    }
+}
+
+/* An array's header: element count (0 for no dimensions); -1 when malformed. */
+static long array_count(const unsigned char *v, int len, Oid *elem, bool *hasnull)
+{
+    long ndim;
+    if (len < 12)
+        return -1;
+    ndim = (int32_t)get_be(v, 4);
+    *hasnull = get_be(v + 4, 4) != 0;
+    *elem = (Oid)get_be(v + 8, 4);
+    if (ndim == 0)
+        return 0;
+    if (ndim != 1 || len < 20)
+        return -1;
+    return (int32_t)get_be(v + 12, 4);
+}
+
 size_t blogdb__extra_size(const PGresult *res, int row, int field, const blogdb_rt_column *col)
 {
+    const unsigned char *v = (const unsigned char *)PQgetvalue(res, row, field);
+    int len = PQgetlength(res, row, field);
     if (PQgetisnull(res, row, field))
         return 0;
-    switch (col->type) {
-    case BLOGDB_RT_TEXT:
-    case BLOGDB_RT_JSON:
-        return (size_t)PQgetlength(res, row, field) + 1;
-    case BLOGDB_RT_JSONB: /* binary jsonb: a version byte, then the text */
-        return (size_t)PQgetlength(res, row, field);
-    case BLOGDB_RT_BYTEA:
-        return (size_t)PQgetlength(res, row, field);
-    default:
-        return 0;
+    if (col->flags & BLOGDB_RT_ARRAY) {
+        Oid elem;
+        bool hasnull;
+        long n = array_count(v, len, &elem, &hasnull);
+        size_t total = 16; /* alignment of the items */
+        const unsigned char *p = v + 20, *end = v + len;
+        if (n <= 0)
+            return n == 0 ? 0 : 0;
+        total += (size_t)n * elem_size(col->type);
+        for (long k = 0; k < n && p + 4 <= end; k++) {
+            int32_t el = (int32_t)get_be(p, 4);
+            p += 4;
+            if (el < 0)
+                continue;
+            if (el > end - p)
+                break;
+            total += scalar_extra(col->type, p, el);
+            p += el;
+        }
+        return total;
     }
+    return scalar_extra(col->type, v, len);
 }
 
 static const int fixed_len[] = {
     [BLOGDB_RT_UUID] = 16, [BLOGDB_RT_BOOL] = 1, [BLOGDB_RT_INT2] = 2, [BLOGDB_RT_INT4] = 4,
     [BLOGDB_RT_INT8] = 8, [BLOGDB_RT_FLOAT4] = 4, [BLOGDB_RT_FLOAT8] = 8, [BLOGDB_RT_TIMESTAMP] = 8,
-    [BLOGDB_RT_TIMESTAMPTZ] = 8, [BLOGDB_RT_DATE] = 4};
+    [BLOGDB_RT_TIMESTAMPTZ] = 8, [BLOGDB_RT_DATE] = 4, [BLOGDB_RT_INTERVAL] = 16, [BLOGDB_RT_TIME] = 8};
 
-int blogdb__decode(blogdb *db, const PGresult *res, int row, int field, const blogdb_rt_column *col, char *base,
-                   char **heap)
+/* numeric's binary form (base-10000 digits) as exact decimal text, as numeric_out writes it. */
+static int numeric_to_text(const unsigned char *v, int len, char *out)
 {
-    char *dst = base + col->offset;
-    const unsigned char *v = (const unsigned char *)PQgetvalue(res, row, field);
-    int len = PQgetlength(res, row, field);
+    int ndigits, weight, sign, dscale;
+    char *p = out;
+    if (len < 8)
+        return -1;
+    ndigits = (int16_t)get_be(v, 2);
+    weight = (int16_t)get_be(v + 2, 2);
+    sign = (int)get_be(v + 4, 2);
+    dscale = (int)get_be(v + 6, 2) & 0x3FFF;
+    if (ndigits < 0 || len != 8 + 2 * ndigits)
+        return -1;
+    if (sign == 0xC000 || sign == 0xD000 || sign == 0xF000) {
+        strcpy(out, sign == 0xC000 ? "NaN" : sign == 0xD000 ? "Infinity" : "-Infinity");
+        return 0;
+    }
+    if (sign == 0x4000)
+        *p++ = '-';
+    if (weight < 0) {
+        *p++ = '0';
+    } else {
+        for (int d = 0; d <= weight; d++) {
+            int dig = d < ndigits ? (int)get_be(v + 8 + 2 * d, 2) : 0;
+            p += sprintf(p, d == 0 ? "%d" : "%04d", dig);
+        }
+    }
+    if (dscale > 0) {
+        int written = 0;
+        *p++ = '.';
+        for (int d = weight + 1; written < dscale; d++) {
+            int dig = d >= 0 && d < ndigits ? (int)get_be(v + 8 + 2 * d, 2) : 0;
+            char four[8];
+            sprintf(four, "%04d", dig);
+            for (int k = 0; k < 4 && written < dscale; k++, written++)
+                *p++ = four[k];
+        }
+    }
+    *p = '\0';
+    return 0;
+}
 
-    if (PQgetisnull(res, row, field)) {
-        if (col->has_offset != BLOGDB_RT_NO_HAS) {
-            bool f = false;
-            memcpy(base + col->has_offset, &f, sizeof f);
-            return 0;
-        }
-        if (col->type == BLOGDB_RT_TEXT || col->type == BLOGDB_RT_JSON || col->type == BLOGDB_RT_JSONB) {
-            const char *nul = NULL;
-            memcpy(dst, &nul, sizeof nul);
-            return 0;
-        }
-        return blogdb__fail(db, BLOGDB_EDECODE, "%s: the server sent NULL for a column declared NOT NULL",
-                            col->name);
+/* inet's binary form (family, bits, is_cidr, length, address) as inet_out writes it. */
+static int inet_to_text(const unsigned char *v, int len, char *out)
+{
+    int family, bits, nb;
+    if (len < 4)
+        return -1;
+    family = v[0];
+    bits = v[1];
+    nb = v[3];
+    if ((family == 2 && nb == 4 && len == 8) || (family == 3 && nb == 16 && len == 20)) {
+        if (!inet_ntop(family == 2 ? AF_INET : AF_INET6, v + 4, out, 48))
+            return -1;
+        if (bits != nb * 8)
+            sprintf(out + strlen(out), "/%d", bits);
+        return 0;
     }
-    if (col->has_offset != BLOGDB_RT_NO_HAS) {
-        bool t = true;
-        memcpy(base + col->has_offset, &t, sizeof t);
-    }
-    if ((size_t)col->type < sizeof fixed_len / sizeof fixed_len[0] && fixed_len[col->type] &&
-        len != fixed_len[col->type])
-        return blogdb__fail(db, BLOGDB_EDECODE, "%s: %d bytes where %d were expected", col->name, len,
-                            fixed_len[col->type]);
-    switch (col->type) {
+    return -1;
+}
+
+/* Decodes one non-NULL value of scalar type t into dst; strings go to *heap. */
+static int decode_one(blogdb *db, const blogdb_rt_column *col, blogdb_rt_type t, const unsigned char *v, int len,
+                      void *dst, char **heap)
+{
+    if ((size_t)t < sizeof fixed_len / sizeof fixed_len[0] && fixed_len[t] && len != fixed_len[t])
+        return blogdb__fail(db, BLOGDB_EDECODE, "%s: %d bytes where %d were expected", col->name, len, fixed_len[t]);
+    switch (t) {
     case BLOGDB_RT_UUID:
         memcpy(dst, v, 16);
         return 0;
     case BLOGDB_RT_TEXT:
     case BLOGDB_RT_JSON:
-    case BLOGDB_RT_JSONB: {
+    case BLOGDB_RT_JSONB:
+    case BLOGDB_RT_NUMERIC:
+    case BLOGDB_RT_INET: {
         char *s = *heap;
-        if (col->type == BLOGDB_RT_JSONB) {
-            if (len < 1 || v[0] != 1)
-                return blogdb__fail(db, BLOGDB_EDECODE, "%s: unknown jsonb format", col->name);
-            v++;
-            len--;
+        if (t == BLOGDB_RT_NUMERIC || t == BLOGDB_RT_INET) {
+            if ((t == BLOGDB_RT_NUMERIC ? numeric_to_text(v, len, s) : inet_to_text(v, len, s)) != 0)
+                return blogdb__fail(db, BLOGDB_EDECODE, "%s: malformed %s value", col->name,
+                                    t == BLOGDB_RT_NUMERIC ? "numeric" : "inet");
+            *heap += strlen(s) + 1;
+        } else {
+            if (t == BLOGDB_RT_JSONB) {
+                if (len < 1 || v[0] != 1)
+                    return blogdb__fail(db, BLOGDB_EDECODE, "%s: unknown jsonb format", col->name);
+                v++;
+                len--;
+            }
+            memcpy(s, v, (size_t)len);
+            s[len] = '\0';
+            *heap += len + 1;
         }
-        memcpy(s, v, (size_t)len);
-        s[len] = '\0';
-        *heap += len + 1;
         memcpy(dst, &s, sizeof s);
         return 0;
     }
     case BLOGDB_RT_BYTEA: {
         blogdb_bytes by = {(const uint8_t *)*heap, (size_t)len};
-        memcpy(*heap, v, (size_t)len);
+        if (len)
+            memcpy(*heap, v, (size_t)len);
         *heap += len;
         memcpy(dst, &by, sizeof by);
         return 0;
     }
     case BLOGDB_RT_ENUM: {
         const blogdb_rt_enum *e = col->enum_type;
-        for (int k = 0; k < e->count; k++) {
+        for (int k = 0; k < e->count; k++)
             if ((size_t)len == strlen(e->labels[k]) && memcmp(v, e->labels[k], (size_t)len) == 0) {
                 memcpy(dst, &k, sizeof k);
                 return 0;
             }
-        }
         return blogdb__fail(db, BLOGDB_EDECODE,
                             "%s: the server sent label '%.*s', which enum %s does not have "
                             "(regenerate the bindings after ALTER TYPE ... ADD VALUE)",
@@ -371,7 +689,8 @@ int blogdb__decode(blogdb *db, const PGresult *res, int row, int field, const bl
         memcpy(dst, &x, sizeof x);
         return 0;
     }
-    case BLOGDB_RT_INT8: {
+    case BLOGDB_RT_INT8:
+    case BLOGDB_RT_TIME: {
         int64_t x = (int64_t)get_be(v, 8);
         memcpy(dst, &x, sizeof x);
         return 0;
@@ -398,8 +717,92 @@ int blogdb__decode(blogdb *db, const PGresult *res, int row, int field, const bl
         memcpy(dst, &d, sizeof d);
         return 0;
     }
+    case BLOGDB_RT_INTERVAL: {
+        blogdb_interval iv = {(int64_t)get_be(v, 8), (int32_t)(uint32_t)get_be(v + 8, 4),
+                              (int32_t)(uint32_t)get_be(v + 12, 4)};
+        memcpy(dst, &iv, sizeof iv);
+        return 0;
+    }
     }
     return blogdb__fail(db, BLOGDB_EDECODE, "%s: unknown column type", col->name);
+}
+
+static int decode_array(blogdb *db, const blogdb_rt_column *col, const unsigned char *v, int len, void *dst,
+                        char **heap)
+{
+    Oid elem;
+    bool hasnull;
+    long n = array_count(v, len, &elem, &hasnull);
+    size_t esz = elem_size(col->type);
+    const unsigned char *p = v + 20, *end = v + len;
+    struct {
+        char *items;
+        size_t count;
+    } a = {NULL, 0};
+    if (n < 0)
+        return blogdb__fail(db, BLOGDB_EDECODE, "%s: only one-dimensional arrays are supported", col->name);
+    if (n > 0 && ((array_elem_oid(col->type) && elem != array_elem_oid(col->type)) ||
+                  (!array_elem_oid(col->type) && !oid_matches(col->type, elem))))
+        return blogdb__fail(db, BLOGDB_EDECODE, "%s: array of type OID %u does not match the generated code",
+                            col->name, (unsigned)elem);
+    if (n > 0) {
+        uintptr_t at = ((uintptr_t)*heap + 15) & ~(uintptr_t)15;
+        a.items = (char *)at;
+        a.count = (size_t)n;
+        *heap = a.items + (size_t)n * esz;
+    }
+    for (long k = 0; k < n; k++) {
+        int32_t el;
+        if (end - p < 4)
+            return blogdb__fail(db, BLOGDB_EDECODE, "%s: truncated array", col->name);
+        el = (int32_t)get_be(p, 4);
+        p += 4;
+        if (el < 0) {
+            const char *nul = NULL;
+            if (!is_string_type(col->type))
+                return blogdb__fail(db, BLOGDB_EDECODE, "%s[%ld] is NULL, which a %s array cannot hold", col->name, k,
+                                    "non-pointer");
+            memcpy(a.items + (size_t)k * esz, &nul, sizeof nul);
+            continue;
+        }
+        if (el > end - p)
+            return blogdb__fail(db, BLOGDB_EDECODE, "%s: truncated array", col->name);
+        if (decode_one(db, col, col->type, p, el, a.items + (size_t)k * esz, heap) != 0)
+            return db->errcode;
+        p += el;
+    }
+    memcpy(dst, &a, sizeof a);
+    return 0;
+}
+
+int blogdb__decode(blogdb *db, const PGresult *res, int row, int field, const blogdb_rt_column *col, char *base,
+                   char **heap)
+{
+    char *dst = base + col->offset;
+    const unsigned char *v = (const unsigned char *)PQgetvalue(res, row, field);
+    int len = PQgetlength(res, row, field);
+
+    if (PQgetisnull(res, row, field)) {
+        if (col->has_offset != BLOGDB_RT_NO_HAS) {
+            bool f = false;
+            memcpy(base + col->has_offset, &f, sizeof f);
+            return 0;
+        }
+        if (is_string_type(col->type) && !(col->flags & BLOGDB_RT_ARRAY)) {
+            const char *nul = NULL;
+            memcpy(dst, &nul, sizeof nul);
+            return 0;
+        }
+        return blogdb__fail(db, BLOGDB_EDECODE, "%s: the server sent NULL for a column declared NOT NULL",
+                            col->name);
+    }
+    if (col->has_offset != BLOGDB_RT_NO_HAS) {
+        bool t = true;
+        memcpy(base + col->has_offset, &t, sizeof t);
+    }
+    if (col->flags & BLOGDB_RT_ARRAY)
+        return decode_array(db, col, v, len, dst, heap);
+    return decode_one(db, col, col->type, v, len, dst, heap);
 }
 
 /* ---- enums ------------------------------------------------------------------- */

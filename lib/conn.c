@@ -101,6 +101,8 @@ void blogdb_close(blogdb *db)
     free(db->plengths);
     free(db->pformats);
     free(db->pbytes);
+    blogdb__params_release(db);
+    free(db->owned);
     free(db);
 }
 
@@ -273,15 +275,23 @@ int blogdb__stmt_prepare(blogdb *db, const void *key, char op, uint64_t mask, co
     return 0;
 }
 
+void blogdb__params_release(blogdb *db)
+{
+    for (size_t i = 0; i < db->nowned; i++)
+        free(db->owned[i]);
+    db->nowned = 0;
+}
+
 int blogdb__params_reserve(blogdb *db, size_t n)
 {
+    blogdb__params_release(db);
     if (n <= db->pcap)
         return 0;
     {
         size_t cap = n < 16 ? 16 : n;
         const char **v = realloc(db->pvalues, cap * sizeof *v);
         int *l, *f;
-        unsigned char(*b)[8];
+        unsigned char(*b)[16];
         if (v)
             db->pvalues = v;
         l = v ? realloc(db->plengths, cap * sizeof *l) : NULL;

@@ -69,6 +69,7 @@ static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_re
     ExecStatusType status = PQresultStatus(res);
     int rc = 0;
 
+    blogdb__params_release(db);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         rc = blogdb__fail_result(db, res);
         PQclear(res);
@@ -99,6 +100,8 @@ static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_re
         if (strcmp(PQcmdTuples(res), "0") == 0)
             rc = blogdb__fail(db, BLOGDB_ENOTFOUND, "%s: no row with that key", rel->name);
         break;
+    case BLOGDB_RT_EXEC:
+        break;
     }
     PQclear(res);
     return rc;
@@ -119,7 +122,7 @@ int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args
     if (!db || !q)
         return BLOGDB_EINVAL;
     blogdb__clear_error(db);
-    if (!out && q->result != BLOGDB_RT_AFFECT)
+    if (!out && q->result != BLOGDB_RT_AFFECT && q->result != BLOGDB_RT_EXEC)
         return blogdb__fail(db, BLOGDB_EINVAL, "%s: the out argument is NULL", q->rel->name);
     if (q->result == BLOGDB_RT_ONE || q->result == BLOGDB_RT_MANY) {
         void *none = NULL;
@@ -266,8 +269,11 @@ int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row,
         return rc;
     if (with & ~all_columns(rel))
         return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a column the table does not have", rel->name);
-    /* Every column without a DEFAULT is sent; a defaulted one only when asked for. */
-    cols = (all_columns(rel) & ~columns_with(rel, BLOGDB_RT_DEFAULT)) | with;
+    if (with & columns_with(rel, BLOGDB_RT_READONLY))
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a generated or identity column, which is never written",
+                            rel->name);
+    /* Every writable column without a DEFAULT is sent; a defaulted one only when asked for. */
+    cols = (all_columns(rel) & ~columns_with(rel, BLOGDB_RT_DEFAULT | BLOGDB_RT_READONLY)) | with;
     if ((rc = encode_row(db, rel, row, cols, &slot)) != 0)
         return rc;
     st = blogdb__stmt_find(db, rel, 'I', cols);
@@ -310,9 +316,10 @@ int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row,
     key = columns_with(rel, BLOGDB_RT_KEY);
     if (!key)
         return blogdb__fail(db, BLOGDB_EINVAL, "%s: the table has no primary key to update by", rel->name);
-    if (mask == 0 || (mask & ~all_columns(rel)) || (mask & key))
+    if (mask == 0 || (mask & ~all_columns(rel)) || (mask & key) || (mask & columns_with(rel, BLOGDB_RT_READONLY)))
         return blogdb__fail(db, BLOGDB_EINVAL,
-                            "%s: the update mask must name at least one column, and no key column", rel->name);
+                            "%s: the update mask must name at least one column, and no key, generated or identity column",
+                            rel->name);
     if ((rc = encode_row(db, rel, row, mask, &slot)) != 0 || (rc = encode_row(db, rel, row, key, &slot)) != 0)
         return rc;
     st = blogdb__stmt_find(db, rel, 'U', mask);

@@ -27,8 +27,10 @@ struct blogdb {
     /* per-call parameter scratch, reused across calls */
     const char **pvalues;
     int *plengths, *pformats;
-    unsigned char (*pbytes)[8];
+    unsigned char (*pbytes)[16];
     size_t pcap;
+    void **owned;       /* parameter buffers (arrays) freed after the statement ran */
+    size_t nowned, owned_cap;
 };
 
 /* Records an error on db (code, optional SQLSTATE and constraint) and returns code. */
@@ -44,8 +46,10 @@ const stmt_entry *blogdb__stmt_find(const blogdb *db, const void *key, char op, 
 int blogdb__stmt_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
                          const stmt_entry **out);
 
-/* Ensures room for n parameters in the scratch arrays. */
+/* Ensures room for n parameters in the scratch arrays (and frees the last call's buffers). */
 int blogdb__params_reserve(blogdb *db, size_t n);
+/* Frees parameter buffers the encoders allocated. */
+void blogdb__params_release(blogdb *db);
 
 /* Encodes one value into parameter slot i. `has` is the row's has_ flag or NULL. */
 int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void *value, const bool *has);

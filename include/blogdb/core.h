@@ -72,6 +72,32 @@ typedef struct blogdb_bytes {
     size_t len;          /**< Number of bytes. */
 } blogdb_bytes;
 
+/** An interval (PostgreSQL keeps its three parts apart: a month is not a fixed number of days). */
+typedef struct blogdb_interval {
+    int64_t usec;   /**< Microseconds. */
+    int32_t days;   /**< Days. */
+    int32_t months; /**< Months. */
+} blogdb_interval;
+
+/**
+ * @name One-dimensional arrays
+ * A column of an array type is one of these: items[0..count). In a returned row, items points
+ * into the row's allocation. A NULL element of a pointer-typed array is a NULL pointer; a
+ * NULL element in any other array is reported as BLOGDB_EDECODE.
+ * @{
+ */
+typedef struct blogdb_bool_array { bool *items; size_t count; } blogdb_bool_array;               /**< boolean[] */
+typedef struct blogdb_int16_array { int16_t *items; size_t count; } blogdb_int16_array;          /**< smallint[] */
+typedef struct blogdb_int32_array { int32_t *items; size_t count; } blogdb_int32_array;          /**< integer[], date[] */
+typedef struct blogdb_int64_array { int64_t *items; size_t count; } blogdb_int64_array;          /**< bigint[], time[], timestamp[] */
+typedef struct blogdb_float_array { float *items; size_t count; } blogdb_float_array;            /**< real[] */
+typedef struct blogdb_double_array { double *items; size_t count; } blogdb_double_array;         /**< double precision[] */
+typedef struct blogdb_text_array { const char **items; size_t count; } blogdb_text_array;        /**< text[], varchar[], numeric[], json[], inet[] */
+typedef struct blogdb_uuid_array { uuid_t *items; size_t count; } blogdb_uuid_array;             /**< uuid[] */
+typedef struct blogdb_bytes_array { blogdb_bytes *items; size_t count; } blogdb_bytes_array;     /**< bytea[] */
+typedef struct blogdb_interval_array { blogdb_interval *items; size_t count; } blogdb_interval_array; /**< interval[] */
+/** @} */
+
 /**
  * Opens a connection.
  * @param[out] out     Receives the connection on success, NULL on failure. Free with blogdb_close().

@@ -31,7 +31,11 @@ typedef enum blogdb_rt_type {
     BLOGDB_RT_BYTEA,     /**< blogdb_bytes */
     BLOGDB_RT_JSON,      /**< const char * */
     BLOGDB_RT_JSONB,     /**< const char * */
-    BLOGDB_RT_ENUM       /**< generated C enum (int-sized) */
+    BLOGDB_RT_ENUM,      /**< generated C enum (int-sized) */
+    BLOGDB_RT_NUMERIC,   /**< const char *, exact decimal text */
+    BLOGDB_RT_INTERVAL,  /**< blogdb_interval */
+    BLOGDB_RT_INET,      /**< const char *, "192.168.0.1/24" */
+    BLOGDB_RT_TIME       /**< int64_t microseconds since midnight */
 } blogdb_rt_type;
 
 /** An enum type: its SQL name and labels in sort order (C value = index). */
@@ -45,7 +49,9 @@ typedef struct blogdb_rt_enum {
 enum {
     BLOGDB_RT_NOT_NULL = 1u << 0, /**< Column is NOT NULL. */
     BLOGDB_RT_DEFAULT = 1u << 1,  /**< Column has a DEFAULT: insert may omit it. */
-    BLOGDB_RT_KEY = 1u << 2       /**< Column is part of the primary key. */
+    BLOGDB_RT_KEY = 1u << 2,      /**< Column is part of the primary key. */
+    BLOGDB_RT_ARRAY = 1u << 3,    /**< One-dimensional array of `type`: a {items, count} struct. */
+    BLOGDB_RT_READONLY = 1u << 4  /**< Generated or identity ALWAYS: never written. */
 };
 
 /** No `has_` flag: the column is NOT NULL or pointer-typed (NULL pointer = SQL NULL). */
@@ -81,7 +87,8 @@ typedef enum blogdb_rt_result {
     BLOGDB_RT_ONE = 1, /**< Exactly one row or BLOGDB_ENOTFOUND; out is `row **`. */
     BLOGDB_RT_MANY,    /**< Any number of rows; out is `rows **`. */
     BLOGDB_RT_COUNT,   /**< One bigint; out is `int64_t *`. */
-    BLOGDB_RT_AFFECT   /**< No rows; BLOGDB_ENOTFOUND when no row was affected; out unused. */
+    BLOGDB_RT_AFFECT,  /**< No rows; BLOGDB_ENOTFOUND when no row was affected; out unused. */
+    BLOGDB_RT_EXEC     /**< A command (REFRESH ...); out unused. */
 } blogdb_rt_result;
 
 /** A fixed query: SQL, its parameters (column indexes of rel), and its result shape. */

@@ -1,0 +1,46 @@
+/* blogdb-gen: internals shared by parse.c (DDL replay) and infer.c (typing SELECTs). */
+#ifndef BLOGDB_GEN_PARSE_H
+#define BLOGDB_GEN_PARSE_H
+
+#include "gen.h"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+typedef PgQuery__Node Node;
+
+typedef struct ctx {
+    gen_model *m;
+    const source *src;
+    int stmt_pos; /* first token of the statement being replayed */
+} ctx;
+
+#define FAIL(c, pos, ...)                         \
+    do {                                          \
+        diag_error((c)->src, (pos), __VA_ARGS__); \
+        return -1;                                \
+    } while (0)
+
+/* The String value of a node, or NULL. */
+const char *node_str(const Node *n);
+/* The protobuf field name of a node ("create_seq_stmt"), for messages. */
+const char *node_kind(const Node *n);
+
+/* Resolves a type name (builtins, enums and domains on the search path). */
+int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool *serial);
+/* A builtin type by its format_type() spelling ("bigint", "text"...); sql is allocated. */
+gen_type builtin_type(const char *fmt);
+/* A copy of t (its sql duplicated). */
+gen_type type_copy(const gen_type *t);
+
+/* The relation a RangeVar names, through the search path; NULL when none. */
+gen_relation *find_rv(ctx *c, const PgQuery__RangeVar *rv);
+
+/* Records that relation `view` reads column `col` (NULL: the whole relation) of `base`. */
+void add_dep(gen_relation *view, const gen_relation *base, const char *col);
+
+/* Types the columns of a query (SELECT, UNION, VALUES, WITH) into out (columns appended).
+ * Dependencies on base relations are recorded in deps_of. Returns 0 or -1 (reported). */
+int infer_query(ctx *c, const Node *query, gen_relation *out, gen_relation *deps_of);
+
+#endif
