@@ -1,6 +1,9 @@
 /* blogdb-gen utilities: allocation that aborts on exhaustion, strings, diagnostics. */
 #include "gen.h"
 
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,7 +126,25 @@ void sb_printf(strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
-/* PostgreSQL's quote_identifier rule, less the keyword list: quote unless [a-z_][a-z0-9_]*. */
+/* Whether a plain word is a keyword that must be quoted as a name (any but an unreserved one),
+ * as PostgreSQL's own scanner classifies it. */
+static bool is_quoted_keyword(const char *s)
+{
+    PgQueryScanResult r = pg_query_scan(s);
+    bool kw = false;
+    if (!r.error) {
+        PgQuery__ScanResult *sr = pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
+        if (sr && sr->n_tokens == 1)
+            kw = sr->tokens[0]->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD &&
+                 sr->tokens[0]->keyword_kind != PG_QUERY__KEYWORD_KIND__UNRESERVED_KEYWORD;
+        if (sr)
+            pg_query__scan_result__free_unpacked(sr, NULL);
+    }
+    pg_query_free_scan_result(r);
+    return kw;
+}
+
+/* PostgreSQL's quote_identifier rule: quote unless [a-z_][a-z0-9_]* and not a keyword. */
 static bool ident_needs_quotes(const char *s)
 {
     if (!*s || !((*s >= 'a' && *s <= 'z') || *s == '_'))
@@ -131,7 +152,7 @@ static bool ident_needs_quotes(const char *s)
     for (const char *p = s; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
             return true;
-    return false;
+    return is_quoted_keyword(s);
 }
 
 void sb_put_ident(strbuf *sb, const char *s)
