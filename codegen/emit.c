@@ -700,7 +700,7 @@ static void emit_table_fns(emitter *e, const relinfo *ri)
             emit_proto(e, doc, nm, params);
             free(doc);
         }
-        sb_printf(e->c, "    return blogdb_rt_update(db, &%s_rel, row, %s_%s_ALL & ~(%s_%s_KEY | %s_%s_READONLY), out);\n}\n\n",
+        sb_printf(e->c, "    return blogdb_rt_update(db, &%s_rel, row, %s_%s_ALL_COLUMNS & ~(%s_%s_KEY_COLUMNS | %s_%s_READONLY_COLUMNS), out);\n}\n\n",
                   ri->id, e->U, ri->ID, e->U, ri->ID, e->U, ri->ID);
         free(nm);
         free(params);
@@ -804,19 +804,19 @@ static void emit_column_bits(emitter *e, const relinfo *ri)
                   ri->r->columns[i].name);
         free(F);
     }
-    sb_printf(e->h, "#define %s_%s_ALL ((uint64_t)0x%llx) /**< Every column. */\n", e->U, ri->ID,
+    sb_printf(e->h, "#define %s_%s_ALL_COLUMNS ((uint64_t)0x%llx) /**< Every column. */\n", e->U, ri->ID,
               (unsigned long long)(ri->r->ncolumns == 64 ? ~0ULL : (1ULL << ri->r->ncolumns) - 1));
     {
         unsigned long long key = 0;
         for (size_t k = 0; k < ri->npk; k++)
             key |= 1ULL << ri->pk[k];
-        sb_printf(e->h, "#define %s_%s_KEY ((uint64_t)0x%llx) /**< The primary key columns. */\n", e->U, ri->ID,
+        sb_printf(e->h, "#define %s_%s_KEY_COLUMNS ((uint64_t)0x%llx) /**< The primary key columns. */\n", e->U, ri->ID,
                   key);
         key = 0;
         for (size_t c = 0; c < ri->r->ncolumns; c++)
             if (col_readonly(&ri->r->columns[c]))
                 key |= 1ULL << c;
-        sb_printf(e->h, "#define %s_%s_READONLY ((uint64_t)0x%llx) /**< Generated and identity ALWAYS columns. */\n",
+        sb_printf(e->h, "#define %s_%s_READONLY_COLUMNS ((uint64_t)0x%llx) /**< Generated and identity ALWAYS columns. */\n",
                   e->U, ri->ID, key);
     }
     sb_puts(e->h, "/** @} */\n\n");
@@ -846,6 +846,12 @@ static int check_relation(const gen_relation *r, const gen_model *m, const relin
                            col->name, r->name, r->columns[j].name);
                 return -1;
             }
+        }
+        if (strcmp(ri->fields[i], "all_columns") == 0 || strcmp(ri->fields[i], "key_columns") == 0 ||
+            strcmp(ri->fields[i], "readonly_columns") == 0) {
+            diag_error(NULL, -1, "column \"%s\" of \"%s\" clashes with the generated mask macro of the same name",
+                       col->name, r->name);
+            return -1;
         }
         for (size_t j = 0; j < i; j++)
             if (strcmp(ri->fields[i], ri->fields[j]) == 0) {

@@ -112,6 +112,26 @@ static const char *numeric_name(int rank)
     return names[rank];
 }
 
+/* A function's result carries no type modifier: numeric(8,2) -> numeric, varchar(20) -> varchar. */
+static void strip_typmod(gen_type *t)
+{
+    char *paren = strchr(t->sql, '(');
+    if (t->enum_index >= 0 || t->domain_index >= 0 || !paren)
+        return;
+    {
+        char *close = strchr(paren, ')');
+        char *out = xstrfmt("%.*s%s", (int)(paren - t->sql), t->sql, close ? close + 1 : "");
+        if (strcmp(out, "character") == 0 || strncmp(out, "character[", 10) == 0) {
+            char *b = xstrfmt("bpchar%s", out + 9);
+            free(out);
+            out = b;
+        }
+        free(t->sql);
+        t->sql = out;
+        t->max_chars = -1;
+    }
+}
+
 static bool is_string(const gen_type *t)
 {
     return !t->is_array && t->ct == CT_TEXT && t->enum_index < 0;
@@ -142,11 +162,13 @@ static int common_type(ctx *c, texpr *a, texpr *b, int loc, const char *what, te
         tx_free(b);
         r.t = builtin_type(numeric_name(hi));
     } else if (is_string(&a->t) && is_string(&b->t)) {
-        bool both_varchar = strncmp(a->t.sql, "character varying", 17) == 0 &&
-                            strncmp(b->t.sql, "character varying", 17) == 0;
+        /* Strings convert both ways implicitly, so the first type stays, without its typmod. */
+        const char *base = strncmp(a->t.sql, "character varying", 17) == 0 ? "character varying"
+                           : strncmp(a->t.sql, "character", 9) == 0         ? "bpchar"
+                                                                            : "text";
         tx_free(a);
         tx_free(b);
-        r.t = builtin_type(both_varchar ? "character varying" : "text");
+        r.t = builtin_type(base);
     } else if ((a->t.ct == CT_TIMESTAMP || a->t.ct == CT_TIMESTAMPTZ || a->t.ct == CT_DATE) &&
                (b->t.ct == CT_TIMESTAMP || b->t.ct == CT_TIMESTAMPTZ || b->t.ct == CT_DATE) && !a->t.is_array &&
                !b->t.is_array) {
@@ -248,6 +270,9 @@ static int type_operator(ctx *c, const char *op, texpr *l, texpr *r, int loc, te
         bool dt_r = rt == CT_TIMESTAMP || rt == CT_TIMESTAMPTZ || rt == CT_DATE;
         if (numeric_rank(&l->t) && numeric_rank(&r->t)) {
             int hi = numeric_rank(&l->t) > numeric_rank(&r->t) ? numeric_rank(&l->t) : numeric_rank(&r->t);
+            /* real with anything else resolves to the (float4, float8) operator: double precision */
+            if (hi == 5 && numeric_rank(&l->t) != numeric_rank(&r->t))
+                hi = 6;
             if (op[0] == '^')
                 hi = hi == 4 ? 4 : 6; /* power: numeric or double precision */
             res = numeric_name(hi);
@@ -350,6 +375,12 @@ static int type_function(ctx *c, scope *s, const PgQuery__FuncCall *f, texpr *ou
         } else {
             out->t = type_copy(&args[0].t);
             out->unknown = args[0].unknown;
+            strip_typmod(&out->t);
+            if ((strcmp(fname, "min") == 0 || strcmp(fname, "max") == 0) && !out->t.is_array &&
+                strcmp(out->t.sql, "character varying") == 0) {
+                free(out->t.sql);
+                out->t.sql = xstrdup("text"); /* there is no max(varchar): it is max(text) */
+            }
         }
     } else if (fn->result && strcmp(fn->result, "[]0") == 0 && nargs) {
         out->t = type_copy(&args[0].t);
@@ -521,6 +552,8 @@ static int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
         if (rc != 0)
             return -1;
         out->not_null = all_nn && ce->defresult != NULL;
+        if (!ce->defresult)
+            strip_typmod(&out->t); /* the implicit ELSE NULL has no typmod */
         out->name = "case";
         return 0;
     }

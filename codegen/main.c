@@ -86,6 +86,71 @@ static long utf8_invalid_at(const unsigned char *s, size_t len)
     return -1;
 }
 
+/* Blanks psql meta-command lines (pg_dump writes \\restrict and \\connect) with spaces, so that
+ * positions stay where they were. A backslash line counts only outside quotes, dollar-quoted
+ * bodies and comments, and only as the first non-blank character of a line. */
+static void blank_meta_commands(char *text, size_t len)
+{
+    size_t i = 0;
+    bool line_start = true;
+    while (i < len) {
+        char ch = text[i];
+        if (line_start && (ch == ' ' || ch == '\t')) {
+            i++;
+            continue;
+        }
+        if (line_start && ch == '\\') {
+            while (i < len && text[i] != '\n')
+                text[i++] = ' ';
+            continue;
+        }
+        line_start = false;
+        if (ch == '\n') {
+            line_start = true;
+            i++;
+        } else if (ch == '-' && i + 1 < len && text[i + 1] == '-') {
+            while (i < len && text[i] != '\n')
+                i++;
+        } else if (ch == '/' && i + 1 < len && text[i + 1] == '*') {
+            int depth = 1;
+            i += 2;
+            while (i + 1 < len && depth > 0) {
+                if (text[i] == '/' && text[i + 1] == '*')
+                    depth++, i += 2;
+                else if (text[i] == '*' && text[i + 1] == '/')
+                    depth--, i += 2;
+                else
+                    i++;
+            }
+        } else if (ch == '\'' || ch == '"') {
+            i++;
+            while (i < len && text[i] != ch)
+                i++;
+            i++;
+        } else if (ch == '$') {
+            /* $tag$ ... $tag$ */
+            size_t j = i + 1;
+            while (j < len && (text[j] == '_' || (text[j] >= 'a' && text[j] <= 'z') || (text[j] >= 'A' && text[j] <= 'Z') ||
+                               (text[j] >= '0' && text[j] <= '9')))
+                j++;
+            if (j < len && text[j] == '$' && !(j > i + 1 && text[i + 1] >= '0' && text[i + 1] <= '9')) {
+                size_t taglen = j - i + 1;
+                const char *end = NULL;
+                for (size_t k = j + 1; k + taglen <= len; k++)
+                    if (memcmp(text + k, text + i, taglen) == 0) {
+                        end = text + k;
+                        break;
+                    }
+                i = end ? (size_t)(end - text) + taglen : len;
+            } else {
+                i++;
+            }
+        } else {
+            i++;
+        }
+    }
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -251,6 +316,7 @@ int main(int argc, char **argv)
             diag_error(&src, (int)bad, "invalid UTF-8");
             rc = -1;
         } else {
+            blank_meta_commands(text, len);
             rc = parse_sql(&model, &src);
             parsed = true;
         }

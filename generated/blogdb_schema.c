@@ -95,7 +95,7 @@ int blogdb_users_list(blogdb *db, blogdb_users_rows **out, int64_t limit, const 
 
 int blogdb_users_update(blogdb *db, blogdb_users_row **out, const blogdb_users_row *row)
 {
-    return blogdb_rt_update(db, &users_rel, row, BLOGDB_USERS_ALL & ~(BLOGDB_USERS_KEY | BLOGDB_USERS_READONLY), out);
+    return blogdb_rt_update(db, &users_rel, row, BLOGDB_USERS_ALL_COLUMNS & ~(BLOGDB_USERS_KEY_COLUMNS | BLOGDB_USERS_READONLY_COLUMNS), out);
 }
 
 int blogdb_users_update_fields(blogdb *db, blogdb_users_row **out, const blogdb_users_row *row, uint64_t mask)
@@ -250,7 +250,7 @@ int blogdb_posts_list_by_created_at_range(blogdb *db, blogdb_posts_rows **out, b
 
 int blogdb_posts_update(blogdb *db, blogdb_posts_row **out, const blogdb_posts_row *row)
 {
-    return blogdb_rt_update(db, &posts_rel, row, BLOGDB_POSTS_ALL & ~(BLOGDB_POSTS_KEY | BLOGDB_POSTS_READONLY), out);
+    return blogdb_rt_update(db, &posts_rel, row, BLOGDB_POSTS_ALL_COLUMNS & ~(BLOGDB_POSTS_KEY_COLUMNS | BLOGDB_POSTS_READONLY_COLUMNS), out);
 }
 
 int blogdb_posts_update_fields(blogdb *db, blogdb_posts_row **out, const blogdb_posts_row *row, uint64_t mask)

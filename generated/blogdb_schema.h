@@ -54,9 +54,9 @@ typedef struct blogdb_users_rows {
 #define BLOGDB_USERS_PASSWORD_HASH ((uint64_t)1 << 2) /**< Column password_hash. */
 #define BLOGDB_USERS_CREATED_AT ((uint64_t)1 << 3) /**< Column created_at. */
 #define BLOGDB_USERS_UPDATED_AT ((uint64_t)1 << 4) /**< Column updated_at. */
-#define BLOGDB_USERS_ALL ((uint64_t)0x1f) /**< Every column. */
-#define BLOGDB_USERS_KEY ((uint64_t)0x1) /**< The primary key columns. */
-#define BLOGDB_USERS_READONLY ((uint64_t)0x0) /**< Generated and identity ALWAYS columns. */
+#define BLOGDB_USERS_ALL_COLUMNS ((uint64_t)0x1f) /**< Every column. */
+#define BLOGDB_USERS_KEY_COLUMNS ((uint64_t)0x1) /**< The primary key columns. */
+#define BLOGDB_USERS_READONLY_COLUMNS ((uint64_t)0x0) /**< Generated and identity ALWAYS columns. */
 /** @} */
 
 /**
@@ -163,9 +163,9 @@ typedef struct blogdb_posts_rows {
 #define BLOGDB_POSTS_STATUS ((uint64_t)1 << 4) /**< Column status. */
 #define BLOGDB_POSTS_CREATED_AT ((uint64_t)1 << 5) /**< Column created_at. */
 #define BLOGDB_POSTS_UPDATED_AT ((uint64_t)1 << 6) /**< Column updated_at. */
-#define BLOGDB_POSTS_ALL ((uint64_t)0x7f) /**< Every column. */
-#define BLOGDB_POSTS_KEY ((uint64_t)0x1) /**< The primary key columns. */
-#define BLOGDB_POSTS_READONLY ((uint64_t)0x0) /**< Generated and identity ALWAYS columns. */
+#define BLOGDB_POSTS_ALL_COLUMNS ((uint64_t)0x7f) /**< Every column. */
+#define BLOGDB_POSTS_KEY_COLUMNS ((uint64_t)0x1) /**< The primary key columns. */
+#define BLOGDB_POSTS_READONLY_COLUMNS ((uint64_t)0x0) /**< Generated and identity ALWAYS columns. */
 /** @} */
 
 /**

@@ -14,6 +14,15 @@ extern blogdb *db;
 void db_setup(void);
 void db_teardown(void);
 
+/* .init for a test that brings its own schema: an empty database (from template0). */
+void db_setup_empty(void);
+
+/* Applies a DDL file (or a directory of migrations, *.down.sql skipped) with psql. */
+void apply_ddl(const char *path);
+/* The one catalog oracle: runs blogdb-gen --dump-model on path and asserts that the model equals
+ * what pg_catalog says about the test database (tests/catalog_model.sql). */
+void assert_model_matches_catalog(const char *path);
+
 /* conninfo of the test database (valid during a test). */
 const char *test_dsn(void);
 

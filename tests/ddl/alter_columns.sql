@@ -1,0 +1,12 @@
+CREATE TABLE people (id int PRIMARY KEY, name text, age int, nickname varchar(10), tmp text);
+ALTER TABLE people ADD COLUMN email text NOT NULL DEFAULT 'x@example.com';
+ALTER TABLE people ADD COLUMN IF NOT EXISTS email text;
+ALTER TABLE people DROP COLUMN tmp;
+ALTER TABLE people DROP COLUMN IF EXISTS nothing_here;
+ALTER TABLE people ALTER COLUMN age TYPE bigint;
+ALTER TABLE people ALTER COLUMN nickname TYPE varchar(30);
+ALTER TABLE people ALTER COLUMN name SET NOT NULL;
+ALTER TABLE people ALTER COLUMN email DROP DEFAULT;
+ALTER TABLE people ALTER COLUMN age SET DEFAULT 18;
+ALTER TABLE ONLY people ALTER COLUMN nickname SET DEFAULT 'anon', ALTER COLUMN nickname DROP NOT NULL;
+ALTER TABLE people ADD COLUMN created timestamptz, ADD COLUMN score numeric(6,2) CHECK (score >= 0);

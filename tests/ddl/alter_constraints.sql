@@ -1,0 +1,12 @@
+CREATE TABLE parents (id int, code text);
+ALTER TABLE parents ADD CONSTRAINT parents_pk PRIMARY KEY (id);
+ALTER TABLE parents ADD UNIQUE (code);
+CREATE TABLE children (id int PRIMARY KEY, parent_id int, rank int);
+ALTER TABLE children ADD CONSTRAINT children_parent FOREIGN KEY (parent_id) REFERENCES parents (id) ON DELETE CASCADE;
+ALTER TABLE children ADD CONSTRAINT rank_positive CHECK (rank > 0);
+ALTER TABLE children ADD CONSTRAINT children_rank_key UNIQUE (parent_id, rank);
+ALTER TABLE children DROP CONSTRAINT rank_positive;
+ALTER TABLE children DROP CONSTRAINT children_rank_key;
+ALTER TABLE children DROP CONSTRAINT IF EXISTS not_there;
+ALTER TABLE parents DROP CONSTRAINT parents_code_key;
+ALTER TABLE children ADD UNIQUE (parent_id, rank);

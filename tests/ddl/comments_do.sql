@@ -1,0 +1,10 @@
+CREATE TABLE topics (id int PRIMARY KEY, title text NOT NULL);
+COMMENT ON TABLE topics IS 'Discussion topics.';
+COMMENT ON COLUMN topics.title IS 'The title, */ with a comment end';
+COMMENT ON COLUMN topics.id IS NULL;
+DO $$ BEGIN RAISE NOTICE 'schema loading'; END $$;
+SET statement_timeout = 0;
+SET client_min_messages = warning;
+BEGIN;
+CREATE TABLE replies (id int PRIMARY KEY, topic_id int NOT NULL REFERENCES topics ON DELETE CASCADE);
+COMMIT;

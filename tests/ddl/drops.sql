@@ -1,0 +1,16 @@
+CREATE TABLE a (id int PRIMARY KEY);
+CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);
+CREATE TABLE c (id int PRIMARY KEY, note text);
+CREATE VIEW c_notes AS SELECT note FROM c;
+CREATE INDEX c_note_idx ON c (note);
+CREATE TYPE gone AS ENUM ('x');
+CREATE TYPE kept AS ENUM ('y');
+DROP VIEW c_notes;
+DROP INDEX c_note_idx;
+DROP TYPE gone;
+DROP TABLE a CASCADE;
+DROP TABLE IF EXISTS nothing;
+CREATE TABLE d (id int PRIMARY KEY, k kept);
+CREATE VIEW d_view AS SELECT * FROM d;
+DROP TABLE d CASCADE;
+CREATE TABLE e (id int PRIMARY KEY, k kept);

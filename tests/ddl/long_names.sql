@@ -1,0 +1,10 @@
+CREATE TABLE a_very_long_table_name_that_goes_on_and_on_and_on_for_ever_and_ever (
+    a_very_long_column_name_that_goes_on_and_on_and_on_for_ever_and_ever int PRIMARY KEY,
+    x_another_quite_long_column_name_that_also_goes_on_and_on_and_on int UNIQUE,
+    y_another_quite_long_column_name_that_also_goes_on_and_on_and_on int UNIQUE
+);
+CREATE INDEX ON a_very_long_table_name_that_goes_on_and_on_and_on_for_ever_and_ever
+    (x_another_quite_long_column_name_that_also_goes_on_and_on_and_on, y_another_quite_long_column_name_that_also_goes_on_and_on_and_on);
+CREATE INDEX ON a_very_long_table_name_that_goes_on_and_on_and_on_for_ever_and_ever
+    (x_another_quite_long_column_name_that_also_goes_on_and_on_and_on, y_another_quite_long_column_name_that_also_goes_on_and_on_and_on);
+CREATE TABLE "tëst_ñame_with_multibyte_characters_ééééééééééééééééééééééééé" (id int PRIMARY KEY, "ñ" int UNIQUE);

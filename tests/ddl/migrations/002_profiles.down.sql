@@ -1,0 +1,2 @@
+DROP TABLE profiles;
+ALTER TABLE accounts DROP COLUMN name;

@@ -1,0 +1,12 @@
+CREATE TABLE old_things (id int PRIMARY KEY, old_name text UNIQUE, qty int);
+CREATE TABLE refs (id int PRIMARY KEY, thing_id int REFERENCES old_things (id));
+CREATE INDEX old_things_qty_idx ON old_things (qty);
+ALTER TABLE old_things RENAME TO things;
+ALTER TABLE things RENAME COLUMN old_name TO name;
+ALTER TABLE things RENAME CONSTRAINT old_things_old_name_key TO things_name_key;
+ALTER INDEX old_things_qty_idx RENAME TO things_qty_idx;
+ALTER TABLE refs RENAME CONSTRAINT refs_thing_id_fkey TO refs_thing_fk;
+ALTER TABLE things RENAME COLUMN id TO thing_id;
+CREATE TYPE shade AS ENUM ('light', 'dark');
+ALTER TYPE shade RENAME TO tone;
+ALTER TABLE things ADD COLUMN tone tone;

@@ -1,0 +1,6 @@
+CREATE TABLE t (id int PRIMARY KEY, a text, b int);
+CREATE VIEW v AS SELECT id, a FROM t;
+COMMENT ON VIEW v IS 'first';
+CREATE OR REPLACE VIEW v AS SELECT id, a, b FROM t;
+CREATE VIEW w AS SELECT v.id, v.b FROM v;
+CREATE OR REPLACE VIEW w AS SELECT v.id, v.b, v.a FROM v WHERE v.b > 0;
