@@ -38,3 +38,16 @@ blogdb_test(runtime)
 blogdb_test(codegen)
 blogdb_test(corpus)
 target_include_directories(test_runtime PRIVATE lib)
+
+# Round trips of every type: bindings generated at build time from tests/types/types.sql.
+set(TYPESDB_DIR ${CMAKE_BINARY_DIR}/typesdb)
+add_custom_command(
+  OUTPUT ${TYPESDB_DIR}/typesdb_schema.h ${TYPESDB_DIR}/typesdb_schema.c
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${TYPESDB_DIR}
+  COMMAND blogdb-gen --prefix typesdb --out-dir ${TYPESDB_DIR} ${CMAKE_SOURCE_DIR}/tests/types/types.sql
+  DEPENDS blogdb-gen ${CMAKE_SOURCE_DIR}/tests/types/types.sql
+  COMMENT "blogdb-gen: tests/types/types.sql -> typesdb"
+  VERBATIM)
+blogdb_test(types)
+target_sources(test_types PRIVATE ${TYPESDB_DIR}/typesdb_schema.c)
+target_include_directories(test_types PRIVATE ${TYPESDB_DIR})
