@@ -826,13 +826,13 @@ static int check_relation(const gen_relation *r, const gen_model *m, const relin
 {
     (void)m;
     if (r->ncolumns > 64) {
-        diag_error(NULL, -1, "relation \"%s\": more than 64 columns is not supported yet", r->name);
+        diag_error_where(r->where, "relation \"%s\": more than 64 columns is not supported yet", r->name);
         return -1;
     }
     for (size_t i = 0; i < r->ncolumns; i++) {
         const gen_column *col = &r->columns[i];
         if (col->type.ct == CT_UNSUPPORTED) {
-            diag_error(NULL, -1, "column \"%s\".\"%s\": type %s has no C mapping yet", r->name, col->name,
+            diag_error_where(r->where, "column \"%s\".\"%s\": type %s has no C mapping yet", r->name, col->name,
                        col->type.sql);
             return -1;
         }
@@ -842,20 +842,20 @@ static int check_relation(const gen_relation *r, const gen_model *m, const relin
                          strcmp(ri->fields[i], has) == 0;
             free(has);
             if (clash) {
-                diag_error(NULL, -1, "column \"%s\" of \"%s\" clashes with the has_ flag of column \"%s\"",
+                diag_error_where(r->where, "column \"%s\" of \"%s\" clashes with the has_ flag of column \"%s\"",
                            col->name, r->name, r->columns[j].name);
                 return -1;
             }
         }
         if (strcmp(ri->fields[i], "all_columns") == 0 || strcmp(ri->fields[i], "key_columns") == 0 ||
             strcmp(ri->fields[i], "readonly_columns") == 0) {
-            diag_error(NULL, -1, "column \"%s\" of \"%s\" clashes with the generated mask macro of the same name",
+            diag_error_where(r->where, "column \"%s\" of \"%s\" clashes with the generated mask macro of the same name",
                        col->name, r->name);
             return -1;
         }
         for (size_t j = 0; j < i; j++)
             if (strcmp(ri->fields[i], ri->fields[j]) == 0) {
-                diag_error(NULL, -1, "columns \"%s\" and \"%s\" of \"%s\" map to the same C name \"%s\"",
+                diag_error_where(r->where, "columns \"%s\" and \"%s\" of \"%s\" map to the same C name \"%s\"",
                            r->columns[j].name, col->name, r->name, ri->fields[i]);
                 return -1;
             }
@@ -936,7 +936,7 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *h
         rc = check_relation(r, m, ri);
         for (size_t j = 0; j < i && rc == 0; j++)
             if (!ris[j].r->is_partition && strcmp(ris[j].id, ri->id) == 0) {
-                diag_error(NULL, -1, "relations \"%s\" and \"%s\" map to the same C name \"%s\"", ris[j].r->name,
+                diag_error_where(r->where, "relations \"%s\" and \"%s\" map to the same C name \"%s\"", ris[j].r->name,
                            r->name, ri->id);
                 rc = -1;
             }

@@ -51,6 +51,12 @@ typedef struct source {
 void diag_error(const source *src, int pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Number of errors reported so far. */
 int diag_count(void);
+/* Reports "WHERE: error: msg", WHERE being a "file:line:col" prefix. */
+void diag_error_where(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "file:line:col" of byte offset pos (allocated). */
+char *diag_where(const source *src, int pos);
+/* Silences diagnostics (the fuzzer). */
+extern bool diag_quiet;
 
 /* ---- the model (model.c) ---------------------------------------------- */
 
@@ -137,6 +143,7 @@ typedef struct gen_relation {
     size_t nfkeys;
     char *comment;
     int pos;            /* byte offset of its CREATE statement */
+    char *where;        /* "file:line:col" of its CREATE statement, for the emitter's messages */
     bool is_partition;  /* a partition: in the catalog, but no bindings and not in the model's output */
     char **deps;        /* views: what they read, "schema\x1frel" and "schema\x1frel\x1fcol" */
     size_t ndeps;

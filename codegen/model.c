@@ -58,6 +58,7 @@ static void relation_free(gen_relation *r)
     free(r->fkeys);
     free_strv(r->deps, r->ndeps);
     free_strv(r->checks, r->nchecks);
+    free(r->where);
 }
 
 void model_free(gen_model *m)

@@ -503,6 +503,7 @@ static gen_relation *new_relation(ctx *c, const char *schema, const char *name, 
     r->name = xstrdup(name);
     r->kind = kind;
     r->pos = c->stmt_pos;
+    r->where = diag_where(c->src, c->stmt_pos);
     return r;
 }
 

@@ -177,30 +177,48 @@ int diag_count(void)
     return n_errors;
 }
 
+bool diag_quiet;
+
+char *diag_where(const source *src, int pos)
+{
+    /* Line is 1-based; column counts UTF-8 characters from 1, like a compiler's. */
+    int line = 1, col = 1;
+    for (size_t i = 0; i < (size_t)pos && i < src->len; i++) {
+        unsigned char c = (unsigned char)src->text[i];
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    return xstrfmt("%s:%d:%d", src->path, line, col);
+}
+
+static void diag_vreport(const char *where, const char *fmt, va_list ap)
+{
+    n_errors++;
+    if (diag_quiet)
+        return;
+    fprintf(stderr, "%s: error: ", where);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void diag_error_where(const char *where, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(where ? where : "blogdb-gen", fmt, ap);
+    va_end(ap);
+}
+
 void diag_error(const source *src, int pos, const char *fmt, ...)
 {
     va_list ap;
-    n_errors++;
-    if (src && pos >= 0) {
-        /* Line is 1-based; column counts UTF-8 characters from 1, like a compiler's. */
-        int line = 1, col = 1;
-        for (size_t i = 0; i < (size_t)pos && i < src->len; i++) {
-            unsigned char c = (unsigned char)src->text[i];
-            if (c == '\n') {
-                line++;
-                col = 1;
-            } else if ((c & 0xC0) != 0x80) {
-                col++;
-            }
-        }
-        fprintf(stderr, "%s:%d:%d: error: ", src->path, line, col);
-    } else if (src) {
-        fprintf(stderr, "%s: error: ", src->path);
-    } else {
-        fputs("blogdb-gen: error: ", stderr);
-    }
+    char *where = src && pos >= 0 ? diag_where(src, pos) : xstrdup(src ? src->path : "blogdb-gen");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    diag_vreport(where, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    free(where);
 }
