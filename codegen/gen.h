@@ -58,6 +58,11 @@ char *diag_where(const source *src, int pos);
 /* Silences diagnostics (the fuzzer). */
 extern bool diag_quiet;
 
+/* Offset of the first byte that breaks UTF-8, or -1 when the text is valid. */
+long utf8_invalid_at(const unsigned char *s, size_t len);
+/* Blanks psql meta-command lines (\\restrict, \\connect...) with spaces, keeping positions. */
+void blank_meta_commands(char *text, size_t len);
+
 /* ---- the model (model.c) ---------------------------------------------- */
 
 typedef enum ctype {

@@ -177,6 +177,107 @@ int diag_count(void)
     return n_errors;
 }
 
+/* Offset of the first byte that breaks UTF-8, or -1 when the text is valid. */
+long utf8_invalid_at(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t n;
+        unsigned cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return (long)i;
+        }
+        for (size_t k = 1; k <= n; k++) {
+            if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
+                return (long)i;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+            return (long)i;
+        i += n + 1;
+    }
+    return -1;
+}
+
+/* Blanks psql meta-command lines (pg_dump writes \\restrict and \\connect) with spaces, so that
+ * positions stay where they were. A backslash line counts only outside quotes, dollar-quoted
+ * bodies and comments, and only as the first non-blank character of a line. */
+void blank_meta_commands(char *text, size_t len)
+{
+    size_t i = 0;
+    bool line_start = true;
+    while (i < len) {
+        char ch = text[i];
+        if (line_start && (ch == ' ' || ch == '\t')) {
+            i++;
+            continue;
+        }
+        if (line_start && ch == '\\') {
+            while (i < len && text[i] != '\n')
+                text[i++] = ' ';
+            continue;
+        }
+        line_start = false;
+        if (ch == '\n') {
+            line_start = true;
+            i++;
+        } else if (ch == '-' && i + 1 < len && text[i + 1] == '-') {
+            while (i < len && text[i] != '\n')
+                i++;
+        } else if (ch == '/' && i + 1 < len && text[i + 1] == '*') {
+            int depth = 1;
+            i += 2;
+            while (i + 1 < len && depth > 0) {
+                if (text[i] == '/' && text[i + 1] == '*')
+                    depth++, i += 2;
+                else if (text[i] == '*' && text[i + 1] == '/')
+                    depth--, i += 2;
+                else
+                    i++;
+            }
+        } else if (ch == '\'' || ch == '"') {
+            i++;
+            while (i < len && text[i] != ch)
+                i++;
+            i++;
+        } else if (ch == '$') {
+            /* $tag$ ... $tag$ */
+            size_t j = i + 1;
+            while (j < len && (text[j] == '_' || (text[j] >= 'a' && text[j] <= 'z') || (text[j] >= 'A' && text[j] <= 'Z') ||
+                               (text[j] >= '0' && text[j] <= '9')))
+                j++;
+            if (j < len && text[j] == '$' && !(j > i + 1 && text[i + 1] >= '0' && text[i + 1] <= '9')) {
+                size_t taglen = j - i + 1;
+                const char *end = NULL;
+                for (size_t k = j + 1; k + taglen <= len; k++)
+                    if (memcmp(text + k, text + i, taglen) == 0) {
+                        end = text + k;
+                        break;
+                    }
+                i = end ? (size_t)(end - text) + taglen : len;
+            } else {
+                i++;
+            }
+        } else {
+            i++;
+        }
+    }
+}
+
 bool diag_quiet;
 
 char *diag_where(const source *src, int pos)
