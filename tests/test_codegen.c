@@ -10,7 +10,7 @@
 
 #define SRC BLOGDB_SOURCE_DIR
 
-static char *gen(const char *args, int *status, char **err)
+__attribute__((noinline)) static char *gen(const char *args, int *status, char **err)
 {
     char cmd[4096], *out = NULL;
     snprintf(cmd, sizeof cmd, "'%s' %s", BLOGDB_GEN, args);
@@ -328,6 +328,76 @@ Test(codegen, errors_name_the_right_file_of_several)
     }
     unlink(a);
     unlink(b);
+    rmdir(dir);
+    free(dir);
+}
+
+/* What pg_catalog cannot say: view column nullability as the generator infers it. */
+Test(codegen, view_nullability_inference)
+{
+    static const struct {
+        const char *column;
+        bool not_null;
+    } expect[] = {
+        {"id", true},            /* NOT NULL base column */
+        {"amount", true},        /* CASE with an ELSE and constant results */
+        {"price_if_any", false}, /* CASE without ELSE */
+        {"display", true},       /* COALESCE with a NOT NULL argument */
+        {"discount", true},      /* COALESCE(nullable, 0) */
+        {"nonzero_qty", false},  /* NULLIF */
+        {"total", true},         /* NOT NULL * NOT NULL */
+        {"double_discount", false},
+        {"unlabeled", true},     /* IS NULL */
+        {"lname", true},         /* strict function of a NOT NULL column */
+        {"ulabel", false},       /* strict function of a nullable column */
+        {"both_names", true},    /* concat never returns NULL */
+        {"const_int", true},
+    };
+    int st;
+    char *model = gen("--dump-model '" SRC "/tests/ddl/views_expressions.sql'", &st, NULL), *view;
+    cr_assert_eq(st, 0);
+    view = strstr(model, "\"name\": \"item_facts\"");
+    cr_assert(view);
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
+        char needle[200];
+        const char *at;
+        snprintf(needle, sizeof needle, "{\"name\": \"%s\", ", expect[i].column);
+        at = strstr(view, needle);
+        cr_assert(at, "no column %s", expect[i].column);
+        at = strstr(at, "\"not_null\": ");
+        cr_assert(at);
+        cr_assert_eq(strncmp(at + 12, "true", 4) == 0, expect[i].not_null, "%s", expect[i].column);
+    }
+    free(model);
+    model = gen("--dump-model '" SRC "/tests/ddl/views_aggregates.sql'", &st, NULL);
+    cr_assert(strstr(model, "{\"name\": \"orders\", \"type\": \"bigint\", \"not_null\": true"), "count(*) is never NULL");
+    cr_assert(strstr(model, "{\"name\": \"qty\", \"type\": \"bigint\", \"not_null\": false"), "sum may be NULL");
+    free(model);
+}
+
+/* Finders exist for btree indexes on columns, and not for partial, expression or GIN indexes. */
+Test(codegen, finders_follow_usable_indexes)
+{
+    int st;
+    char *dir = make_tmpdir(), args[1024], path[1024], *h;
+    snprintf(args, sizeof args, "--prefix idx --out-dir '%s' '" SRC "/tests/ddl/indexes.sql'", dir);
+    free(gen(args, &st, NULL));
+    cr_assert_eq(st, 0);
+    snprintf(path, sizeof path, "%s/idx_schema.h", dir);
+    h = read_all(path, NULL);
+    cr_assert(strstr(h, "int idx_docs_list_by_owner_and_created(blogdb *db, idx_docs_rows **out, int32_t owner, "
+                        "blogdb_timestamp created, int64_t limit, const idx_docs_row *after);"),
+              "multi-column btree index");
+    cr_assert(strstr(h, "int idx_docs_get_by_owner_and_title("), "unique index (INCLUDE columns are not keys)");
+    cr_assert(strstr(h, "int idx_docs_list_by_created_range("), "range list on a single timestamp column");
+    cr_assert(strstr(h, "idx_docs_list_by_body("), "hash index: equality");
+    cr_assert_null(strstr(h, "_by_tags"), "GIN index: no finder");
+    cr_assert_null(strstr(h, "_by_lower"), "expression index: no finder");
+    cr_assert_null(strstr(h, "idx_docs_list_by_owner("), "partial index: no finder");
+    free(h);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/idx_schema.c", dir);
+    unlink(path);
     rmdir(dir);
     free(dir);
 }
