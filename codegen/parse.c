@@ -3,6 +3,7 @@
 #include "parse.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,26 +140,32 @@ static int names_split(Node **names, size_t n, const char **schema, const char *
     return 0;
 }
 
-static int find_enum_idx(ctx *c, const char *schema, const char *name)
+/* Index of the object named (schema, name) in an array of structs that begin with
+ * `char *schema, *name;` (enums, domains), through the search path when schema is NULL. */
+static int find_named(const ctx *c, const char *schema, const char *name, const void *base, size_t n, size_t stride)
 {
     for (size_t p = 0; p < (schema ? 1 : c->m->nsearch_path); p++) {
         const char *s = schema ? schema : c->m->search_path[p];
-        for (size_t i = 0; i < c->m->nenums; i++)
-            if (strcmp(c->m->enums[i].schema, s) == 0 && strcmp(c->m->enums[i].name, name) == 0)
+        for (size_t i = 0; i < n; i++) {
+            char *const *sn = (char *const *)(const void *)((const char *)base + i * stride);
+            if (strcmp(sn[0], s) == 0 && strcmp(sn[1], name) == 0)
                 return (int)i;
+        }
     }
     return -1;
 }
 
+_Static_assert(offsetof(gen_enum, name) == sizeof(char *) && offsetof(gen_domain, name) == sizeof(char *),
+               "find_named expects schema and name first");
+
+static int find_enum_idx(ctx *c, const char *schema, const char *name)
+{
+    return find_named(c, schema, name, c->m->enums, c->m->nenums, sizeof *c->m->enums);
+}
+
 static int find_domain_idx(ctx *c, const char *schema, const char *name)
 {
-    for (size_t p = 0; p < (schema ? 1 : c->m->nsearch_path); p++) {
-        const char *s = schema ? schema : c->m->search_path[p];
-        for (size_t i = 0; i < c->m->ndomains; i++)
-            if (strcmp(c->m->domains[i].schema, s) == 0 && strcmp(c->m->domains[i].name, name) == 0)
-                return (int)i;
-    }
-    return -1;
+    return find_named(c, schema, name, c->m->domains, c->m->ndomains, sizeof *c->m->domains);
 }
 
 /* Whether an extension (by name) was created; *schema_out gets its schema. */

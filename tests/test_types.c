@@ -299,11 +299,14 @@ Test(types, composite_keys)
     cr_assert_eq(typesdb_pairs_insert(db, NULL, &in, 0), 0);
     cr_assert_eq(typesdb_pairs_get_by_a_and_b(db, &out, 1, "x"), 0, "%s", blogdb_errmsg(db));
     cr_assert_str_eq(out->note, "first");
-    change = *out;
+    change = *out; /* change.b points into out's allocation: keep out alive while change is used */
     change.note = "second";
-    typesdb_pairs_row_free(out);
-    cr_assert_eq(typesdb_pairs_update(db, &out, &change), 0, "%s", blogdb_errmsg(db));
-    cr_assert_str_eq(out->note, "second");
+    {
+        typesdb_pairs_row *updated = NULL;
+        cr_assert_eq(typesdb_pairs_update(db, &updated, &change), 0, "%s", blogdb_errmsg(db));
+        cr_assert_str_eq(updated->note, "second");
+        typesdb_pairs_row_free(updated);
+    }
     typesdb_pairs_row_free(out);
     /* keyset over (a, b): (0,y) (1,x) (1,y) */
     cr_assert_eq(typesdb_pairs_list(db, &page, 2, NULL), 0);
