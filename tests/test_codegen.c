@@ -28,6 +28,25 @@ static void assert_same_file(const char *a, const char *b)
     free(db_);
 }
 
+/* Generates input with --prefix into a temporary directory and returns the header's text. */
+static char *generated_header(const char *prefix, const char *input)
+{
+    int st;
+    char *dir = make_tmpdir(), args[2048], path[1024], *h;
+    snprintf(args, sizeof args, "--prefix %s --out-dir '%s' '%s'", prefix, dir, input);
+    free(gen(args, &st, NULL));
+    cr_assert_eq(st, 0, "blogdb-gen %s", args);
+    snprintf(path, sizeof path, "%s/%s_schema.h", dir, prefix);
+    h = read_all(path, NULL);
+    cr_assert(h, "%s", path);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/%s_schema.c", dir, prefix);
+    unlink(path);
+    rmdir(dir);
+    free(dir);
+    return h;
+}
+
 Test(codegen, golden_schema_gives_exactly_generated)
 {
     int st;
@@ -138,23 +157,11 @@ Test(codegen, cli_basics)
 
 Test(codegen, prefix_renames_every_symbol)
 {
-    int st;
-    char *dir = make_tmpdir(), args[1024], path[1024], *h;
-    snprintf(args, sizeof args, "--prefix myapp --out-dir '%s' '" SRC "/schema.sql'", dir);
-    free(gen(args, &st, NULL));
-    cr_assert_eq(st, 0);
-    snprintf(path, sizeof path, "%s/myapp_schema.h", dir);
-    h = read_all(path, NULL);
-    cr_assert(h);
+    char *h = generated_header("myapp", SRC "/schema.sql");
     cr_assert(strstr(h, "int myapp_users_get_by_email(blogdb *db, myapp_users_row **out, const char *email);"), "%s", h);
     cr_assert(strstr(h, "MYAPP_POST_STATUS_PUBLISHED"));
     cr_assert_null(strstr(h, "blogdb_users"));
     free(h);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/myapp_schema.c", dir);
-    unlink(path);
-    rmdir(dir);
-    free(dir);
 }
 
 /* ---- the oracle: the model equals what PostgreSQL's catalog says --------------------------- */
@@ -378,13 +385,7 @@ Test(codegen, view_nullability_inference)
 /* Finders exist for btree indexes on columns, and not for partial, expression or GIN indexes. */
 Test(codegen, finders_follow_usable_indexes)
 {
-    int st;
-    char *dir = make_tmpdir(), args[1024], path[1024], *h;
-    snprintf(args, sizeof args, "--prefix idx --out-dir '%s' '" SRC "/tests/ddl/indexes.sql'", dir);
-    free(gen(args, &st, NULL));
-    cr_assert_eq(st, 0);
-    snprintf(path, sizeof path, "%s/idx_schema.h", dir);
-    h = read_all(path, NULL);
+    char *h = generated_header("idx", SRC "/tests/ddl/indexes.sql");
     cr_assert(strstr(h, "int idx_docs_list_by_owner_and_created(blogdb *db, idx_docs_rows **out, int32_t owner, "
                         "blogdb_timestamp created, int64_t limit, const idx_docs_row *after);"),
               "multi-column btree index");
@@ -395,9 +396,4 @@ Test(codegen, finders_follow_usable_indexes)
     cr_assert_null(strstr(h, "_by_lower"), "expression index: no finder");
     cr_assert_null(strstr(h, "idx_docs_list_by_owner("), "partial index: no finder");
     free(h);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/idx_schema.c", dir);
-    unlink(path);
-    rmdir(dir);
-    free(dir);
 }
