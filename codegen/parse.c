@@ -503,6 +503,25 @@ static const char *figure_name(const Node *e, int *strength)
 
 /* ---- relations ----------------------------------------------------------- */
 
+/* "file:line:col" of byte offset pos, counting onward from the last position asked for. */
+static char *ctx_where(ctx *c, int pos)
+{
+    if (pos < c->at_pos) {
+        c->at_pos = 0;
+        c->at_line = c->at_col = 1;
+    }
+    for (; c->at_pos < pos && (size_t)c->at_pos < c->src->len; c->at_pos++) {
+        unsigned char ch = (unsigned char)c->src->text[c->at_pos];
+        if (ch == '\n') {
+            c->at_line++;
+            c->at_col = 1;
+        } else if ((ch & 0xC0) != 0x80) {
+            c->at_col++;
+        }
+    }
+    return xstrfmt("%s:%d:%d", c->src->path, c->at_line, c->at_col);
+}
+
 static gen_relation *new_relation(ctx *c, const char *schema, const char *name, rel_kind kind)
 {
     gen_relation *r = VEC_PUSH(c->m->rels, c->m->nrels);
@@ -510,7 +529,7 @@ static gen_relation *new_relation(ctx *c, const char *schema, const char *name, 
     r->name = xstrdup(name);
     r->kind = kind;
     r->pos = c->stmt_pos;
-    r->where = diag_where(c->src, c->stmt_pos);
+    r->where = ctx_where(c, c->stmt_pos);
     return r;
 }
 
@@ -2186,7 +2205,7 @@ int parse_sql(gen_model *m, const source *src)
 {
     PgQueryProtobufParseResult res = pg_query_parse_protobuf(src->text);
     PgQuery__ParseResult *tree;
-    ctx c = {m, src, 0};
+    ctx c = {m, src, 0, 0, 1, 1};
     int rc = 0;
 
     if (res.error) {

@@ -13,6 +13,8 @@ typedef struct ctx {
     gen_model *m;
     const source *src;
     int stmt_pos; /* first token of the statement being replayed */
+    /* line and column of byte offset at_pos, advanced statement by statement (no rescans) */
+    int at_pos, at_line, at_col;
 } ctx;
 
 #define FAIL(c, pos, ...)                         \
