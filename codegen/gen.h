@@ -7,6 +7,8 @@
 #include <stddef.h>
 
 #define GEN_VERSION "0.1.0"
+/* The runtime descriptor layout (BLOGDB_RT_ABI in blogdb/rt.h) this generator emits. */
+#define GEN_RT_ABI 1
 
 /* ---- utilities (util.c) ---------------------------------------------- */
 

@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 static const char *const post_status_labels[] = {"draft", "published", "archived"};
-static const blogdb_rt_enum post_status_enum = {"post_status", post_status_labels, 3};
+static const blogdb_rt_enum post_status_enum = {"post_status", post_status_labels, 3, "public.post_status"};
 
 const char *blogdb_post_status_to_string(blogdb_post_status value)
 {
@@ -25,15 +25,15 @@ _Static_assert(sizeof(blogdb_post_status) == sizeof(int), "generated enums must 
 /* ---- table public.users ---- */
 
 static const blogdb_rt_column users_columns[] = {
-    {"id", "id", BLOGDB_RT_UUID, offsetof(blogdb_users_row, id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY},
-    {"email", "email", BLOGDB_RT_TEXT, offsetof(blogdb_users_row, email), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL},
-    {"password_hash", "password_hash", BLOGDB_RT_TEXT, offsetof(blogdb_users_row, password_hash), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL},
-    {"created_at", "created_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_users_row, created_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT},
-    {"updated_at", "updated_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_users_row, updated_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT},
+    {"id", "id", BLOGDB_RT_UUID, offsetof(blogdb_users_row, id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY, "uuid"},
+    {"email", "email", BLOGDB_RT_TEXT, offsetof(blogdb_users_row, email), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL, "character varying(255)"},
+    {"password_hash", "password_hash", BLOGDB_RT_TEXT, offsetof(blogdb_users_row, password_hash), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL, "character varying(255)"},
+    {"created_at", "created_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_users_row, created_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "timestamp without time zone"},
+    {"updated_at", "updated_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_users_row, updated_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "timestamp without time zone"},
 };
 static const blogdb_rt_relation users_rel = {
     "users", "public.users",
-    sizeof(blogdb_users_row), _Alignof(blogdb_users_row), users_columns, 5};
+    sizeof(blogdb_users_row), _Alignof(blogdb_users_row), users_columns, 5, 'r'};
 
 void blogdb_users_row_free(blogdb_users_row *row)
 {
@@ -126,17 +126,17 @@ int blogdb_users_count(blogdb *db, int64_t *out)
 /* ---- table public.posts ---- */
 
 static const blogdb_rt_column posts_columns[] = {
-    {"id", "id", BLOGDB_RT_UUID, offsetof(blogdb_posts_row, id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY},
-    {"user_id", "user_id", BLOGDB_RT_UUID, offsetof(blogdb_posts_row, user_id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL},
-    {"title", "title", BLOGDB_RT_TEXT, offsetof(blogdb_posts_row, title), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL},
-    {"content", "content", BLOGDB_RT_TEXT, offsetof(blogdb_posts_row, content), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL},
-    {"status", "status", BLOGDB_RT_ENUM, offsetof(blogdb_posts_row, status), BLOGDB_RT_NO_HAS, -1, &post_status_enum, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT},
-    {"created_at", "created_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_posts_row, created_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT},
-    {"updated_at", "updated_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_posts_row, updated_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT},
+    {"id", "id", BLOGDB_RT_UUID, offsetof(blogdb_posts_row, id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY, "uuid"},
+    {"user_id", "user_id", BLOGDB_RT_UUID, offsetof(blogdb_posts_row, user_id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "uuid"},
+    {"title", "title", BLOGDB_RT_TEXT, offsetof(blogdb_posts_row, title), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL, "character varying(255)"},
+    {"content", "content", BLOGDB_RT_TEXT, offsetof(blogdb_posts_row, content), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "text"},
+    {"status", "status", BLOGDB_RT_ENUM, offsetof(blogdb_posts_row, status), BLOGDB_RT_NO_HAS, -1, &post_status_enum, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "post_status"},
+    {"created_at", "created_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_posts_row, created_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "timestamp without time zone"},
+    {"updated_at", "updated_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_posts_row, updated_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "timestamp without time zone"},
 };
 static const blogdb_rt_relation posts_rel = {
     "posts", "public.posts",
-    sizeof(blogdb_posts_row), _Alignof(blogdb_posts_row), posts_columns, 7};
+    sizeof(blogdb_posts_row), _Alignof(blogdb_posts_row), posts_columns, 7, 'r'};
 
 void blogdb_posts_row_free(blogdb_posts_row *row)
 {
@@ -281,15 +281,15 @@ int blogdb_posts_count(blogdb *db, int64_t *out)
 /* ---- view public.active_users ---- */
 
 static const blogdb_rt_column active_users_columns[] = {
-    {"id", "id", BLOGDB_RT_UUID, offsetof(blogdb_active_users_row, id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL},
-    {"email", "email", BLOGDB_RT_TEXT, offsetof(blogdb_active_users_row, email), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL},
-    {"password_hash", "password_hash", BLOGDB_RT_TEXT, offsetof(blogdb_active_users_row, password_hash), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL},
-    {"created_at", "created_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_active_users_row, created_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL},
-    {"updated_at", "updated_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_active_users_row, updated_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL},
+    {"id", "id", BLOGDB_RT_UUID, offsetof(blogdb_active_users_row, id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "uuid"},
+    {"email", "email", BLOGDB_RT_TEXT, offsetof(blogdb_active_users_row, email), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL, "character varying(255)"},
+    {"password_hash", "password_hash", BLOGDB_RT_TEXT, offsetof(blogdb_active_users_row, password_hash), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL, "character varying(255)"},
+    {"created_at", "created_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_active_users_row, created_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "timestamp without time zone"},
+    {"updated_at", "updated_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_active_users_row, updated_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "timestamp without time zone"},
 };
 static const blogdb_rt_relation active_users_rel = {
     "active_users", "public.active_users",
-    sizeof(blogdb_active_users_row), _Alignof(blogdb_active_users_row), active_users_columns, 5};
+    sizeof(blogdb_active_users_row), _Alignof(blogdb_active_users_row), active_users_columns, 5, 'v'};
 
 void blogdb_active_users_rows_free(blogdb_active_users_rows *rows)
 {
@@ -305,3 +305,13 @@ int blogdb_active_users_list(blogdb *db, blogdb_active_users_rows **out)
     return blogdb_rt_exec(db, &active_users_list_query, NULL, out);
 }
 
+/* ---- the schema, for the run-time check ---- */
+
+static const blogdb_rt_relation *const schema_relations[] = {&users_rel, &posts_rel, &active_users_rel};
+static const blogdb_rt_enum *const schema_enums[] = {&post_status_enum};
+static const blogdb_rt_schema schema = {schema_relations, 3, schema_enums, 1};
+
+int blogdb_check_schema(blogdb *db)
+{
+    return blogdb_rt_check_schema(db, &schema);
+}

@@ -12,7 +12,7 @@ static const char *const error_names[] = {
     "success", "not found", "unique violation", "foreign key violation", "not-null violation",
     "check violation", "value too long", "invalid argument", "connection error",
     "serialization failure or deadlock", "timeout or canceled", "out of memory",
-    "value cannot be decoded", "server error"};
+    "value cannot be decoded", "server error", "schema mismatch"};
 
 const char *blogdb_strerror(int code)
 {

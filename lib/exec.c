@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const blogdb_rt_column limit_column = {"limit", "limit", BLOGDB_RT_INT8, 0, BLOGDB_RT_NO_HAS, -1, NULL,
-                                              BLOGDB_RT_NOT_NULL};
+                                              BLOGDB_RT_NOT_NULL, "bigint"};
 
 /* The layout every generated "rows" struct shares. */
 typedef struct generic_rows {

@@ -90,12 +90,12 @@ Test(timestamp, timespec_conversions)
 
 Test(errors, every_code_has_its_own_description)
 {
-    for (int a = 0; a >= BLOGDB_ESERVER; a--) {
+    for (int a = 0; a >= BLOGDB_ESCHEMA; a--) {
         cr_assert_str_neq(blogdb_strerror(a), "unknown error code", "code %d", a);
-        for (int b = a - 1; b >= BLOGDB_ESERVER; b--)
+        for (int b = a - 1; b >= BLOGDB_ESCHEMA; b--)
             cr_assert_str_neq(blogdb_strerror(a), blogdb_strerror(b));
     }
-    cr_assert_str_eq(blogdb_strerror(BLOGDB_ESERVER - 1), "unknown error code");
+    cr_assert_str_eq(blogdb_strerror(BLOGDB_ESCHEMA - 1), "unknown error code");
     cr_assert_str_eq(blogdb_strerror(1), "unknown error code");
     cr_assert_str_eq(blogdb_strerror(BLOGDB_EUNIQUE), "unique violation");
 }
@@ -285,4 +285,70 @@ Test(server, statement_timeout_is_a_timeout)
     cr_assert_eq(rows->count, 0);
     blogdb_users_rows_free(rows);
     blogdb_close(slow);
+}
+
+/* ---- blogdb_check_schema(): the database against the model compiled into the library ---- */
+
+TestSuite(schema_check, .init = db_setup, .fini = db_teardown);
+
+Test(schema_check, matching_database_passes)
+{
+    cr_assert_eq(blogdb_check_schema(db), 0, "%s", blogdb_errmsg(db));
+    cr_assert_str_eq(blogdb_errmsg(db), "");
+    /* The check leaves the connection as it found it. */
+    blogdb_users_row_free(make_user("after-check@example.com"));
+    cr_assert_eq(blogdb_check_schema(NULL), BLOGDB_EINVAL);
+}
+
+static void assert_mismatch(const char *migration, const char *expect)
+{
+    sql_exec(migration);
+    cr_assert_eq(blogdb_check_schema(db), BLOGDB_ESCHEMA, "%s", migration);
+    cr_assert_str_eq(blogdb_errmsg(db), expect);
+    cr_assert_str_eq(blogdb_strerror(BLOGDB_ESCHEMA), "schema mismatch");
+}
+
+Test(schema_check, added_column_is_caught)
+{
+    assert_mismatch("ALTER TABLE posts ADD COLUMN summary text",
+                    "schema mismatch: column posts.summary (text) is in the database but not in the generated code");
+}
+
+Test(schema_check, dropped_column_is_caught)
+{
+    assert_mismatch("ALTER TABLE posts DROP COLUMN updated_at",
+                    "schema mismatch: column posts.updated_at is in the generated code but not in the database");
+}
+
+Test(schema_check, changed_type_is_caught)
+{
+    assert_mismatch("ALTER TABLE posts ALTER COLUMN title TYPE varchar(300)",
+                    "schema mismatch: column posts.title is character varying(300) in the database, "
+                    "character varying(255) in the generated code");
+}
+
+Test(schema_check, added_enum_label_is_caught)
+{
+    assert_mismatch("ALTER TYPE post_status ADD VALUE 'hidden'",
+                    "schema mismatch: enum post_status has label 'hidden' in the database, not in the generated code");
+}
+
+Test(schema_check, missing_relation_and_wrong_kind_are_caught)
+{
+    assert_mismatch("DROP VIEW active_users", "schema mismatch: view active_users does not exist in the database");
+    sql_exec("CREATE TABLE active_users (id uuid, email varchar(255), password_hash varchar(255), "
+             "created_at timestamp, updated_at timestamp)");
+    cr_assert_eq(blogdb_check_schema(db), BLOGDB_ESCHEMA);
+    cr_assert_str_eq(blogdb_errmsg(db), "schema mismatch: active_users is a table in the database, a view in the generated code");
+}
+
+Test(schema_check, search_path_of_the_session_does_not_matter)
+{
+    blogdb *other = NULL;
+    char dsn[1200];
+    sql_exec("CREATE SCHEMA elsewhere");
+    snprintf(dsn, sizeof dsn, "%s options='-c search_path=elsewhere'", test_dsn());
+    cr_assert_eq(blogdb_connect(&other, dsn), 0, "%s", blogdb_connect_error());
+    cr_assert_eq(blogdb_check_schema(other), 0, "%s", blogdb_errmsg(other));
+    blogdb_close(other);
 }

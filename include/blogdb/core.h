@@ -57,7 +57,9 @@ typedef enum blogdb_error {
     BLOGDB_ENOMEM = -11,        /**< Out of memory. */
     BLOGDB_EDECODE = -12,       /**< The server sent a value blogdb cannot represent
                                      (unknown enum label, unexpected type). */
-    BLOGDB_ESERVER = -13        /**< Any other server error: see blogdb_sqlstate(). */
+    BLOGDB_ESERVER = -13,       /**< Any other server error: see blogdb_sqlstate(). */
+    BLOGDB_ESCHEMA = -14        /**< The database's schema differs from the one the code was
+                                     generated from (blogdb_check_schema()). */
 } blogdb_error;
 
 /** An open connection. Opaque; create with blogdb_connect(), release with blogdb_close(). */

@@ -11,6 +11,9 @@
 
 #include "blogdb/core.h"
 
+/** Layout version of the descriptor tables: generated code checks it at compile time. */
+#define BLOGDB_RT_ABI 1
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -43,6 +46,7 @@ typedef struct blogdb_rt_enum {
     const char *name;           /**< SQL name, for messages. */
     const char *const *labels;  /**< Labels, index = C value. */
     int count;                  /**< Number of labels. */
+    const char *sql;            /**< Qualified SQL name, for the schema check. */
 } blogdb_rt_enum;
 
 /** Column flags. */
@@ -66,7 +70,8 @@ typedef struct blogdb_rt_column {
     size_t has_offset;           /**< offsetof(row, has_field), or BLOGDB_RT_NO_HAS. */
     int32_t max_chars;           /**< varchar(n)/char(n) limit in characters, or -1. */
     const blogdb_rt_enum *enum_type; /**< For BLOGDB_RT_ENUM, else NULL. */
-    unsigned flags;              /**< BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY. */
+    unsigned flags;              /**< BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY | ... */
+    const char *type_sql;        /**< The type as format_type() prints it, for the schema check. */
 } blogdb_rt_column;
 
 /** A table or view and the layout of its generated row struct. */
@@ -77,7 +82,16 @@ typedef struct blogdb_rt_relation {
     size_t row_align;            /**< _Alignof(row struct). */
     const blogdb_rt_column *columns; /**< Columns in table order. */
     uint16_t ncolumns;           /**< Number of columns (at most 64). */
+    char kind;                   /**< pg_class.relkind: 'r' table, 'p' partitioned, 'v' view, 'm' materialized view. */
 } blogdb_rt_relation;
+
+/** The schema a generated library was made from: what blogdb_rt_check_schema() compares. */
+typedef struct blogdb_rt_schema {
+    const blogdb_rt_relation *const *relations; /**< Every relation with bindings. */
+    size_t nrelations;                          /**< Number of relations. */
+    const blogdb_rt_enum *const *enums;         /**< Every enum type. */
+    size_t nenums;                              /**< Number of enums. */
+} blogdb_rt_schema;
 
 /** Parameter slot meaning "the LIMIT", an int64_t. */
 #define BLOGDB_RT_PARAM_LIMIT 0xFFFFu
@@ -125,6 +139,15 @@ BLOGDB_API int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel,
  */
 BLOGDB_API int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel,
                                 const void *row, uint64_t mask, void *out);
+
+/**
+ * Compares the connected database with a generated schema: each relation's kind, column names,
+ * order and types (as format_type() prints them with search_path = public), and each enum's
+ * labels in order.
+ * @return 0 when they match; BLOGDB_ESCHEMA naming the first difference in blogdb_errmsg();
+ *         or another code when the catalog cannot be read.
+ */
+BLOGDB_API int blogdb_rt_check_schema(blogdb *db, const blogdb_rt_schema *schema);
 
 /** Frees anything the runtime returned (rows, lists). NULL is ignored. */
 BLOGDB_API void blogdb_rt_free(void *p);
