@@ -800,7 +800,7 @@ static void emit_view_fns(emitter *e, const relinfo *ri)
 
 static void emit_column_bits(emitter *e, const relinfo *ri)
 {
-    sb_printf(e->h, "/** @name Column bits of %s, for `with` and `mask` arguments. @{ */\n", ri->r->name);
+    sb_printf(e->h, "/* Column bits of %s, for `with` and `mask` arguments. */\n", ri->r->name);
     for (size_t i = 0; i < ri->r->ncolumns; i++) {
         char *F = upper(ri->fields[i]);
         sb_printf(e->h, "#define %s_%s_%s ((uint64_t)1 << %zu) /**< Column %s. */\n", e->U, ri->ID, F, i,
@@ -822,7 +822,7 @@ static void emit_column_bits(emitter *e, const relinfo *ri)
         sb_printf(e->h, "#define %s_%s_READONLY_COLUMNS ((uint64_t)0x%llx) /**< Generated and identity ALWAYS columns. */\n",
                   e->U, ri->ID, key);
     }
-    sb_puts(e->h, "/** @} */\n\n");
+    sb_puts(e->h, "\n");
 }
 
 static int check_relation(const gen_relation *r, const gen_model *m, const relinfo *ri)

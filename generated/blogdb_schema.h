@@ -52,7 +52,7 @@ typedef struct blogdb_users_rows {
     size_t count; /**< Number of rows. */
 } blogdb_users_rows;
 
-/** @name Column bits of users, for `with` and `mask` arguments. @{ */
+/* Column bits of users, for `with` and `mask` arguments. */
 #define BLOGDB_USERS_ID ((uint64_t)1 << 0) /**< Column id. */
 #define BLOGDB_USERS_EMAIL ((uint64_t)1 << 1) /**< Column email. */
 #define BLOGDB_USERS_PASSWORD_HASH ((uint64_t)1 << 2) /**< Column password_hash. */
@@ -61,7 +61,6 @@ typedef struct blogdb_users_rows {
 #define BLOGDB_USERS_ALL_COLUMNS ((uint64_t)0x1f) /**< Every column. */
 #define BLOGDB_USERS_KEY_COLUMNS ((uint64_t)0x1) /**< The primary key columns. */
 #define BLOGDB_USERS_READONLY_COLUMNS ((uint64_t)0x0) /**< Generated and identity ALWAYS columns. */
-/** @} */
 
 /**
  * Frees a row returned by a function of this table. NULL is ignored.
@@ -159,7 +158,7 @@ typedef struct blogdb_posts_rows {
     size_t count; /**< Number of rows. */
 } blogdb_posts_rows;
 
-/** @name Column bits of posts, for `with` and `mask` arguments. @{ */
+/* Column bits of posts, for `with` and `mask` arguments. */
 #define BLOGDB_POSTS_ID ((uint64_t)1 << 0) /**< Column id. */
 #define BLOGDB_POSTS_USER_ID ((uint64_t)1 << 1) /**< Column user_id. */
 #define BLOGDB_POSTS_TITLE ((uint64_t)1 << 2) /**< Column title. */
@@ -170,7 +169,6 @@ typedef struct blogdb_posts_rows {
 #define BLOGDB_POSTS_ALL_COLUMNS ((uint64_t)0x7f) /**< Every column. */
 #define BLOGDB_POSTS_KEY_COLUMNS ((uint64_t)0x1) /**< The primary key columns. */
 #define BLOGDB_POSTS_READONLY_COLUMNS ((uint64_t)0x0) /**< Generated and identity ALWAYS columns. */
-/** @} */
 
 /**
  * Frees a row returned by a function of this table. NULL is ignored.

@@ -51,3 +51,14 @@ add_custom_command(
 blogdb_test(types)
 target_sources(test_types PRIVATE ${TYPESDB_DIR}/typesdb_schema.c)
 target_include_directories(test_types PRIVATE ${TYPESDB_DIR})
+
+# Packaging: exported symbols, ABI against the baseline, installed consumers, docs.
+add_test(NAME symbols COMMAND ${CMAKE_SOURCE_DIR}/tests/symbols.sh $<TARGET_FILE:blogdb>)
+if(NOT BLOGDB_SANITIZE)
+  add_test(NAME abi_check COMMAND ${CMAKE_SOURCE_DIR}/tests/abi_check.sh ${CMAKE_SOURCE_DIR} $<TARGET_FILE:blogdb>)
+  add_test(NAME install_consumers COMMAND ${CMAKE_SOURCE_DIR}/tests/install_test.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+  set_tests_properties(install_consumers PROPERTIES FIXTURES_REQUIRED pg TIMEOUT 600)
+  if(DOXYGEN_FOUND)
+    add_test(NAME docs COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target docs)
+  endif()
+endif()

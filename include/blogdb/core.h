@@ -81,24 +81,72 @@ typedef struct blogdb_interval {
     int32_t months; /**< Months. */
 } blogdb_interval;
 
-/**
- * @name One-dimensional arrays
- * A column of an array type is one of these: items[0..count). In a returned row, items points
- * into the row's allocation. A NULL element of a pointer-typed array is a NULL pointer; a
- * NULL element in any other array is reported as BLOGDB_EDECODE.
- * @{
+/*
+ * One-dimensional arrays. A column of an array type is one of these: items[0..count). In a
+ * returned row, items points into the row's allocation. A NULL element of a pointer-typed array
+ * is a NULL pointer; a NULL element in any other array is reported as BLOGDB_EDECODE.
  */
-typedef struct blogdb_bool_array { bool *items; size_t count; } blogdb_bool_array;               /**< boolean[] */
-typedef struct blogdb_int16_array { int16_t *items; size_t count; } blogdb_int16_array;          /**< smallint[] */
-typedef struct blogdb_int32_array { int32_t *items; size_t count; } blogdb_int32_array;          /**< integer[], date[] */
-typedef struct blogdb_int64_array { int64_t *items; size_t count; } blogdb_int64_array;          /**< bigint[], time[], timestamp[] */
-typedef struct blogdb_float_array { float *items; size_t count; } blogdb_float_array;            /**< real[] */
-typedef struct blogdb_double_array { double *items; size_t count; } blogdb_double_array;         /**< double precision[] */
-typedef struct blogdb_text_array { const char **items; size_t count; } blogdb_text_array;        /**< text[], varchar[], numeric[], json[], inet[] */
-typedef struct blogdb_uuid_array { uuid_t *items; size_t count; } blogdb_uuid_array;             /**< uuid[] */
-typedef struct blogdb_bytes_array { blogdb_bytes *items; size_t count; } blogdb_bytes_array;     /**< bytea[] */
-typedef struct blogdb_interval_array { blogdb_interval *items; size_t count; } blogdb_interval_array; /**< interval[] */
-/** @} */
+
+/** An array of bool: boolean[]. */
+typedef struct blogdb_bool_array {
+    bool *items; /**< The elements (NULL when count is 0). */
+    size_t count; /**< Number of elements. */
+} blogdb_bool_array;
+
+/** An array of int16_t: smallint[]. */
+typedef struct blogdb_int16_array {
+    int16_t *items; /**< The elements (NULL when count is 0). */
+    size_t count; /**< Number of elements. */
+} blogdb_int16_array;
+
+/** An array of int32_t: integer[] and date[] (days since 1970-01-01). */
+typedef struct blogdb_int32_array {
+    int32_t *items; /**< The elements (NULL when count is 0). */
+    size_t count; /**< Number of elements. */
+} blogdb_int32_array;
+
+/** An array of int64_t: bigint[], time[], timestamp[] and timestamptz[]. */
+typedef struct blogdb_int64_array {
+    int64_t *items; /**< The elements (NULL when count is 0). */
+    size_t count; /**< Number of elements. */
+} blogdb_int64_array;
+
+/** An array of float: real[]. */
+typedef struct blogdb_float_array {
+    float *items; /**< The elements (NULL when count is 0). */
+    size_t count; /**< Number of elements. */
+} blogdb_float_array;
+
+/** An array of double: double precision[]. */
+typedef struct blogdb_double_array {
+    double *items; /**< The elements (NULL when count is 0). */
+    size_t count; /**< Number of elements. */
+} blogdb_double_array;
+
+/** An array of const char *: text[], varchar[], char[], numeric[], json[], jsonb[] and inet[]; a NULL element is a NULL pointer. */
+typedef struct blogdb_text_array {
+    const char **items; /**< The elements (NULL when count is 0). */
+    size_t count; /**< Number of elements. */
+} blogdb_text_array;
+
+/** An array of uuid_t: uuid[]. */
+typedef struct blogdb_uuid_array {
+    uuid_t *items; /**< The elements (NULL when count is 0). */
+    size_t count; /**< Number of elements. */
+} blogdb_uuid_array;
+
+/** An array of blogdb_bytes: bytea[]. */
+typedef struct blogdb_bytes_array {
+    blogdb_bytes *items; /**< The elements (NULL when count is 0). */
+    size_t count; /**< Number of elements. */
+} blogdb_bytes_array;
+
+/** An array of blogdb_interval: interval[]. */
+typedef struct blogdb_interval_array {
+    blogdb_interval *items; /**< The elements (NULL when count is 0). */
+    size_t count; /**< Number of elements. */
+} blogdb_interval_array;
+
 
 /**
  * Opens a connection.
@@ -155,6 +203,7 @@ BLOGDB_API blogdb_timestamp blogdb_timestamp_now(void);
 
 /**
  * Formats as ISO 8601 UTC, "2026-11-24T22:18:41.123456Z" (fraction only when not zero).
+ * @param t     The instant.
  * @param buf   Receives the text, NUL-terminated.
  * @param size  Size of buf; BLOGDB_TIMESTAMP_BUFSIZE always suffices.
  * @return 0, or BLOGDB_EINVAL if buf is NULL or too small.

@@ -1,0 +1,10 @@
+-- Another project's schema: blogdb-gen builds its own library from it (blogdb_generate()).
+CREATE TYPE priority AS ENUM ('low', 'normal', 'high');
+CREATE TABLE tasks (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    title text NOT NULL,
+    priority priority NOT NULL DEFAULT 'normal',
+    due date,
+    tags text[] NOT NULL DEFAULT '{}'
+);
+CREATE INDEX ON tasks (priority);
