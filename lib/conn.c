@@ -28,6 +28,11 @@ const char *blogdb_version(void)
     return BLOGDB_STR(BLOGDB_VERSION_MAJOR) "." BLOGDB_STR(BLOGDB_VERSION_MINOR) "." BLOGDB_STR(BLOGDB_VERSION_PATCH);
 }
 
+int blogdb_version_number(void)
+{
+    return BLOGDB_VERSION_NUMBER;
+}
+
 const char *blogdb_connect_error(void)
 {
     return connect_error;

@@ -189,6 +189,12 @@ BLOGDB_API const char *blogdb_strerror(int code);
 /** Version of the linked library, "MAJOR.MINOR.PATCH". Static. */
 BLOGDB_API const char *blogdb_version(void);
 
+/**
+ * Version of the linked library as BLOGDB_VERSION_NUMBER computes it. A program can compare it
+ * with the BLOGDB_VERSION_NUMBER it was compiled with: the same major version is ABI-compatible.
+ */
+BLOGDB_API int blogdb_version_number(void);
+
 /** Converts a struct timespec (UTC) to a blogdb_timestamp, truncating to microseconds. */
 BLOGDB_API blogdb_timestamp blogdb_timestamp_from_timespec(struct timespec ts);
 
