@@ -4,6 +4,25 @@
 
 CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
 
+-- Roles (cluster-wide, so created only when missing):
+--   blog_owner     owns every object; cannot log in.
+--   blog_app       what the library connects as: reads and writes rows, no DDL, no TRUNCATE,
+--                  not an owner, and subject to row-level security.
+--   blog_readonly  reads published content and the audit log.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'blog_owner') THEN
+        CREATE ROLE blog_owner NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'blog_app') THEN
+        CREATE ROLE blog_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'blog_readonly') THEN
+        CREATE ROLE blog_readonly LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    END IF;
+END
+$$;
+
 CREATE TYPE post_status AS ENUM ('draft', 'published', 'archived');
 
 CREATE TABLE users (
@@ -29,6 +48,49 @@ CREATE TABLE posts (
 
 CREATE INDEX posts_user_id_idx ON posts (user_id);
 CREATE INDEX posts_created_at_idx ON posts (created_at);
+
+-- The acting user of the current transaction, as the library sets it (NULL when none).
+CREATE FUNCTION app_user_id() RETURNS uuid
+LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.user_id', true), '')::uuid $$;
+
+-- The audit log: one row per insert, update and delete on users and posts, written by a
+-- SECURITY DEFINER trigger; append-only; password hashes never enter it.
+CREATE TABLE audit_log (
+    id         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at         timestamptz NOT NULL DEFAULT now(),
+    actor      uuid,
+    table_name text        NOT NULL,
+    operation  text        NOT NULL,
+    row_id     uuid        NOT NULL,
+    old_row    jsonb,
+    new_row    jsonb
+);
+
+CREATE INDEX audit_log_row_id_idx ON audit_log (row_id);
+
+CREATE FUNCTION audit_row() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    old_json jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) - 'password_hash' END;
+    new_json jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) - 'password_hash' END;
+BEGIN
+    INSERT INTO audit_log (actor, table_name, operation, row_id, old_row, new_row)
+    VALUES (app_user_id(), TG_TABLE_NAME, TG_OP, (COALESCE(new_json, old_json)->>'id')::uuid, old_json, new_json);
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION audit_log_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+
+CREATE TRIGGER users_audit AFTER INSERT OR UPDATE OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION audit_row();
+CREATE TRIGGER posts_audit AFTER INSERT OR UPDATE OR DELETE ON posts FOR EACH ROW EXECUTE FUNCTION audit_row();
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 
 CREATE VIEW active_users AS
     SELECT DISTINCT u.*
@@ -69,3 +131,43 @@ COMMENT ON COLUMN posts.created_at IS 'Creation timestamp';
 COMMENT ON COLUMN posts.updated_at IS 'Last update timestamp';
 
 COMMENT ON VIEW active_users IS 'Shows users with at least one published post.';
+
+COMMENT ON TABLE audit_log IS 'Append-only record of every change to users and posts.';
+COMMENT ON COLUMN audit_log.actor IS 'Acting user (app.user_id) of the change, NULL when none';
+COMMENT ON COLUMN audit_log.operation IS 'INSERT, UPDATE or DELETE';
+COMMENT ON COLUMN audit_log.old_row IS 'The row before the change, without password_hash';
+COMMENT ON COLUMN audit_log.new_row IS 'The row after the change, without password_hash';
+
+-- Row-level security, forced on the owner too. The acting user is app_user_id().
+ALTER TABLE users ENABLE ROW LEVEL SECURITY;
+ALTER TABLE users FORCE ROW LEVEL SECURITY;
+CREATE POLICY users_read ON users FOR SELECT USING (true);
+CREATE POLICY users_sign_up ON users FOR INSERT WITH CHECK (true);
+CREATE POLICY users_update_own ON users FOR UPDATE USING (id = app_user_id()) WITH CHECK (id = app_user_id());
+CREATE POLICY users_delete_own ON users FOR DELETE USING (id = app_user_id());
+
+ALTER TABLE posts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE posts FORCE ROW LEVEL SECURITY;
+CREATE POLICY posts_read ON posts FOR SELECT USING (status = 'published' OR user_id = app_user_id());
+CREATE POLICY posts_insert_own ON posts FOR INSERT WITH CHECK (user_id = app_user_id());
+CREATE POLICY posts_update_own ON posts FOR UPDATE USING (user_id = app_user_id()) WITH CHECK (user_id = app_user_id());
+CREATE POLICY posts_delete_own ON posts FOR DELETE USING (user_id = app_user_id());
+
+-- Ownership and least privilege.
+ALTER TABLE users OWNER TO blog_owner;
+ALTER TABLE posts OWNER TO blog_owner;
+ALTER TABLE audit_log OWNER TO blog_owner;
+ALTER VIEW active_users OWNER TO blog_owner;
+ALTER TYPE post_status OWNER TO blog_owner;
+ALTER FUNCTION update_timestamp() OWNER TO blog_owner;
+ALTER FUNCTION app_user_id() OWNER TO blog_owner;
+ALTER FUNCTION audit_row() OWNER TO blog_owner;
+ALTER FUNCTION audit_log_append_only() OWNER TO blog_owner;
+
+REVOKE ALL ON users, posts, audit_log, active_users FROM PUBLIC;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO blog_app, blog_readonly;
+GRANT SELECT, INSERT, UPDATE, DELETE ON users, posts TO blog_app;
+GRANT SELECT ON active_users, audit_log TO blog_app;
+GRANT SELECT ON posts, active_users, audit_log TO blog_readonly;
+GRANT SELECT (id, email, created_at, updated_at) ON users TO blog_readonly;

@@ -30,26 +30,34 @@ int main(int argc, char **argv)
         return fail(NULL, "connect", rc);
     printf("blogdb %s connected\n\n", blogdb_version());
 
-    /* Insert two users: id, created_at and updated_at come from the server's defaults. */
+    /* Insert two users: id, created_at and updated_at come from the server's defaults. Only an
+     * Argon2id hash of the password ever reaches the database. */
     {
-        blogdb_users_row u = {.email = "alice@example.com", .password_hash = "$argon2id$v=19$alice"};
-        if ((rc = blogdb_users_insert(db, &alice, &u, 0)) != 0)
+        char hash[BLOGDB_PASSWORD_HASH_SIZE];
+        blogdb_users_row u = {.email = "alice@example.com", .password_hash = hash};
+        if ((rc = blogdb_password_hash(hash, sizeof hash, "alice's long passphrase")) != 0 ||
+            (rc = blogdb_users_insert(db, &alice, &u, 0)) != 0)
             return fail(db, "insert alice", rc);
         u.email = "bob@example.com";
-        u.password_hash = "$argon2id$v=19$bob";
-        if ((rc = blogdb_users_insert(db, &bob, &u, 0)) != 0)
+        if ((rc = blogdb_password_hash(hash, sizeof hash, "bob's long passphrase")) != 0 ||
+            (rc = blogdb_users_insert(db, &bob, &u, 0)) != 0)
             return fail(db, "insert bob", rc);
     }
+    printf("alice's password verifies: %s; a wrong one: %s\n",
+           blogdb_strerror(blogdb_password_verify(alice->password_hash, "alice's long passphrase")),
+           blogdb_strerror(blogdb_password_verify(alice->password_hash, "guess")));
     uuid_unparse_lower(alice->id, id);
     blogdb_timestamp_format(alice->created_at, when, sizeof when);
     printf("created user %s  id=%s  created_at=%s\n", alice->email, id, when);
     uuid_unparse_lower(bob->id, id);
     printf("created user %s    id=%s\n\n", bob->email, id);
 
-    /* Two posts by Alice (drafts by default), one by Bob. */
+    /* Two posts by Alice (drafts by default), one by Bob. Row-level security lets a user write
+     * only their own posts: the library acts as the author (app.user_id, per statement). */
     {
         blogdb_posts_row p = {.title = "Hello, world", .content = "My first post."};
         uuid_copy(p.user_id, alice->id);
+        blogdb_set_acting_user(db, alice->id);
         if ((rc = blogdb_posts_insert(db, &post, &p, 0)) != 0)
             return fail(db, "insert post", rc);
         p.title = "Notes on keyset pagination";
@@ -59,6 +67,7 @@ int main(int argc, char **argv)
         blogdb_posts_row_free(draft);
         draft = NULL;
         uuid_copy(p.user_id, bob->id);
+        blogdb_set_acting_user(db, bob->id);
         p.title = "Bob's draft";
         p.content = "Not ready yet.";
         if ((rc = blogdb_posts_insert(db, &draft, &p, 0)) != 0)
@@ -67,7 +76,8 @@ int main(int argc, char **argv)
     printf("created post \"%s\" by alice, status %s\n", post->title, blogdb_post_status_to_string(post->status));
     printf("created post \"%s\", status %s\n\n", draft->title, blogdb_post_status_to_string(draft->status));
 
-    /* Publish Alice's first post: update only the status column. */
+    /* Publish Alice's first post: update only the status column, acting as Alice. */
+    blogdb_set_acting_user(db, alice->id);
     {
         blogdb_posts_row change = *post;
         change.status = BLOGDB_POST_STATUS_PUBLISHED;
@@ -75,6 +85,12 @@ int main(int argc, char **argv)
             return fail(db, "publish", rc);
     }
     printf("published \"%s\": status %s\n\n", published->title, blogdb_post_status_to_string(published->status));
+
+    /* Bob cannot touch Alice's post. */
+    blogdb_set_acting_user(db, bob->id);
+    rc = blogdb_posts_delete(db, post->id);
+    printf("bob deletes alice's post -> %d (%s)\n\n", rc, blogdb_strerror(rc));
+    blogdb_clear_acting_user(db);
 
     /* The active_users view: users with at least one published post. */
     if ((rc = blogdb_active_users_list(db, &active)) != 0)

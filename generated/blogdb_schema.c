@@ -278,6 +278,120 @@ int blogdb_posts_count(blogdb *db, int64_t *out)
     return blogdb_rt_exec(db, &posts_count_query, NULL, out);
 }
 
+/* ---- table public.audit_log ---- */
+
+static const blogdb_rt_column audit_log_columns[] = {
+    {"id", "id", BLOGDB_RT_INT8, offsetof(blogdb_audit_log_row, id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_KEY | BLOGDB_RT_READONLY, "bigint"},
+    {"at", "at", BLOGDB_RT_TIMESTAMPTZ, offsetof(blogdb_audit_log_row, at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "timestamp with time zone"},
+    {"actor", "actor", BLOGDB_RT_UUID, offsetof(blogdb_audit_log_row, actor), offsetof(blogdb_audit_log_row, has_actor), -1, NULL, 0, "uuid"},
+    {"table_name", "table_name", BLOGDB_RT_TEXT, offsetof(blogdb_audit_log_row, table_name), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "text"},
+    {"operation", "operation", BLOGDB_RT_TEXT, offsetof(blogdb_audit_log_row, operation), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "text"},
+    {"row_id", "row_id", BLOGDB_RT_UUID, offsetof(blogdb_audit_log_row, row_id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "uuid"},
+    {"old_row", "old_row", BLOGDB_RT_JSONB, offsetof(blogdb_audit_log_row, old_row), BLOGDB_RT_NO_HAS, -1, NULL, 0, "jsonb"},
+    {"new_row", "new_row", BLOGDB_RT_JSONB, offsetof(blogdb_audit_log_row, new_row), BLOGDB_RT_NO_HAS, -1, NULL, 0, "jsonb"},
+};
+static const blogdb_rt_relation audit_log_rel = {
+    "audit_log", "public.audit_log",
+    sizeof(blogdb_audit_log_row), _Alignof(blogdb_audit_log_row), audit_log_columns, 8, 'r'};
+
+void blogdb_audit_log_row_free(blogdb_audit_log_row *row)
+{
+    blogdb_rt_free(row);
+}
+
+void blogdb_audit_log_rows_free(blogdb_audit_log_rows *rows)
+{
+    blogdb_rt_free(rows);
+}
+
+int blogdb_audit_log_insert(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row, uint64_t with)
+{
+    return blogdb_rt_insert(db, &audit_log_rel, row, with, out);
+}
+
+static const uint16_t audit_log_get_by_id_query_params[] = {0};
+static const blogdb_rt_query audit_log_get_by_id_query = {
+    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE id = $1",
+    &audit_log_rel, 1, audit_log_get_by_id_query_params, BLOGDB_RT_ONE};
+
+int blogdb_audit_log_get_by_id(blogdb *db, blogdb_audit_log_row **out, int64_t id)
+{
+    const void *args[] = {&id};
+    return blogdb_rt_exec(db, &audit_log_get_by_id_query, args, out);
+}
+
+static const uint16_t audit_log_list_query_params[] = {BLOGDB_RT_PARAM_LIMIT};
+static const blogdb_rt_query audit_log_list_query = {
+    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log ORDER BY id LIMIT $1",
+    &audit_log_rel, 1, audit_log_list_query_params, BLOGDB_RT_MANY};
+
+static const uint16_t audit_log_list_after_query_params[] = {BLOGDB_RT_PARAM_LIMIT, 0};
+static const blogdb_rt_query audit_log_list_after_query = {
+    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE (id) > ($2) ORDER BY id LIMIT $1",
+    &audit_log_rel, 2, audit_log_list_after_query_params, BLOGDB_RT_MANY};
+
+int blogdb_audit_log_list(blogdb *db, blogdb_audit_log_rows **out, int64_t limit, const blogdb_audit_log_row *after)
+{
+    if (!after) {
+        const void *args[] = {&limit};
+        return blogdb_rt_exec(db, &audit_log_list_query, args, out);
+    } else {
+        const void *args[] = {&limit, &after->id};
+        return blogdb_rt_exec(db, &audit_log_list_after_query, args, out);
+    }
+}
+
+static const uint16_t audit_log_list_by_row_id_query_params[] = {5, BLOGDB_RT_PARAM_LIMIT};
+static const blogdb_rt_query audit_log_list_by_row_id_query = {
+    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1 ORDER BY id LIMIT $2",
+    &audit_log_rel, 2, audit_log_list_by_row_id_query_params, BLOGDB_RT_MANY};
+
+static const uint16_t audit_log_list_by_row_id_after_query_params[] = {5, BLOGDB_RT_PARAM_LIMIT, 0};
+static const blogdb_rt_query audit_log_list_by_row_id_after_query = {
+    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1 AND (id) > ($3) ORDER BY id LIMIT $2",
+    &audit_log_rel, 3, audit_log_list_by_row_id_after_query_params, BLOGDB_RT_MANY};
+
+int blogdb_audit_log_list_by_row_id(blogdb *db, blogdb_audit_log_rows **out, const uuid_t row_id, int64_t limit, const blogdb_audit_log_row *after)
+{
+    if (!after) {
+        const void *args[] = {row_id, &limit};
+        return blogdb_rt_exec(db, &audit_log_list_by_row_id_query, args, out);
+    } else {
+        const void *args[] = {row_id, &limit, &after->id};
+        return blogdb_rt_exec(db, &audit_log_list_by_row_id_after_query, args, out);
+    }
+}
+
+int blogdb_audit_log_update(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row)
+{
+    return blogdb_rt_update(db, &audit_log_rel, row, BLOGDB_AUDIT_LOG_ALL_COLUMNS & ~(BLOGDB_AUDIT_LOG_KEY_COLUMNS | BLOGDB_AUDIT_LOG_READONLY_COLUMNS), out);
+}
+
+int blogdb_audit_log_update_fields(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row, uint64_t mask)
+{
+    return blogdb_rt_update(db, &audit_log_rel, row, mask, out);
+}
+
+static const uint16_t audit_log_delete_by_id_query_params[] = {0};
+static const blogdb_rt_query audit_log_delete_by_id_query = {
+    "DELETE FROM public.audit_log WHERE id = $1",
+    &audit_log_rel, 1, audit_log_delete_by_id_query_params, BLOGDB_RT_AFFECT};
+
+int blogdb_audit_log_delete(blogdb *db, int64_t id)
+{
+    const void *args[] = {&id};
+    return blogdb_rt_exec(db, &audit_log_delete_by_id_query, args, NULL);
+}
+
+static const blogdb_rt_query audit_log_count_query = {
+    "SELECT count(*) FROM public.audit_log",
+    &audit_log_rel, 0, NULL, BLOGDB_RT_COUNT};
+
+int blogdb_audit_log_count(blogdb *db, int64_t *out)
+{
+    return blogdb_rt_exec(db, &audit_log_count_query, NULL, out);
+}
+
 /* ---- view public.active_users ---- */
 
 static const blogdb_rt_column active_users_columns[] = {
@@ -307,9 +421,9 @@ int blogdb_active_users_list(blogdb *db, blogdb_active_users_rows **out)
 
 /* ---- the schema, for the run-time check ---- */
 
-static const blogdb_rt_relation *const schema_relations[] = {&users_rel, &posts_rel, &active_users_rel};
+static const blogdb_rt_relation *const schema_relations[] = {&users_rel, &posts_rel, &audit_log_rel, &active_users_rel};
 static const blogdb_rt_enum *const schema_enums[] = {&post_status_enum};
-static const blogdb_rt_schema schema = {schema_relations, 3, schema_enums, 1};
+static const blogdb_rt_schema schema = {schema_relations, 4, schema_enums, 1};
 
 int blogdb_check_schema(blogdb *db)
 {

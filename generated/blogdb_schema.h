@@ -267,6 +267,120 @@ BLOGDB_API int blogdb_posts_delete(blogdb *db, const uuid_t id);
  */
 BLOGDB_API int blogdb_posts_count(blogdb *db, int64_t *out);
 
+/* ---- table public.audit_log ---- */
+
+/**
+ * Append-only record of every change to users and posts.
+ * One row of table public.audit_log.
+ * Strings point into the same allocation as the row. */
+typedef struct blogdb_audit_log_row {
+    int64_t id; /**< bigint NOT NULL, identity: read-only */
+    blogdb_timestamp at; /**< timestamp with time zone NOT NULL, has DEFAULT */
+    bool has_actor; /**< false when actor is NULL */
+    uuid_t actor; /**< Acting user (app.user_id) of the change, NULL when none. uuid, nullable: see has_ */
+    const char *table_name; /**< text NOT NULL */
+    const char *operation; /**< INSERT, UPDATE or DELETE. text NOT NULL */
+    uuid_t row_id; /**< uuid NOT NULL */
+    const char *old_row; /**< The row before the change, without password_hash. jsonb, nullable: NULL pointer = SQL NULL */
+    const char *new_row; /**< The row after the change, without password_hash. jsonb, nullable: NULL pointer = SQL NULL */
+} blogdb_audit_log_row;
+
+/** A list of audit_log rows, items[0..count). One allocation: free with blogdb_audit_log_rows_free(). */
+typedef struct blogdb_audit_log_rows {
+    blogdb_audit_log_row *items; /**< The rows. */
+    size_t count; /**< Number of rows. */
+} blogdb_audit_log_rows;
+
+/* Column bits of audit_log, for `with` and `mask` arguments. */
+#define BLOGDB_AUDIT_LOG_ID ((uint64_t)1 << 0) /**< Column id. */
+#define BLOGDB_AUDIT_LOG_AT ((uint64_t)1 << 1) /**< Column at. */
+#define BLOGDB_AUDIT_LOG_ACTOR ((uint64_t)1 << 2) /**< Column actor. */
+#define BLOGDB_AUDIT_LOG_TABLE_NAME ((uint64_t)1 << 3) /**< Column table_name. */
+#define BLOGDB_AUDIT_LOG_OPERATION ((uint64_t)1 << 4) /**< Column operation. */
+#define BLOGDB_AUDIT_LOG_ROW_ID ((uint64_t)1 << 5) /**< Column row_id. */
+#define BLOGDB_AUDIT_LOG_OLD_ROW ((uint64_t)1 << 6) /**< Column old_row. */
+#define BLOGDB_AUDIT_LOG_NEW_ROW ((uint64_t)1 << 7) /**< Column new_row. */
+#define BLOGDB_AUDIT_LOG_ALL_COLUMNS ((uint64_t)0xff) /**< Every column. */
+#define BLOGDB_AUDIT_LOG_KEY_COLUMNS ((uint64_t)0x1) /**< The primary key columns. */
+#define BLOGDB_AUDIT_LOG_READONLY_COLUMNS ((uint64_t)0x1) /**< Generated and identity ALWAYS columns. */
+
+/**
+ * Frees a row returned by a function of this table. NULL is ignored.
+ */
+BLOGDB_API void blogdb_audit_log_row_free(blogdb_audit_log_row *row);
+
+/**
+ * Frees a list and all its rows. NULL is ignored.
+ */
+BLOGDB_API void blogdb_audit_log_rows_free(blogdb_audit_log_rows *rows);
+
+/**
+ * Inserts a audit_log row and returns it as stored (defaults and triggers applied).
+ * @param[out] out  The stored row (free with blogdb_audit_log_row_free()), or NULL when not wanted.
+ * @param row       The values. Columns with a DEFAULT are sent only when their
+ *                  BLOGDB_AUDIT_LOG_* bit is in `with`; otherwise the server default applies.
+ * @return 0, BLOGDB_EUNIQUE, BLOGDB_EFOREIGNKEY, BLOGDB_ENOTNULL, BLOGDB_ECHECK,
+ *         BLOGDB_ETOOLONG, BLOGDB_EINVAL (NULL argument or string, bad UTF-8, bad enum),
+ *         or another code. Nothing is written on failure.
+ */
+BLOGDB_API int blogdb_audit_log_insert(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row, uint64_t with);
+
+/**
+ * Fetches the audit_log row with the given id.
+ * @param[out] out  The row on success (free with blogdb_audit_log_row_free()), else NULL.
+ * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (NULL argument, bad UTF-8), or another code.
+ */
+BLOGDB_API int blogdb_audit_log_get_by_id(blogdb *db, blogdb_audit_log_row **out, int64_t id);
+
+/**
+ * Lists rows in primary key order.
+ * Keyset pagination: pass the last row of the previous page as `after` (only its
+ * key columns are read), or NULL for the first page. No row is lost or repeated.
+ * @param[out] out  The rows (possibly none; free with blogdb_audit_log_rows_free()), else NULL.
+ * @param limit     Most rows to return, >= 0.
+ * @return 0, BLOGDB_EINVAL (NULL argument, negative limit), or another code.
+ */
+BLOGDB_API int blogdb_audit_log_list(blogdb *db, blogdb_audit_log_rows **out, int64_t limit, const blogdb_audit_log_row *after);
+
+/**
+ * Lists the rows with the given row_id, in primary key order.
+ * Keyset pagination: pass the last row of the previous page as `after` (only its
+ * key columns are read), or NULL for the first page. No row is lost or repeated.
+ * @param[out] out  The rows (possibly none; free with blogdb_audit_log_rows_free()), else NULL.
+ * @param limit     Most rows to return, >= 0.
+ * @return 0, BLOGDB_EINVAL (NULL argument, negative limit), or another code.
+ */
+BLOGDB_API int blogdb_audit_log_list_by_row_id(blogdb *db, blogdb_audit_log_rows **out, const uuid_t row_id, int64_t limit, const blogdb_audit_log_row *after);
+
+/**
+ * Writes every non-key, writable column of `row` to the audit_log row with row's key.
+ * @param[out] out  The row as stored (free with blogdb_audit_log_row_free()), or NULL.
+ * @return 0, BLOGDB_ENOTFOUND, or the codes of blogdb_audit_log_insert().
+ */
+BLOGDB_API int blogdb_audit_log_update(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row);
+
+/**
+ * Writes only the columns in `mask` (BLOGDB_AUDIT_LOG_* bits, no key column) of `row`
+ * to the audit_log row with row's key.
+ * @param[out] out  The row as stored (free with blogdb_audit_log_row_free()), or NULL.
+ * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (empty mask, key column in mask),
+ *         or the codes of blogdb_audit_log_insert().
+ */
+BLOGDB_API int blogdb_audit_log_update_fields(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row, uint64_t mask);
+
+/**
+ * Deletes the audit_log row whose key is given.
+ * @return 0, BLOGDB_ENOTFOUND when no row has that key, BLOGDB_EFOREIGNKEY when
+ *         other rows still reference it, or another BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_audit_log_delete(blogdb *db, int64_t id);
+
+/**
+ * Counts the rows of audit_log.
+ * @return 0 with *out set, or a BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_audit_log_count(blogdb *db, int64_t *out);
+
 /* ---- view public.active_users ---- */
 
 /**

@@ -12,7 +12,8 @@ static const char *const error_names[] = {
     "success", "not found", "unique violation", "foreign key violation", "not-null violation",
     "check violation", "value too long", "invalid argument", "connection error",
     "serialization failure or deadlock", "timeout or canceled", "out of memory",
-    "value cannot be decoded", "server error", "schema mismatch"};
+    "value cannot be decoded", "server error", "schema mismatch", "permission denied",
+    "password does not match"};
 
 const char *blogdb_strerror(int code)
 {
@@ -178,7 +179,7 @@ static int code_of_sqlstate(const char *s)
         {"23514", BLOGDB_ECHECK},         {"22001", BLOGDB_ETOOLONG},    {"22021", BLOGDB_EINVAL},
         {"22P02", BLOGDB_EINVAL},         {"22P05", BLOGDB_EINVAL},      {"22008", BLOGDB_EINVAL},
         {"22003", BLOGDB_EINVAL},         {"40001", BLOGDB_ESERIALIZATION}, {"40P01", BLOGDB_ESERIALIZATION},
-        {"57014", BLOGDB_ETIMEOUT},       {"53200", BLOGDB_ENOMEM},
+        {"57014", BLOGDB_ETIMEOUT},       {"53200", BLOGDB_ENOMEM},      {"42501", BLOGDB_EPERM},
     };
     if (!s)
         return BLOGDB_ESERVER;

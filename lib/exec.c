@@ -65,7 +65,7 @@ static int decode_rows(blogdb *db, const blogdb_rt_relation *rel, const PGresult
 static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_relation *rel,
                blogdb_rt_result shape, void *out)
 {
-    PGresult *res = PQexecPrepared(db->conn, st->name, nparams, db->pvalues, db->plengths, db->pformats, 1);
+    PGresult *res = blogdb__exec_prepared(db, st->name, nparams);
     ExecStatusType status = PQresultStatus(res);
     int rc = 0;
 

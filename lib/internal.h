@@ -31,7 +31,12 @@ struct blogdb {
     size_t pcap;
     void **owned;       /* parameter buffers (arrays) freed after the statement ran */
     size_t nowned, owned_cap;
+    char acting[37];    /* acting user as text, "" when none */
 };
+
+/* Executes a prepared statement with the parameters in db's scratch, binary results; with an
+ * acting user and no open transaction, app.user_id travels in the same implicit transaction. */
+PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams);
 
 /* Records an error on db (code, optional SQLSTATE and constraint) and returns code. */
 int blogdb__fail(blogdb *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -11,4 +11,5 @@ trap '"$ROOT/tests/pgserver.sh" stop "$pgdir"' EXIT
 dsn=$(BLOGDB_TEST_DSN='' "$ROOT/tests/pgserver.sh" start "$pgdir" "$ROOT/schema.sql")
 psql "$dsn" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE blogdb_demo TEMPLATE blogdb_template"
 echo
-"$ROOT/build/blogdb-demo" "$dsn dbname=blogdb_demo"
+# The demo connects as the application role, under row-level security.
+"$ROOT/build/blogdb-demo" "$dsn dbname=blogdb_demo user=blog_app"

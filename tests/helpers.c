@@ -11,7 +11,8 @@
 blogdb *db;
 static PGconn *raw;
 static char dbname[64];
-static char dsn[1024];
+static char dsn[1024];       /* as the application role: what the library under test uses */
+static char admin_dsn[1024]; /* as the superuser: setup and verification only */
 
 static const char *base_dsn(void)
 {
@@ -49,10 +50,11 @@ static void setup_from(const char *template_db)
     snprintf(dbname, sizeof dbname, "blogdb_t_%ld_%d", (long)getpid(), ++seq);
     snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", dbname, template_db);
     admin(sql);
-    snprintf(dsn, sizeof dsn, "%s dbname=%s", base_dsn(), dbname);
+    snprintf(admin_dsn, sizeof admin_dsn, "%s dbname=%s", base_dsn(), dbname);
+    snprintf(dsn, sizeof dsn, "%s dbname=%s user=blog_app", base_dsn(), dbname);
     rc = blogdb_connect(&db, dsn);
     cr_assert_eq(rc, 0, "blogdb_connect: %s", blogdb_connect_error());
-    raw = PQconnectdb(dsn);
+    raw = PQconnectdb(admin_dsn);
     cr_assert_eq(PQstatus(raw), CONNECTION_OK, "raw connection: %s", PQerrorMessage(raw));
 }
 
@@ -75,7 +77,7 @@ static void apply_file(const char *file)
 {
     char cmd[4096], *err = NULL;
     int st;
-    snprintf(cmd, sizeof cmd, "psql '%s' -X -q -v ON_ERROR_STOP=1 -f '%s'", dsn, file);
+    snprintf(cmd, sizeof cmd, "psql '%s' -X -q -v ON_ERROR_STOP=1 -f '%s'", admin_dsn, file);
     st = run_cmd(cmd, NULL, &err);
     cr_assert_eq(st, 0, "psql -f %s: %s", file, err);
     free(err);
@@ -148,6 +150,11 @@ const char *test_dsn(void)
     return dsn;
 }
 
+const char *test_admin_dsn(void)
+{
+    return admin_dsn;
+}
+
 void sql_exec(const char *sql)
 {
     PGresult *r = PQexec(raw, sql);
@@ -188,8 +195,11 @@ blogdb_posts_row *make_post(const uuid_t user_id, const char *title, blogdb_post
     blogdb_posts_row in = {.title = title, .content = "content", .status = status}, *out = NULL;
     int rc;
     uuid_copy(in.user_id, user_id);
+    /* Only the author may write a post: act as the author for this one insert. */
+    cr_assert_eq(blogdb_begin_as(db, user_id), 0, "%s", blogdb_errmsg(db));
     rc = blogdb_posts_insert(db, &out, &in, BLOGDB_POSTS_STATUS);
     cr_assert_eq(rc, 0, "insert post %s: %s", title, blogdb_errmsg(db));
+    cr_assert_eq(blogdb_commit(db), 0, "%s", blogdb_errmsg(db));
     return out;
 }
 

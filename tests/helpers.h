@@ -23,8 +23,10 @@ void apply_ddl(const char *path);
  * what pg_catalog says about the test database (tests/catalog_model.sql). */
 void assert_model_matches_catalog(const char *path);
 
-/* conninfo of the test database (valid during a test). */
+/* conninfo of the test database as the application role blog_app (valid during a test). */
 const char *test_dsn(void);
+/* The same as the superuser: for setup and verification only. */
+const char *test_admin_dsn(void);
 
 /* Runs SQL on the raw connection and asserts it succeeded. */
 void sql_exec(const char *sql);

@@ -12,6 +12,7 @@ Test(posts, insert_get_and_default_status)
 {
     blogdb_users_row *u = make_user("author@example.com");
     blogdb_posts_row in = {.title = "Hello", .content = "World", .status = BLOGDB_POST_STATUS_ARCHIVED};
+    cr_assert_eq(blogdb_set_acting_user(db, u->id), 0);
     blogdb_posts_row *p = NULL, *got = NULL;
     uuid_copy(in.user_id, u->id);
 
@@ -40,6 +41,7 @@ Test(posts, unknown_author_is_a_foreign_key_violation)
 {
     blogdb_posts_row in = {.title = "Orphan", .content = "x"}, *p = NULL;
     uuid_generate_random(in.user_id);
+    cr_assert_eq(blogdb_set_acting_user(db, in.user_id), 0); /* passes RLS; the foreign key refuses */
     cr_assert_eq(blogdb_posts_insert(db, &p, &in, 0), BLOGDB_EFOREIGNKEY);
     cr_assert_null(p);
     cr_assert_str_eq(blogdb_constraint(db), "posts_user_id_fkey");
@@ -55,6 +57,7 @@ Test(posts, title_limit_counts_multibyte_characters)
     char *emoji256 = repeat("\xf0\x9f\x93\x9d", 256);                                 /* U+1F4DD, 4 bytes */
     blogdb_posts_row in = {.title = t256, .content = "c"}, *p = NULL;
     uuid_copy(in.user_id, u->id);
+    cr_assert_eq(blogdb_set_acting_user(db, u->id), 0);
 
     cr_assert_eq(blogdb_posts_insert(db, &p, &in, 0), BLOGDB_ETOOLONG);
     cr_assert(strstr(blogdb_errmsg(db), "title"), "%s", blogdb_errmsg(db));
@@ -121,6 +124,7 @@ Test(posts, list_by_user_id_pages_through_one_authors_posts)
     }
     qsort(expected, NA, sizeof expected[0], cmp_uuid);
 
+    cr_assert_eq(blogdb_set_acting_user(db, a->id), 0); /* drafts: visible to their author */
     cr_assert_eq(blogdb_posts_list_by_user_id(db, &page, a->id, PAGE, NULL), 0, "%s", blogdb_errmsg(db));
     while (page->count) {
         blogdb_posts_rows *next = NULL;
@@ -150,6 +154,7 @@ Test(posts, list_by_created_at_range_breaks_ties_by_id)
     blogdb_posts_rows *page = NULL;
 
     cr_assert_eq(blogdb_timestamp_parse("2024-03-01T00:00:00Z", &base), 0);
+    cr_assert_eq(blogdb_set_acting_user(db, u->id), 0);
     /* Posts i and i+1 share a timestamp (i even): only the id can order them. */
     for (int i = 0; i < N; i++) {
         blogdb_posts_row in = {.title = "t", .content = "c"}, *p = NULL;
@@ -197,6 +202,7 @@ Test(posts, list_all_update_delete_count)
     blogdb_posts_rows *all = NULL;
     blogdb_posts_row change, *out = NULL;
     int64_t n = 0;
+    cr_assert_eq(blogdb_set_acting_user(db, u->id), 0);
 
     cr_assert_eq(blogdb_posts_list(db, &all, 10, NULL), 0);
     cr_assert_eq(all->count, 2);
@@ -228,6 +234,7 @@ Test(posts, trigger_moves_updated_at_on_update)
     blogdb_users_row *u = make_user("a@example.com");
     blogdb_posts_row in = {.title = "t", .content = "c"}, *p = NULL, *out = NULL, change;
     uuid_copy(in.user_id, u->id);
+    cr_assert_eq(blogdb_set_acting_user(db, u->id), 0);
     blogdb_timestamp_parse("2001-01-01T00:00:00Z", &in.created_at);
     in.updated_at = in.created_at;
     cr_assert_eq(blogdb_posts_insert(db, &p, &in, BLOGDB_POSTS_CREATED_AT | BLOGDB_POSTS_UPDATED_AT), 0);
@@ -302,6 +309,7 @@ Test(posts, enum_converters_round_trip)
 Test(posts, enum_round_trip_through_the_server)
 {
     blogdb_users_row *u = make_user("a@example.com");
+    cr_assert_eq(blogdb_set_acting_user(db, u->id), 0);
     for (int i = 0; i < BLOGDB_POST_STATUS_COUNT; i++) {
         blogdb_posts_row *p = make_post(u->id, "t", (blogdb_post_status)i), *got = NULL;
         char sql[160], id[37];
@@ -327,6 +335,7 @@ Test(posts, unknown_label_from_the_server_is_a_clear_error)
     blogdb_posts_rows *rows = NULL;
     char sql[200], id[37];
 
+    cr_assert_eq(blogdb_set_acting_user(db, u->id), 0);
     /* The database moves ahead of the generated code. */
     sql_exec("ALTER TYPE post_status ADD VALUE 'hidden'");
     uuid_unparse_lower(p->id, id);

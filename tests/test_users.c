@@ -164,6 +164,7 @@ Test(users, update_whole_row_and_trigger_moves_updated_at)
 {
     blogdb_users_row *u = old_user("before@example.com"), *out = NULL, change;
     blogdb_timestamp created = u->created_at;
+    cr_assert_eq(blogdb_set_acting_user(db, u->id), 0); /* a user updates only their own row */
     change = *u;
     change.email = "after@example.com";
     change.password_hash = "new-hash";
@@ -186,6 +187,7 @@ Test(users, update_fields_writes_only_the_mask)
 {
     blogdb_users_row *u = make_user("mask@example.com"), *out = NULL, change;
     uuid_t unknown;
+    cr_assert_eq(blogdb_set_acting_user(db, u->id), 0);
     change = *u;
     change.email = "masked@example.com";
     change.password_hash = "must-not-be-written";
@@ -214,6 +216,8 @@ Test(users, delete_and_count)
     int64_t n = -1;
     cr_assert_eq(blogdb_users_count(db, &n), 0);
     cr_assert_eq(n, 2);
+    cr_assert_eq(blogdb_users_delete(db, a->id), BLOGDB_ENOTFOUND, "only the user may delete their row");
+    cr_assert_eq(blogdb_set_acting_user(db, a->id), 0);
     cr_assert_eq(blogdb_users_delete(db, a->id), 0, "%s", blogdb_errmsg(db));
     cr_assert_eq(blogdb_users_count(db, &n), 0);
     cr_assert_eq(n, 1);
@@ -228,6 +232,7 @@ Test(users, delete_referenced_user_is_a_foreign_key_error)
 {
     blogdb_users_row *u = make_user("author@example.com");
     blogdb_posts_row_free(make_post(u->id, "t", BLOGDB_POST_STATUS_DRAFT));
+    cr_assert_eq(blogdb_set_acting_user(db, u->id), 0);
     cr_assert_eq(blogdb_users_delete(db, u->id), BLOGDB_EFOREIGNKEY);
     cr_assert_str_eq(blogdb_constraint(db), "posts_user_id_fkey");
     cr_assert_str_eq(blogdb_sqlstate(db), "23503");

@@ -37,6 +37,7 @@ blogdb_test(posts)
 blogdb_test(runtime)
 blogdb_test(codegen)
 blogdb_test(corpus)
+blogdb_test(security)
 target_include_directories(test_runtime PRIVATE lib)
 
 # Round trips of every type: bindings generated at build time from tests/types/types.sql.

@@ -58,8 +58,11 @@ typedef enum blogdb_error {
     BLOGDB_EDECODE = -12,       /**< The server sent a value blogdb cannot represent
                                      (unknown enum label, unexpected type). */
     BLOGDB_ESERVER = -13,       /**< Any other server error: see blogdb_sqlstate(). */
-    BLOGDB_ESCHEMA = -14        /**< The database's schema differs from the one the code was
+    BLOGDB_ESCHEMA = -14,       /**< The database's schema differs from the one the code was
                                      generated from (blogdb_check_schema()). */
+    BLOGDB_EPERM = -15,         /**< Permission denied, including a row-level security policy
+                                     refusing a write (SQLSTATE 42501). */
+    BLOGDB_EMISMATCH = -16      /**< blogdb_password_verify(): the password does not match. */
 } blogdb_error;
 
 /** An open connection. Opaque; create with blogdb_connect(), release with blogdb_close(). */
@@ -194,6 +197,72 @@ BLOGDB_API const char *blogdb_version(void);
  * with the BLOGDB_VERSION_NUMBER it was compiled with: the same major version is ABI-compatible.
  */
 BLOGDB_API int blogdb_version_number(void);
+
+/**
+ * @name Acting user and transactions
+ * Row-level security policies read the acting user from the setting `app.user_id`. blogdb
+ * only ever sets it local to a transaction (set_config(..., true)), so it cannot outlive the
+ * transaction and leak to the next user of a pooled connection.
+ * @{
+ */
+
+/**
+ * Sets the acting user of this connection: every following call runs with app.user_id set to
+ * `user_id` for that call's transaction alone (the setting travels with each statement in one
+ * round trip). Inside an open transaction it also applies at once, until that transaction ends.
+ * @param user_id  The user, or NULL to clear (same as blogdb_clear_acting_user()).
+ * @return 0, BLOGDB_EINVAL (db NULL), or a server error code.
+ */
+BLOGDB_API int blogdb_set_acting_user(blogdb *db, const uuid_t user_id);
+
+/** Clears the acting user of this connection (and of the open transaction, if any). */
+BLOGDB_API int blogdb_clear_acting_user(blogdb *db);
+
+/** Starts a transaction (BEGIN); the connection's acting user, if any, applies to it. */
+BLOGDB_API int blogdb_begin(blogdb *db);
+
+/**
+ * Starts a transaction acting as `user_id` for this transaction only; the connection's own
+ * acting user is unchanged and applies again after COMMIT or ROLLBACK.
+ */
+BLOGDB_API int blogdb_begin_as(blogdb *db, const uuid_t user_id);
+
+/** Commits the open transaction. A failed transaction is rolled back and its error returned. */
+BLOGDB_API int blogdb_commit(blogdb *db);
+
+/** Rolls back the open transaction. */
+BLOGDB_API int blogdb_rollback(blogdb *db);
+
+/** @} */
+
+/**
+ * @name Passwords
+ * Argon2id (libsodium's crypto_pwhash_str, interactive limits): the database only ever stores
+ * the encoded hash, which carries its own salt and parameters.
+ * @{
+ */
+
+/** Size of a buffer that always holds a password hash (with its NUL). */
+#define BLOGDB_PASSWORD_HASH_SIZE 128
+
+/**
+ * Hashes a password with Argon2id and a random salt.
+ * @param out       Receives the encoded hash ("$argon2id$v=19$m=...,t=...,p=1$...$..."), NUL-terminated.
+ * @param size      Size of out; BLOGDB_PASSWORD_HASH_SIZE always suffices.
+ * @param password  The password, NUL-terminated UTF-8.
+ * @return 0, BLOGDB_EINVAL (NULL argument, buffer too small), or BLOGDB_ENOMEM.
+ */
+BLOGDB_API int blogdb_password_hash(char *out, size_t size, const char *password);
+
+/**
+ * Verifies a password against a hash from blogdb_password_hash(), in constant time with respect
+ * to the contents.
+ * @return 0 on a match, BLOGDB_EMISMATCH when it does not match, BLOGDB_EINVAL for NULL
+ *         arguments or a malformed hash.
+ */
+BLOGDB_API int blogdb_password_verify(const char *hash, const char *password);
+
+/** @} */
 
 /** Converts a struct timespec (UTC) to a blogdb_timestamp, truncating to microseconds. */
 BLOGDB_API blogdb_timestamp blogdb_timestamp_from_timespec(struct timespec ts);
