@@ -170,7 +170,7 @@ Test(codegen, prefix_renames_every_symbol)
 static void compare_with_catalog(const char *ddl_file, bool apply)
 {
     if (apply) {
-        sql_exec("DROP VIEW active_users; DROP TABLE posts, users; DROP TYPE post_status; DROP FUNCTION update_timestamp()");
+        sql_exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
         apply_ddl(ddl_file);
     }
     assert_model_matches_catalog(ddl_file);

@@ -210,6 +210,7 @@ BLOGDB_API int blogdb_version_number(void);
  * Sets the acting user of this connection: every following call runs with app.user_id set to
  * `user_id` for that call's transaction alone (the setting travels with each statement in one
  * round trip). Inside an open transaction it also applies at once, until that transaction ends.
+ * @param db       The connection.
  * @param user_id  The user, or NULL to clear (same as blogdb_clear_acting_user()).
  * @return 0, BLOGDB_EINVAL (db NULL), or a server error code.
  */
