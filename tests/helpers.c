@@ -14,21 +14,34 @@ static char dbname[64];
 static char dsn[1024];       /* as the application role: what the library under test uses */
 static char admin_dsn[1024]; /* as the superuser: setup and verification only */
 
+char *test_env(const char *key)
+{
+    const char *env = getenv(key);
+    char *text, *line, *value = NULL;
+    size_t klen = strlen(key);
+    if (env && *env)
+        return strdup(env);
+    /* pgserver.sh writes KEY='value' lines there. */
+    text = read_all(BLOGDB_TEST_ENV_FILE, NULL);
+    for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, key, klen) == 0 && line[klen] == '=' && line[klen + 1] == '\'') {
+            char *end = strchr(line + klen + 2, '\'');
+            if (end)
+                value = strndup(line + klen + 2, (size_t)(end - line - klen - 2));
+            break;
+        }
+    }
+    free(text);
+    return value;
+}
+
 static const char *base_dsn(void)
 {
-    static char buf[1024];
-    const char *env = getenv("BLOGDB_TEST_DSN");
-    if (env && *env)
-        return env;
-    if (!buf[0]) {
-        /* pgserver.sh writes BLOGDB_TEST_DSN='...' there. */
-        char *text = read_all(BLOGDB_TEST_ENV_FILE, NULL);
-        char *q1 = text ? strchr(text, '\'') : NULL, *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
-        cr_assert(q2, "no test server: set BLOGDB_TEST_DSN or run tests/pgserver.sh start (via ctest)");
-        snprintf(buf, sizeof buf, "%.*s", (int)(q2 - q1 - 1), q1 + 1);
-        free(text);
-    }
-    return buf;
+    static char *dsn_value;
+    if (!dsn_value)
+        dsn_value = test_env("BLOGDB_TEST_DSN");
+    cr_assert(dsn_value, "no test server: set BLOGDB_TEST_DSN or run tests/pgserver.sh start (via ctest)");
+    return dsn_value;
 }
 
 static void admin(const char *sql)

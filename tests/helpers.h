@@ -23,6 +23,9 @@ void apply_ddl(const char *path);
  * what pg_catalog says about the test database (tests/catalog_model.sql). */
 void assert_model_matches_catalog(const char *path);
 
+/* A value the test server's setup published (environment first, then pg.env), or NULL; caller frees. */
+char *test_env(const char *key);
+
 /* conninfo of the test database as the application role blog_app (valid during a test). */
 const char *test_dsn(void);
 /* The same as the superuser: for setup and verification only. */

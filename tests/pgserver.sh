@@ -65,15 +65,42 @@ start)
     if [ "$(id -u)" = 0 ]; then chown -R postgres: "$c"; fi
     as_server "$pgbin/initdb" -D "$c/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$c/initdb.log" 2>&1 ||
       { cat "$c/initdb.log" >&2; exit 1; }
+    # TLS on 127.0.0.1: a self-signed certificate for localhost, and an unrelated one that must not
+    # be trusted in its place. Unencrypted TCP is refused.
+    mkdir -p "$c/tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$c/tls/server.key" -out "$c/tls/server.crt" 2>/dev/null
+    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$c/tls/other.key" -out "$c/tls/other.crt" 2>/dev/null
+    chmod 600 "$c/tls/server.key" "$c/tls/other.key"
+    cat >"$c/data/pg_hba.conf" <<HBA
+local     all all                trust
+hostssl   all all 127.0.0.1/32   trust
+hostnossl all all 127.0.0.1/32   reject
+HBA
+    if [ "$(id -u)" = 0 ]; then chown -R postgres: "$c"; fi
+    # A port free on 127.0.0.1 (a packaged cluster may hold 5432).
+    port=""
+    for _ in $(seq 1 50); do
+      p=$((20000 + RANDOM % 20000))
+      if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+    done
+    [ -n "$port" ] || { echo "pgserver.sh: no free port found" >&2; exit 1; }
     as_server "$pgbin/pg_ctl" -D "$c/data" -l "$c/server.log" -w -t 60 \
-      -o "-c listen_addresses='' -k $c/sock -p 5432 -F -c max_connections=100 -c shared_buffers=64MB" start >/dev/null ||
+      -o "-c listen_addresses=127.0.0.1 -k $c/sock -p $port -F -c max_connections=100 -c shared_buffers=64MB \
+          -c ssl=on -c ssl_cert_file=$c/tls/server.crt -c ssl_key_file=$c/tls/server.key" start >/dev/null ||
       { cat "$c/server.log" >&2; exit 1; }
-    dsn="host=$c/sock port=5432 user=postgres dbname=postgres"
+    tls="host=localhost hostaddr=127.0.0.1 port=$port user=postgres"
+    dsn="host=$c/sock port=$port user=postgres dbname=postgres"
   fi
   PGOPTIONS="-c client_min_messages=warning" psql "$dsn" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS blogdb_template" -c "CREATE DATABASE blogdb_template" >/dev/null
   psql "$dsn dbname=blogdb_template" -X -q -v ON_ERROR_STOP=1 -f "$schema" >/dev/null
   psql "$dsn" -X -q -v ON_ERROR_STOP=1 -c "ALTER DATABASE blogdb_template WITH IS_TEMPLATE true" >/dev/null
   printf "BLOGDB_TEST_DSN='%s'\n" "$dsn" >"$dir/pg.env"
+  if [ -n "${tls:-}" ]; then
+    printf "BLOGDB_TEST_TLS='%s'\nBLOGDB_TEST_TLS_CA='%s'\nBLOGDB_TEST_TLS_OTHER_CA='%s'\n" \
+      "$tls" "$c/tls/server.crt" "$c/tls/other.crt" >>"$dir/pg.env"
+  fi
   echo "$dsn"
   ;;
 *)

@@ -141,13 +141,15 @@ TestSuite(server, .init = db_setup, .fini = db_teardown);
 Test(server, connects_by_uri_too)
 {
     blogdb *c = NULL;
-    char uri[1200], *host = strstr(test_dsn(), "host=");
+    char uri[1200], *host = strstr(test_dsn(), "host="), *port = strstr(test_dsn(), "port=");
     char hostdir[512];
+    int portno = 0;
     int64_t n = -1;
-    cr_assert(host);
+    cr_assert(host && port);
     sscanf(host, "host=%511s", hostdir);
-    snprintf(uri, sizeof uri, "postgresql:///%s?host=%s&port=5432&user=blog_app", strrchr(test_admin_dsn(), '=') + 1,
-             hostdir);
+    sscanf(port, "port=%d", &portno);
+    snprintf(uri, sizeof uri, "postgresql:///%s?host=%s&port=%d&user=blog_app", strrchr(test_admin_dsn(), '=') + 1,
+             hostdir, portno);
     cr_assert_eq(blogdb_connect(&c, uri), 0, "%s: %s", uri, blogdb_connect_error());
     cr_assert_eq(blogdb_users_count(c, &n), 0);
     cr_assert_eq(n, 0);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 TestSuite(security, .init = db_setup, .fini = db_teardown);
 
@@ -336,4 +337,166 @@ Test(security, passwords_hash_and_verify)
                          "OR a.new_row::text LIKE '%s3cret%' OR a.new_row::text LIKE '%argon2id%'"),
                  0);
     blogdb_users_row_free(u);
+}
+
+/* ---- TLS: the test server listens on 127.0.0.1 with a self-signed certificate for localhost ---- */
+
+Test(security, tls_verify_full_connects_and_mismatches_are_refused)
+{
+    char *tls = test_env("BLOGDB_TEST_TLS"), *ca = test_env("BLOGDB_TEST_TLS_CA");
+    char *other = test_env("BLOGDB_TEST_TLS_OTHER_CA"), dsn[2048], dbname[128];
+    const char *d = strrchr(test_admin_dsn(), '=') + 1;
+    blogdb *c = NULL;
+    PGconn *pc;
+    if (!tls || !ca || !other)
+        cr_skip_test("the server under test was not started by pgserver.sh (no TLS listener)");
+    snprintf(dbname, sizeof dbname, "%s", d);
+
+    /* verify-full against the server's certificate: connects, encrypted. */
+    snprintf(dsn, sizeof dsn, "%s dbname=%s user=blog_app sslmode=verify-full sslrootcert=%s", tls, dbname, ca);
+    cr_assert_eq(blogdb_connect(&c, dsn), 0, "%s", blogdb_connect_error());
+    cr_assert_eq(blogdb_check_schema(c), 0, "%s", blogdb_errmsg(c));
+    blogdb_close(c);
+    pc = PQconnectdb(dsn);
+    cr_assert_eq(PQstatus(pc), CONNECTION_OK);
+    cr_assert(PQsslInUse(pc));
+    cr_assert(strncmp(PQsslAttribute(pc, "protocol"), "TLSv1.", 6) == 0, "%s", PQsslAttribute(pc, "protocol"));
+    PQfinish(pc);
+
+    /* The certificate is for localhost: another name is refused. */
+    snprintf(dsn, sizeof dsn, "%s dbname=%s user=blog_app sslmode=verify-full sslrootcert=%s", tls, dbname, ca);
+    {
+        char *at = strstr(dsn, "host=localhost");
+        cr_assert(at);
+        memcpy(at, "host=otherhost", 14);
+    }
+    cr_assert_eq(blogdb_connect(&c, dsn), BLOGDB_ECONNECTION);
+    cr_assert_null(c);
+    cr_assert(strstr(blogdb_connect_error(), "does not match host name"), "%s", blogdb_connect_error());
+
+    /* A certificate from an authority we do not trust is refused. */
+    snprintf(dsn, sizeof dsn, "%s dbname=%s user=blog_app sslmode=verify-full sslrootcert=%s", tls, dbname, other);
+    cr_assert_eq(blogdb_connect(&c, dsn), BLOGDB_ECONNECTION);
+    cr_assert(strstr(blogdb_connect_error(), "certificate verify failed"), "%s", blogdb_connect_error());
+
+    /* And the server refuses plain TCP. */
+    snprintf(dsn, sizeof dsn, "%s dbname=%s user=blog_app sslmode=disable", tls, dbname);
+    cr_assert_eq(blogdb_connect(&c, dsn), BLOGDB_ECONNECTION);
+    cr_assert(strstr(blogdb_connect_error(), "no encryption"), "%s", blogdb_connect_error());
+    free(tls);
+    free(ca);
+    free(other);
+}
+
+/* ---- backup and restore: fill through the library, pg_dump -Fc, pg_restore, read back ---- */
+
+static void assert_same_users(const blogdb_users_rows *x, const blogdb_users_rows *y)
+{
+    cr_assert_eq(x->count, y->count);
+    for (size_t i = 0; i < x->count; i++) {
+        cr_assert_eq(uuid_compare(x->items[i].id, y->items[i].id), 0);
+        cr_assert_str_eq(x->items[i].email, y->items[i].email);
+        cr_assert_str_eq(x->items[i].password_hash, y->items[i].password_hash);
+        cr_assert_eq(x->items[i].created_at, y->items[i].created_at);
+        cr_assert_eq(x->items[i].updated_at, y->items[i].updated_at);
+    }
+}
+
+static void assert_same_posts(const blogdb_posts_rows *x, const blogdb_posts_rows *y)
+{
+    cr_assert_eq(x->count, y->count);
+    for (size_t i = 0; i < x->count; i++) {
+        const blogdb_posts_row *a = &x->items[i], *b = &y->items[i];
+        cr_assert(uuid_compare(a->id, b->id) == 0 && uuid_compare(a->user_id, b->user_id) == 0);
+        cr_assert_str_eq(a->title, b->title);
+        cr_assert_str_eq(a->content, b->content);
+        cr_assert(a->status == b->status && a->created_at == b->created_at && a->updated_at == b->updated_at);
+    }
+}
+
+Test(security, backup_and_restore_keep_every_row)
+{
+    world w = make_world();
+    char *dir = make_tmpdir(), file[600], cmd[4096], newdb[80], dsn2[1200], *err = NULL;
+    blogdb *db2 = NULL;
+    blogdb_users_rows *u1 = NULL, *u2 = NULL;
+    blogdb_audit_log_rows *l1 = NULL, *l2 = NULL;
+    blogdb_posts_row change, *out = NULL;
+    const blogdb_users_row *authors[2];
+    int st;
+
+    /* More content: an edit, a multi-byte post, and lots of rows. */
+    cr_assert_eq(blogdb_set_acting_user(db, w.a->id), 0);
+    change = *w.a_draft;
+    change.content = "edited \xe2\x9c\x8d \xf0\x9f\x93\x9d";
+    cr_assert_eq(blogdb_posts_update_fields(db, &out, &change, BLOGDB_POSTS_CONTENT), 0);
+    blogdb_posts_row_free(out);
+    for (int i = 0; i < 50; i++) {
+        blogdb_posts_row p = {.title = "bulk", .content = "row", .status = (blogdb_post_status)(i % 3)};
+        uuid_copy(p.user_id, w.a->id);
+        cr_assert_eq(blogdb_posts_insert(db, NULL, &p, BLOGDB_POSTS_STATUS), 0);
+    }
+    cr_assert_eq(blogdb_clear_acting_user(db), 0);
+
+    snprintf(file, sizeof file, "%s/blog.dump", dir);
+    snprintf(cmd, sizeof cmd, "'" BLOGDB_SOURCE_DIR "/scripts/backup.sh' '%s' '%s'", test_admin_dsn(), file);
+    st = run_cmd(cmd, NULL, &err);
+    cr_assert_eq(st, 0, "backup: %s", err);
+    free(err);
+    snprintf(newdb, sizeof newdb, "blogdb_restored_%ld", (long)getpid());
+    {
+        char base[1024];
+        snprintf(base, sizeof base, "%s", test_admin_dsn());
+        *strrchr(base, ' ') = '\0'; /* drop " dbname=..." */
+        snprintf(cmd, sizeof cmd, "'" BLOGDB_SOURCE_DIR "/scripts/restore.sh' '%s dbname=postgres' '%s' '%s'", base,
+                 newdb, file);
+        st = run_cmd(cmd, NULL, &err);
+        cr_assert_eq(st, 0, "restore: %s", err);
+        free(err);
+        snprintf(dsn2, sizeof dsn2, "%s dbname=%s user=blog_app", base, newdb);
+    }
+    cr_assert_eq(blogdb_connect(&db2, dsn2), 0, "%s", blogdb_connect_error());
+    cr_assert_eq(blogdb_check_schema(db2), 0, "%s", blogdb_errmsg(db2));
+
+    cr_assert_eq(blogdb_users_list(db, &u1, 1000, NULL), 0);
+    cr_assert_eq(blogdb_users_list(db2, &u2, 1000, NULL), 0);
+    assert_same_users(u1, u2);
+    /* Posts as each author sees them, so drafts are compared too. */
+    authors[0] = w.a;
+    authors[1] = w.b;
+    for (int k = 0; k < 2; k++) {
+        blogdb_posts_rows *p1 = NULL, *p2 = NULL;
+        cr_assert_eq(blogdb_set_acting_user(db, authors[k]->id), 0);
+        cr_assert_eq(blogdb_set_acting_user(db2, authors[k]->id), 0);
+        cr_assert_eq(blogdb_posts_list_by_user_id(db, &p1, authors[k]->id, 1000, NULL), 0);
+        cr_assert_eq(blogdb_posts_list_by_user_id(db2, &p2, authors[k]->id, 1000, NULL), 0);
+        cr_assert_eq(p1->count, k == 0 ? 52u : 2u);
+        assert_same_posts(p1, p2);
+        blogdb_posts_rows_free(p1);
+        blogdb_posts_rows_free(p2);
+    }
+    /* The audit log comes back as it was, not re-written by the restore. */
+    cr_assert_eq(blogdb_audit_log_list(db, &l1, 1000, NULL), 0);
+    cr_assert_eq(blogdb_audit_log_list(db2, &l2, 1000, NULL), 0);
+    cr_assert_eq(l1->count, l2->count);
+    for (size_t i = 0; i < l1->count; i++) {
+        cr_assert(l1->items[i].id == l2->items[i].id && l1->items[i].at == l2->items[i].at);
+        cr_assert_str_eq(l1->items[i].operation, l2->items[i].operation);
+        cr_assert_str_eq(l1->items[i].new_row ? l1->items[i].new_row : "", l2->items[i].new_row ? l2->items[i].new_row : "");
+    }
+    /* Row-level security came back too. */
+    cr_assert_eq(blogdb_clear_acting_user(db2), 0);
+    cr_assert_eq(blogdb_posts_get_by_id(db2, &out, w.b_draft->id), BLOGDB_ENOTFOUND);
+
+    blogdb_users_rows_free(u1);
+    blogdb_users_rows_free(u2);
+    blogdb_audit_log_rows_free(l1);
+    blogdb_audit_log_rows_free(l2);
+    blogdb_close(db2);
+    snprintf(cmd, sizeof cmd, "DROP DATABASE %s WITH (FORCE)", newdb);
+    sql_exec(cmd);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    run_cmd(cmd, NULL, NULL);
+    free(dir);
+    free_world(&w);
 }
