@@ -1025,10 +1025,9 @@ static int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s)
     e = VEC_PUSH(c->m->enums, c->m->nenums);
     e->schema = xstrdup(schema);
     e->name = xstrdup(name);
-    e->labels = xcalloc(s->n_vals, sizeof(char *));
-    e->nlabels = s->n_vals;
+    /* Grown with VEC_PUSH from the start: ALTER TYPE ... ADD VALUE appends to it later. */
     for (size_t i = 0; i < s->n_vals; i++)
-        e->labels[i] = xstrdup(node_str(s->vals[i]));
+        *VEC_PUSH(e->labels, e->nlabels) = xstrdup(node_str(s->vals[i]));
     return 0;
 }
 

@@ -425,3 +425,22 @@ Test(codegen, generated_code_refuses_a_mismatched_runtime_header)
     run_cmd(cmd, NULL, NULL);
     free(dir);
 }
+
+/* Found by the fuzzer: an enum made with 3 labels overflowed its array on ALTER TYPE ADD VALUE. */
+Test(codegen, enum_labels_grow_from_any_size)
+{
+    int st;
+    char *dir = make_tmpdir(), path[1024], args[1200], *model;
+    snprintf(path, sizeof path, "%s/e.sql", dir);
+    write_all(path, "CREATE TYPE t AS ENUM ('a', 'b', 'c');\nALTER TYPE t ADD VALUE 'd';\n"
+                    "ALTER TYPE t ADD VALUE 'e' BEFORE 'a';\nALTER TYPE t ADD VALUE 'f' AFTER 'c';\n"
+                    "ALTER TYPE t ADD VALUE 'g';\n");
+    snprintf(args, sizeof args, "--dump-model '%s'", path);
+    model = gen(args, &st, NULL);
+    cr_assert_eq(st, 0);
+    cr_assert(strstr(model, "\"labels\": [\"e\", \"a\", \"b\", \"c\", \"f\", \"d\", \"g\"]"), "%s", model);
+    free(model);
+    unlink(path);
+    rmdir(dir);
+    free(dir);
+}
