@@ -333,6 +333,17 @@ static void emit_row_struct(emitter *e, const relinfo *ri)
               "typedef struct %s_%s_rows {\n    %s_%s_row *items; /**< The rows. */\n"
               "    size_t count; /**< Number of rows. */\n} %s_%s_rows;\n\n",
               r->name, e->P, ri->id, e->P, ri->id, e->P, ri->id, e->P, ri->id);
+    sb_printf(e->h,
+              "/** Receives one row from the _each functions; the row is valid during the call only.\n"
+              " * Return 0 to go on, a positive value to stop, or a BLOGDB_E* code to stop with that error. */\n"
+              "typedef int (*%s_%s_row_fn)(const %s_%s_row *row, void *ctx);\n\n",
+              e->P, ri->id, e->P, ri->id);
+    if (rel_is_table(r))
+        sb_printf(e->h,
+                  "/** Produces rows for %s_%s_copy_in_fn(): fill *row and return 1, return 0 at the end,\n"
+                  " * or a BLOGDB_E* code to abort the COPY. */\n"
+                  "typedef int (*%s_%s_next_fn)(%s_%s_row *row, void *ctx);\n\n",
+                  e->P, ri->id, e->P, ri->id, e->P, ri->id);
 }
 
 static void emit_descriptors(emitter *e, const relinfo *ri)
@@ -400,6 +411,20 @@ static void emit_descriptors(emitter *e, const relinfo *ri)
                   r->kind == REL_VIEW ? 'v' : r->kind == REL_MATVIEW ? 'm' : r->kind == REL_PARTITIONED ? 'p' : 'r');
         sb_free(&q);
     }
+    /* Typed callbacks reach the runtime through these, never through a cast function pointer. */
+    sb_printf(e->c,
+              "struct %s_each_ctx {\n    %s_%s_row_fn fn;\n    void *ctx;\n};\n\n"
+              "static int %s_each_row(const void *row, void *c)\n{\n"
+              "    const struct %s_each_ctx *x = c;\n    return x->fn(row, x->ctx);\n}\n\n",
+              ri->id, e->P, ri->id, ri->id, ri->id);
+    if (rel_is_table(r))
+        sb_printf(e->c,
+                  "struct %s_copy_ctx {\n    const %s_%s_row *rows;\n    size_t count, next;\n"
+                  "    %s_%s_next_fn fn;\n    void *ctx;\n};\n\n"
+                  "static int %s_copy_row(void *row, void *c)\n{\n    struct %s_copy_ctx *x = c;\n"
+                  "    if (x->fn)\n        return x->fn(row, x->ctx);\n    if (x->next == x->count)\n        return 0;\n"
+                  "    *(%s_%s_row *)row = x->rows[x->next++];\n    return 1;\n}\n\n",
+                  ri->id, e->P, ri->id, e->P, ri->id, ri->id, ri->id, e->P, ri->id);
 }
 
 /* Emits prototype (header, with doc) and definition start (impl) of one function. */
@@ -528,6 +553,101 @@ static void emit_list_query(emitter *e, const relinfo *ri, const list_spec *ls, 
     sb_free(&tail);
 }
 
+/* <prefix>_<rel>_each<suffix>: every row matching eq (and from <= range < to), streamed. */
+static void emit_each_fn(emitter *e, const relinfo *ri, const char *suffix, const int *eq, size_t neq, int range)
+{
+    char *q = xstrfmt("%s_each%s_query", ri->id, suffix);
+    strbuf tail, params, doc, nm;
+    int next = 1, pcols[40];
+    size_t np = 0;
+    sb_init(&tail);
+    sb_init(&params);
+    sb_init(&doc);
+    sb_init(&nm);
+    if (neq) {
+        sb_puts(&tail, " WHERE ");
+        where_eq(&tail, ri->r, eq, neq, &next);
+        for (size_t i = 0; i < neq; i++)
+            pcols[np++] = eq[i];
+    }
+    if (range >= 0) {
+        sb_puts(&tail, neq ? " AND " : " WHERE ");
+        sb_put_ident(&tail, ri->r->columns[range].name);
+        sb_printf(&tail, " >= $%d AND ", next++);
+        sb_put_ident(&tail, ri->r->columns[range].name);
+        sb_printf(&tail, " < $%d", next++);
+        pcols[np++] = range;
+        pcols[np++] = range;
+    }
+    emit_query(e, ri, q, tail.data, false, pcols, np, "BLOGDB_RT_MANY");
+    sb_printf(&nm, "int %s_%s_each%s", e->P, ri->id, suffix);
+    sb_printf(&params, "blogdb *db, %s_%s_row_fn fn, void *ctx", e->P, ri->id);
+    key_params(e, ri, &params, eq, neq);
+    if (range >= 0) {
+        char *t = c_type(e, &ri->r->columns[range].type);
+        sb_printf(&params, ", %s from, %s to", t, t);
+        free(t);
+    }
+    sb_printf(&doc,
+              " * Streams every matching row to fn, in the server's order, in constant memory (a server-side\n"
+              " * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.\n"
+              " * Runs in the open transaction, or in a read-only one of its own.\n"
+              " * @return 0 when every row was read or fn stopped with a positive value; fn's negative\n"
+              " *         code; or another BLOGDB_E* code.\n");
+    emit_proto(e, doc.data, nm.data, params.data);
+    sb_printf(e->c, "    struct %s_each_ctx x = {fn, ctx};\n", ri->id);
+    if (np) {
+        sb_puts(e->c, "    const void *args[] = {");
+        for (size_t i = 0; i < neq; i++) {
+            sb_puts(e->c, i ? ", " : "");
+            key_arg(e->c, ri, eq[i]);
+        }
+        if (range >= 0)
+            sb_puts(e->c, neq ? ", &from, &to" : "&from, &to");
+        sb_printf(e->c, "};\n    return blogdb_rt_each(db, &%s, args, fn ? %s_each_row : NULL, &x);\n}\n\n", q, ri->id);
+    } else {
+        sb_printf(e->c, "    return blogdb_rt_each(db, &%s, NULL, fn ? %s_each_row : NULL, &x);\n}\n\n", q, ri->id);
+    }
+    free(q);
+    sb_free(&tail);
+    sb_free(&params);
+    sb_free(&doc);
+    sb_free(&nm);
+}
+
+static void emit_copy_fns(emitter *e, const relinfo *ri)
+{
+    char *nm = xstrfmt("int %s_%s_copy_in", e->P, ri->id);
+    char *params = xstrfmt("blogdb *db, const %s_%s_row *rows, size_t count, uint64_t with", e->P, ri->id);
+    char *doc = xstrfmt(" * Bulk insert with COPY (binary): rows[0..count), the columns an insert with `with` sends.\n"
+                        " * All or nothing: a bad row stops the COPY, nothing of it is kept, and\n"
+                        " * blogdb_failed_index() gives the row's index. Runs in the open transaction, or its own.\n"
+                        " * @return 0, or the code of the failure (BLOGDB_EINVAL, BLOGDB_ETOOLONG, BLOGDB_EUNIQUE...).\n");
+    emit_proto(e, doc, nm, params);
+    sb_printf(e->c,
+              "    %s_%s_row scratch;\n    struct %s_copy_ctx x = {rows, count, 0, NULL, NULL};\n"
+              "    if (!rows && count)\n        return blogdb_rt_copy_in(db, &%s_rel, with, NULL, NULL, NULL);\n"
+              "    return blogdb_rt_copy_in(db, &%s_rel, with, %s_copy_row, &x, &scratch);\n}\n\n",
+              e->P, ri->id, ri->id, ri->id, ri->id, ri->id);
+    free(nm);
+    free(params);
+    free(doc);
+    nm = xstrfmt("int %s_%s_copy_in_fn", e->P, ri->id);
+    params = xstrfmt("blogdb *db, %s_%s_next_fn next, void *ctx, uint64_t with", e->P, ri->id);
+    doc = xstrfmt(" * Bulk insert with COPY (binary) from a row producer: as %s_%s_copy_in(), with rows\n"
+                  " * from next() until it returns 0; a negative return aborts the COPY.\n",
+                  e->P, ri->id);
+    emit_proto(e, doc, nm, params);
+    sb_printf(e->c,
+              "    %s_%s_row scratch;\n    struct %s_copy_ctx x = {NULL, 0, 0, next, ctx};\n"
+              "    if (!next)\n        return blogdb_rt_copy_in(db, &%s_rel, with, NULL, NULL, NULL);\n"
+              "    return blogdb_rt_copy_in(db, &%s_rel, with, %s_copy_row, &x, &scratch);\n}\n\n",
+              e->P, ri->id, ri->id, ri->id, ri->id, ri->id);
+    free(nm);
+    free(params);
+    free(doc);
+}
+
 static void emit_list_fn(emitter *e, const relinfo *ri, const list_spec *ls)
 {
     char *q1 = xstrfmt("%s_list%s_query", ri->id, ls->suffix);
@@ -572,6 +692,7 @@ static void emit_list_fn(emitter *e, const relinfo *ri, const list_spec *ls)
         sb_printf(e->c, "};\n        return blogdb_rt_exec(db, &%s, args, out);\n", pass ? q2 : q1);
     }
     sb_puts(e->c, "    }\n}\n\n");
+    emit_each_fn(e, ri, ls->suffix, ls->eq, ls->neq, ls->range);
     free(q1);
     free(q2);
     sb_free(&params);
@@ -740,10 +861,12 @@ static void emit_table_fns(emitter *e, const relinfo *ri)
             free(doc);
         }
         sb_printf(e->c, "    const void *args[] = {&limit};\n    return blogdb_rt_exec(db, &%s, args, out);\n}\n\n", q);
+        emit_each_fn(e, ri, "", NULL, 0, -1);
         free(q);
         free(nm);
         free(params);
     }
+    emit_copy_fns(e, ri);
     /* count */
     q = xstrfmt("%s_count_query", ri->id);
     {
@@ -775,6 +898,7 @@ static void emit_view_fns(emitter *e, const relinfo *ri)
     emit_query(e, ri, q, "", false, NULL, 0, "BLOGDB_RT_MANY");
     emit_proto(e, doc, nm, params);
     sb_printf(e->c, "    return blogdb_rt_exec(db, &%s, NULL, out);\n}\n\n", q);
+    emit_each_fn(e, ri, "", NULL, 0, -1);
     if (ri->r->kind == REL_MATVIEW) {
         strbuf sql;
         free(q);

@@ -35,6 +35,35 @@ static const blogdb_rt_relation users_rel = {
     "users", "public.users",
     sizeof(blogdb_users_row), _Alignof(blogdb_users_row), users_columns, 5, 'r'};
 
+struct users_each_ctx {
+    blogdb_users_row_fn fn;
+    void *ctx;
+};
+
+static int users_each_row(const void *row, void *c)
+{
+    const struct users_each_ctx *x = c;
+    return x->fn(row, x->ctx);
+}
+
+struct users_copy_ctx {
+    const blogdb_users_row *rows;
+    size_t count, next;
+    blogdb_users_next_fn fn;
+    void *ctx;
+};
+
+static int users_copy_row(void *row, void *c)
+{
+    struct users_copy_ctx *x = c;
+    if (x->fn)
+        return x->fn(row, x->ctx);
+    if (x->next == x->count)
+        return 0;
+    *(blogdb_users_row *)row = x->rows[x->next++];
+    return 1;
+}
+
 void blogdb_users_row_free(blogdb_users_row *row)
 {
     blogdb_rt_free(row);
@@ -93,6 +122,16 @@ int blogdb_users_list(blogdb *db, blogdb_users_rows **out, int64_t limit, const 
     }
 }
 
+static const blogdb_rt_query users_each_query = {
+    "SELECT id, email, password_hash, created_at, updated_at FROM public.users",
+    &users_rel, 0, NULL, BLOGDB_RT_MANY};
+
+int blogdb_users_each(blogdb *db, blogdb_users_row_fn fn, void *ctx)
+{
+    struct users_each_ctx x = {fn, ctx};
+    return blogdb_rt_each(db, &users_each_query, NULL, fn ? users_each_row : NULL, &x);
+}
+
 int blogdb_users_update(blogdb *db, blogdb_users_row **out, const blogdb_users_row *row)
 {
     return blogdb_rt_update(db, &users_rel, row, BLOGDB_USERS_ALL_COLUMNS & ~(BLOGDB_USERS_KEY_COLUMNS | BLOGDB_USERS_READONLY_COLUMNS), out);
@@ -112,6 +151,24 @@ int blogdb_users_delete(blogdb *db, const uuid_t id)
 {
     const void *args[] = {id};
     return blogdb_rt_exec(db, &users_delete_by_id_query, args, NULL);
+}
+
+int blogdb_users_copy_in(blogdb *db, const blogdb_users_row *rows, size_t count, uint64_t with)
+{
+    blogdb_users_row scratch;
+    struct users_copy_ctx x = {rows, count, 0, NULL, NULL};
+    if (!rows && count)
+        return blogdb_rt_copy_in(db, &users_rel, with, NULL, NULL, NULL);
+    return blogdb_rt_copy_in(db, &users_rel, with, users_copy_row, &x, &scratch);
+}
+
+int blogdb_users_copy_in_fn(blogdb *db, blogdb_users_next_fn next, void *ctx, uint64_t with)
+{
+    blogdb_users_row scratch;
+    struct users_copy_ctx x = {NULL, 0, 0, next, ctx};
+    if (!next)
+        return blogdb_rt_copy_in(db, &users_rel, with, NULL, NULL, NULL);
+    return blogdb_rt_copy_in(db, &users_rel, with, users_copy_row, &x, &scratch);
 }
 
 static const blogdb_rt_query users_count_query = {
@@ -137,6 +194,35 @@ static const blogdb_rt_column posts_columns[] = {
 static const blogdb_rt_relation posts_rel = {
     "posts", "public.posts",
     sizeof(blogdb_posts_row), _Alignof(blogdb_posts_row), posts_columns, 7, 'r'};
+
+struct posts_each_ctx {
+    blogdb_posts_row_fn fn;
+    void *ctx;
+};
+
+static int posts_each_row(const void *row, void *c)
+{
+    const struct posts_each_ctx *x = c;
+    return x->fn(row, x->ctx);
+}
+
+struct posts_copy_ctx {
+    const blogdb_posts_row *rows;
+    size_t count, next;
+    blogdb_posts_next_fn fn;
+    void *ctx;
+};
+
+static int posts_copy_row(void *row, void *c)
+{
+    struct posts_copy_ctx *x = c;
+    if (x->fn)
+        return x->fn(row, x->ctx);
+    if (x->next == x->count)
+        return 0;
+    *(blogdb_posts_row *)row = x->rows[x->next++];
+    return 1;
+}
 
 void blogdb_posts_row_free(blogdb_posts_row *row)
 {
@@ -185,6 +271,16 @@ int blogdb_posts_list(blogdb *db, blogdb_posts_rows **out, int64_t limit, const 
     }
 }
 
+static const blogdb_rt_query posts_each_query = {
+    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts",
+    &posts_rel, 0, NULL, BLOGDB_RT_MANY};
+
+int blogdb_posts_each(blogdb *db, blogdb_posts_row_fn fn, void *ctx)
+{
+    struct posts_each_ctx x = {fn, ctx};
+    return blogdb_rt_each(db, &posts_each_query, NULL, fn ? posts_each_row : NULL, &x);
+}
+
 static const uint16_t posts_list_by_user_id_query_params[] = {1, BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query posts_list_by_user_id_query = {
     "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1 ORDER BY id LIMIT $2",
@@ -204,6 +300,18 @@ int blogdb_posts_list_by_user_id(blogdb *db, blogdb_posts_rows **out, const uuid
         const void *args[] = {user_id, &limit, &after->id};
         return blogdb_rt_exec(db, &posts_list_by_user_id_after_query, args, out);
     }
+}
+
+static const uint16_t posts_each_by_user_id_query_params[] = {1};
+static const blogdb_rt_query posts_each_by_user_id_query = {
+    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1",
+    &posts_rel, 1, posts_each_by_user_id_query_params, BLOGDB_RT_MANY};
+
+int blogdb_posts_each_by_user_id(blogdb *db, blogdb_posts_row_fn fn, void *ctx, const uuid_t user_id)
+{
+    struct posts_each_ctx x = {fn, ctx};
+    const void *args[] = {user_id};
+    return blogdb_rt_each(db, &posts_each_by_user_id_query, args, fn ? posts_each_row : NULL, &x);
 }
 
 static const uint16_t posts_list_by_created_at_query_params[] = {5, BLOGDB_RT_PARAM_LIMIT};
@@ -227,6 +335,18 @@ int blogdb_posts_list_by_created_at(blogdb *db, blogdb_posts_rows **out, blogdb_
     }
 }
 
+static const uint16_t posts_each_by_created_at_query_params[] = {5};
+static const blogdb_rt_query posts_each_by_created_at_query = {
+    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at = $1",
+    &posts_rel, 1, posts_each_by_created_at_query_params, BLOGDB_RT_MANY};
+
+int blogdb_posts_each_by_created_at(blogdb *db, blogdb_posts_row_fn fn, void *ctx, blogdb_timestamp created_at)
+{
+    struct posts_each_ctx x = {fn, ctx};
+    const void *args[] = {&created_at};
+    return blogdb_rt_each(db, &posts_each_by_created_at_query, args, fn ? posts_each_row : NULL, &x);
+}
+
 static const uint16_t posts_list_by_created_at_range_query_params[] = {5, 5, BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query posts_list_by_created_at_range_query = {
     "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id LIMIT $3",
@@ -248,6 +368,18 @@ int blogdb_posts_list_by_created_at_range(blogdb *db, blogdb_posts_rows **out, b
     }
 }
 
+static const uint16_t posts_each_by_created_at_range_query_params[] = {5, 5};
+static const blogdb_rt_query posts_each_by_created_at_range_query = {
+    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at >= $1 AND created_at < $2",
+    &posts_rel, 2, posts_each_by_created_at_range_query_params, BLOGDB_RT_MANY};
+
+int blogdb_posts_each_by_created_at_range(blogdb *db, blogdb_posts_row_fn fn, void *ctx, blogdb_timestamp from, blogdb_timestamp to)
+{
+    struct posts_each_ctx x = {fn, ctx};
+    const void *args[] = {&from, &to};
+    return blogdb_rt_each(db, &posts_each_by_created_at_range_query, args, fn ? posts_each_row : NULL, &x);
+}
+
 int blogdb_posts_update(blogdb *db, blogdb_posts_row **out, const blogdb_posts_row *row)
 {
     return blogdb_rt_update(db, &posts_rel, row, BLOGDB_POSTS_ALL_COLUMNS & ~(BLOGDB_POSTS_KEY_COLUMNS | BLOGDB_POSTS_READONLY_COLUMNS), out);
@@ -267,6 +399,24 @@ int blogdb_posts_delete(blogdb *db, const uuid_t id)
 {
     const void *args[] = {id};
     return blogdb_rt_exec(db, &posts_delete_by_id_query, args, NULL);
+}
+
+int blogdb_posts_copy_in(blogdb *db, const blogdb_posts_row *rows, size_t count, uint64_t with)
+{
+    blogdb_posts_row scratch;
+    struct posts_copy_ctx x = {rows, count, 0, NULL, NULL};
+    if (!rows && count)
+        return blogdb_rt_copy_in(db, &posts_rel, with, NULL, NULL, NULL);
+    return blogdb_rt_copy_in(db, &posts_rel, with, posts_copy_row, &x, &scratch);
+}
+
+int blogdb_posts_copy_in_fn(blogdb *db, blogdb_posts_next_fn next, void *ctx, uint64_t with)
+{
+    blogdb_posts_row scratch;
+    struct posts_copy_ctx x = {NULL, 0, 0, next, ctx};
+    if (!next)
+        return blogdb_rt_copy_in(db, &posts_rel, with, NULL, NULL, NULL);
+    return blogdb_rt_copy_in(db, &posts_rel, with, posts_copy_row, &x, &scratch);
 }
 
 static const blogdb_rt_query posts_count_query = {
@@ -293,6 +443,35 @@ static const blogdb_rt_column audit_log_columns[] = {
 static const blogdb_rt_relation audit_log_rel = {
     "audit_log", "public.audit_log",
     sizeof(blogdb_audit_log_row), _Alignof(blogdb_audit_log_row), audit_log_columns, 8, 'r'};
+
+struct audit_log_each_ctx {
+    blogdb_audit_log_row_fn fn;
+    void *ctx;
+};
+
+static int audit_log_each_row(const void *row, void *c)
+{
+    const struct audit_log_each_ctx *x = c;
+    return x->fn(row, x->ctx);
+}
+
+struct audit_log_copy_ctx {
+    const blogdb_audit_log_row *rows;
+    size_t count, next;
+    blogdb_audit_log_next_fn fn;
+    void *ctx;
+};
+
+static int audit_log_copy_row(void *row, void *c)
+{
+    struct audit_log_copy_ctx *x = c;
+    if (x->fn)
+        return x->fn(row, x->ctx);
+    if (x->next == x->count)
+        return 0;
+    *(blogdb_audit_log_row *)row = x->rows[x->next++];
+    return 1;
+}
 
 void blogdb_audit_log_row_free(blogdb_audit_log_row *row)
 {
@@ -341,6 +520,16 @@ int blogdb_audit_log_list(blogdb *db, blogdb_audit_log_rows **out, int64_t limit
     }
 }
 
+static const blogdb_rt_query audit_log_each_query = {
+    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log",
+    &audit_log_rel, 0, NULL, BLOGDB_RT_MANY};
+
+int blogdb_audit_log_each(blogdb *db, blogdb_audit_log_row_fn fn, void *ctx)
+{
+    struct audit_log_each_ctx x = {fn, ctx};
+    return blogdb_rt_each(db, &audit_log_each_query, NULL, fn ? audit_log_each_row : NULL, &x);
+}
+
 static const uint16_t audit_log_list_by_row_id_query_params[] = {5, BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query audit_log_list_by_row_id_query = {
     "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1 ORDER BY id LIMIT $2",
@@ -362,6 +551,18 @@ int blogdb_audit_log_list_by_row_id(blogdb *db, blogdb_audit_log_rows **out, con
     }
 }
 
+static const uint16_t audit_log_each_by_row_id_query_params[] = {5};
+static const blogdb_rt_query audit_log_each_by_row_id_query = {
+    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1",
+    &audit_log_rel, 1, audit_log_each_by_row_id_query_params, BLOGDB_RT_MANY};
+
+int blogdb_audit_log_each_by_row_id(blogdb *db, blogdb_audit_log_row_fn fn, void *ctx, const uuid_t row_id)
+{
+    struct audit_log_each_ctx x = {fn, ctx};
+    const void *args[] = {row_id};
+    return blogdb_rt_each(db, &audit_log_each_by_row_id_query, args, fn ? audit_log_each_row : NULL, &x);
+}
+
 int blogdb_audit_log_update(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row)
 {
     return blogdb_rt_update(db, &audit_log_rel, row, BLOGDB_AUDIT_LOG_ALL_COLUMNS & ~(BLOGDB_AUDIT_LOG_KEY_COLUMNS | BLOGDB_AUDIT_LOG_READONLY_COLUMNS), out);
@@ -381,6 +582,24 @@ int blogdb_audit_log_delete(blogdb *db, int64_t id)
 {
     const void *args[] = {&id};
     return blogdb_rt_exec(db, &audit_log_delete_by_id_query, args, NULL);
+}
+
+int blogdb_audit_log_copy_in(blogdb *db, const blogdb_audit_log_row *rows, size_t count, uint64_t with)
+{
+    blogdb_audit_log_row scratch;
+    struct audit_log_copy_ctx x = {rows, count, 0, NULL, NULL};
+    if (!rows && count)
+        return blogdb_rt_copy_in(db, &audit_log_rel, with, NULL, NULL, NULL);
+    return blogdb_rt_copy_in(db, &audit_log_rel, with, audit_log_copy_row, &x, &scratch);
+}
+
+int blogdb_audit_log_copy_in_fn(blogdb *db, blogdb_audit_log_next_fn next, void *ctx, uint64_t with)
+{
+    blogdb_audit_log_row scratch;
+    struct audit_log_copy_ctx x = {NULL, 0, 0, next, ctx};
+    if (!next)
+        return blogdb_rt_copy_in(db, &audit_log_rel, with, NULL, NULL, NULL);
+    return blogdb_rt_copy_in(db, &audit_log_rel, with, audit_log_copy_row, &x, &scratch);
 }
 
 static const blogdb_rt_query audit_log_count_query = {
@@ -405,6 +624,17 @@ static const blogdb_rt_relation active_users_rel = {
     "active_users", "public.active_users",
     sizeof(blogdb_active_users_row), _Alignof(blogdb_active_users_row), active_users_columns, 5, 'v'};
 
+struct active_users_each_ctx {
+    blogdb_active_users_row_fn fn;
+    void *ctx;
+};
+
+static int active_users_each_row(const void *row, void *c)
+{
+    const struct active_users_each_ctx *x = c;
+    return x->fn(row, x->ctx);
+}
+
 void blogdb_active_users_rows_free(blogdb_active_users_rows *rows)
 {
     blogdb_rt_free(rows);
@@ -417,6 +647,16 @@ static const blogdb_rt_query active_users_list_query = {
 int blogdb_active_users_list(blogdb *db, blogdb_active_users_rows **out)
 {
     return blogdb_rt_exec(db, &active_users_list_query, NULL, out);
+}
+
+static const blogdb_rt_query active_users_each_query = {
+    "SELECT id, email, password_hash, created_at, updated_at FROM public.active_users",
+    &active_users_rel, 0, NULL, BLOGDB_RT_MANY};
+
+int blogdb_active_users_each(blogdb *db, blogdb_active_users_row_fn fn, void *ctx)
+{
+    struct active_users_each_ctx x = {fn, ctx};
+    return blogdb_rt_each(db, &active_users_each_query, NULL, fn ? active_users_each_row : NULL, &x);
 }
 
 /* ---- the schema, for the run-time check ---- */

@@ -52,6 +52,14 @@ typedef struct blogdb_users_rows {
     size_t count; /**< Number of rows. */
 } blogdb_users_rows;
 
+/** Receives one row from the _each functions; the row is valid during the call only.
+ * Return 0 to go on, a positive value to stop, or a BLOGDB_E* code to stop with that error. */
+typedef int (*blogdb_users_row_fn)(const blogdb_users_row *row, void *ctx);
+
+/** Produces rows for blogdb_users_copy_in_fn(): fill *row and return 1, return 0 at the end,
+ * or a BLOGDB_E* code to abort the COPY. */
+typedef int (*blogdb_users_next_fn)(blogdb_users_row *row, void *ctx);
+
 /* Column bits of users, for `with` and `mask` arguments. */
 #define BLOGDB_USERS_ID ((uint64_t)1 << 0) /**< Column id. */
 #define BLOGDB_USERS_EMAIL ((uint64_t)1 << 1) /**< Column email. */
@@ -108,6 +116,15 @@ BLOGDB_API int blogdb_users_get_by_email(blogdb *db, blogdb_users_row **out, con
 BLOGDB_API int blogdb_users_list(blogdb *db, blogdb_users_rows **out, int64_t limit, const blogdb_users_row *after);
 
 /**
+ * Streams every matching row to fn, in the server's order, in constant memory (a server-side
+ * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * Runs in the open transaction, or in a read-only one of its own.
+ * @return 0 when every row was read or fn stopped with a positive value; fn's negative
+ *         code; or another BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_users_each(blogdb *db, blogdb_users_row_fn fn, void *ctx);
+
+/**
  * Writes every non-key, writable column of `row` to the users row with row's key.
  * @param[out] out  The row as stored (free with blogdb_users_row_free()), or NULL.
  * @return 0, BLOGDB_ENOTFOUND, or the codes of blogdb_users_insert().
@@ -129,6 +146,20 @@ BLOGDB_API int blogdb_users_update_fields(blogdb *db, blogdb_users_row **out, co
  *         other rows still reference it, or another BLOGDB_E* code.
  */
 BLOGDB_API int blogdb_users_delete(blogdb *db, const uuid_t id);
+
+/**
+ * Bulk insert with COPY (binary): rows[0..count), the columns an insert with `with` sends.
+ * All or nothing: a bad row stops the COPY, nothing of it is kept, and
+ * blogdb_failed_index() gives the row's index. Runs in the open transaction, or its own.
+ * @return 0, or the code of the failure (BLOGDB_EINVAL, BLOGDB_ETOOLONG, BLOGDB_EUNIQUE...).
+ */
+BLOGDB_API int blogdb_users_copy_in(blogdb *db, const blogdb_users_row *rows, size_t count, uint64_t with);
+
+/**
+ * Bulk insert with COPY (binary) from a row producer: as blogdb_users_copy_in(), with rows
+ * from next() until it returns 0; a negative return aborts the COPY.
+ */
+BLOGDB_API int blogdb_users_copy_in_fn(blogdb *db, blogdb_users_next_fn next, void *ctx, uint64_t with);
 
 /**
  * Counts the rows of users.
@@ -157,6 +188,14 @@ typedef struct blogdb_posts_rows {
     blogdb_posts_row *items; /**< The rows. */
     size_t count; /**< Number of rows. */
 } blogdb_posts_rows;
+
+/** Receives one row from the _each functions; the row is valid during the call only.
+ * Return 0 to go on, a positive value to stop, or a BLOGDB_E* code to stop with that error. */
+typedef int (*blogdb_posts_row_fn)(const blogdb_posts_row *row, void *ctx);
+
+/** Produces rows for blogdb_posts_copy_in_fn(): fill *row and return 1, return 0 at the end,
+ * or a BLOGDB_E* code to abort the COPY. */
+typedef int (*blogdb_posts_next_fn)(blogdb_posts_row *row, void *ctx);
 
 /* Column bits of posts, for `with` and `mask` arguments. */
 #define BLOGDB_POSTS_ID ((uint64_t)1 << 0) /**< Column id. */
@@ -209,6 +248,15 @@ BLOGDB_API int blogdb_posts_get_by_id(blogdb *db, blogdb_posts_row **out, const 
 BLOGDB_API int blogdb_posts_list(blogdb *db, blogdb_posts_rows **out, int64_t limit, const blogdb_posts_row *after);
 
 /**
+ * Streams every matching row to fn, in the server's order, in constant memory (a server-side
+ * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * Runs in the open transaction, or in a read-only one of its own.
+ * @return 0 when every row was read or fn stopped with a positive value; fn's negative
+ *         code; or another BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_posts_each(blogdb *db, blogdb_posts_row_fn fn, void *ctx);
+
+/**
  * Lists the rows with the given user_id, in primary key order.
  * Keyset pagination: pass the last row of the previous page as `after` (only its
  * key columns are read), or NULL for the first page. No row is lost or repeated.
@@ -217,6 +265,15 @@ BLOGDB_API int blogdb_posts_list(blogdb *db, blogdb_posts_rows **out, int64_t li
  * @return 0, BLOGDB_EINVAL (NULL argument, negative limit), or another code.
  */
 BLOGDB_API int blogdb_posts_list_by_user_id(blogdb *db, blogdb_posts_rows **out, const uuid_t user_id, int64_t limit, const blogdb_posts_row *after);
+
+/**
+ * Streams every matching row to fn, in the server's order, in constant memory (a server-side
+ * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * Runs in the open transaction, or in a read-only one of its own.
+ * @return 0 when every row was read or fn stopped with a positive value; fn's negative
+ *         code; or another BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_posts_each_by_user_id(blogdb *db, blogdb_posts_row_fn fn, void *ctx, const uuid_t user_id);
 
 /**
  * Lists the rows with the given created_at, in primary key order.
@@ -229,6 +286,15 @@ BLOGDB_API int blogdb_posts_list_by_user_id(blogdb *db, blogdb_posts_rows **out,
 BLOGDB_API int blogdb_posts_list_by_created_at(blogdb *db, blogdb_posts_rows **out, blogdb_timestamp created_at, int64_t limit, const blogdb_posts_row *after);
 
 /**
+ * Streams every matching row to fn, in the server's order, in constant memory (a server-side
+ * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * Runs in the open transaction, or in a read-only one of its own.
+ * @return 0 when every row was read or fn stopped with a positive value; fn's negative
+ *         code; or another BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_posts_each_by_created_at(blogdb *db, blogdb_posts_row_fn fn, void *ctx, blogdb_timestamp created_at);
+
+/**
  * Lists the rows with from <= created_at < to, ordered by created_at then primary key.
  * Keyset pagination: pass the last row of the previous page as `after` (only its
  * key columns are read), or NULL for the first page. No row is lost or repeated.
@@ -237,6 +303,15 @@ BLOGDB_API int blogdb_posts_list_by_created_at(blogdb *db, blogdb_posts_rows **o
  * @return 0, BLOGDB_EINVAL (NULL argument, negative limit), or another code.
  */
 BLOGDB_API int blogdb_posts_list_by_created_at_range(blogdb *db, blogdb_posts_rows **out, blogdb_timestamp from, blogdb_timestamp to, int64_t limit, const blogdb_posts_row *after);
+
+/**
+ * Streams every matching row to fn, in the server's order, in constant memory (a server-side
+ * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * Runs in the open transaction, or in a read-only one of its own.
+ * @return 0 when every row was read or fn stopped with a positive value; fn's negative
+ *         code; or another BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_posts_each_by_created_at_range(blogdb *db, blogdb_posts_row_fn fn, void *ctx, blogdb_timestamp from, blogdb_timestamp to);
 
 /**
  * Writes every non-key, writable column of `row` to the posts row with row's key.
@@ -260,6 +335,20 @@ BLOGDB_API int blogdb_posts_update_fields(blogdb *db, blogdb_posts_row **out, co
  *         other rows still reference it, or another BLOGDB_E* code.
  */
 BLOGDB_API int blogdb_posts_delete(blogdb *db, const uuid_t id);
+
+/**
+ * Bulk insert with COPY (binary): rows[0..count), the columns an insert with `with` sends.
+ * All or nothing: a bad row stops the COPY, nothing of it is kept, and
+ * blogdb_failed_index() gives the row's index. Runs in the open transaction, or its own.
+ * @return 0, or the code of the failure (BLOGDB_EINVAL, BLOGDB_ETOOLONG, BLOGDB_EUNIQUE...).
+ */
+BLOGDB_API int blogdb_posts_copy_in(blogdb *db, const blogdb_posts_row *rows, size_t count, uint64_t with);
+
+/**
+ * Bulk insert with COPY (binary) from a row producer: as blogdb_posts_copy_in(), with rows
+ * from next() until it returns 0; a negative return aborts the COPY.
+ */
+BLOGDB_API int blogdb_posts_copy_in_fn(blogdb *db, blogdb_posts_next_fn next, void *ctx, uint64_t with);
 
 /**
  * Counts the rows of posts.
@@ -290,6 +379,14 @@ typedef struct blogdb_audit_log_rows {
     blogdb_audit_log_row *items; /**< The rows. */
     size_t count; /**< Number of rows. */
 } blogdb_audit_log_rows;
+
+/** Receives one row from the _each functions; the row is valid during the call only.
+ * Return 0 to go on, a positive value to stop, or a BLOGDB_E* code to stop with that error. */
+typedef int (*blogdb_audit_log_row_fn)(const blogdb_audit_log_row *row, void *ctx);
+
+/** Produces rows for blogdb_audit_log_copy_in_fn(): fill *row and return 1, return 0 at the end,
+ * or a BLOGDB_E* code to abort the COPY. */
+typedef int (*blogdb_audit_log_next_fn)(blogdb_audit_log_row *row, void *ctx);
 
 /* Column bits of audit_log, for `with` and `mask` arguments. */
 #define BLOGDB_AUDIT_LOG_ID ((uint64_t)1 << 0) /**< Column id. */
@@ -343,6 +440,15 @@ BLOGDB_API int blogdb_audit_log_get_by_id(blogdb *db, blogdb_audit_log_row **out
 BLOGDB_API int blogdb_audit_log_list(blogdb *db, blogdb_audit_log_rows **out, int64_t limit, const blogdb_audit_log_row *after);
 
 /**
+ * Streams every matching row to fn, in the server's order, in constant memory (a server-side
+ * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * Runs in the open transaction, or in a read-only one of its own.
+ * @return 0 when every row was read or fn stopped with a positive value; fn's negative
+ *         code; or another BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_audit_log_each(blogdb *db, blogdb_audit_log_row_fn fn, void *ctx);
+
+/**
  * Lists the rows with the given row_id, in primary key order.
  * Keyset pagination: pass the last row of the previous page as `after` (only its
  * key columns are read), or NULL for the first page. No row is lost or repeated.
@@ -351,6 +457,15 @@ BLOGDB_API int blogdb_audit_log_list(blogdb *db, blogdb_audit_log_rows **out, in
  * @return 0, BLOGDB_EINVAL (NULL argument, negative limit), or another code.
  */
 BLOGDB_API int blogdb_audit_log_list_by_row_id(blogdb *db, blogdb_audit_log_rows **out, const uuid_t row_id, int64_t limit, const blogdb_audit_log_row *after);
+
+/**
+ * Streams every matching row to fn, in the server's order, in constant memory (a server-side
+ * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * Runs in the open transaction, or in a read-only one of its own.
+ * @return 0 when every row was read or fn stopped with a positive value; fn's negative
+ *         code; or another BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_audit_log_each_by_row_id(blogdb *db, blogdb_audit_log_row_fn fn, void *ctx, const uuid_t row_id);
 
 /**
  * Writes every non-key, writable column of `row` to the audit_log row with row's key.
@@ -374,6 +489,20 @@ BLOGDB_API int blogdb_audit_log_update_fields(blogdb *db, blogdb_audit_log_row *
  *         other rows still reference it, or another BLOGDB_E* code.
  */
 BLOGDB_API int blogdb_audit_log_delete(blogdb *db, int64_t id);
+
+/**
+ * Bulk insert with COPY (binary): rows[0..count), the columns an insert with `with` sends.
+ * All or nothing: a bad row stops the COPY, nothing of it is kept, and
+ * blogdb_failed_index() gives the row's index. Runs in the open transaction, or its own.
+ * @return 0, or the code of the failure (BLOGDB_EINVAL, BLOGDB_ETOOLONG, BLOGDB_EUNIQUE...).
+ */
+BLOGDB_API int blogdb_audit_log_copy_in(blogdb *db, const blogdb_audit_log_row *rows, size_t count, uint64_t with);
+
+/**
+ * Bulk insert with COPY (binary) from a row producer: as blogdb_audit_log_copy_in(), with rows
+ * from next() until it returns 0; a negative return aborts the COPY.
+ */
+BLOGDB_API int blogdb_audit_log_copy_in_fn(blogdb *db, blogdb_audit_log_next_fn next, void *ctx, uint64_t with);
 
 /**
  * Counts the rows of audit_log.
@@ -401,6 +530,10 @@ typedef struct blogdb_active_users_rows {
     size_t count; /**< Number of rows. */
 } blogdb_active_users_rows;
 
+/** Receives one row from the _each functions; the row is valid during the call only.
+ * Return 0 to go on, a positive value to stop, or a BLOGDB_E* code to stop with that error. */
+typedef int (*blogdb_active_users_row_fn)(const blogdb_active_users_row *row, void *ctx);
+
 /**
  * Frees a list and all its rows. NULL is ignored.
  */
@@ -412,6 +545,15 @@ BLOGDB_API void blogdb_active_users_rows_free(blogdb_active_users_rows *rows);
  * @return 0 or a BLOGDB_E* code.
  */
 BLOGDB_API int blogdb_active_users_list(blogdb *db, blogdb_active_users_rows **out);
+
+/**
+ * Streams every matching row to fn, in the server's order, in constant memory (a server-side
+ * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * Runs in the open transaction, or in a read-only one of its own.
+ * @return 0 when every row was read or fn stopped with a positive value; fn's negative
+ *         code; or another BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_active_users_each(blogdb *db, blogdb_active_users_row_fn fn, void *ctx);
 
 /**
  * Checks that the connected database has the schema this code was generated from: every

@@ -13,7 +13,7 @@ static const char *const error_names[] = {
     "check violation", "value too long", "invalid argument", "connection error",
     "serialization failure or deadlock", "timeout or canceled", "out of memory",
     "value cannot be decoded", "server error", "schema mismatch", "permission denied",
-    "password does not match"};
+    "password does not match", "aborted by an earlier failure"};
 
 const char *blogdb_strerror(int code)
 {
@@ -92,6 +92,8 @@ int blogdb_connect(blogdb **out, const char *conninfo)
         return BLOGDB_ECONNECTION;
     }
     PQclear(res);
+    db->cancel = PQgetCancel(db->conn);
+    db->failed_index = -1;
     *out = db;
     return 0;
 }
@@ -100,8 +102,12 @@ void blogdb_close(blogdb *db)
 {
     if (!db)
         return;
+    if (db->cancel)
+        PQfreeCancel(db->cancel);
     PQfinish(db->conn);
     free(db->errmsg);
+    free(db->rowbuf);
+    free(db->pl);
     free(db->stmts);
     free(db->pvalues);
     free(db->plengths);
@@ -132,8 +138,14 @@ int blogdb_errcode(const blogdb *db)
     return db ? db->errcode : BLOGDB_EINVAL;
 }
 
+long blogdb_failed_index(const blogdb *db)
+{
+    return db ? db->failed_index : -1;
+}
+
 void blogdb__clear_error(blogdb *db)
 {
+    db->failed_index = -1;
     db->errcode = 0;
     db->sqlstate[0] = '\0';
     db->constraint[0] = '\0';
@@ -163,13 +175,17 @@ int blogdb__fail(blogdb *db, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    blogdb__clear_error(db);
+    {
+        long keep = db->failed_index;
+        blogdb__clear_error(db);
+        db->failed_index = keep; /* set by the caller before or after, as it knows the row */
+    }
     db->errcode = code;
     set_message(db, buf);
     return code;
 }
 
-static int code_of_sqlstate(const char *s)
+int blogdb__code_of_sqlstate(const char *s)
 {
     static const struct {
         const char *state;
@@ -200,13 +216,13 @@ int blogdb__fail_result(blogdb *db, const PGresult *res)
     int code;
     if (!state || PQstatus(db->conn) == CONNECTION_BAD) {
         const char *msg = PQerrorMessage(db->conn);
-        code = state ? code_of_sqlstate(state) : BLOGDB_ECONNECTION;
+        code = state ? blogdb__code_of_sqlstate(state) : BLOGDB_ECONNECTION;
         blogdb__fail(db, code, "%s", msg && *msg ? msg : "connection to the server lost");
         if (state)
             snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state);
         return code;
     }
-    code = code_of_sqlstate(state);
+    code = blogdb__code_of_sqlstate(state);
     if (detail)
         blogdb__fail(db, code, "%s: %s", primary ? primary : "server error", detail);
     else
@@ -245,12 +261,44 @@ static stmt_entry *stmt_slot(stmt_entry *tab, size_t cap, const void *key, char 
     return &tab[i];
 }
 
+static stmt_entry *stmt_record(blogdb *db, const void *key, char op, uint64_t mask, const char *name);
+static int stmt_grow(blogdb *db);
+
 int blogdb__stmt_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
                          const stmt_entry **out)
 {
-    stmt_entry *e;
     PGresult *res;
     char name[23];
+    int rc;
+    if (db->pipeline)
+        return blogdb__stmt_send_prepare(db, key, op, mask, sql, nparams, out);
+    if ((rc = stmt_grow(db)) != 0)
+        return rc;
+    snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
+    res = PQprepare(db->conn, name, sql, nparams, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        rc = blogdb__fail_result(db, res);
+        PQclear(res);
+        return rc;
+    }
+    PQclear(res);
+    *out = stmt_record(db, key, op, mask, name);
+    return 0;
+}
+
+static stmt_entry *stmt_record(blogdb *db, const void *key, char op, uint64_t mask, const char *name)
+{
+    stmt_entry *e = stmt_slot(db->stmts, db->stmts_cap, key, op, mask);
+    e->key = key;
+    e->op = op;
+    e->mask = mask;
+    memcpy(e->name, name, sizeof e->name);
+    db->nstmts++;
+    return e;
+}
+
+static int stmt_grow(blogdb *db)
+{
     if ((db->nstmts + 1) * 2 > db->stmts_cap) {
         size_t cap = db->stmts_cap ? db->stmts_cap * 2 : 64;
         stmt_entry *tab = calloc(cap, sizeof *tab);
@@ -263,22 +311,41 @@ int blogdb__stmt_prepare(blogdb *db, const void *key, char op, uint64_t mask, co
         db->stmts = tab;
         db->stmts_cap = cap;
     }
-    snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
-    res = PQprepare(db->conn, name, sql, nparams, NULL);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        int rc = blogdb__fail_result(db, res);
-        PQclear(res);
-        return rc;
-    }
-    PQclear(res);
-    e = stmt_slot(db->stmts, db->stmts_cap, key, op, mask);
-    e->key = key;
-    e->op = op;
-    e->mask = mask;
-    memcpy(e->name, name, sizeof name);
-    db->nstmts++;
-    *out = e;
     return 0;
+}
+
+int blogdb__stmt_send_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
+                              const stmt_entry **out)
+{
+    char name[23];
+    int rc = stmt_grow(db);
+    if (rc)
+        return rc;
+    snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
+    if (!PQsendPrepare(db->conn, name, sql, nparams, NULL))
+        return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
+    *out = stmt_record(db, key, op, mask, name);
+    return 0;
+}
+
+void blogdb__stmt_forget(blogdb *db, const void *key, char op, uint64_t mask)
+{
+    const stmt_entry *e = blogdb__stmt_find(db, key, op, mask);
+    /* Rebuild the table without e: open addressing cannot simply blank a slot. */
+    stmt_entry *old = db->stmts;
+    size_t cap = db->stmts_cap;
+    stmt_entry *tab;
+    if (!e)
+        return;
+    tab = calloc(cap, sizeof *tab);
+    if (!tab)
+        return;
+    db->stmts = tab;
+    db->nstmts = 0;
+    for (size_t i = 0; i < cap; i++)
+        if (old[i].key && &old[i] != e)
+            stmt_record(db, old[i].key, old[i].op, old[i].mask, old[i].name);
+    free(old);
 }
 
 void blogdb__params_release(blogdb *db)

@@ -61,50 +61,71 @@ static int decode_rows(blogdb *db, const blogdb_rt_relation *rel, const PGresult
     return 0;
 }
 
-/* Runs a prepared statement whose parameters are in db's scratch, and shapes the result. */
-static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_relation *rel,
-               blogdb_rt_result shape, void *out)
+int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relation *rel, blogdb_rt_result shape,
+                         void *out)
 {
-    PGresult *res = blogdb__exec_prepared(db, st->name, nparams);
-    ExecStatusType status = PQresultStatus(res);
-    int rc = 0;
-
-    blogdb__params_release(db);
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-        rc = blogdb__fail_result(db, res);
-        PQclear(res);
-        return rc;
-    }
     switch (shape) {
     case BLOGDB_RT_ONE:
         if (PQntuples(res) == 0)
-            rc = blogdb__fail(db, BLOGDB_ENOTFOUND, "%s: no row with that key", rel->name);
-        else if (out)
-            rc = decode_rows(db, rel, res, false, out);
-        break;
+            return blogdb__fail(db, BLOGDB_ENOTFOUND, "%s: no row with that key", rel->name);
+        return out ? decode_rows(db, rel, res, false, out) : 0;
     case BLOGDB_RT_MANY:
-        rc = decode_rows(db, rel, res, true, out);
-        break;
+        return decode_rows(db, rel, res, true, out);
     case BLOGDB_RT_COUNT:
-        if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQftype(res, 0) != 20 || PQgetlength(res, 0, 0) != 8) {
-            rc = blogdb__fail(db, BLOGDB_EDECODE, "%s: count returned an unexpected result", rel->name);
-        } else {
+        if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQftype(res, 0) != 20 || PQgetlength(res, 0, 0) != 8)
+            return blogdb__fail(db, BLOGDB_EDECODE, "%s: count returned an unexpected result", rel->name);
+        {
             int64_t v = 0;
             const unsigned char *p = (const unsigned char *)PQgetvalue(res, 0, 0);
             for (int i = 0; i < 8; i++)
                 v = (int64_t)(((uint64_t)v << 8) | p[i]);
             memcpy(out, &v, sizeof v);
         }
-        break;
+        return 0;
     case BLOGDB_RT_AFFECT:
-        if (strcmp(PQcmdTuples(res), "0") == 0)
-            rc = blogdb__fail(db, BLOGDB_ENOTFOUND, "%s: no row with that key", rel->name);
-        break;
+        if (strcmp(PQcmdTuples((PGresult *)res), "0") == 0)
+            return blogdb__fail(db, BLOGDB_ENOTFOUND, "%s: no row with that key", rel->name);
+        return 0;
     case BLOGDB_RT_EXEC:
-        break;
+        return 0;
     }
+    return blogdb__fail(db, BLOGDB_EINVAL, "unknown result shape");
+}
+
+/* Runs a prepared statement whose parameters are in db's scratch, and shapes the result; in
+ * pipeline mode, queues it instead. */
+static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_relation *rel,
+               blogdb_rt_result shape, void *out, bool prepared_here)
+{
+    PGresult *res;
+    ExecStatusType status;
+    int rc;
+
+    if (db->pipeline)
+        return blogdb__pl_queue(db, st, nparams, rel, shape, out, prepared_here);
+    res = blogdb__exec_prepared(db, st->name, nparams);
+    status = PQresultStatus(res);
+    blogdb__params_release(db);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        rc = blogdb__fail_result(db, res);
+        PQclear(res);
+        return rc;
+    }
+    rc = blogdb__shape_result(db, res, rel, shape, out);
     PQclear(res);
     return rc;
+}
+
+/* The statement for (key, op, mask): found, or prepared now (*prepared_here says which). */
+static int statement(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
+                     const stmt_entry **st, bool *prepared_here)
+{
+    *st = blogdb__stmt_find(db, key, op, mask);
+    *prepared_here = false;
+    if (*st)
+        return 0;
+    *prepared_here = true;
+    return blogdb__stmt_prepare(db, key, op, mask, sql, nparams, st);
 }
 
 static int check_conn(blogdb *db)
@@ -117,6 +138,7 @@ static int check_conn(blogdb *db)
 int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args, void *out)
 {
     const stmt_entry *st;
+    bool fresh;
     int rc;
 
     if (!db || !q)
@@ -144,10 +166,9 @@ int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args
         if ((rc = blogdb__encode(db, i, col, args[i], NULL)) != 0)
             return rc;
     }
-    st = blogdb__stmt_find(db, q, 'Q', 0);
-    if (!st && (rc = blogdb__stmt_prepare(db, q, 'Q', 0, q->sql, q->nparams, &st)) != 0)
+    if ((rc = statement(db, q, 'Q', 0, q->sql, q->nparams, &st, &fresh)) != 0)
         return rc;
-    return run(db, st, q->nparams, q->rel, q->result, out);
+    return run(db, st, q->nparams, q->rel, q->result, out, fresh);
 }
 
 /* ---- insert and update: SQL built from the relation, prepared once per column set ---- */
@@ -263,6 +284,7 @@ int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row,
 {
     uint64_t cols;
     const stmt_entry *st;
+    bool fresh;
     int rc, slot = 0;
 
     if (prepare_write(db, rel, row, out, &rc) != 0)
@@ -277,6 +299,7 @@ int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row,
     if ((rc = encode_row(db, rel, row, cols, &slot)) != 0)
         return rc;
     st = blogdb__stmt_find(db, rel, 'I', cols);
+    fresh = !st;
     if (!st) {
         sqlbuf b = {0};
         int n = 0;
@@ -302,13 +325,14 @@ int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row,
         if ((rc = prepare_built(db, rel, 'I', cols, &b, slot, &st)) != 0)
             return rc;
     }
-    return run(db, st, slot, rel, BLOGDB_RT_ONE, out);
+    return run(db, st, slot, rel, BLOGDB_RT_ONE, out, fresh);
 }
 
 int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t mask, void *out)
 {
     uint64_t key;
     const stmt_entry *st;
+    bool fresh;
     int rc, slot = 0;
 
     if (prepare_write(db, rel, row, out, &rc) != 0)
@@ -323,6 +347,7 @@ int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row,
     if ((rc = encode_row(db, rel, row, mask, &slot)) != 0 || (rc = encode_row(db, rel, row, key, &slot)) != 0)
         return rc;
     st = blogdb__stmt_find(db, rel, 'U', mask);
+    fresh = !st;
     if (!st) {
         sqlbuf b = {0};
         int n = 0;
@@ -348,7 +373,7 @@ int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row,
         if ((rc = prepare_built(db, rel, 'U', mask, &b, slot, &st)) != 0)
             return rc;
     }
-    return run(db, st, slot, rel, BLOGDB_RT_ONE, out);
+    return run(db, st, slot, rel, BLOGDB_RT_ONE, out, fresh);
 }
 
 void blogdb_rt_free(void *p)

@@ -32,7 +32,49 @@ struct blogdb {
     void **owned;       /* parameter buffers (arrays) freed after the statement ran */
     size_t nowned, owned_cap;
     char acting[37];    /* acting user as text, "" when none */
+    long failed_index;  /* row or pipeline entry behind the last error, -1 when none */
+    int attempts;       /* of the last blogdb_transact() */
+    PGcancel *cancel;   /* for blogdb_cancel(), from any thread */
+    char *rowbuf;       /* blogdb_rt_each(): one decoded row, reused */
+    size_t rowbuf_cap;
+    unsigned long next_cursor;
+    /* pipeline mode */
+    bool pipeline;
+    bool pipeline_in_tx; /* a transaction block was open when the pipeline began */
+    unsigned pipeline_flags;
+    struct pl_entry *pl;
+    size_t npl, pl_cap;
 };
+
+/* One queued pipeline entry: what to read back, and where to put it. */
+typedef struct pl_entry {
+    blogdb_rt_result shape;
+    const blogdb_rt_relation *rel;
+    void *out;
+    int before;         /* results to read first: a PQsendPrepare, a set_config */
+    bool prepared_here; /* this entry sent the statement's PQsendPrepare: forget it if that fails */
+    const void *key;
+    char op;
+    uint64_t mask;
+    int status;
+} pl_entry;
+
+/* Shapes a successful result into out (ONE/MANY/COUNT/AFFECT/EXEC). */
+int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relation *rel, blogdb_rt_result shape,
+                         void *out);
+/* In pipeline mode: queues a prepared statement (its parameters are in db's scratch).
+ * prepared_here: this call sent the statement's PQsendPrepare just before. */
+int blogdb__pl_queue(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_relation *rel,
+                     blogdb_rt_result shape, void *out, bool prepared_here);
+/* Forgets a prepared statement (its preparation failed in a pipeline). */
+void blogdb__stmt_forget(blogdb *db, const void *key, char op, uint64_t mask);
+/* Sends PQsendPrepare in pipeline mode and records the statement; see blogdb__stmt_prepare. */
+int blogdb__stmt_send_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
+                              const stmt_entry **out);
+/* Whether a transaction block is open on the connection. */
+bool blogdb__in_transaction(const blogdb *db);
+/* BEGIN [extra] and, when acting is not empty, the acting user for this transaction. */
+int blogdb__begin(blogdb *db, const char *extra, const char *acting);
 
 /* Executes a prepared statement with the parameters in db's scratch, binary results; with an
  * acting user and no open transaction, app.user_id travels in the same implicit transaction. */
@@ -42,6 +84,8 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams);
 int blogdb__fail(blogdb *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Records the error a PGresult carries (or the connection's) and returns its code. */
 int blogdb__fail_result(blogdb *db, const PGresult *res);
+/* The BLOGDB_E* code of a SQLSTATE (NULL: BLOGDB_ESERVER). */
+int blogdb__code_of_sqlstate(const char *sqlstate);
 /* Clears the last error. */
 void blogdb__clear_error(blogdb *db);
 

@@ -2,8 +2,11 @@
 #include "internal.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char set_acting_sql[] = "SELECT set_config('app.user_id', $1, true)";
 
@@ -16,7 +19,7 @@ static int set_local(blogdb *db, const char *value)
     return rc;
 }
 
-static bool in_transaction(const blogdb *db)
+bool blogdb__in_transaction(const blogdb *db)
 {
     PGTransactionStatusType t = PQtransactionStatus(db->conn);
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
@@ -31,7 +34,7 @@ int blogdb_set_acting_user(blogdb *db, const uuid_t user_id)
         uuid_unparse_lower(user_id, db->acting);
     else
         db->acting[0] = '\0';
-    return in_transaction(db) ? set_local(db, db->acting) : 0;
+    return blogdb__in_transaction(db) ? set_local(db, db->acting) : 0;
 }
 
 int blogdb_clear_acting_user(blogdb *db)
@@ -47,21 +50,30 @@ static int simple(blogdb *db, const char *sql)
     return rc;
 }
 
-static int begin_with(blogdb *db, const char *acting)
+int blogdb__begin(blogdb *db, const char *extra, const char *acting)
 {
+    char sql[96];
     int rc;
-    if (!db)
-        return BLOGDB_EINVAL;
-    blogdb__clear_error(db);
-    if (in_transaction(db))
-        return blogdb__fail(db, BLOGDB_EINVAL, "a transaction is already open");
-    if ((rc = simple(db, "BEGIN")) != 0)
+    snprintf(sql, sizeof sql, "BEGIN %s", extra);
+    if ((rc = simple(db, sql)) != 0)
         return rc;
     if (*acting && (rc = set_local(db, acting)) != 0) {
         PQclear(PQexec(db->conn, "ROLLBACK"));
         return rc;
     }
     return 0;
+}
+
+static int begin_with(blogdb *db, const char *acting)
+{
+    if (!db)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (db->pipeline)
+        return blogdb__fail(db, BLOGDB_EINVAL, "a pipeline is open");
+    if (blogdb__in_transaction(db))
+        return blogdb__fail(db, BLOGDB_EINVAL, "a transaction is already open");
+    return blogdb__begin(db, "", acting);
 }
 
 int blogdb_begin(blogdb *db)
@@ -85,7 +97,7 @@ int blogdb_commit(blogdb *db)
     if (!db)
         return BLOGDB_EINVAL;
     failed = PQtransactionStatus(db->conn) == PQTRANS_INERROR;
-    if (!in_transaction(db))
+    if (!blogdb__in_transaction(db))
         return blogdb__fail(db, BLOGDB_EINVAL, "no transaction is open");
     if (failed) {
         /* Keep the error that failed the transaction; COMMIT would only say ROLLBACK. */
@@ -103,7 +115,7 @@ int blogdb_rollback(blogdb *db)
     if (!db)
         return BLOGDB_EINVAL;
     blogdb__clear_error(db);
-    if (!in_transaction(db))
+    if (!blogdb__in_transaction(db))
         return blogdb__fail(db, BLOGDB_EINVAL, "no transaction is open");
     return simple(db, "ROLLBACK");
 }
@@ -114,7 +126,7 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
     PGresult *set = NULL, *main = NULL, *r;
     int query = 0;
 
-    if (!db->acting[0] || in_transaction(db))
+    if (!db->acting[0] || blogdb__in_transaction(db))
         return PQexecPrepared(db->conn, name, nparams, db->pvalues, db->plengths, db->pformats, 1);
     /* One round trip: set_config(..., true) and the statement share the implicit transaction
      * that the pipeline's Sync ends, so the acting user ends with the statement. */
@@ -172,4 +184,125 @@ int blogdb_password_verify(const char *hash, const char *password)
     if (sodium_init() < 0)
         return BLOGDB_ENOMEM;
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? 0 : BLOGDB_EMISMATCH;
+}
+
+/* ---- savepoints, retried transactions, timeouts, cancel ----------------------------- */
+
+static bool valid_name(const char *s)
+{
+    if (!s || !*s || strlen(s) > 63 || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+static int savepoint_cmd(blogdb *db, const char *verb, const char *name)
+{
+    char sql[96];
+    if (!db)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (!valid_name(name))
+        return blogdb__fail(db, BLOGDB_EINVAL, "savepoint names match [A-Za-z_][A-Za-z0-9_]{0,62}");
+    if (!blogdb__in_transaction(db))
+        return blogdb__fail(db, BLOGDB_EINVAL, "no transaction is open");
+    snprintf(sql, sizeof sql, "%s %s", verb, name);
+    return simple(db, sql);
+}
+
+int blogdb_savepoint(blogdb *db, const char *name)
+{
+    return savepoint_cmd(db, "SAVEPOINT", name);
+}
+
+int blogdb_rollback_to(blogdb *db, const char *name)
+{
+    return savepoint_cmd(db, "ROLLBACK TO SAVEPOINT", name);
+}
+
+int blogdb_release(blogdb *db, const char *name)
+{
+    return savepoint_cmd(db, "RELEASE SAVEPOINT", name);
+}
+
+int blogdb_attempts(const blogdb *db)
+{
+    return db ? db->attempts : 0;
+}
+
+static void sleep_ms(double ms)
+{
+    struct timespec ts;
+    ts.tv_sec = (time_t)(ms / 1000);
+    ts.tv_nsec = (long)((ms - (double)ts.tv_sec * 1000) * 1e6);
+    nanosleep(&ts, NULL);
+}
+
+int blogdb_transact(blogdb *db, const blogdb_tx_options *opts, blogdb_tx_fn fn, void *ctx)
+{
+    static const char *const levels[] = {"ISOLATION LEVEL READ COMMITTED", "ISOLATION LEVEL REPEATABLE READ",
+                                         "ISOLATION LEVEL SERIALIZABLE"};
+    blogdb_tx_options o = {1, BLOGDB_READ_COMMITTED, false, 5, 10};
+    unsigned seed;
+    char extra[80];
+    int rc = 0;
+    if (!db)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    db->attempts = 0;
+    if (!fn)
+        return blogdb__fail(db, BLOGDB_EINVAL, "blogdb_transact: fn is NULL");
+    if (opts) {
+        if (opts->version != 1 || (int)opts->isolation < 0 || opts->isolation > BLOGDB_SERIALIZABLE ||
+            opts->max_attempts < 0 || opts->backoff_ms < 0)
+            return blogdb__fail(db, BLOGDB_EINVAL, "blogdb_transact: bad options");
+        o = *opts;
+        if (!o.max_attempts)
+            o.max_attempts = 5;
+        if (!o.backoff_ms)
+            o.backoff_ms = 10;
+    }
+    if (db->pipeline || blogdb__in_transaction(db))
+        return blogdb__fail(db, BLOGDB_EINVAL, "blogdb_transact: a transaction or pipeline is already open");
+    seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)(uintptr_t)db;
+    snprintf(extra, sizeof extra, "%s%s", levels[o.isolation], o.read_only ? " READ ONLY" : "");
+    for (int attempt = 1; attempt <= o.max_attempts; attempt++) {
+        db->attempts = attempt;
+        if ((rc = blogdb__begin(db, extra, db->acting)) != 0)
+            return rc;
+        rc = fn(db, ctx);
+        if (rc == 0)
+            rc = blogdb_commit(db);
+        else if (blogdb__in_transaction(db))
+            PQclear(PQexec(db->conn, "ROLLBACK"));
+        if (rc != BLOGDB_ESERIALIZATION || attempt == o.max_attempts)
+            break;
+        /* Back off before trying again: doubling, with jitter in [0.5, 1.5) so that rivals part. */
+        sleep_ms((double)o.backoff_ms * (double)(1u << (attempt - 1 < 10 ? attempt - 1 : 10)) *
+                 (0.5 + (double)rand_r(&seed) / ((double)RAND_MAX + 1.0)));
+    }
+    return rc;
+}
+
+int blogdb_set_statement_timeout(blogdb *db, int milliseconds)
+{
+    char sql[64];
+    if (!db)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (milliseconds < 0)
+        return blogdb__fail(db, BLOGDB_EINVAL, "a timeout cannot be negative");
+    snprintf(sql, sizeof sql, "SET statement_timeout = %d", milliseconds);
+    return simple(db, sql);
+}
+
+int blogdb_cancel(blogdb *db)
+{
+    char err[256];
+    if (!db || !db->cancel)
+        return BLOGDB_EINVAL;
+    /* PQcancel is safe to call from another thread (or a signal handler). */
+    return PQcancel(db->cancel, err, sizeof err) ? 0 : BLOGDB_ECONNECTION;
 }

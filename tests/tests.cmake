@@ -38,6 +38,10 @@ blogdb_test(runtime)
 blogdb_test(codegen)
 blogdb_test(corpus)
 blogdb_test(security)
+blogdb_test(scale)
+target_include_directories(test_scale PRIVATE lib)
+find_package(Threads REQUIRED)
+target_link_libraries(test_scale PRIVATE Threads::Threads)
 target_include_directories(test_runtime PRIVATE lib)
 
 # Round trips of every type: bindings generated at build time from tests/types/types.sql.

@@ -62,7 +62,9 @@ typedef enum blogdb_error {
                                      generated from (blogdb_check_schema()). */
     BLOGDB_EPERM = -15,         /**< Permission denied, including a row-level security policy
                                      refusing a write (SQLSTATE 42501). */
-    BLOGDB_EMISMATCH = -16      /**< blogdb_password_verify(): the password does not match. */
+    BLOGDB_EMISMATCH = -16,     /**< blogdb_password_verify(): the password does not match. */
+    BLOGDB_EABORTED = -17       /**< Not run, or rolled back, because an earlier entry of the same
+                                     pipeline or transaction failed. */
 } blogdb_error;
 
 /** An open connection. Opaque; create with blogdb_connect(), release with blogdb_close(). */
@@ -234,7 +236,101 @@ BLOGDB_API int blogdb_commit(blogdb *db);
 /** Rolls back the open transaction. */
 BLOGDB_API int blogdb_rollback(blogdb *db);
 
+/** Savepoint inside the open transaction (SAVEPOINT name). name: [A-Za-z_][A-Za-z0-9_]*. */
+BLOGDB_API int blogdb_savepoint(blogdb *db, const char *name);
+
+/** Rolls back to a savepoint, keeping the transaction open (ROLLBACK TO SAVEPOINT name). */
+BLOGDB_API int blogdb_rollback_to(blogdb *db, const char *name);
+
+/** Releases a savepoint (RELEASE SAVEPOINT name). */
+BLOGDB_API int blogdb_release(blogdb *db, const char *name);
+
+/** Isolation levels for blogdb_transact(). */
+typedef enum blogdb_isolation {
+    BLOGDB_READ_COMMITTED = 0, /**< PostgreSQL's default. */
+    BLOGDB_REPEATABLE_READ,    /**< One snapshot for the whole transaction. */
+    BLOGDB_SERIALIZABLE        /**< As if transactions ran one after another. */
+} blogdb_isolation;
+
+/** Options of blogdb_transact(). Zero-initialize, set `version` to 1; the struct only grows at its end. */
+typedef struct blogdb_tx_options {
+    int version;                /**< 1. */
+    blogdb_isolation isolation; /**< Isolation level (default READ COMMITTED). */
+    bool read_only;             /**< BEGIN ... READ ONLY. */
+    int max_attempts;           /**< Tries in all on serialization failure or deadlock (0: 5). */
+    int backoff_ms;             /**< First back-off before a retry, doubled each time, jittered (0: 10). */
+} blogdb_tx_options;
+
+/** The transaction body: return 0 to commit, a BLOGDB_E* code to roll back (and return it). */
+typedef int (*blogdb_tx_fn)(blogdb *db, void *ctx);
+
+/**
+ * Runs fn in a transaction and commits; on serialization failure or deadlock (40001, 40P01),
+ * anywhere in fn or at COMMIT, rolls back and runs fn again, up to max_attempts in all, sleeping a
+ * jittered, doubling back-off in between. The connection's acting user applies.
+ * @param opts  Options, or NULL for the defaults.
+ * @return 0 once committed; fn's code; or BLOGDB_ESERIALIZATION when every attempt failed.
+ *         blogdb_attempts() tells how many attempts ran.
+ */
+BLOGDB_API int blogdb_transact(blogdb *db, const blogdb_tx_options *opts, blogdb_tx_fn fn, void *ctx);
+
+/** Attempts the last blogdb_transact() made on this connection. */
+BLOGDB_API int blogdb_attempts(const blogdb *db);
+
+/** Sets this connection's statement_timeout in milliseconds (0: none). A timeout is BLOGDB_ETIMEOUT. */
+BLOGDB_API int blogdb_set_statement_timeout(blogdb *db, int milliseconds);
+
+/**
+ * Asks the server to cancel the statement this connection is running. Safe to call from another
+ * thread while a call runs on db; the cancelled call returns BLOGDB_ETIMEOUT.
+ * @return 0 when the request was sent (a statement that already finished is not affected), or
+ *         BLOGDB_ECONNECTION.
+ */
+BLOGDB_API int blogdb_cancel(blogdb *db);
+
 /** @} */
+
+/**
+ * @name Pipelines
+ * Between blogdb_pipeline_begin() and blogdb_pipeline_end(), generated reads and writes are
+ * queued instead of run: each returns 0 once queued (or an argument error at once), and its
+ * out-parameter is filled by blogdb_pipeline_end(), so it must stay valid until then. Everything
+ * goes to the server without waiting for answers.
+ * @{
+ */
+
+/** Pipeline flags. */
+enum {
+    BLOGDB_PIPELINE_ATOMIC = 1 /**< One transaction for every entry: a failure rolls them all back. */
+};
+
+/**
+ * Starts queueing. By default every entry is its own transaction: a failed entry does not stop
+ * the others. With BLOGDB_PIPELINE_ATOMIC they share one transaction.
+ */
+BLOGDB_API int blogdb_pipeline_begin(blogdb *db, unsigned flags);
+
+/**
+ * Sends what is queued, collects every result in order, and leaves pipeline mode.
+ * @return 0 when every entry succeeded; else the code of the first failed entry, whose index is
+ *         blogdb_failed_index(). Each entry's own code: blogdb_pipeline_status(). In an atomic
+ *         pipeline the other entries report BLOGDB_EABORTED (rolled back or not run).
+ */
+BLOGDB_API int blogdb_pipeline_end(blogdb *db);
+
+/** Number of entries the last pipeline had. */
+BLOGDB_API size_t blogdb_pipeline_count(const blogdb *db);
+
+/** Code of entry i of the last pipeline (0, a BLOGDB_E* code, or BLOGDB_EINVAL for a bad index). */
+BLOGDB_API int blogdb_pipeline_status(const blogdb *db, size_t i);
+
+/** @} */
+
+/**
+ * Index of the row (COPY) or entry (pipeline) that failed the last call, or -1 when the last
+ * error was not tied to one.
+ */
+BLOGDB_API long blogdb_failed_index(const blogdb *db);
 
 /**
  * @name Passwords

@@ -149,6 +149,25 @@ BLOGDB_API int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel,
  */
 BLOGDB_API int blogdb_rt_check_schema(blogdb *db, const blogdb_rt_schema *schema);
 
+/**
+ * Streams the rows of a BLOGDB_RT_MANY query to fn, in chunks through a server-side cursor:
+ * constant memory, whatever the row count. The row passed to fn (and its strings) is valid only
+ * during the call. fn returns 0 to go on, a positive value to stop (the rest is not read; the
+ * cursor is closed), or a negative BLOGDB_E* code to stop and return it.
+ */
+BLOGDB_API int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args,
+                              int (*fn)(const void *row, void *ctx), void *ctx);
+
+/**
+ * COPY rel FROM STDIN in binary format. next fills *row and returns 1, returns 0 at the end, or a
+ * negative code to abort. Columns are those an insert with `with` would send. Any bad row aborts
+ * the COPY (nothing of it is kept) and blogdb_failed_index() gives its index.
+ * @param row  Scratch row struct (rel->row_size bytes) handed to next.
+ * @return 0, or the code of the failure.
+ */
+BLOGDB_API int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
+                                 int (*next)(void *row, void *ctx), void *ctx, void *row);
+
 /** Frees anything the runtime returned (rows, lists). NULL is ignored. */
 BLOGDB_API void blogdb_rt_free(void *p);
 

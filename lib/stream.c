@@ -1,0 +1,378 @@
+/* libblogdb: streaming reads through a server-side cursor, and bulk writes with binary COPY. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FETCH_ROWS 1000
+
+static int simple(blogdb *db, const char *sql)
+{
+    PGresult *res = PQexec(db->conn, sql);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : blogdb__fail_result(db, res);
+    PQclear(res);
+    return rc;
+}
+
+/* Ends a transaction this module opened: COMMIT when ok, else ROLLBACK keeping the error. */
+static int end_own(blogdb *db, bool own, int rc)
+{
+    if (!own)
+        return rc;
+    if (rc == 0)
+        return simple(db, "COMMIT");
+    PQclear(PQexec(db->conn, "ROLLBACK"));
+    return rc;
+}
+
+/* Decodes row r of res into the reusable row buffer. */
+static int decode_into_rowbuf(blogdb *db, const blogdb_rt_relation *rel, const PGresult *res, int r)
+{
+    size_t need = rel->row_size + 16;
+    char *heap;
+    for (int f = 0; f < rel->ncolumns; f++)
+        need += blogdb__extra_size(res, r, f, &rel->columns[f]);
+    if (need > db->rowbuf_cap) {
+        size_t cap = db->rowbuf_cap ? db->rowbuf_cap : 4096;
+        char *p;
+        while (cap < need)
+            cap *= 2;
+        p = realloc(db->rowbuf, cap); /* malloc's alignment suits any row struct */
+        if (!p)
+            return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory for a row of %s", rel->name);
+        db->rowbuf = p;
+        db->rowbuf_cap = cap;
+    }
+    memset(db->rowbuf, 0, rel->row_size);
+    heap = db->rowbuf + rel->row_size;
+    for (int f = 0; f < rel->ncolumns; f++) {
+        int rc = blogdb__decode(db, res, r, f, &rel->columns[f], db->rowbuf, &heap);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args,
+                   int (*fn)(const void *row, void *ctx), void *ctx)
+{
+    char declare[40], fetch[96], close[64];
+    char *sql = NULL;
+    bool own;
+    int rc = 0, stop = 0;
+    PGresult *res;
+
+    if (!db || !q)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (!fn)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the callback is NULL", q->rel->name);
+    if (db->pipeline)
+        return blogdb__fail(db, BLOGDB_EINVAL, "streaming reads cannot be queued on a pipeline");
+    if (PQstatus(db->conn) != CONNECTION_OK)
+        return blogdb__fail(db, BLOGDB_ECONNECTION, "the connection is broken: %s", PQerrorMessage(db->conn));
+    if ((rc = blogdb__params_reserve(db, q->nparams)) != 0)
+        return rc;
+    for (uint16_t i = 0; i < q->nparams; i++) {
+        if (!args || !args[i])
+            return blogdb__fail(db, BLOGDB_EINVAL, "%s: argument %u is NULL", q->rel->name, (unsigned)i + 1);
+        if ((rc = blogdb__encode(db, i, &q->rel->columns[q->params[i]], args[i], NULL)) != 0)
+            return rc;
+    }
+    snprintf(declare, sizeof declare, "blogdb_cursor_%lu", ++db->next_cursor);
+    sql = malloc(strlen(q->sql) + 80);
+    if (!sql)
+        return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+    sprintf(sql, "DECLARE %s NO SCROLL CURSOR FOR %s", declare, q->sql);
+    snprintf(fetch, sizeof fetch, "FETCH FORWARD %d FROM %s", FETCH_ROWS, declare);
+    snprintf(close, sizeof close, "CLOSE %s", declare);
+
+    /* A cursor lives in a transaction: the caller's, or one of our own (with the acting user). */
+    own = !blogdb__in_transaction(db);
+    if (own && (rc = blogdb__begin(db, "READ ONLY", db->acting)) != 0) {
+        free(sql);
+        return rc;
+    }
+    res = PQexecParams(db->conn, sql, q->nparams, NULL, db->pvalues, db->plengths, db->pformats, 1);
+    free(sql);
+    blogdb__params_release(db);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = blogdb__fail_result(db, res);
+    PQclear(res);
+    while (rc == 0 && stop == 0) {
+        int n;
+        res = PQexecParams(db->conn, fetch, 0, NULL, NULL, NULL, NULL, 1);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            rc = blogdb__fail_result(db, res);
+            PQclear(res);
+            break;
+        }
+        n = PQntuples(res);
+        if (n > 0 && PQnfields(res) != q->rel->ncolumns)
+            rc = blogdb__fail(db, BLOGDB_EDECODE, "%s: %d columns where %u were expected", q->rel->name,
+                              PQnfields(res), (unsigned)q->rel->ncolumns);
+        for (int f = 0; n > 0 && rc == 0 && f < q->rel->ncolumns; f++)
+            rc = blogdb__check_column(db, res, f, &q->rel->columns[f]);
+        for (int r = 0; r < n && rc == 0 && stop == 0; r++) {
+            rc = decode_into_rowbuf(db, q->rel, res, r);
+            if (rc == 0)
+                stop = fn(db->rowbuf, ctx);
+        }
+        PQclear(res);
+        if (n < FETCH_ROWS)
+            break;
+    }
+    if (stop < 0 && rc == 0)
+        rc = blogdb__fail(db, stop, "%s: stopped by the callback (%s)", q->rel->name, blogdb_strerror(stop));
+    /* Stopping early leaves the rest unread on the server: closing the cursor drops it. */
+    if (!own && PQtransactionStatus(db->conn) == PQTRANS_INTRANS)
+        PQclear(PQexec(db->conn, close));
+    return end_own(db, own, rc);
+}
+
+/* ---- COPY FROM STDIN (FORMAT binary) ------------------------------------------ */
+
+typedef struct copybuf {
+    unsigned char *data;
+    size_t len, cap;
+} copybuf;
+
+static int cb_put(copybuf *b, const void *p, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 65536;
+        unsigned char *d;
+        while (cap < b->len + n)
+            cap *= 2;
+        if (!(d = realloc(b->data, cap)))
+            return -1;
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
+static int cb_be(copybuf *b, uint32_t v, int n)
+{
+    unsigned char x[4];
+    for (int i = n - 1; i >= 0; i--) {
+        x[i] = (unsigned char)(v & 0xFF);
+        v >>= 8;
+    }
+    return cb_put(b, x, (size_t)n);
+}
+
+/* Whether a column's parameter encoding is also its binary COPY encoding. */
+static bool copy_supported(const blogdb_rt_column *col)
+{
+    if (col->flags & BLOGDB_RT_ARRAY)
+        return col->type != BLOGDB_RT_TEXT && col->type != BLOGDB_RT_JSON && col->type != BLOGDB_RT_JSONB &&
+               col->type != BLOGDB_RT_NUMERIC && col->type != BLOGDB_RT_INET && col->type != BLOGDB_RT_ENUM;
+    return col->type != BLOGDB_RT_NUMERIC && col->type != BLOGDB_RT_INET;
+}
+
+/* "line N" from a COPY error's context, as a 0-based row index; -1 when absent. */
+static long copy_line(const PGresult *res)
+{
+    const char *ctx = PQresultErrorField(res, PG_DIAG_CONTEXT);
+    const char *at = ctx ? strstr(ctx, ", line ") : NULL;
+    return at ? strtol(at + 7, NULL, 10) - 1 : -1;
+}
+
+/* Whether row-level security applies to this role on rel: PostgreSQL then refuses COPY FROM. */
+static int rls_applies(blogdb *db, const blogdb_rt_relation *rel, bool *applies)
+{
+    const char *param = rel->sql;
+    PGresult *res = PQexecParams(db->conn,
+                                 "SELECT c.relrowsecurity AND NOT r.rolsuper AND NOT r.rolbypassrls "
+                                 "AND (c.relforcerowsecurity OR c.relowner <> r.oid) "
+                                 "FROM pg_class c, pg_roles r WHERE c.oid = to_regclass($1) AND r.rolname = current_user",
+                                 1, NULL, &param, NULL, NULL, 0);
+    int rc = 0;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        rc = blogdb__fail_result(db, res);
+    else
+        *applies = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return rc;
+}
+
+int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
+                      int (*next)(void *row, void *ctx), void *ctx, void *row)
+{
+    static const unsigned char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    uint64_t all = rel && rel->ncolumns < 64 ? (UINT64_C(1) << rel->ncolumns) - 1 : ~UINT64_C(0), cols = 0;
+    copybuf b = {0};
+    char *sql, *list = NULL;
+    size_t sqllen = 64, ncols = 0;
+    long index = 0;
+    bool own, staged = false;
+    int rc = 0;
+    PGresult *res;
+
+    if (!db)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (!rel || !next || !row)
+        return blogdb__fail(db, BLOGDB_EINVAL, "blogdb_rt_copy_in: NULL argument");
+    if (db->pipeline)
+        return blogdb__fail(db, BLOGDB_EINVAL, "COPY cannot be queued on a pipeline");
+    for (uint16_t i = 0; i < rel->ncolumns; i++) {
+        const blogdb_rt_column *col = &rel->columns[i];
+        bool send = !(col->flags & (BLOGDB_RT_DEFAULT | BLOGDB_RT_READONLY)) || (with >> i & 1);
+        if ((with >> i & 1) && (col->flags & BLOGDB_RT_READONLY))
+            return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a generated or identity column", rel->name);
+        if (!send)
+            continue;
+        if (!copy_supported(col))
+            return blogdb__fail(db, BLOGDB_EINVAL, "%s.%s: this type cannot be sent by binary COPY; use insert",
+                                rel->name, col->name);
+        cols |= UINT64_C(1) << i;
+        ncols++;
+        sqllen += strlen(col->sql) + 2;
+    }
+    if (with & ~all)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a column the table does not have", rel->name);
+    if ((rc = blogdb__params_reserve(db, rel->ncolumns)) != 0)
+        return rc;
+    sqllen = 2 * (sqllen + strlen(rel->sql)) + 200;
+    if (!(sql = malloc(sqllen)) || !(list = malloc(sqllen))) {
+        free(sql);
+        return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+    }
+    list[0] = '\0';
+    for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
+        if (cols >> i & 1) {
+            strcat(list, k++ ? ", " : "");
+            strcat(list, rel->columns[i].sql);
+        }
+
+    /* One transaction, ours unless the caller has one: all rows or none, under the acting user. */
+    own = !blogdb__in_transaction(db);
+    if (own && (rc = blogdb__begin(db, "", db->acting)) != 0) {
+        free(sql);
+        free(list);
+        return rc;
+    }
+    if ((rc = rls_applies(db, rel, &staged)) != 0) {
+        free(sql);
+        free(list);
+        return end_own(db, own, rc);
+    }
+    if (staged) {
+        /* Row-level security applies: COPY into a temporary table, then INSERT ... SELECT, where
+         * the policies (and triggers) run. */
+        sprintf(sql, "CREATE TEMP TABLE blogdb_copy_staging (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", rel->sql);
+        rc = simple(db, sql);
+        sprintf(sql, "COPY blogdb_copy_staging (%s) FROM STDIN (FORMAT binary)", list);
+    } else {
+        sprintf(sql, "COPY %s (%s) FROM STDIN (FORMAT binary)", rel->sql, list);
+    }
+    res = rc ? NULL : PQexec(db->conn, sql);
+    if (rc) {
+        free(sql);
+        free(list);
+        return end_own(db, own, rc);
+    }
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        rc = blogdb__fail_result(db, res);
+        PQclear(res);
+        free(sql);
+        free(list);
+        return end_own(db, own, rc);
+    }
+    PQclear(res);
+    if (cb_put(&b, header, sizeof header) != 0)
+        rc = blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+    for (index = 0; rc == 0; index++) {
+        int got = next(row, ctx);
+        const char *base = row;
+        int slot = 0;
+        if (got == 0)
+            break;
+        if (got < 0) {
+            rc = blogdb__fail(db, got, "%s: the row producer failed at row %ld (%s)", rel->name, index,
+                              blogdb_strerror(got));
+            break;
+        }
+        if (cb_be(&b, (uint32_t)ncols, 2) != 0) {
+            rc = blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+            break;
+        }
+        for (uint16_t i = 0; i < rel->ncolumns && rc == 0; i++) {
+            const blogdb_rt_column *col = &rel->columns[i];
+            bool has = true;
+            if (!(cols >> i & 1))
+                continue;
+            if (col->has_offset != BLOGDB_RT_NO_HAS)
+                memcpy(&has, base + col->has_offset, sizeof has);
+            if (!has && (col->flags & BLOGDB_RT_NOT_NULL)) {
+                rc = blogdb__fail(db, BLOGDB_EINVAL, "%s: NULL (has_%s false) for a NOT NULL column", col->name,
+                                  col->name);
+                break;
+            }
+            if ((rc = blogdb__encode(db, (size_t)slot, col, base + col->offset, &has)) != 0)
+                break;
+            if (!db->pvalues[slot]) {
+                rc = cb_be(&b, 0xFFFFFFFFu, 4);
+            } else if (col->type == BLOGDB_RT_JSONB && !(col->flags & BLOGDB_RT_ARRAY)) {
+                unsigned char version = 1; /* jsonb's binary form: a version byte, then the text */
+                rc = cb_be(&b, (uint32_t)db->plengths[slot] + 1, 4) || cb_put(&b, &version, 1) ||
+                     cb_put(&b, db->pvalues[slot], (size_t)db->plengths[slot]);
+            } else {
+                rc = cb_be(&b, (uint32_t)db->plengths[slot], 4) ||
+                     cb_put(&b, db->pvalues[slot], (size_t)db->plengths[slot]);
+            }
+            if (rc)
+                rc = blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+            slot++;
+        }
+        blogdb__params_release(db);
+        if (rc) {
+            if (db->errcode)
+                blogdb__fail(db, db->errcode, "%s: row %ld: %s", rel->name, index, blogdb_errmsg(db));
+            break;
+        }
+        if (b.len >= 65536) {
+            if (PQputCopyData(db->conn, (const char *)b.data, (int)b.len) != 1)
+                rc = blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
+            b.len = 0;
+        }
+    }
+    if (rc == 0) {
+        uint16_t trailer = 0xFFFF;
+        if (cb_put(&b, &trailer, 2) != 0 || PQputCopyData(db->conn, (const char *)b.data, (int)b.len) != 1 ||
+            PQputCopyEnd(db->conn, NULL) != 1)
+            rc = blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
+    } else {
+        PQputCopyEnd(db->conn, "aborted by blogdb: a row was refused");
+        db->failed_index = index;
+    }
+    free(b.data);
+    while ((res = PQgetResult(db->conn)) != NULL) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0) {
+            long line = copy_line(res);
+            rc = blogdb__fail_result(db, res);
+            db->failed_index = line;
+        }
+        PQclear(res);
+    }
+    if (rc == 0 && staged) {
+        /* The server checks each row here; which row failed it does not say. */
+        sprintf(sql, "INSERT INTO %s (%s) SELECT %s FROM blogdb_copy_staging", rel->sql, list, list);
+        rc = simple(db, sql);
+        if (rc == 0)
+            rc = simple(db, "DROP TABLE blogdb_copy_staging");
+    }
+    free(sql);
+    free(list);
+    {
+        long keep = db->failed_index;
+        rc = end_own(db, own, rc);
+        db->failed_index = rc ? keep : -1;
+    }
+    return rc;
+}
