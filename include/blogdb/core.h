@@ -268,7 +268,10 @@ typedef int (*blogdb_tx_fn)(blogdb *db, void *ctx);
  * Runs fn in a transaction and commits; on serialization failure or deadlock (40001, 40P01),
  * anywhere in fn or at COMMIT, rolls back and runs fn again, up to max_attempts in all, sleeping a
  * jittered, doubling back-off in between. The connection's acting user applies.
+ * @param db    The connection (no transaction or pipeline open).
  * @param opts  Options, or NULL for the defaults.
+ * @param fn    The transaction body, run once per attempt.
+ * @param ctx   Passed to fn.
  * @return 0 once committed; fn's code; or BLOGDB_ESERIALIZATION when every attempt failed.
  *         blogdb_attempts() tells how many attempts ran.
  */

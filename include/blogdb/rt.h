@@ -162,7 +162,12 @@ BLOGDB_API int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *
  * COPY rel FROM STDIN in binary format. next fills *row and returns 1, returns 0 at the end, or a
  * negative code to abort. Columns are those an insert with `with` would send. Any bad row aborts
  * the COPY (nothing of it is kept) and blogdb_failed_index() gives its index.
- * @param row  Scratch row struct (rel->row_size bytes) handed to next.
+ * @param db    The connection.
+ * @param rel   The table.
+ * @param with  Defaulted columns to send, as for blogdb_rt_insert().
+ * @param next  The row producer.
+ * @param ctx   Passed to next.
+ * @param row   Scratch row struct (rel->row_size bytes) handed to next.
  * @return 0, or the code of the failure.
  */
 BLOGDB_API int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
