@@ -1,0 +1,194 @@
+/* blogdb-bench: the blogdb side of bench/run's workloads (and a naive libpq anchor).
+ *   blogdb-bench users   DSN N            load N users (COPY), print seconds
+ *   blogdb-bench posts   DSN N            load N posts over the users (COPY), print seconds
+ *   blogdb-bench point   DSN SECONDS N    get_by_email on random users, print ops/s
+ *   blogdb-bench naive   DSN SECONDS N    the same SELECT with PQexecParams in text format, print ops/s
+ *   blogdb-bench stream  DSN [MAX]        stream posts (all, or MAX rows), print rows and rows/s
+ *   blogdb-bench inserts DSN N MODE       N single-row post inserts: one, pipeline or atomic; print seconds
+ * Emails are "user<n>@example.com", n in [0, N). */
+#define _POSIX_C_SOURCE 200809L
+#include <blogdb.h>
+#include <libpq-fe.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static blogdb *open_db(const char *dsn)
+{
+    blogdb *db = NULL;
+    if (blogdb_connect(&db, dsn) != 0) {
+        fprintf(stderr, "connect: %s\n", blogdb_connect_error());
+        exit(1);
+    }
+    return db;
+}
+
+static void check(blogdb *db, int rc, const char *what)
+{
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s: %s\n", what, blogdb_strerror(rc), blogdb_errmsg(db));
+        exit(1);
+    }
+}
+
+typedef struct gen {
+    long next, count;
+    char email[64];
+    uuid_t *users;
+    long nusers;
+} gen;
+
+static int next_user(blogdb_users_row *row, void *ctx)
+{
+    gen *g = ctx;
+    if (g->next == g->count)
+        return 0;
+    memset(row, 0, sizeof *row);
+    snprintf(g->email, sizeof g->email, "user%ld@example.com", g->next++);
+    row->email = g->email;
+    row->password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA";
+    return 1;
+}
+
+static int next_post(blogdb_posts_row *row, void *ctx)
+{
+    gen *g = ctx;
+    if (g->next == g->count)
+        return 0;
+    memset(row, 0, sizeof *row);
+    uuid_copy(row->user_id, g->users[g->next % g->nusers]);
+    row->title = "A post about keyset pagination and binary protocols";
+    row->content = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore.";
+    row->status = (blogdb_post_status)(g->next % 3);
+    g->next++;
+    return 1;
+}
+
+static int collect_id(const blogdb_users_row *row, void *ctx)
+{
+    gen *g = ctx;
+    uuid_copy(g->users[g->nusers++], row->id);
+    return 0;
+}
+
+typedef struct streamer {
+    long rows, max;
+    long long check;
+} streamer;
+
+static int take_post(const blogdb_posts_row *row, void *ctx)
+{
+    streamer *s = ctx;
+    s->rows++;
+    s->check += (long long)strlen(row->title) + row->status; /* touch the row */
+    return s->max && s->rows >= s->max ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd = argc > 2 ? argv[1] : "", *dsn = argc > 2 ? argv[2] : "";
+    blogdb *db;
+    if (argc < 3) {
+        fprintf(stderr, "usage: blogdb-bench users|posts|point|naive|stream|inserts DSN ...\n");
+        return 2;
+    }
+    srand(42);
+    if (strcmp(cmd, "users") == 0) {
+        gen g = {0, atol(argv[3]), "", NULL, 0};
+        double t;
+        db = open_db(dsn);
+        t = now();
+        check(db, blogdb_users_copy_in_fn(db, next_user, &g, 0), "copy users");
+        printf("%.3f\n", now() - t);
+    } else if (strcmp(cmd, "posts") == 0) {
+        gen g = {0, atol(argv[3]), "", NULL, 0};
+        int64_t nusers = 0;
+        double t;
+        db = open_db(dsn);
+        check(db, blogdb_users_count(db, &nusers), "count users");
+        g.users = malloc((size_t)nusers * sizeof *g.users);
+        check(db, blogdb_users_each(db, collect_id, &g), "read users");
+        g.next = 0;
+        t = now();
+        check(db, blogdb_posts_copy_in_fn(db, next_post, &g, BLOGDB_POSTS_STATUS), "copy posts");
+        printf("%.3f\n", now() - t);
+        free(g.users);
+    } else if (strcmp(cmd, "point") == 0 || strcmp(cmd, "naive") == 0) {
+        double secs = atof(argv[3]), t0, t;
+        long n = atol(argv[4]), ops = 0;
+        char email[64];
+        PGconn *pc = NULL;
+        db = strcmp(cmd, "point") == 0 ? open_db(dsn) : NULL;
+        if (!db) {
+            pc = PQconnectdb(dsn);
+            if (PQstatus(pc) != CONNECTION_OK)
+                return 1;
+        }
+        t0 = now();
+        do {
+            for (int k = 0; k < 1000; k++, ops++) {
+                snprintf(email, sizeof email, "user%ld@example.com", (long)(rand() % n));
+                if (db) {
+                    blogdb_users_row *u = NULL;
+                    check(db, blogdb_users_get_by_email(db, &u, email), "get_by_email");
+                    blogdb_users_row_free(u);
+                } else {
+                    const char *param = email;
+                    PGresult *r = PQexecParams(pc,
+                                               "SELECT id, email, password_hash, created_at, updated_at FROM users "
+                                               "WHERE email = $1",
+                                               1, NULL, &param, NULL, NULL, 0);
+                    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+                        return 1;
+                    PQclear(r);
+                }
+            }
+            t = now();
+        } while (t - t0 < secs);
+        printf("%.0f\n", (double)ops / (t - t0));
+        PQfinish(pc);
+    } else if (strcmp(cmd, "stream") == 0) {
+        streamer s = {0, argc > 3 ? atol(argv[3]) : 0, 0};
+        double t;
+        db = open_db(dsn);
+        t = now();
+        check(db, blogdb_posts_each(db, take_post, &s), "stream posts");
+        t = now() - t;
+        printf("%ld %.0f\n", s.rows, (double)s.rows / t);
+    } else if (strcmp(cmd, "inserts") == 0) {
+        long n = atol(argv[3]);
+        const char *mode = argv[4];
+        blogdb_users_row *u = NULL;
+        blogdb_posts_row in = {.title = "pipelined", .content = "one row at a time"};
+        double t;
+        db = open_db(dsn);
+        check(db, blogdb_users_get_by_email(db, &u, "user0@example.com"), "author");
+        uuid_copy(in.user_id, u->id);
+        t = now();
+        if (strcmp(mode, "one") == 0) {
+            for (long i = 0; i < n; i++)
+                check(db, blogdb_posts_insert(db, NULL, &in, 0), "insert");
+        } else {
+            check(db, blogdb_pipeline_begin(db, strcmp(mode, "atomic") == 0 ? BLOGDB_PIPELINE_ATOMIC : 0), "pipeline");
+            for (long i = 0; i < n; i++)
+                check(db, blogdb_posts_insert(db, NULL, &in, 0), "queue insert");
+            check(db, blogdb_pipeline_end(db), "pipeline end");
+        }
+        printf("%.3f\n", now() - t);
+        blogdb_users_row_free(u);
+    } else {
+        fprintf(stderr, "unknown workload %s\n", cmd);
+        return 2;
+    }
+    blogdb_close(db);
+    return 0;
+}
