@@ -285,6 +285,7 @@ int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row,
     uint64_t cols;
     const stmt_entry *st;
     bool fresh;
+    char op;
     int rc, slot = 0;
 
     if (prepare_write(db, rel, row, out, &rc) != 0)
@@ -298,7 +299,9 @@ int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row,
     cols = (all_columns(rel) & ~columns_with(rel, BLOGDB_RT_DEFAULT | BLOGDB_RT_READONLY)) | with;
     if ((rc = encode_row(db, rel, row, cols, &slot)) != 0)
         return rc;
-    st = blogdb__stmt_find(db, rel, 'I', cols);
+    /* Without an out-parameter, nobody reads the row back: no RETURNING, no row sent. */
+    op = out ? 'I' : 'i';
+    st = blogdb__stmt_find(db, rel, op, cols);
     fresh = !st;
     if (!st) {
         sqlbuf b = {0};
@@ -321,11 +324,12 @@ int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row,
             }
             sql_put(&b, ")");
         }
-        sql_returning(&b, rel);
-        if ((rc = prepare_built(db, rel, 'I', cols, &b, slot, &st)) != 0)
+        if (out)
+            sql_returning(&b, rel);
+        if ((rc = prepare_built(db, rel, op, cols, &b, slot, &st)) != 0)
             return rc;
     }
-    return run(db, st, slot, rel, BLOGDB_RT_ONE, out, fresh);
+    return run(db, st, slot, rel, out ? BLOGDB_RT_ONE : BLOGDB_RT_EXEC, out, fresh);
 }
 
 int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t mask, void *out)
@@ -333,6 +337,7 @@ int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row,
     uint64_t key;
     const stmt_entry *st;
     bool fresh;
+    char op;
     int rc, slot = 0;
 
     if (prepare_write(db, rel, row, out, &rc) != 0)
@@ -346,7 +351,8 @@ int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row,
                             rel->name);
     if ((rc = encode_row(db, rel, row, mask, &slot)) != 0 || (rc = encode_row(db, rel, row, key, &slot)) != 0)
         return rc;
-    st = blogdb__stmt_find(db, rel, 'U', mask);
+    op = out ? 'U' : 'u';
+    st = blogdb__stmt_find(db, rel, op, mask);
     fresh = !st;
     if (!st) {
         sqlbuf b = {0};
@@ -369,11 +375,13 @@ int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row,
                 sql_put(&b, " = ");
                 sql_param(&b, ++n);
             }
-        sql_returning(&b, rel);
-        if ((rc = prepare_built(db, rel, 'U', mask, &b, slot, &st)) != 0)
+        if (out)
+            sql_returning(&b, rel);
+        if ((rc = prepare_built(db, rel, op, mask, &b, slot, &st)) != 0)
             return rc;
     }
-    return run(db, st, slot, rel, BLOGDB_RT_ONE, out, fresh);
+    /* Without RETURNING, "no such row" is an update of 0 rows. */
+    return run(db, st, slot, rel, out ? BLOGDB_RT_ONE : BLOGDB_RT_AFFECT, out, fresh);
 }
 
 void blogdb_rt_free(void *p)
