@@ -138,6 +138,14 @@ int blogdb_errcode(const blogdb *db)
     return db ? db->errcode : BLOGDB_EINVAL;
 }
 
+int blogdb__simple(blogdb *db, const char *sql)
+{
+    PGresult *res = PQexec(db->conn, sql);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : blogdb__fail_result(db, res);
+    PQclear(res);
+    return rc;
+}
+
 long blogdb_failed_index(const blogdb *db)
 {
     return db ? db->failed_index : -1;

@@ -42,20 +42,12 @@ int blogdb_clear_acting_user(blogdb *db)
     return blogdb_set_acting_user(db, NULL);
 }
 
-static int simple(blogdb *db, const char *sql)
-{
-    PGresult *res = PQexec(db->conn, sql);
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : blogdb__fail_result(db, res);
-    PQclear(res);
-    return rc;
-}
-
 int blogdb__begin(blogdb *db, const char *extra, const char *acting)
 {
     char sql[96];
     int rc;
     snprintf(sql, sizeof sql, "BEGIN %s", extra);
-    if ((rc = simple(db, sql)) != 0)
+    if ((rc = blogdb__simple(db, sql)) != 0)
         return rc;
     if (*acting && (rc = set_local(db, acting)) != 0) {
         PQclear(PQexec(db->conn, "ROLLBACK"));
@@ -106,7 +98,7 @@ int blogdb_commit(blogdb *db)
         return db->errcode ? code : blogdb__fail(db, code, "the transaction had failed and was rolled back");
     }
     blogdb__clear_error(db);
-    rc = simple(db, "COMMIT");
+    rc = blogdb__simple(db, "COMMIT");
     return rc;
 }
 
@@ -117,7 +109,7 @@ int blogdb_rollback(blogdb *db)
     blogdb__clear_error(db);
     if (!blogdb__in_transaction(db))
         return blogdb__fail(db, BLOGDB_EINVAL, "no transaction is open");
-    return simple(db, "ROLLBACK");
+    return blogdb__simple(db, "ROLLBACK");
 }
 
 PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
@@ -209,7 +201,7 @@ static int savepoint_cmd(blogdb *db, const char *verb, const char *name)
     if (!blogdb__in_transaction(db))
         return blogdb__fail(db, BLOGDB_EINVAL, "no transaction is open");
     snprintf(sql, sizeof sql, "%s %s", verb, name);
-    return simple(db, sql);
+    return blogdb__simple(db, sql);
 }
 
 int blogdb_savepoint(blogdb *db, const char *name)
@@ -295,7 +287,7 @@ int blogdb_set_statement_timeout(blogdb *db, int milliseconds)
     if (milliseconds < 0)
         return blogdb__fail(db, BLOGDB_EINVAL, "a timeout cannot be negative");
     snprintf(sql, sizeof sql, "SET statement_timeout = %d", milliseconds);
-    return simple(db, sql);
+    return blogdb__simple(db, sql);
 }
 
 int blogdb_cancel(blogdb *db)

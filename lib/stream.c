@@ -7,21 +7,13 @@
 
 #define FETCH_ROWS 1000
 
-static int simple(blogdb *db, const char *sql)
-{
-    PGresult *res = PQexec(db->conn, sql);
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : blogdb__fail_result(db, res);
-    PQclear(res);
-    return rc;
-}
-
 /* Ends a transaction this module opened: COMMIT when ok, else ROLLBACK keeping the error. */
 static int end_own(blogdb *db, bool own, int rc)
 {
     if (!own)
         return rc;
     if (rc == 0)
-        return simple(db, "COMMIT");
+        return blogdb__simple(db, "COMMIT");
     PQclear(PQexec(db->conn, "ROLLBACK"));
     return rc;
 }
@@ -266,7 +258,7 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
         /* Row-level security applies: COPY into a temporary table, then INSERT ... SELECT, where
          * the policies (and triggers) run. */
         sprintf(sql, "CREATE TEMP TABLE blogdb_copy_staging (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", rel->sql);
-        rc = simple(db, sql);
+        rc = blogdb__simple(db, sql);
         sprintf(sql, "COPY blogdb_copy_staging (%s) FROM STDIN (FORMAT binary)", list);
     } else {
         sprintf(sql, "COPY %s (%s) FROM STDIN (FORMAT binary)", rel->sql, list);
@@ -363,9 +355,9 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
     if (rc == 0 && staged) {
         /* The server checks each row here; which row failed it does not say. */
         sprintf(sql, "INSERT INTO %s (%s) SELECT %s FROM blogdb_copy_staging", rel->sql, list, list);
-        rc = simple(db, sql);
+        rc = blogdb__simple(db, sql);
         if (rc == 0)
-            rc = simple(db, "DROP TABLE blogdb_copy_staging");
+            rc = blogdb__simple(db, "DROP TABLE blogdb_copy_staging");
     }
     free(sql);
     free(list);
