@@ -86,6 +86,8 @@ int blogdb__fail(blogdb *db, int code, const char *fmt, ...) __attribute__((form
 int blogdb__fail_result(blogdb *db, const PGresult *res);
 /* The BLOGDB_E* code of a SQLSTATE (NULL: BLOGDB_ESERVER). */
 int blogdb__code_of_sqlstate(const char *sqlstate);
+/* set_config('app.user_id', $1, true): the acting user, local to the current transaction. */
+extern const char blogdb__set_acting_sql[];
 /* Runs a command with PQexec: 0, or the error it raised (recorded on db). */
 int blogdb__simple(blogdb *db, const char *sql);
 /* Clears the last error. */

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char set_acting_sql[] = "SELECT set_config('app.user_id', $1, true)";
-
 int blogdb_pipeline_begin(blogdb *db, unsigned flags)
 {
     if (!db)
@@ -27,7 +25,7 @@ int blogdb_pipeline_begin(blogdb *db, unsigned flags)
     /* An atomic pipeline is one implicit transaction: the acting user is set once for it. */
     if ((flags & BLOGDB_PIPELINE_ATOMIC) && db->acting[0] && !db->pipeline_in_tx) {
         const char *v = db->acting;
-        if (!PQsendQueryParams(db->conn, set_acting_sql, 1, NULL, &v, NULL, NULL, 0))
+        if (!PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &v, NULL, NULL, 0))
             return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
     }
     return 0;
@@ -59,7 +57,7 @@ int blogdb__pl_queue(blogdb *db, const stmt_entry *st, int nparams, const blogdb
     /* Each entry of a plain pipeline is its own implicit transaction, with its own acting user. */
     if (!atomic && db->acting[0] && !db->pipeline_in_tx) {
         const char *v = db->acting;
-        if (!PQsendQueryParams(db->conn, set_acting_sql, 1, NULL, &v, NULL, NULL, 0))
+        if (!PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &v, NULL, NULL, 0))
             return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
         e->before++;
     }

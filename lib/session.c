@@ -8,12 +8,12 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char set_acting_sql[] = "SELECT set_config('app.user_id', $1, true)";
+const char blogdb__set_acting_sql[] = "SELECT set_config('app.user_id', $1, true)";
 
 /* set_config('app.user_id', value, true) now: for the open transaction only. */
 static int set_local(blogdb *db, const char *value)
 {
-    PGresult *res = PQexecParams(db->conn, set_acting_sql, 1, NULL, &value, NULL, NULL, 0);
+    PGresult *res = PQexecParams(db->conn, blogdb__set_acting_sql, 1, NULL, &value, NULL, NULL, 0);
     int rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : blogdb__fail_result(db, res);
     PQclear(res);
     return rc;
@@ -124,7 +124,7 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
      * that the pipeline's Sync ends, so the acting user ends with the statement. */
     if (!PQenterPipelineMode(db->conn))
         return NULL;
-    if (!PQsendQueryParams(db->conn, set_acting_sql, 1, NULL, &acting, NULL, NULL, 0) ||
+    if (!PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &acting, NULL, NULL, 0) ||
         !PQsendQueryPrepared(db->conn, name, nparams, db->pvalues, db->plengths, db->pformats, 1) ||
         !PQpipelineSync(db->conn)) {
         PQexitPipelineMode(db->conn);
