@@ -135,6 +135,25 @@ static int check_conn(blogdb *db)
     return 0;
 }
 
+int blogdb__encode_args(blogdb *db, const blogdb_rt_query *q, const void *const *args)
+{
+    int rc = blogdb__params_reserve(db, q->nparams);
+    for (uint16_t i = 0; i < q->nparams && rc == 0; i++) {
+        const blogdb_rt_column *col = q->params[i] == BLOGDB_RT_PARAM_LIMIT ? &limit_column
+                                                                            : &q->rel->columns[q->params[i]];
+        if (!args || !args[i])
+            return blogdb__fail(db, BLOGDB_EINVAL, "%s: argument %s is NULL", q->rel->name, col->name);
+        if (col == &limit_column) {
+            int64_t limit;
+            memcpy(&limit, args[i], sizeof limit);
+            if (limit < 0)
+                return blogdb__fail(db, BLOGDB_EINVAL, "%s: limit %lld is negative", q->rel->name, (long long)limit);
+        }
+        rc = blogdb__encode(db, i, col, args[i], NULL);
+    }
+    return rc;
+}
+
 int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args, void *out)
 {
     const stmt_entry *st;
@@ -150,22 +169,8 @@ int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args
         void *none = NULL;
         memcpy(out, &none, sizeof none); /* *out is NULL on every failure */
     }
-    if ((rc = check_conn(db)) != 0 || (rc = blogdb__params_reserve(db, q->nparams)) != 0)
+    if ((rc = check_conn(db)) != 0 || (rc = blogdb__encode_args(db, q, args)) != 0)
         return rc;
-    for (uint16_t i = 0; i < q->nparams; i++) {
-        const blogdb_rt_column *col = q->params[i] == BLOGDB_RT_PARAM_LIMIT ? &limit_column
-                                                                            : &q->rel->columns[q->params[i]];
-        if (!args || !args[i])
-            return blogdb__fail(db, BLOGDB_EINVAL, "%s: argument %s is NULL", q->rel->name, col->name);
-        if (col == &limit_column) {
-            int64_t limit;
-            memcpy(&limit, args[i], sizeof limit);
-            if (limit < 0)
-                return blogdb__fail(db, BLOGDB_EINVAL, "%s: limit %lld is negative", q->rel->name, (long long)limit);
-        }
-        if ((rc = blogdb__encode(db, i, col, args[i], NULL)) != 0)
-            return rc;
-    }
     if ((rc = statement(db, q, 'Q', 0, q->sql, q->nparams, &st, &fresh)) != 0)
         return rc;
     return run(db, st, q->nparams, q->rel, q->result, out, fresh);
@@ -264,6 +269,18 @@ static uint64_t columns_with(const blogdb_rt_relation *rel, unsigned flags)
     return m;
 }
 
+int blogdb__insert_columns(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, uint64_t *cols)
+{
+    if (with & ~all_columns(rel))
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a column the table does not have", rel->name);
+    if (with & columns_with(rel, BLOGDB_RT_READONLY))
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a generated or identity column, which is never written",
+                            rel->name);
+    /* Every writable column without a DEFAULT is sent; a defaulted one only when asked for. */
+    *cols = (all_columns(rel) & ~columns_with(rel, BLOGDB_RT_DEFAULT | BLOGDB_RT_READONLY)) | with;
+    return 0;
+}
+
 static int prepare_write(blogdb *db, const blogdb_rt_relation *rel, const void *row, void *out, int *rc)
 {
     if (!db)
@@ -290,13 +307,8 @@ int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row,
 
     if (prepare_write(db, rel, row, out, &rc) != 0)
         return rc;
-    if (with & ~all_columns(rel))
-        return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a column the table does not have", rel->name);
-    if (with & columns_with(rel, BLOGDB_RT_READONLY))
-        return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a generated or identity column, which is never written",
-                            rel->name);
-    /* Every writable column without a DEFAULT is sent; a defaulted one only when asked for. */
-    cols = (all_columns(rel) & ~columns_with(rel, BLOGDB_RT_DEFAULT | BLOGDB_RT_READONLY)) | with;
+    if ((rc = blogdb__insert_columns(db, rel, with, &cols)) != 0)
+        return rc;
     if ((rc = encode_row(db, rel, row, cols, &slot)) != 0)
         return rc;
     /* Without an out-parameter, nobody reads the row back: no RETURNING, no row sent. */

@@ -71,6 +71,10 @@ void blogdb__stmt_forget(blogdb *db, const void *key, char op, uint64_t mask);
 /* Sends PQsendPrepare in pipeline mode and records the statement; see blogdb__stmt_prepare. */
 int blogdb__stmt_send_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
                               const stmt_entry **out);
+/* Checks and encodes a query's arguments into the parameter scratch. */
+int blogdb__encode_args(blogdb *db, const blogdb_rt_query *q, const void *const *args);
+/* The columns an insert (or COPY) with `with` sends, after checking `with`. */
+int blogdb__insert_columns(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, uint64_t *cols);
 /* Whether a transaction block is open on the connection. */
 bool blogdb__in_transaction(const blogdb *db);
 /* BEGIN [extra] and, when acting is not empty, the acting user for this transaction. */

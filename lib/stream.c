@@ -64,14 +64,8 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
         return blogdb__fail(db, BLOGDB_EINVAL, "streaming reads cannot be queued on a pipeline");
     if (PQstatus(db->conn) != CONNECTION_OK)
         return blogdb__fail(db, BLOGDB_ECONNECTION, "the connection is broken: %s", PQerrorMessage(db->conn));
-    if ((rc = blogdb__params_reserve(db, q->nparams)) != 0)
+    if ((rc = blogdb__encode_args(db, q, args)) != 0)
         return rc;
-    for (uint16_t i = 0; i < q->nparams; i++) {
-        if (!args || !args[i])
-            return blogdb__fail(db, BLOGDB_EINVAL, "%s: argument %u is NULL", q->rel->name, (unsigned)i + 1);
-        if ((rc = blogdb__encode(db, i, &q->rel->columns[q->params[i]], args[i], NULL)) != 0)
-            return rc;
-    }
     snprintf(declare, sizeof declare, "blogdb_cursor_%lu", ++db->next_cursor);
     sql = malloc(strlen(q->sql) + 80);
     if (!sql)
@@ -196,7 +190,7 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
                       int (*next)(void *row, void *ctx), void *ctx, void *row)
 {
     static const unsigned char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    uint64_t all = rel && rel->ncolumns < 64 ? (UINT64_C(1) << rel->ncolumns) - 1 : ~UINT64_C(0), cols = 0;
+    uint64_t cols = 0;
     copybuf b = {0};
     char *sql, *list = NULL;
     size_t sqllen = 64, ncols = 0;
@@ -212,22 +206,18 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
         return blogdb__fail(db, BLOGDB_EINVAL, "blogdb_rt_copy_in: NULL argument");
     if (db->pipeline)
         return blogdb__fail(db, BLOGDB_EINVAL, "COPY cannot be queued on a pipeline");
+    if ((rc = blogdb__insert_columns(db, rel, with, &cols)) != 0)
+        return rc;
     for (uint16_t i = 0; i < rel->ncolumns; i++) {
         const blogdb_rt_column *col = &rel->columns[i];
-        bool send = !(col->flags & (BLOGDB_RT_DEFAULT | BLOGDB_RT_READONLY)) || (with >> i & 1);
-        if ((with >> i & 1) && (col->flags & BLOGDB_RT_READONLY))
-            return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a generated or identity column", rel->name);
-        if (!send)
+        if (!(cols >> i & 1))
             continue;
         if (!copy_supported(col))
             return blogdb__fail(db, BLOGDB_EINVAL, "%s.%s: this type cannot be sent by binary COPY; use insert",
                                 rel->name, col->name);
-        cols |= UINT64_C(1) << i;
         ncols++;
         sqllen += strlen(col->sql) + 2;
     }
-    if (with & ~all)
-        return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a column the table does not have", rel->name);
     if ((rc = blogdb__params_reserve(db, rel->ncolumns)) != 0)
         return rc;
     sqllen = 2 * (sqllen + strlen(rel->sql)) + 200;
