@@ -73,6 +73,12 @@ static int next_post(blogdb_posts_row *row, void *ctx)
     return 1;
 }
 
+/* PostgreSQL orders uuids as their 16 bytes: the anchor's CSV assigns posts in this order. */
+static int cmp_uuid(const void *a, const void *b)
+{
+    return memcmp(a, b, sizeof(uuid_t));
+}
+
 static int collect_id(const blogdb_users_row *row, void *ctx)
 {
     gen *g = ctx;
@@ -117,6 +123,7 @@ int main(int argc, char **argv)
         check(db, blogdb_users_count(db, &nusers), "count users");
         g.users = malloc((size_t)nusers * sizeof *g.users);
         check(db, blogdb_users_each(db, collect_id, &g), "read users");
+        qsort(g.users, (size_t)g.nusers, sizeof *g.users, cmp_uuid); /* the same rows, in the same order, as psql loads */
         g.next = 0;
         t = now();
         check(db, blogdb_posts_copy_in_fn(db, next_post, &g, BLOGDB_POSTS_STATUS), "copy posts");
