@@ -80,25 +80,22 @@ long blogdb__utf8_chars(const char *str, size_t len)
 
 /* ---- encoding: C value -> parameter slot ------------------------------------- */
 
+/* The built-in type OID of each wire type (0: enum, whose OID is the database's). */
+static const Oid type_oid[] = {
+    [BLOGDB_RT_UUID] = OID_UUID, [BLOGDB_RT_TEXT] = OID_TEXT, [BLOGDB_RT_BOOL] = OID_BOOL,
+    [BLOGDB_RT_INT2] = OID_INT2, [BLOGDB_RT_INT4] = OID_INT4, [BLOGDB_RT_INT8] = OID_INT8,
+    [BLOGDB_RT_FLOAT4] = OID_FLOAT4, [BLOGDB_RT_FLOAT8] = OID_FLOAT8, [BLOGDB_RT_TIMESTAMP] = OID_TIMESTAMP,
+    [BLOGDB_RT_TIMESTAMPTZ] = OID_TIMESTAMPTZ, [BLOGDB_RT_DATE] = OID_DATE, [BLOGDB_RT_BYTEA] = OID_BYTEA,
+    [BLOGDB_RT_JSON] = OID_JSON, [BLOGDB_RT_JSONB] = OID_JSONB, [BLOGDB_RT_ENUM] = 0,
+    [BLOGDB_RT_NUMERIC] = OID_NUMERIC, [BLOGDB_RT_INTERVAL] = OID_INTERVAL, [BLOGDB_RT_INET] = OID_INET,
+    [BLOGDB_RT_TIME] = OID_TIME};
+
+static bool is_string_type(blogdb_rt_type t);
+
 /* Element OIDs of the binary array encodings (0: sent as a text-format literal). */
 static Oid array_elem_oid(blogdb_rt_type t)
 {
-    switch (t) {
-    case BLOGDB_RT_BOOL: return OID_BOOL;
-    case BLOGDB_RT_INT2: return OID_INT2;
-    case BLOGDB_RT_INT4: return OID_INT4;
-    case BLOGDB_RT_INT8: return OID_INT8;
-    case BLOGDB_RT_FLOAT4: return OID_FLOAT4;
-    case BLOGDB_RT_FLOAT8: return OID_FLOAT8;
-    case BLOGDB_RT_UUID: return OID_UUID;
-    case BLOGDB_RT_TIMESTAMP: return OID_TIMESTAMP;
-    case BLOGDB_RT_TIMESTAMPTZ: return OID_TIMESTAMPTZ;
-    case BLOGDB_RT_DATE: return OID_DATE;
-    case BLOGDB_RT_TIME: return OID_TIME;
-    case BLOGDB_RT_INTERVAL: return OID_INTERVAL;
-    case BLOGDB_RT_BYTEA: return OID_BYTEA;
-    default: return 0;
-    }
+    return is_string_type(t) || t == BLOGDB_RT_ENUM ? 0 : type_oid[t];
 }
 
 /* Size of one C element of an array of t. */
@@ -438,30 +435,11 @@ int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void
 
 static bool oid_matches(blogdb_rt_type t, Oid oid)
 {
-    switch (t) {
-    case BLOGDB_RT_UUID: return oid == OID_UUID;
-    case BLOGDB_RT_TEXT:
-        return oid == OID_TEXT || oid == OID_VARCHAR || oid == OID_BPCHAR || oid == OID_NAME ||
-               oid >= OID_FIRST_USER; /* citext and other text-like extension types */
-    case BLOGDB_RT_BOOL: return oid == OID_BOOL;
-    case BLOGDB_RT_INT2: return oid == OID_INT2;
-    case BLOGDB_RT_INT4: return oid == OID_INT4;
-    case BLOGDB_RT_INT8: return oid == OID_INT8;
-    case BLOGDB_RT_FLOAT4: return oid == OID_FLOAT4;
-    case BLOGDB_RT_FLOAT8: return oid == OID_FLOAT8;
-    case BLOGDB_RT_TIMESTAMP: return oid == OID_TIMESTAMP;
-    case BLOGDB_RT_TIMESTAMPTZ: return oid == OID_TIMESTAMPTZ;
-    case BLOGDB_RT_DATE: return oid == OID_DATE;
-    case BLOGDB_RT_BYTEA: return oid == OID_BYTEA;
-    case BLOGDB_RT_JSON: return oid == OID_JSON;
-    case BLOGDB_RT_JSONB: return oid == OID_JSONB;
-    case BLOGDB_RT_ENUM: return oid >= OID_FIRST_USER;
-    case BLOGDB_RT_NUMERIC: return oid == OID_NUMERIC;
-    case BLOGDB_RT_INTERVAL: return oid == OID_INTERVAL;
-    case BLOGDB_RT_INET: return oid == OID_INET;
-    case BLOGDB_RT_TIME: return oid == OID_TIME;
-    }
-    return false;
+    if (t == BLOGDB_RT_TEXT) /* varchar, char, name, and text-like extension types such as citext */
+        return oid == OID_TEXT || oid == OID_VARCHAR || oid == OID_BPCHAR || oid == OID_NAME || oid >= OID_FIRST_USER;
+    if (t == BLOGDB_RT_ENUM)
+        return oid >= OID_FIRST_USER;
+    return (size_t)t < sizeof type_oid / sizeof type_oid[0] && oid == type_oid[t];
 }
 
 int blogdb__check_column(blogdb *db, const PGresult *res, int field, const blogdb_rt_column *col)

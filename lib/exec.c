@@ -297,59 +297,92 @@ static int prepare_write(blogdb *db, const blogdb_rt_relation *rel, const void *
     return 0;
 }
 
+/* SQL of a write on rel: cols are the columns written, key the columns that pick the row. */
+typedef void (*build_fn)(sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key);
+
+static void build_insert(sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key)
+{
+    int n = 0;
+    (void)key;
+    sql_put(b, "INSERT INTO ");
+    sql_put(b, rel->sql);
+    if (cols == 0) {
+        sql_put(b, " DEFAULT VALUES");
+        return;
+    }
+    sql_put(b, " (");
+    for (uint16_t i = 0; i < rel->ncolumns; i++)
+        if (cols >> i & 1) {
+            sql_put(b, n++ ? ", " : "");
+            sql_put(b, rel->columns[i].sql);
+        }
+    sql_put(b, ") VALUES (");
+    for (int i = 1; i <= n; i++) {
+        sql_put(b, i > 1 ? ", " : "");
+        sql_param(b, i);
+    }
+    sql_put(b, ")");
+}
+
+static void build_update(sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key)
+{
+    int n = 0;
+    sql_put(b, "UPDATE ");
+    sql_put(b, rel->sql);
+    sql_put(b, " SET ");
+    for (uint16_t i = 0; i < rel->ncolumns; i++)
+        if (cols >> i & 1) {
+            sql_put(b, n ? ", " : "");
+            sql_put(b, rel->columns[i].sql);
+            sql_put(b, " = ");
+            sql_param(b, ++n);
+        }
+    sql_put(b, " WHERE ");
+    for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
+        if (key >> i & 1) {
+            sql_put(b, k++ ? " AND " : "");
+            sql_put(b, rel->columns[i].sql);
+            sql_put(b, " = ");
+            sql_param(b, ++n);
+        }
+}
+
+/* Runs a write whose parameters are encoded: the statement for (op, cols) is built and prepared
+ * on first use. Without an out-parameter nobody reads the row back, so it is a separate
+ * statement (lower-case op) without RETURNING, and its result is `no_row`. */
+static int run_write(blogdb *db, const blogdb_rt_relation *rel, char op, uint64_t cols, uint64_t key, build_fn build,
+                     int nparams, void *out, blogdb_rt_result no_row)
+{
+    char stmt_op = out ? op : (char)(op - 'A' + 'a');
+    const stmt_entry *st = blogdb__stmt_find(db, rel, stmt_op, cols);
+    bool fresh = !st;
+    int rc;
+    if (!st) {
+        sqlbuf b = {0};
+        build(&b, rel, cols, key);
+        if (out)
+            sql_returning(&b, rel);
+        if ((rc = prepare_built(db, rel, stmt_op, cols, &b, nparams, &st)) != 0)
+            return rc;
+    }
+    return run(db, st, nparams, rel, out ? BLOGDB_RT_ONE : no_row, out, fresh);
+}
+
 int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t with, void *out)
 {
     uint64_t cols;
-    const stmt_entry *st;
-    bool fresh;
-    char op;
     int rc, slot = 0;
 
     if (prepare_write(db, rel, row, out, &rc) != 0)
         return rc;
-    if ((rc = blogdb__insert_columns(db, rel, with, &cols)) != 0)
+    if ((rc = blogdb__insert_columns(db, rel, with, &cols)) != 0 || (rc = encode_row(db, rel, row, cols, &slot)) != 0)
         return rc;
-    if ((rc = encode_row(db, rel, row, cols, &slot)) != 0)
-        return rc;
-    /* Without an out-parameter, nobody reads the row back: no RETURNING, no row sent. */
-    op = out ? 'I' : 'i';
-    st = blogdb__stmt_find(db, rel, op, cols);
-    fresh = !st;
-    if (!st) {
-        sqlbuf b = {0};
-        int n = 0;
-        sql_put(&b, "INSERT INTO ");
-        sql_put(&b, rel->sql);
-        if (cols == 0) {
-            sql_put(&b, " DEFAULT VALUES");
-        } else {
-            sql_put(&b, " (");
-            for (uint16_t i = 0; i < rel->ncolumns; i++)
-                if (cols >> i & 1) {
-                    sql_put(&b, n++ ? ", " : "");
-                    sql_put(&b, rel->columns[i].sql);
-                }
-            sql_put(&b, ") VALUES (");
-            for (int i = 1; i <= n; i++) {
-                sql_put(&b, i > 1 ? ", " : "");
-                sql_param(&b, i);
-            }
-            sql_put(&b, ")");
-        }
-        if (out)
-            sql_returning(&b, rel);
-        if ((rc = prepare_built(db, rel, op, cols, &b, slot, &st)) != 0)
-            return rc;
-    }
-    return run(db, st, slot, rel, out ? BLOGDB_RT_ONE : BLOGDB_RT_EXEC, out, fresh);
+    return run_write(db, rel, 'I', cols, 0, build_insert, slot, out, BLOGDB_RT_EXEC);
 }
 
 int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t mask, void *out)
 {
     uint64_t key;
-    const stmt_entry *st;
-    bool fresh;
-    char op;
     int rc, slot = 0;
 
     if (prepare_write(db, rel, row, out, &rc) != 0)
@@ -363,37 +396,8 @@ int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row,
                             rel->name);
     if ((rc = encode_row(db, rel, row, mask, &slot)) != 0 || (rc = encode_row(db, rel, row, key, &slot)) != 0)
         return rc;
-    op = out ? 'U' : 'u';
-    st = blogdb__stmt_find(db, rel, op, mask);
-    fresh = !st;
-    if (!st) {
-        sqlbuf b = {0};
-        int n = 0;
-        sql_put(&b, "UPDATE ");
-        sql_put(&b, rel->sql);
-        sql_put(&b, " SET ");
-        for (uint16_t i = 0; i < rel->ncolumns; i++)
-            if (mask >> i & 1) {
-                sql_put(&b, n ? ", " : "");
-                sql_put(&b, rel->columns[i].sql);
-                sql_put(&b, " = ");
-                sql_param(&b, ++n);
-            }
-        sql_put(&b, " WHERE ");
-        for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
-            if (key >> i & 1) {
-                sql_put(&b, k++ ? " AND " : "");
-                sql_put(&b, rel->columns[i].sql);
-                sql_put(&b, " = ");
-                sql_param(&b, ++n);
-            }
-        if (out)
-            sql_returning(&b, rel);
-        if ((rc = prepare_built(db, rel, op, mask, &b, slot, &st)) != 0)
-            return rc;
-    }
     /* Without RETURNING, "no such row" is an update of 0 rows. */
-    return run(db, st, slot, rel, out ? BLOGDB_RT_ONE : BLOGDB_RT_AFFECT, out, fresh);
+    return run_write(db, rel, 'U', mask, key, build_update, slot, out, BLOGDB_RT_AFFECT);
 }
 
 void blogdb_rt_free(void *p)
