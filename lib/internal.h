@@ -113,11 +113,18 @@ int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void
 
 /* Validates UTF-8; returns the number of characters, or -1 when invalid. */
 long blogdb__utf8_chars(const char *s, size_t len);
+/* Whether s[0..len) is valid UTF-8 without a NUL byte: what text from the server must be. */
+bool blogdb__utf8_text_ok(const char *s, size_t len);
 
 /* Checks that a result column can be decoded as col's type. */
 int blogdb__check_column(blogdb *db, const PGresult *res, int field, const blogdb_rt_column *col);
 /* Extra bytes a value needs in a result block (strings, bytes). */
 size_t blogdb__extra_size(const PGresult *res, int row, int field, const blogdb_rt_column *col);
+/* The same two on a raw value (what the fuzzer drives): v[0..len), or SQL NULL when isnull.
+ * value_extra is 0 for a malformed value, which decode_value then refuses before writing. */
+size_t blogdb__value_extra(const blogdb_rt_column *col, const unsigned char *v, int len, bool isnull);
+int blogdb__decode_value(blogdb *db, const blogdb_rt_column *col, const unsigned char *v, int len, bool isnull,
+                         char *base, char **heap);
 /* Decodes one value into the row at base; strings are copied to *heap, which advances. */
 int blogdb__decode(blogdb *db, const PGresult *res, int row, int field, const blogdb_rt_column *col, char *base,
                    char **heap);

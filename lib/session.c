@@ -175,6 +175,9 @@ int blogdb_password_verify(const char *hash, const char *password)
         return BLOGDB_EINVAL;
     if (sodium_init() < 0)
         return BLOGDB_ENOMEM;
+    /* -1: not a well-formed Argon2id string (bad parameters, salt or hash encoding). */
+    if (crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) < 0)
+        return BLOGDB_EINVAL;
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? 0 : BLOGDB_EMISMATCH;
 }
 

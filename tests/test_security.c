@@ -322,6 +322,17 @@ Test(security, passwords_hash_and_verify)
     cr_assert_eq(blogdb_password_verify(h1, ""), BLOGDB_EMISMATCH);
     cr_assert_eq(blogdb_password_verify("$2b$10$notargon", "x"), BLOGDB_EINVAL);
     cr_assert_eq(blogdb_password_verify(NULL, "x"), BLOGDB_EINVAL);
+    /* Malformed Argon2id strings are EINVAL, as documented, not "does not match". */
+    {
+        char cut[BLOGDB_PASSWORD_HASH_SIZE], mangled[BLOGDB_PASSWORD_HASH_SIZE];
+        snprintf(cut, sizeof cut, "%.*s", (int)(strrchr(h1, '$') - h1 + 4), h1); /* hash cut to 3 chars */
+        snprintf(mangled, sizeof mangled, "%s", h1);
+        mangled[20] = '!'; /* inside the parameters */
+        cr_assert_eq(blogdb_password_verify("$argon2id$v=19$m=garbage", "x"), BLOGDB_EINVAL);
+        cr_assert_eq(blogdb_password_verify("$argon2id$", "x"), BLOGDB_EINVAL);
+        cr_assert_eq(blogdb_password_verify(cut, "correct horse battery staple"), BLOGDB_EINVAL, "%s", cut);
+        cr_assert_eq(blogdb_password_verify(mangled, "correct horse battery staple"), BLOGDB_EINVAL, "%s", mangled);
+    }
     cr_assert_eq(blogdb_password_verify(h1, NULL), BLOGDB_EINVAL);
     cr_assert_eq(blogdb_password_hash(small, sizeof small, "x"), BLOGDB_EINVAL);
     cr_assert_eq(blogdb_password_hash(NULL, 128, "x"), BLOGDB_EINVAL);

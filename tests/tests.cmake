@@ -57,6 +57,12 @@ blogdb_test(types)
 target_sources(test_types PRIVATE ${TYPESDB_DIR}/typesdb_schema.c)
 target_include_directories(test_types PRIVATE ${TYPESDB_DIR})
 
+# A hostile server (tests/fakepg.c) against generated bindings of every type.
+blogdb_test(hostile)
+target_sources(test_hostile PRIVATE tests/fakepg.c ${TYPESDB_DIR}/typesdb_schema.c)
+target_include_directories(test_hostile PRIVATE ${TYPESDB_DIR})
+target_link_libraries(test_hostile PRIVATE Threads::Threads)
+
 # Packaging: exported symbols, ABI against the baseline, installed consumers, docs.
 add_test(NAME symbols COMMAND ${CMAKE_SOURCE_DIR}/tests/symbols.sh $<TARGET_FILE:blogdb>)
 if(NOT BLOGDB_SANITIZE)

@@ -70,8 +70,19 @@ typedef enum blogdb_error {
 /** An open connection. Opaque; create with blogdb_connect(), release with blogdb_close(). */
 typedef struct blogdb blogdb;
 
-/** Microseconds since 1970-01-01T00:00:00Z (UTC). `timestamp` columns are read and written as UTC. */
+/**
+ * Microseconds since 1970-01-01T00:00:00Z (UTC). `timestamp` columns are read and written as UTC.
+ * Finite values cover 4713 BC to 294246 AD; PostgreSQL's last thirty years (to 294276 AD) do not
+ * fit and are refused with BLOGDB_EDECODE rather than misread. PostgreSQL's `infinity` and
+ * `-infinity` are BLOGDB_TIMESTAMP_INFINITY and BLOGDB_TIMESTAMP_NEG_INFINITY, which no finite
+ * value is ever read as.
+ */
 typedef int64_t blogdb_timestamp;
+
+/** PostgreSQL's timestamp `infinity`, read and written. */
+#define BLOGDB_TIMESTAMP_INFINITY INT64_MAX
+/** PostgreSQL's timestamp `-infinity`, read and written. */
+#define BLOGDB_TIMESTAMP_NEG_INFINITY INT64_MIN
 
 /** A byte string (PostgreSQL bytea). `data` is not NUL-terminated. */
 typedef struct blogdb_bytes {
