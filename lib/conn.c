@@ -13,7 +13,8 @@ static const char *const error_names[] = {
     "check violation", "value too long", "invalid argument", "connection error",
     "serialization failure or deadlock", "timeout or canceled", "out of memory",
     "value cannot be decoded", "server error", "schema mismatch", "permission denied",
-    "password does not match", "aborted by an earlier failure"};
+    "password does not match", "aborted by an earlier failure",
+    "outcome unknown: the connection was lost before the server answered"};
 
 const char *blogdb_strerror(int code)
 {
@@ -39,19 +40,142 @@ const char *blogdb_connect_error(void)
     return connect_error;
 }
 
+static void trim(char *s);
+
 static void set_connect_error(const char *msg)
 {
-    size_t n;
     snprintf(connect_error, sizeof connect_error, "%s", msg ? msg : "");
-    n = strlen(connect_error);
-    while (n && (connect_error[n - 1] == '\n' || connect_error[n - 1] == ' '))
-        connect_error[--n] = '\0';
+    trim(connect_error);
+}
+
+/* Notices and libpq's own warnings: to the application's handler, never to stderr. */
+static void notice_receiver(void *arg, const PGresult *res)
+{
+    blogdb *db = arg;
+    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY);
+    if (db->notice_fn)
+        db->notice_fn(db->notice_ctx, severity ? severity : "NOTICE", PQresultErrorMessage(res));
+}
+
+int blogdb_set_notice_handler(blogdb *db, blogdb_notice_fn fn, void *ctx)
+{
+    if (!db)
+        return BLOGDB_EINVAL;
+    db->notice_fn = fn;
+    db->notice_ctx = ctx;
+    return 0;
+}
+
+/* libpq options blogdb sets when the conninfo does not: every wait on the network is bounded. */
+static const char *const default_options[][2] = {
+    {"connect_timeout", "10"}, /* BLOGDB_DEFAULT_CONNECT_TIMEOUT_S */
+    {"keepalives", "1"},
+    {"keepalives_idle", "30"},
+    {"keepalives_interval", "10"},
+    {"keepalives_count", "3"},
+    {"tcp_user_timeout", "30000"}, /* BLOGDB_DEFAULT_TCP_USER_TIMEOUT_MS */
+};
+
+/* Opens db->conn from db->conninfo, with the defaults above, and sets the session up. On failure
+ * db->conn is NULL and msg says why. */
+static int open_conn(blogdb *db, char *msg, size_t msgsz)
+{
+    enum { NDEF = sizeof default_options / sizeof default_options[0] };
+    PQconninfoOption *opts, *o;
+    const char **keys, **vals;
+    char *err = NULL;
+    size_t n = 0, cap = NDEF + 2;
+    PGresult *res;
+    int rc = BLOGDB_ECONNECTION;
+
+    opts = PQconninfoParse(db->conninfo, &err);
+    if (!opts) {
+        snprintf(msg, msgsz, "%s", err ? err : "out of memory");
+        PQfreemem(err);
+        return err ? BLOGDB_ECONNECTION : BLOGDB_ENOMEM;
+    }
+    for (o = opts; o->keyword; o++)
+        cap++;
+    keys = calloc(cap, sizeof *keys);
+    vals = calloc(cap, sizeof *vals);
+    if (!keys || !vals) {
+        free(keys);
+        free(vals);
+        PQconninfoFree(opts);
+        snprintf(msg, msgsz, "out of memory");
+        return BLOGDB_ENOMEM;
+    }
+    for (o = opts; o->keyword; o++)
+        if (o->val) {
+            keys[n] = o->keyword;
+            vals[n++] = o->val;
+        }
+    for (size_t d = 0; d < NDEF; d++) {
+        bool set = false;
+        for (size_t k = 0; k < n; k++)
+            set |= strcmp(keys[k], default_options[d][0]) == 0;
+        /* libpq reads PGCONNECT_TIMEOUT itself; the others have no environment variable */
+        if (strcmp(default_options[d][0], "connect_timeout") == 0 && getenv("PGCONNECT_TIMEOUT"))
+            set = true;
+        if (!set) {
+            keys[n] = default_options[d][0];
+            vals[n++] = default_options[d][1];
+        }
+    }
+    keys[n] = "client_encoding"; /* strings are UTF-8, whatever the conninfo says */
+    vals[n++] = "UTF8";
+    keys[n] = NULL;
+    /* Blocking, but bounded: libpq applies connect_timeout to each host it tries. */
+    db->conn = PQconnectdbParams(keys, vals, 0);
+    free(keys);
+    free(vals);
+    PQconninfoFree(opts);
+    if (!db->conn) {
+        snprintf(msg, msgsz, "out of memory");
+        return BLOGDB_ENOMEM;
+    }
+    PQsetNoticeReceiver(db->conn, notice_receiver, db);
+    if (PQstatus(db->conn) != CONNECTION_OK || PQsetnonblocking(db->conn, 1) != 0) {
+        snprintf(msg, msgsz, "%s", PQerrorMessage(db->conn));
+        goto fail;
+    }
+    /* timestamp without time zone is read and written as UTC. */
+    blogdb__call_start(db);
+    res = blogdb__exec(db, "SET TimeZone TO 'UTC'");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        snprintf(msg, msgsz, "%s", res ? PQresultErrorMessage(res) : db->errmsg);
+        PQclear(res);
+        goto fail;
+    }
+    PQclear(res);
+    if (db->stmt_timeout_ms > 0) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SET statement_timeout = %d", db->stmt_timeout_ms);
+        if ((rc = blogdb__simple(db, sql)) != 0) {
+            snprintf(msg, msgsz, "%s", db->errmsg);
+            goto fail;
+        }
+    }
+    return 0;
+fail:
+    PQfinish(db->conn);
+    db->conn = NULL;
+    return rc ? rc : BLOGDB_ECONNECTION;
+}
+
+/* Trims trailing newlines and blanks (libpq's messages end with one). */
+static void trim(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+        s[--n] = '\0';
 }
 
 int blogdb_connect(blogdb **out, const char *conninfo)
 {
     blogdb *db;
-    PGresult *res;
+    char msg[512];
+    int rc;
     set_connect_error("");
     if (!out || !conninfo) {
         if (out)
@@ -65,36 +189,62 @@ int blogdb_connect(blogdb **out, const char *conninfo)
         set_connect_error("out of memory");
         return BLOGDB_ENOMEM;
     }
+    db->wake[0] = db->wake[1] = -1;
+    db->timeout_ms = BLOGDB_DEFAULT_TIMEOUT_MS;
+    db->failed_index = -1;
+    atomic_init(&db->cancel_requested, false);
     db->errmsg = calloc(1, 256);
     db->errmsg_cap = 256;
-    db->conn = PQconnectdb(conninfo);
-    if (!db->errmsg || !db->conn) {
+    db->conninfo = strdup(conninfo);
+    if (!db->errmsg || !db->conninfo || blogdb__wake_open(db) != 0) {
         blogdb_close(db);
-        set_connect_error("out of memory");
+        set_connect_error("out of memory or file descriptors");
         return BLOGDB_ENOMEM;
     }
-    if (PQstatus(db->conn) != CONNECTION_OK) {
-        set_connect_error(PQerrorMessage(db->conn));
+    if ((rc = open_conn(db, msg, sizeof msg)) != 0) {
+        set_connect_error(msg);
         blogdb_close(db);
-        return BLOGDB_ECONNECTION;
+        return rc;
     }
-    /* Strings are UTF-8 and timestamp without time zone is read and written as UTC. */
-    if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
-        set_connect_error(PQerrorMessage(db->conn));
-        blogdb_close(db);
-        return BLOGDB_ECONNECTION;
-    }
-    res = PQexec(db->conn, "SET TimeZone TO 'UTC'");
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        set_connect_error(PQerrorMessage(db->conn));
-        PQclear(res);
-        blogdb_close(db);
-        return BLOGDB_ECONNECTION;
-    }
-    PQclear(res);
-    db->cancel = PQgetCancel(db->conn);
-    db->failed_index = -1;
+    blogdb__clear_error(db);
     *out = db;
+    return 0;
+}
+
+int blogdb_reconnect(blogdb *db)
+{
+    char msg[512];
+    int rc;
+    if (!db)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (db->conn) {
+        PQfinish(db->conn);
+        db->conn = NULL;
+    }
+    /* Everything tied to the old session: prepared statements, a pipeline, the cursor count. */
+    if (db->stmts)
+        memset(db->stmts, 0, db->stmts_cap * sizeof *db->stmts);
+    db->nstmts = 0;
+    db->pipeline = false;
+    db->npl = 0;
+    blogdb__params_release(db);
+    if ((rc = open_conn(db, msg, sizeof msg)) != 0) {
+        trim(msg);
+        return blogdb__fail(db, rc, "reconnect failed: %s", msg);
+    }
+    blogdb__clear_error(db);
+    return 0;
+}
+
+int blogdb_set_timeout(blogdb *db, int milliseconds)
+{
+    if (!db)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (milliseconds < 0)
+        return blogdb__fail(db, BLOGDB_EINVAL, "a timeout cannot be negative");
+    db->timeout_ms = milliseconds;
     return 0;
 }
 
@@ -102,9 +252,9 @@ void blogdb_close(blogdb *db)
 {
     if (!db)
         return;
-    if (db->cancel)
-        PQfreeCancel(db->cancel);
     PQfinish(db->conn);
+    blogdb__wake_close(db);
+    free(db->conninfo);
     free(db->errmsg);
     free(db->rowbuf);
     free(db->pl);
@@ -140,7 +290,7 @@ int blogdb_errcode(const blogdb *db)
 
 int blogdb__simple(blogdb *db, const char *sql)
 {
-    PGresult *res = PQexec(db->conn, sql);
+    PGresult *res = blogdb__exec(db, sql);
     int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : blogdb__fail_result(db, res);
     PQclear(res);
     return rc;
@@ -151,13 +301,19 @@ long blogdb_failed_index(const blogdb *db)
     return db ? db->failed_index : -1;
 }
 
-void blogdb__clear_error(blogdb *db)
+static void reset_error(blogdb *db)
 {
     db->failed_index = -1;
     db->errcode = 0;
     db->sqlstate[0] = '\0';
     db->constraint[0] = '\0';
     db->errmsg[0] = '\0';
+}
+
+void blogdb__clear_error(blogdb *db)
+{
+    reset_error(db);
+    blogdb__call_start(db);
 }
 
 static void set_message(blogdb *db, const char *msg)
@@ -185,7 +341,7 @@ int blogdb__fail(blogdb *db, int code, const char *fmt, ...)
     va_end(ap);
     {
         long keep = db->failed_index;
-        blogdb__clear_error(db);
+        reset_error(db);
         db->failed_index = keep; /* set by the caller before or after, as it knows the row */
     }
     db->errcode = code;
@@ -222,10 +378,22 @@ int blogdb__fail_result(blogdb *db, const PGresult *res)
     const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
     const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
     int code;
+    if (!res && db->io_code)
+        return db->io_code; /* the wait layer gave up and said why */
     if (!state || PQstatus(db->conn) == CONNECTION_BAD) {
-        const char *msg = PQerrorMessage(db->conn);
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", db->conn ? PQerrorMessage(db->conn) : "");
+        trim(msg);
         code = state ? blogdb__code_of_sqlstate(state) : BLOGDB_ECONNECTION;
-        blogdb__fail(db, code, "%s", msg && *msg ? msg : "connection to the server lost");
+        /* A write lost after its own answer, or without a word from the server, may have been
+         * committed; a server that refused it first (FATAL in its place) did not commit it. */
+        if (db->writing && (code == BLOGDB_ECONNECTION || code == BLOGDB_ESERVER) && (!state || db->answered))
+            blogdb__fail(db, code = BLOGDB_EUNKNOWN,
+                         "%s; the connection was lost before the server answered, so whether the write was "
+                         "committed is unknown",
+                         *msg ? msg : "connection to the server lost");
+        else
+            blogdb__fail(db, code, "%s", *msg ? msg : "connection to the server lost");
         if (state)
             snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state);
         return code;
@@ -283,7 +451,7 @@ int blogdb__stmt_prepare(blogdb *db, const void *key, char op, uint64_t mask, co
     if ((rc = stmt_grow(db)) != 0)
         return rc;
     snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
-    res = PQprepare(db->conn, name, sql, nparams, NULL);
+    res = blogdb__prepare(db, name, sql, nparams);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         rc = blogdb__fail_result(db, res);
         PQclear(res);
@@ -330,8 +498,8 @@ int blogdb__stmt_send_prepare(blogdb *db, const void *key, char op, uint64_t mas
     if (rc)
         return rc;
     snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
-    if (!PQsendPrepare(db->conn, name, sql, nparams, NULL))
-        return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
+    if ((rc = blogdb__sent(db, PQsendPrepare(db->conn, name, sql, nparams, NULL))) != 0)
+        return rc;
     *out = stmt_record(db, key, op, mask, name);
     return 0;
 }

@@ -72,7 +72,8 @@ int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relati
     case BLOGDB_RT_MANY:
         return decode_rows(db, rel, res, true, out);
     case BLOGDB_RT_COUNT:
-        if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQftype(res, 0) != 20 || PQgetlength(res, 0, 0) != 8)
+        if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQftype(res, 0) != 20 /* bigint */ ||
+            PQfformat(res, 0) != 1 || PQgetisnull(res, 0, 0) || PQgetlength(res, 0, 0) != 8)
             return blogdb__fail(db, BLOGDB_EDECODE, "%s: count returned an unexpected result", rel->name);
         {
             int64_t v = 0;
@@ -103,14 +104,20 @@ static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_re
 
     if (db->pipeline)
         return blogdb__pl_queue(db, st, nparams, rel, shape, out, prepared_here);
+    /* A write outside a transaction block commits on its own: if the connection is lost while it
+     * is in flight, its outcome is unknown (wait.c). */
+    db->writing = (st->op != 'Q' || shape == BLOGDB_RT_AFFECT || shape == BLOGDB_RT_EXEC) &&
+                  !blogdb__in_transaction(db);
     res = blogdb__exec_prepared(db, st->name, nparams);
     status = PQresultStatus(res);
     blogdb__params_release(db);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         rc = blogdb__fail_result(db, res);
         PQclear(res);
+        db->writing = false;
         return rc;
     }
+    db->writing = false;
     rc = blogdb__shape_result(db, res, rel, shape, out);
     PQclear(res);
     return rc;
@@ -126,13 +133,6 @@ static int statement(blogdb *db, const void *key, char op, uint64_t mask, const 
         return 0;
     *prepared_here = true;
     return blogdb__stmt_prepare(db, key, op, mask, sql, nparams, st);
-}
-
-static int check_conn(blogdb *db)
-{
-    if (PQstatus(db->conn) != CONNECTION_OK)
-        return blogdb__fail(db, BLOGDB_ECONNECTION, "the connection is broken: %s", PQerrorMessage(db->conn));
-    return 0;
 }
 
 int blogdb__encode_args(blogdb *db, const blogdb_rt_query *q, const void *const *args)
@@ -169,7 +169,7 @@ int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args
         void *none = NULL;
         memcpy(out, &none, sizeof none); /* *out is NULL on every failure */
     }
-    if ((rc = check_conn(db)) != 0 || (rc = blogdb__encode_args(db, q, args)) != 0)
+    if ((rc = blogdb__check_conn(db)) != 0 || (rc = blogdb__encode_args(db, q, args)) != 0)
         return rc;
     if ((rc = statement(db, q, 'Q', 0, q->sql, q->nparams, &st, &fresh)) != 0)
         return rc;
@@ -292,7 +292,7 @@ static int prepare_write(blogdb *db, const blogdb_rt_relation *rel, const void *
     }
     if (!rel || !row)
         return *rc = blogdb__fail(db, BLOGDB_EINVAL, "%s: the row argument is NULL", rel ? rel->name : "?");
-    if ((*rc = check_conn(db)) != 0 || (*rc = blogdb__params_reserve(db, rel->ncolumns)) != 0)
+    if ((*rc = blogdb__check_conn(db)) != 0 || (*rc = blogdb__params_reserve(db, rel->ncolumns)) != 0)
         return *rc;
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "blogdb/rt.h"
 
 #include <libpq-fe.h>
+#include <stdatomic.h>
 
 /* One prepared statement: which query (or which relation + operation + column mask) it is. */
 typedef struct stmt_entry {
@@ -34,7 +35,20 @@ struct blogdb {
     char acting[37];    /* acting user as text, "" when none */
     long failed_index;  /* row or pipeline entry behind the last error, -1 when none */
     int attempts;       /* of the last blogdb_transact() */
-    PGcancel *cancel;   /* for blogdb_cancel(), from any thread */
+    /* bounded waits (wait.c) */
+    char *conninfo;     /* owned: what blogdb_reconnect() connects to */
+    int timeout_ms;     /* per-call deadline, 0 none */
+    int64_t deadline;   /* of the running call (CLOCK_MONOTONIC ms), INT64_MAX none */
+    int64_t cancel_deadline; /* once a cancel request is sent: when to give up on the server */
+    int wake[2];        /* self-pipe: blogdb_cancel() wakes a waiting call */
+    atomic_bool cancel_requested; /* set by blogdb_cancel(), from any thread */
+    bool cancel_sent;   /* the running call sent its cancel request */
+    bool writing;       /* the request in flight commits on its own (autocommit write, COMMIT) */
+    bool answered;      /* its own result arrived (a loss after it leaves the commit unknown) */
+    int io_code;        /* the wait layer gave up on this call: its code, else 0 */
+    int stmt_timeout_ms; /* blogdb_set_statement_timeout(), restored by blogdb_reconnect() */
+    blogdb_notice_fn notice_fn;
+    void *notice_ctx;
     char *rowbuf;       /* blogdb_rt_each(): one decoded row, reused */
     size_t rowbuf_cap;
     unsigned long next_cursor;
@@ -57,7 +71,43 @@ typedef struct pl_entry {
     char op;
     uint64_t mask;
     int status;
+    bool answered;      /* its statement's own result arrived, successful */
+    bool refused;       /* the server answered it with an error: certainly not committed */
 } pl_entry;
+
+/* ---- wait.c: bounded waits; every byte sent or awaited goes through these ---- */
+
+int64_t blogdb__now_ms(void);
+int blogdb__wake_open(blogdb *db);
+void blogdb__wake_close(blogdb *db);
+/* Starts a public call: the deadline, the cancel flag, the write-in-flight flag. */
+void blogdb__call_start(blogdb *db);
+/* Starts a new deadline for the next round trip (streaming, COPY). */
+void blogdb__deadline_renew(blogdb *db);
+/* Whether blogdb_cancel() was called during this call. */
+bool blogdb__cancelled(blogdb *db);
+/* 0, or BLOGDB_ECONNECTION (recorded) when there is no usable connection. */
+int blogdb__check_conn(blogdb *db);
+/* Closes the connection and records the failure of this call (fmt has one %s, why): code, or
+ * BLOGDB_EUNKNOWN when a write was in flight. */
+int blogdb__lost(blogdb *db, int code, const char *fmt, const char *why);
+/* Checks what a PQsend* returned and flushes: 0 or the error (recorded). */
+int blogdb__sent(blogdb *db, int ok);
+/* Pushes queued output to the server, reading meanwhile: 0 or the error (recorded). */
+int blogdb__flush(blogdb *db);
+/* The next result (NULL at the end of a query's results): 0, or the error (recorded). */
+int blogdb__result(blogdb *db, PGresult **out);
+/* Every result of one query, as PQexec returns them: the first error, else the last result (or
+ * a COPY state at once). NULL when the wait layer failed (recorded). */
+PGresult *blogdb__collect(blogdb *db);
+/* PQexec, PQexecParams and PQprepare, bounded. NULL on failure (recorded). */
+PGresult *blogdb__exec(blogdb *db, const char *sql);
+PGresult *blogdb__exec_params(blogdb *db, const char *sql, int n, const char *const *values, const int *lengths,
+                              const int *formats, int result_format);
+PGresult *blogdb__prepare(blogdb *db, const char *name, const char *sql, int n);
+/* PQputCopyData and PQputCopyEnd, bounded: 0 or the error (recorded). */
+int blogdb__put_copy(blogdb *db, const char *buf, int len);
+int blogdb__put_copy_end(blogdb *db, const char *errmsg);
 
 /* Shapes a successful result into out (ONE/MANY/COUNT/AFFECT/EXEC). */
 int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relation *rel, blogdb_rt_result shape,
@@ -77,6 +127,8 @@ int blogdb__encode_args(blogdb *db, const blogdb_rt_query *q, const void *const 
 int blogdb__insert_columns(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, uint64_t *cols);
 /* Whether a transaction block is open on the connection. */
 bool blogdb__in_transaction(const blogdb *db);
+/* ROLLBACK, ignoring the outcome, when the connection is alive. */
+void blogdb__rollback_quietly(blogdb *db);
 /* BEGIN [extra] and, when acting is not empty, the acting user for this transaction. */
 int blogdb__begin(blogdb *db, const char *extra, const char *acting);
 

@@ -7,7 +7,7 @@
 /* Runs a one-parameter catalog query in text format; NULL (with the error recorded) on failure. */
 static PGresult *catalog(blogdb *db, const char *sql, const char *param)
 {
-    PGresult *res = PQexecParams(db->conn, sql, 1, NULL, &param, NULL, NULL, 0);
+    PGresult *res = blogdb__exec_params(db, sql, 1, &param, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         blogdb__fail_result(db, res);
         PQclear(res);
@@ -118,10 +118,10 @@ int blogdb_rt_check_schema(blogdb *db, const blogdb_rt_schema *schema)
     if (!db || !schema)
         return BLOGDB_EINVAL;
     blogdb__clear_error(db);
-    if (PQstatus(db->conn) != CONNECTION_OK)
-        return blogdb__fail(db, BLOGDB_ECONNECTION, "the connection is broken: %s", PQerrorMessage(db->conn));
+    if (blogdb__check_conn(db) != 0)
+        return db->errcode;
     /* format_type() qualifies what the search path hides: compare as the generator spelled them. */
-    res = PQexec(db->conn, "BEGIN READ ONLY; SET LOCAL search_path TO public");
+    res = blogdb__exec(db, "BEGIN READ ONLY; SET LOCAL search_path TO public");
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         rc = blogdb__fail_result(db, res);
         PQclear(res);
@@ -132,6 +132,6 @@ int blogdb_rt_check_schema(blogdb *db, const blogdb_rt_schema *schema)
         rc = check_enum(db, schema->enums[i]);
     for (size_t i = 0; i < schema->nrelations && rc == 0; i++)
         rc = check_relation(db, schema->relations[i]);
-    PQclear(PQexec(db->conn, "COMMIT"));
+    PQclear(blogdb__exec(db, "COMMIT"));
     return rc;
 }

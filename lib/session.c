@@ -13,7 +13,7 @@ const char blogdb__set_acting_sql[] = "SELECT set_config('app.user_id', $1, true
 /* set_config('app.user_id', value, true) now: for the open transaction only. */
 static int set_local(blogdb *db, const char *value)
 {
-    PGresult *res = PQexecParams(db->conn, blogdb__set_acting_sql, 1, NULL, &value, NULL, NULL, 0);
+    PGresult *res = blogdb__exec_params(db, blogdb__set_acting_sql, 1, &value, NULL, NULL, 0);
     int rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : blogdb__fail_result(db, res);
     PQclear(res);
     return rc;
@@ -42,6 +42,12 @@ int blogdb_clear_acting_user(blogdb *db)
     return blogdb_set_acting_user(db, NULL);
 }
 
+void blogdb__rollback_quietly(blogdb *db)
+{
+    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+        PQclear(blogdb__exec(db, "ROLLBACK"));
+}
+
 int blogdb__begin(blogdb *db, const char *extra, const char *acting)
 {
     char sql[96];
@@ -50,7 +56,7 @@ int blogdb__begin(blogdb *db, const char *extra, const char *acting)
     if ((rc = blogdb__simple(db, sql)) != 0)
         return rc;
     if (*acting && (rc = set_local(db, acting)) != 0) {
-        PQclear(PQexec(db->conn, "ROLLBACK"));
+        blogdb__rollback_quietly(db);
         return rc;
     }
     return 0;
@@ -82,23 +88,34 @@ int blogdb_begin_as(blogdb *db, const uuid_t user_id)
     return begin_with(db, text);
 }
 
+/* The connection is gone: so is any transaction that was open on it. */
+static int transaction_lost(blogdb *db)
+{
+    return blogdb__fail(db, BLOGDB_ECONNECTION,
+                        "the connection was lost: an open transaction is gone (the server rolled it back); "
+                        "blogdb_reconnect() opens a new connection");
+}
+
 int blogdb_commit(blogdb *db)
 {
-    bool failed;
-    int rc;
+    int code, rc;
     if (!db)
         return BLOGDB_EINVAL;
-    failed = PQtransactionStatus(db->conn) == PQTRANS_INERROR;
+    code = db->errcode;
+    blogdb__clear_error(db);
+    if (!db->conn || PQstatus(db->conn) != CONNECTION_OK)
+        return transaction_lost(db);
     if (!blogdb__in_transaction(db))
         return blogdb__fail(db, BLOGDB_EINVAL, "no transaction is open");
-    if (failed) {
-        /* Keep the error that failed the transaction; COMMIT would only say ROLLBACK. */
-        int code = db->errcode ? db->errcode : BLOGDB_ESERVER;
-        PQclear(PQexec(db->conn, "ROLLBACK"));
-        return db->errcode ? code : blogdb__fail(db, code, "the transaction had failed and was rolled back");
+    if (PQtransactionStatus(db->conn) == PQTRANS_INERROR) {
+        /* Keep the code of the error that failed the transaction; COMMIT would only say ROLLBACK. */
+        blogdb__rollback_quietly(db);
+        return code ? blogdb__fail(db, code, "the transaction had failed and was rolled back")
+                    : blogdb__fail(db, BLOGDB_ESERVER, "the transaction had failed and was rolled back");
     }
-    blogdb__clear_error(db);
+    db->writing = true; /* a COMMIT lost in flight may or may not have been applied */
     rc = blogdb__simple(db, "COMMIT");
+    db->writing = false;
     return rc;
 }
 
@@ -107,6 +124,8 @@ int blogdb_rollback(blogdb *db)
     if (!db)
         return BLOGDB_EINVAL;
     blogdb__clear_error(db);
+    if (!db->conn || PQstatus(db->conn) != CONNECTION_OK)
+        return transaction_lost(db);
     if (!blogdb__in_transaction(db))
         return blogdb__fail(db, BLOGDB_EINVAL, "no transaction is open");
     return blogdb__simple(db, "ROLLBACK");
@@ -118,20 +137,35 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
     PGresult *set = NULL, *main = NULL, *r;
     int query = 0;
 
-    if (!db->acting[0] || blogdb__in_transaction(db))
-        return PQexecPrepared(db->conn, name, nparams, db->pvalues, db->plengths, db->pformats, 1);
+    if (blogdb__check_conn(db) != 0)
+        return NULL;
+    db->answered = false;
+    if (!db->acting[0] || blogdb__in_transaction(db)) {
+        if (blogdb__sent(db, PQsendQueryPrepared(db->conn, name, nparams, db->pvalues, db->plengths, db->pformats,
+                                                 1)) != 0)
+            return NULL;
+        return blogdb__collect(db);
+    }
     /* One round trip: set_config(..., true) and the statement share the implicit transaction
      * that the pipeline's Sync ends, so the acting user ends with the statement. */
-    if (!PQenterPipelineMode(db->conn))
+    if (!PQenterPipelineMode(db->conn)) {
+        blogdb__fail(db, BLOGDB_ECONNECTION, "cannot enter pipeline mode: %s", PQerrorMessage(db->conn));
         return NULL;
-    if (!PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &acting, NULL, NULL, 0) ||
-        !PQsendQueryPrepared(db->conn, name, nparams, db->pvalues, db->plengths, db->pformats, 1) ||
-        !PQpipelineSync(db->conn)) {
-        PQexitPipelineMode(db->conn);
+    }
+    if (blogdb__sent(db, PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &acting, NULL, NULL, 0) &&
+                             PQsendQueryPrepared(db->conn, name, nparams, db->pvalues, db->plengths,
+                                                 db->pformats, 1) &&
+                             PQpipelineSync(db->conn)) != 0) {
+        if (db->conn)
+            PQexitPipelineMode(db->conn);
         return NULL;
     }
     for (;;) {
-        r = PQgetResult(db->conn);
+        if (blogdb__result(db, &r) != 0) { /* the wait layer gave up: the connection is closed */
+            PQclear(set);
+            PQclear(main);
+            return NULL;
+        }
         if (!r) {
             if (query++ >= 2 || PQstatus(db->conn) != CONNECTION_OK)
                 break;
@@ -141,14 +175,21 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
             PQclear(r);
             break;
         }
-        if (query == 0 && !set)
+        if (query == 0 && !set) {
             set = r;
-        else if (query == 1 && !main)
+        } else if (query == 1 && !main) {
             main = r;
-        else
+            db->answered = PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK;
+        } else if (PQresultStatus(r) == PGRES_FATAL_ERROR && main && PQresultStatus(main) != PGRES_FATAL_ERROR) {
+            /* the connection broke after the statement's answer, before its commit was confirmed */
+            PQclear(main);
+            main = r;
+        } else {
             PQclear(r);
+        }
     }
-    PQexitPipelineMode(db->conn);
+    if (PQstatus(db->conn) == CONNECTION_OK)
+        PQexitPipelineMode(db->conn);
     if (set && PQresultStatus(set) != PGRES_TUPLES_OK) {
         PQclear(main);
         return set;
@@ -270,8 +311,8 @@ int blogdb_transact(blogdb *db, const blogdb_tx_options *opts, blogdb_tx_fn fn, 
         rc = fn(db, ctx);
         if (rc == 0)
             rc = blogdb_commit(db);
-        else if (blogdb__in_transaction(db))
-            PQclear(PQexec(db->conn, "ROLLBACK"));
+        else if (db->conn && blogdb__in_transaction(db))
+            blogdb__rollback_quietly(db);
         if (rc != BLOGDB_ESERIALIZATION || attempt == o.max_attempts)
             break;
         /* Back off before trying again: doubling, with jitter in [0.5, 1.5) so that rivals part. */
@@ -284,20 +325,16 @@ int blogdb_transact(blogdb *db, const blogdb_tx_options *opts, blogdb_tx_fn fn, 
 int blogdb_set_statement_timeout(blogdb *db, int milliseconds)
 {
     char sql[64];
+    int rc;
     if (!db)
         return BLOGDB_EINVAL;
     blogdb__clear_error(db);
     if (milliseconds < 0)
         return blogdb__fail(db, BLOGDB_EINVAL, "a timeout cannot be negative");
     snprintf(sql, sizeof sql, "SET statement_timeout = %d", milliseconds);
-    return blogdb__simple(db, sql);
+    rc = blogdb__simple(db, sql);
+    if (rc == 0)
+        db->stmt_timeout_ms = milliseconds; /* blogdb_reconnect() sets it again */
+    return rc;
 }
 
-int blogdb_cancel(blogdb *db)
-{
-    char err[256];
-    if (!db || !db->cancel)
-        return BLOGDB_EINVAL;
-    /* PQcancel is safe to call from another thread (or a signal handler). */
-    return PQcancel(db->cancel, err, sizeof err) ? 0 : BLOGDB_ECONNECTION;
-}

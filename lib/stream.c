@@ -8,13 +8,18 @@
 #define FETCH_ROWS 1000
 
 /* Ends a transaction this module opened: COMMIT when ok, else ROLLBACK keeping the error. */
-static int end_own(blogdb *db, bool own, int rc)
+static int end_own(blogdb *db, bool own, bool writes, int rc)
 {
     if (!own)
         return rc;
-    if (rc == 0)
-        return blogdb__simple(db, "COMMIT");
-    PQclear(PQexec(db->conn, "ROLLBACK"));
+    if (rc == 0) {
+        blogdb__deadline_renew(db);
+        db->writing = writes; /* a COMMIT lost in flight may or may not have been applied */
+        rc = blogdb__simple(db, "COMMIT");
+        db->writing = false;
+        return rc;
+    }
+    blogdb__rollback_quietly(db);
     return rc;
 }
 
@@ -62,9 +67,7 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
         return blogdb__fail(db, BLOGDB_EINVAL, "%s: the callback is NULL", q->rel->name);
     if (db->pipeline)
         return blogdb__fail(db, BLOGDB_EINVAL, "streaming reads cannot be queued on a pipeline");
-    if (PQstatus(db->conn) != CONNECTION_OK)
-        return blogdb__fail(db, BLOGDB_ECONNECTION, "the connection is broken: %s", PQerrorMessage(db->conn));
-    if ((rc = blogdb__encode_args(db, q, args)) != 0)
+    if ((rc = blogdb__check_conn(db)) != 0 || (rc = blogdb__encode_args(db, q, args)) != 0)
         return rc;
     snprintf(declare, sizeof declare, "blogdb_cursor_%lu", ++db->next_cursor);
     sql = malloc(strlen(q->sql) + 80);
@@ -80,7 +83,7 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
         free(sql);
         return rc;
     }
-    res = PQexecParams(db->conn, sql, q->nparams, NULL, db->pvalues, db->plengths, db->pformats, 1);
+    res = blogdb__exec_params(db, sql, q->nparams, db->pvalues, db->plengths, db->pformats, 1);
     free(sql);
     blogdb__params_release(db);
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -88,7 +91,8 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
     PQclear(res);
     while (rc == 0 && stop == 0) {
         int n;
-        res = PQexecParams(db->conn, fetch, 0, NULL, NULL, NULL, NULL, 1);
+        blogdb__deadline_renew(db); /* the deadline bounds each round trip of a stream */
+        res = blogdb__exec_params(db, fetch, 0, NULL, NULL, NULL, 1);
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             rc = blogdb__fail_result(db, res);
             PQclear(res);
@@ -101,6 +105,10 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
         for (int f = 0; n > 0 && rc == 0 && f < q->rel->ncolumns; f++)
             rc = blogdb__check_column(db, res, f, &q->rel->columns[f]);
         for (int r = 0; r < n && rc == 0 && stop == 0; r++) {
+            if (blogdb__cancelled(db)) { /* blogdb_cancel() from another thread: stop before this row */
+                rc = blogdb__fail(db, BLOGDB_ETIMEOUT, "%s: stream canceled", q->rel->name);
+                break;
+            }
             rc = decode_into_rowbuf(db, q->rel, res, r);
             if (rc == 0)
                 stop = fn(db->rowbuf, ctx);
@@ -112,9 +120,11 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
     if (stop < 0 && rc == 0)
         rc = blogdb__fail(db, stop, "%s: stopped by the callback (%s)", q->rel->name, blogdb_strerror(stop));
     /* Stopping early leaves the rest unread on the server: closing the cursor drops it. */
-    if (!own && PQtransactionStatus(db->conn) == PQTRANS_INTRANS)
-        PQclear(PQexec(db->conn, close));
-    return end_own(db, own, rc);
+    if (!own && db->conn && PQtransactionStatus(db->conn) == PQTRANS_INTRANS) {
+        blogdb__deadline_renew(db);
+        PQclear(blogdb__exec(db, close));
+    }
+    return end_own(db, own, false, rc);
 }
 
 /* ---- COPY FROM STDIN (FORMAT binary) ------------------------------------------ */
@@ -172,11 +182,11 @@ static long copy_line(const PGresult *res)
 static int rls_applies(blogdb *db, const blogdb_rt_relation *rel, bool *applies)
 {
     const char *param = rel->sql;
-    PGresult *res = PQexecParams(db->conn,
+    PGresult *res = blogdb__exec_params(db,
                                  "SELECT c.relrowsecurity AND NOT r.rolsuper AND NOT r.rolbypassrls "
                                  "AND (c.relforcerowsecurity OR c.relowner <> r.oid) "
                                  "FROM pg_class c, pg_roles r WHERE c.oid = to_regclass($1) AND r.rolname = current_user",
-                                 1, NULL, &param, NULL, NULL, 0);
+                                 1, &param, NULL, NULL, 0);
     int rc = 0;
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
         rc = blogdb__fail_result(db, res);
@@ -195,7 +205,7 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
     char *sql, *list = NULL;
     size_t sqllen = 64, ncols = 0;
     long index = 0;
-    bool own, staged = false;
+    bool own, staged = false, row_failed = false;
     int rc = 0;
     PGresult *res;
 
@@ -242,7 +252,7 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
     if ((rc = rls_applies(db, rel, &staged)) != 0) {
         free(sql);
         free(list);
-        return end_own(db, own, rc);
+        return end_own(db, own, true, rc);
     }
     if (staged) {
         /* Row-level security applies: COPY into a temporary table, then INSERT ... SELECT, where
@@ -253,24 +263,26 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
     } else {
         sprintf(sql, "COPY %s (%s) FROM STDIN (FORMAT binary)", rel->sql, list);
     }
-    res = rc ? NULL : PQexec(db->conn, sql);
+    res = rc ? NULL : blogdb__exec(db, sql);
     if (rc) {
         free(sql);
         free(list);
-        return end_own(db, own, rc);
+        return end_own(db, own, true, rc);
     }
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         rc = blogdb__fail_result(db, res);
         PQclear(res);
         free(sql);
         free(list);
-        return end_own(db, own, rc);
+        return end_own(db, own, true, rc);
     }
     PQclear(res);
     if (cb_put(&b, header, sizeof header) != 0)
         rc = blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
     for (index = 0; rc == 0; index++) {
-        int got = next(row, ctx);
+        int got;
+        row_failed = true; /* until this row is encoded: a failure now is this row's */
+        got = next(row, ctx);
         const char *base = row;
         int slot = 0;
         if (got == 0)
@@ -313,29 +325,44 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
             slot++;
         }
         blogdb__params_release(db);
+        if (rc == 0)
+            row_failed = false;
         if (rc) {
             if (db->errcode)
                 blogdb__fail(db, db->errcode, "%s: row %ld: %s", rel->name, index, blogdb_errmsg(db));
             break;
         }
         if (b.len >= 65536) {
-            if (PQputCopyData(db->conn, (const char *)b.data, (int)b.len) != 1)
-                rc = blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
+            blogdb__deadline_renew(db); /* the deadline bounds each buffer sent */
+            rc = blogdb__put_copy(db, (const char *)b.data, (int)b.len);
             b.len = 0;
         }
     }
     if (rc == 0) {
         uint16_t trailer = 0xFFFF;
-        if (cb_put(&b, &trailer, 2) != 0 || PQputCopyData(db->conn, (const char *)b.data, (int)b.len) != 1 ||
-            PQputCopyEnd(db->conn, NULL) != 1)
-            rc = blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
-    } else {
-        PQputCopyEnd(db->conn, "aborted by blogdb: a row was refused");
+        blogdb__deadline_renew(db);
+        if (cb_put(&b, &trailer, 2) != 0)
+            rc = blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+        else if ((rc = blogdb__put_copy(db, (const char *)b.data, (int)b.len)) == 0)
+            rc = blogdb__put_copy_end(db, NULL);
+    } else if (row_failed) {
+        /* A row (or the producer) failed: the index says which; the server drops the COPY. */
+        if (db->conn && PQstatus(db->conn) == CONNECTION_OK) {
+            int code = db->errcode;
+            char msg[1024];
+            snprintf(msg, sizeof msg, "%s", db->errmsg);
+            if (blogdb__put_copy_end(db, "aborted by blogdb: a row was refused") == 0)
+                blogdb__fail(db, code, "%s", msg);
+        }
         db->failed_index = index;
     }
     free(b.data);
-    while ((res = PQgetResult(db->conn)) != NULL) {
+    while (db->conn && PQstatus(db->conn) == CONNECTION_OK) {
+        if (blogdb__result(db, &res) != 0 || !res)
+            break;
         if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0) {
+            /* The server refused a row while loading ("COPY ..., line N"); anything else (a lost
+             * connection, a terminated backend) is not a row's fault: index -1. */
             long line = copy_line(res);
             rc = blogdb__fail_result(db, res);
             db->failed_index = line;
@@ -353,7 +380,7 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
     free(list);
     {
         long keep = db->failed_index;
-        rc = end_own(db, own, rc);
+        rc = end_own(db, own, true, rc);
         db->failed_index = rc ? keep : -1;
     }
     return rc;

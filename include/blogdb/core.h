@@ -63,8 +63,12 @@ typedef enum blogdb_error {
     BLOGDB_EPERM = -15,         /**< Permission denied, including a row-level security policy
                                      refusing a write (SQLSTATE 42501). */
     BLOGDB_EMISMATCH = -16,     /**< blogdb_password_verify(): the password does not match. */
-    BLOGDB_EABORTED = -17       /**< Not run, or rolled back, because an earlier entry of the same
+    BLOGDB_EABORTED = -17,      /**< Not run, or rolled back, because an earlier entry of the same
                                      pipeline or transaction failed. */
+    BLOGDB_EUNKNOWN = -18       /**< Outcome unknown: the connection was lost (or abandoned at its
+                                     deadline) after a write or COMMIT was sent and before the server
+                                     answered. It may or may not have been committed; do not retry it
+                                     blindly (see "Retrying after a failure" in blogdb/core.h). */
 } blogdb_error;
 
 /** An open connection. Opaque; create with blogdb_connect(), release with blogdb_close(). */
@@ -164,6 +168,13 @@ typedef struct blogdb_interval_array {
 } blogdb_interval_array;
 
 
+/** connect_timeout (seconds, per host) when the conninfo sets none. */
+#define BLOGDB_DEFAULT_CONNECT_TIMEOUT_S 10
+/** tcp_user_timeout (ms) when the conninfo sets none: unacknowledged data fails the connection. */
+#define BLOGDB_DEFAULT_TCP_USER_TIMEOUT_MS 30000
+/** Per-call deadline (ms) of a new connection; see blogdb_set_timeout(). */
+#define BLOGDB_DEFAULT_TIMEOUT_MS 60000
+
 /**
  * Opens a connection.
  * @param[out] out     Receives the connection on success, NULL on failure. Free with blogdb_close().
@@ -171,9 +182,56 @@ typedef struct blogdb_interval_array {
  * @return 0, BLOGDB_EINVAL (NULL argument), BLOGDB_ENOMEM, or BLOGDB_ECONNECTION. On
  *         BLOGDB_ECONNECTION, blogdb_connect_error() explains why (the handle is not kept).
  *
- * The session is set to client_encoding UTF8 and TimeZone UTC.
+ * The session is set to client_encoding UTF8 and TimeZone UTC. Where the conninfo does not say
+ * otherwise, blogdb sets libpq's connect_timeout to BLOGDB_DEFAULT_CONNECT_TIMEOUT_S, keepalives on
+ * (idle 30 s, interval 10 s, count 3) and tcp_user_timeout to BLOGDB_DEFAULT_TCP_USER_TIMEOUT_MS,
+ * so that neither connecting nor a dead peer can hold a call forever; any of them set in the
+ * conninfo wins. The connection then uses libpq's non-blocking mode: every later call is bounded
+ * by the connection's per-call deadline (blogdb_set_timeout()).
  */
 BLOGDB_API int blogdb_connect(blogdb **out, const char *conninfo);
+
+/**
+ * Replaces the connection of db by a new one to the same conninfo, and restores its session
+ * state: encoding, time zone, statement timeout (blogdb_set_statement_timeout()), notice handler;
+ * the acting user is kept (it travels with each statement). Prepared statements are prepared again
+ * on first use. An open transaction or pipeline of the old connection is gone (the server rolls
+ * it back). Use it after BLOGDB_ECONNECTION, BLOGDB_ETIMEOUT or BLOGDB_EUNKNOWN.
+ * @return 0, or BLOGDB_ECONNECTION (blogdb_errmsg() says why; db stays usable for another try).
+ *
+ * @par Retrying after a failure
+ * - BLOGDB_ECONNECTION, BLOGDB_ETIMEOUT: this call committed nothing. Reads can be retried as
+ *   they are; a write outside a transaction too. Inside a transaction the whole transaction is
+ *   lost: reconnect and run it again from BEGIN (blogdb_transact() functions are the unit to
+ *   retry).
+ * - BLOGDB_EUNKNOWN: a write or COMMIT may or may not have been committed. Retry only what is
+ *   idempotent, or check the data first (the row's key, a unique request id).
+ * - BLOGDB_ESERIALIZATION: retry the transaction (blogdb_transact() does).
+ * - Anything else is the server's answer about the data: retrying gives the same answer.
+ */
+BLOGDB_API int blogdb_reconnect(blogdb *db);
+
+/**
+ * Sets the per-call deadline of this connection: no blogdb call waits longer than this for the
+ * server. Streaming (`_each`) and COPY apply it to each round trip (a chunk of rows, a buffer of
+ * COPY data) rather than to the whole call. When it passes, the connection is closed and the call
+ * returns BLOGDB_ETIMEOUT, or BLOGDB_EUNKNOWN if a write or COMMIT was waiting for its answer;
+ * blogdb_reconnect() opens a new connection.
+ * @param db            The connection.
+ * @param milliseconds  The deadline; 0 for none. A new connection has BLOGDB_DEFAULT_TIMEOUT_MS.
+ * @return 0, or BLOGDB_EINVAL (db NULL, negative value).
+ */
+BLOGDB_API int blogdb_set_timeout(blogdb *db, int milliseconds);
+
+/** Receives a notice or warning: the server's (RAISE NOTICE, ...) or libpq's own. */
+typedef void (*blogdb_notice_fn)(void *ctx, const char *severity, const char *message);
+
+/**
+ * Routes this connection's notices and warnings to fn (NULL: drop them, the default). blogdb never
+ * writes to stdout or stderr. fn runs on the thread making the call that received the notice.
+ * @return 0, or BLOGDB_EINVAL (db NULL).
+ */
+BLOGDB_API int blogdb_set_notice_handler(blogdb *db, blogdb_notice_fn fn, void *ctx);
 
 /**
  * The reason of the last failed blogdb_connect() in this thread, or "" when none.
@@ -295,10 +353,13 @@ BLOGDB_API int blogdb_attempts(const blogdb *db);
 BLOGDB_API int blogdb_set_statement_timeout(blogdb *db, int milliseconds);
 
 /**
- * Asks the server to cancel the statement this connection is running. Safe to call from another
- * thread while a call runs on db; the cancelled call returns BLOGDB_ETIMEOUT.
- * @return 0 when the request was sent (a statement that already finished is not affected), or
- *         BLOGDB_ECONNECTION.
+ * Cancels the call running on this connection. Safe to call from another thread (or a signal
+ * handler) while a call runs on db, and never blocks: it only marks the call and wakes it. The
+ * call then asks the server to cancel its statement and returns BLOGDB_ETIMEOUT with the
+ * connection usable; a stream (`_each`) stops before its next row. If the server does not answer
+ * the cancel request within 5 seconds, the call closes the connection (BLOGDB_ETIMEOUT, or
+ * BLOGDB_EUNKNOWN for a write in flight). A call that already finished is not affected.
+ * @return 0, or BLOGDB_EINVAL (db NULL).
  */
 BLOGDB_API int blogdb_cancel(blogdb *db);
 
