@@ -53,8 +53,9 @@ static void notice_receiver(void *arg, const PGresult *res)
 {
     blogdb *db = arg;
     const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY);
+    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
     if (db->notice_fn)
-        db->notice_fn(db->notice_ctx, severity ? severity : "NOTICE", PQresultErrorMessage(res));
+        db->notice_fn(db->notice_ctx, severity ? severity : "NOTICE", primary ? primary : PQresultErrorMessage(res));
 }
 
 int blogdb_set_notice_handler(blogdb *db, blogdb_notice_fn fn, void *ctx)

@@ -58,6 +58,11 @@ struct blogdb {
     unsigned pipeline_flags;
     struct pl_entry *pl;
     size_t npl, pl_cap;
+    size_t pl_next;      /* the entry whose results are read next (pipeline.c's reader) */
+    int pl_pre;          /* queries of the pipeline itself still to read (atomic set_config) */
+    PGresult *pl_held;   /* first result of the query being read */
+    bool pl_lost;        /* the connection was lost: nothing more is read */
+    bool pl_closed;      /* the server announced (FATAL) that it was closing the session */
 };
 
 /* One queued pipeline entry: what to read back, and where to put it. */
@@ -73,6 +78,8 @@ typedef struct pl_entry {
     int status;
     bool answered;      /* its statement's own result arrived, successful */
     bool refused;       /* the server answered it with an error: certainly not committed */
+    bool synced;        /* its Sync arrived: committed (plain pipeline) if status is 0 */
+    int step;           /* queries of it read so far: `before` ones, then the statement */
 } pl_entry;
 
 /* ---- wait.c: bounded waits; every byte sent or awaited goes through these ---- */

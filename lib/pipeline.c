@@ -1,5 +1,24 @@
 /* libblogdb: pipelines. Generated calls made between blogdb_pipeline_begin() and
- * blogdb_pipeline_end() are sent at once and their results read back in order. */
+ * blogdb_pipeline_end() are sent at once and their results read back in order.
+ *
+ * Design note — reading while queueing, and what a lost connection leaves known.
+ *  Results are read as they arrive, while the application is still queueing (pl_read with
+ *  block = false), and the rest in blogdb_pipeline_end() (block = true). The reader is a small
+ *  state machine over the queued entries: each entry has `before` queries to read first (its
+ *  PQsendPrepare, its set_config for the acting user), then its statement, then — in a plain
+ *  pipeline — its own Sync, at which the server commits it.
+ *  Reading early matters for truth: once libpq sees the socket break, it does not hand out the
+ *  results it had buffered (libpq 15 discards them as "arrived while idle"), so what was read
+ *  before the break is all that can ever be known. From the moment the connection is lost the
+ *  reader stops trusting results, and every entry whose commit was not confirmed reports:
+ *   - plain pipeline: BLOGDB_EUNKNOWN, or BLOGDB_EABORTED once the server had announced (FATAL)
+ *     that it was closing before the entry ran; an entry the server refused keeps its error;
+ *   - atomic pipeline (one commit at the final Sync): BLOGDB_EUNKNOWN for every entry, unless an
+ *     entry had already failed or the server had announced it was closing: then nothing was
+ *     committed (the failed entry has its code, the others BLOGDB_EABORTED);
+ *   - inside the caller's transaction nothing commits here: every entry that had not failed
+ *     reports BLOGDB_ECONNECTION (the transaction is gone).
+ */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -22,119 +41,17 @@ int blogdb_pipeline_begin(blogdb *db, unsigned flags)
     db->pipeline = true;
     db->pipeline_flags = flags;
     db->npl = 0;
+    db->pl_next = 0;
+    db->pl_pre = 0;
+    db->pl_lost = db->pl_closed = false;
     /* An atomic pipeline is one implicit transaction: the acting user is set once for it. */
     if ((flags & BLOGDB_PIPELINE_ATOMIC) && db->acting[0] && !db->pipeline_in_tx) {
         const char *v = db->acting;
         if (!PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &v, NULL, NULL, 0))
             return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
+        db->pl_pre = 1;
     }
     return 0;
-}
-
-int blogdb__pl_queue(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_relation *rel,
-                     blogdb_rt_result shape, void *out, bool prepared_here)
-{
-    pl_entry *e;
-    bool atomic = db->pipeline_flags & BLOGDB_PIPELINE_ATOMIC;
-    if (db->npl == db->pl_cap) {
-        size_t cap = db->pl_cap ? db->pl_cap * 2 : 64;
-        pl_entry *p = realloc(db->pl, cap * sizeof *p);
-        if (!p)
-            return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory for the pipeline");
-        db->pl = p;
-        db->pl_cap = cap;
-    }
-    e = &db->pl[db->npl];
-    memset(e, 0, sizeof *e);
-    e->shape = shape;
-    e->rel = rel;
-    e->out = out;
-    e->before = prepared_here ? 1 : 0;
-    e->prepared_here = prepared_here;
-    e->key = st->key;
-    e->op = st->op;
-    e->mask = st->mask;
-    /* Each entry of a plain pipeline is its own implicit transaction, with its own acting user. */
-    if (!atomic && db->acting[0] && !db->pipeline_in_tx) {
-        const char *v = db->acting;
-        if (!PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &v, NULL, NULL, 0))
-            return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
-        e->before++;
-    }
-    if (!PQsendQueryPrepared(db->conn, st->name, nparams, db->pvalues, db->plengths, db->pformats, 1) ||
-        (!atomic && !PQpipelineSync(db->conn)))
-        return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
-    blogdb__params_release(db);
-    db->npl++;
-    /* Keep the socket moving (reading what comes back meanwhile) so neither side stalls. */
-    if (PQflush(db->conn) == 1 && blogdb__flush(db) != 0) {
-        e->status = db->errcode;
-        return db->errcode;
-    }
-    return 0;
-}
-
-/* Whether the connection is gone (the wait layer closed it, or libpq saw it break). */
-static bool conn_lost(const blogdb *db)
-{
-    return !db->conn || PQstatus(db->conn) != CONNECTION_OK;
-}
-
-/* Reads one query's results up to its terminating NULL; returns the first, owned by the caller.
- * Sets *lost when the connection is gone: nothing more can be read then. */
-static PGresult *read_query(blogdb *db, bool *lost)
-{
-    PGresult *first = NULL, *r;
-    while (!*lost) {
-        if (blogdb__result(db, &r) != 0) {
-            *lost = true;
-            break;
-        }
-        if (!r)
-            break;
-        if (!first)
-            first = r;
-        else
-            PQclear(r);
-        if (conn_lost(db))
-            *lost = true;
-    }
-    if (conn_lost(db))
-        *lost = true;
-    return first;
-}
-
-/* Reads up to and including the PGRES_PIPELINE_SYNC of a segment: true when it arrived. */
-static bool read_sync(blogdb *db, bool *lost)
-{
-    while (!*lost) {
-        PGresult *r;
-        ExecStatusType st;
-        if (blogdb__result(db, &r) != 0) {
-            *lost = true;
-            break;
-        }
-        if (!r) {
-            if (conn_lost(db))
-                *lost = true;
-            continue;
-        }
-        st = PQresultStatus(r);
-        PQclear(r);
-        if (st == PGRES_PIPELINE_SYNC)
-            return true;
-        if (conn_lost(db))
-            *lost = true;
-    }
-    return false;
-}
-
-/* Whether a failed result is the server saying it is closing the session (FATAL, 57P01 ...):
- * then nothing after it ran. A result libpq made up for a broken socket has no SQLSTATE. */
-static bool server_closed(const PGresult *res)
-{
-    const char *sev = res ? PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED) : NULL;
-    return sev && (strcmp(sev, "FATAL") == 0 || strcmp(sev, "PANIC") == 0);
 }
 
 /* Whether a failed result is the server's answer (an error with a SQLSTATE, or "not run" in an
@@ -144,52 +61,187 @@ static bool refused(const PGresult *res)
     return PQresultStatus(res) == PGRES_PIPELINE_ABORTED || PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL;
 }
 
-/* The code of a failed result (also records the message when it is the first failure). */
-static int result_code(blogdb *db, PGresult *res, bool record)
+/* Whether a failed result is the server saying it is closing the session (FATAL, 57P01 ...). */
+static bool server_closed(const PGresult *res)
 {
-    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    return sev && (strcmp(sev, "FATAL") == 0 || strcmp(sev, "PANIC") == 0);
+}
+
+/* The code of a failed result; the first failure of the pipeline also records its message. */
+static int result_code(blogdb *db, PGresult *res)
+{
+    ExecStatusType st = PQresultStatus(res);
     if (st == PGRES_PIPELINE_ABORTED)
         return BLOGDB_EABORTED;
-    if (!record) /* the code only: the recorded error stays the first one */
-        return blogdb__code_of_sqlstate(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
+    if (db->errcode) /* the recorded error stays the first one */
+        return blogdb__code_of_sqlstate(PQresultErrorField(res, PG_DIAG_SQLSTATE));
     return blogdb__fail_result(db, res);
 }
 
-/* Reads entry e's results: e->status, e->answered (its statement succeeded), and whether the
- * server closed the session in its place. */
-static void read_entry(blogdb *db, pl_entry *e, bool record, bool *lost, bool *closed)
+/* The next result, without blocking when !block. 0 with *out set (NULL: end of a query's
+ * results), 1 when nothing is ready yet, -1 when the connection is gone (db->pl_lost). */
+static int next_result(blogdb *db, bool block, PGresult **out)
 {
-    PGresult *res;
-    int code = 0;
-    e->answered = e->refused = false;
-    for (int k = 0; k < e->before && code == 0 && !*lost; k++) {
-        PGresult *r = read_query(db, lost);
-        ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-        if (r && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-            code = result_code(db, r, record && st != PGRES_PIPELINE_ABORTED);
-            e->refused = refused(r);
-            *closed |= server_closed(r);
-        }
-        PQclear(r);
+    *out = NULL;
+    if (db->pl_lost || !db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+        db->pl_lost = true;
+        return -1;
     }
-    if (*lost) {
-        e->status = code;
+    if (!block) {
+        if (!PQconsumeInput(db->conn) || PQstatus(db->conn) != CONNECTION_OK) {
+            db->pl_lost = true;
+            return -1;
+        }
+        if (PQisBusy(db->conn))
+            return 1;
+        *out = PQgetResult(db->conn);
+    } else if (blogdb__result(db, out) != 0) {
+        db->pl_lost = true;
+        return -1;
+    }
+    /* After a break, libpq's results cannot be trusted to belong where they seem to. */
+    if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+        PQclear(*out);
+        *out = NULL;
+        db->pl_lost = true;
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads one query to its end: the first result is kept in *held until the terminating NULL.
+ * 0 when the query is complete, 1 when not yet (non-blocking), -1 when lost. */
+static int read_query(blogdb *db, bool block, PGresult **held)
+{
+    for (;;) {
+        PGresult *r;
+        int rc = next_result(db, block, &r);
+        if (rc)
+            return rc;
+        if (!r)
+            return 0;
+        if (!*held)
+            *held = r;
+        else
+            PQclear(r);
+    }
+}
+
+/* Reads up to and including a PGRES_PIPELINE_SYNC. */
+static int read_sync(blogdb *db, bool block)
+{
+    for (;;) {
+        PGresult *r;
+        ExecStatusType st;
+        int rc = next_result(db, block, &r);
+        if (rc)
+            return rc;
+        if (!r)
+            continue;
+        st = PQresultStatus(r);
+        PQclear(r);
+        if (st == PGRES_PIPELINE_SYNC)
+            return 0;
+    }
+}
+
+/* Settles a query of entry e that has been read completely. */
+static void settle(blogdb *db, pl_entry *e, PGresult *res, bool is_main)
+{
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (e->status != 0) /* a step before failed: this one only had to be skipped */
+        return;
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+        if (is_main) {
+            e->status = blogdb__shape_result(db, res, e->rel, e->shape, e->out);
+            e->answered = true;
+        }
         return;
     }
-    res = read_query(db, lost); /* when a step before failed, this only skips the statement's results */
-    if (code == 0 && res) {
-        ExecStatusType st = PQresultStatus(res);
-        if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
-            code = blogdb__shape_result(db, res, e->rel, e->shape, e->out);
-            e->answered = true;
-        } else {
-            code = result_code(db, res, record && st != PGRES_PIPELINE_ABORTED);
-            e->refused = refused(res);
-            *closed |= server_closed(res);
-        }
+    if (!res) {
+        e->status = BLOGDB_ECONNECTION;
+        return;
     }
-    PQclear(res);
-    e->status = code;
+    e->status = result_code(db, res);
+    e->refused = refused(res);
+    db->pl_closed |= server_closed(res);
+}
+
+/* Reads what has arrived (block: everything queued). 0 when done or nothing more is ready. */
+static void pl_read(blogdb *db, bool block)
+{
+    bool atomic = db->pipeline_flags & BLOGDB_PIPELINE_ATOMIC;
+    while (!db->pl_lost && db->pl_pre > 0) { /* the atomic pipeline's own set_config */
+        if (read_query(db, block, &db->pl_held) != 0)
+            return;
+        PQclear(db->pl_held);
+        db->pl_held = NULL;
+        db->pl_pre--;
+    }
+    while (!db->pl_lost && db->pl_next < db->npl) {
+        pl_entry *e = &db->pl[db->pl_next];
+        if (e->step <= e->before) { /* the queries before, then the statement itself */
+            if (read_query(db, block, &db->pl_held) != 0)
+                return;
+            settle(db, e, db->pl_held, e->step == e->before);
+            PQclear(db->pl_held);
+            db->pl_held = NULL;
+            e->step++;
+            continue;
+        }
+        if (!atomic) {
+            if (read_sync(db, block) != 0)
+                return;
+            e->synced = true;
+        }
+        if (e->status != 0 && e->prepared_here)
+            blogdb__stmt_forget(db, e->key, e->op, e->mask);
+        db->pl_next++;
+    }
+}
+
+int blogdb__pl_queue(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_relation *rel,
+                     blogdb_rt_result shape, void *out, bool prepared_here)
+{
+    pl_entry *e;
+    bool atomic = db->pipeline_flags & BLOGDB_PIPELINE_ATOMIC;
+    int before = prepared_here ? 1 : 0;
+    if (db->npl == db->pl_cap) {
+        size_t cap = db->pl_cap ? db->pl_cap * 2 : 64;
+        pl_entry *p = realloc(db->pl, cap * sizeof *p);
+        if (!p)
+            return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory for the pipeline");
+        db->pl = p;
+        db->pl_cap = cap;
+    }
+    /* Each entry of a plain pipeline is its own implicit transaction, with its own acting user. */
+    if (!atomic && db->acting[0] && !db->pipeline_in_tx) {
+        const char *v = db->acting;
+        if (!PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &v, NULL, NULL, 0))
+            return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
+        before++;
+    }
+    if (!PQsendQueryPrepared(db->conn, st->name, nparams, db->pvalues, db->plengths, db->pformats, 1) ||
+        (!atomic && !PQpipelineSync(db->conn)))
+        return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
+    blogdb__params_release(db);
+    e = &db->pl[db->npl++];
+    memset(e, 0, sizeof *e);
+    e->shape = shape;
+    e->rel = rel;
+    e->out = out;
+    e->before = before;
+    e->prepared_here = prepared_here;
+    e->key = st->key;
+    e->op = st->op;
+    e->mask = st->mask;
+    /* Keep the socket moving (reading what comes back meanwhile) so neither side stalls, and
+     * settle what has arrived. */
+    if (blogdb__flush(db) != 0)
+        db->pl_lost = true;
+    pl_read(db, false);
+    return 0;
 }
 
 /* Frees what an entry handed out (it was rolled back after all) and sets its code. */
@@ -205,24 +257,28 @@ static void entry_void(pl_entry *e, int code)
     e->status = code;
 }
 
-/*
- * What each entry reports when the connection is lost (design note).
- * Entries run in order and the server answers in order. An entry of a plain pipeline commits at
- * its own Sync, so:
- *  - its Sync arrived: its answer is final (0, the server's error, EABORTED);
- *  - the server refused it in place of an answer (an error), nothing of it was committed;
- *  - the server announced it was closing (FATAL) before anything of an entry arrived: that entry
- *    never ran: BLOGDB_EABORTED;
- *  - otherwise (its answer without its Sync, or silence): BLOGDB_EUNKNOWN — the server may have
- *    committed it just before the connection died.
- * An atomic pipeline commits at its one final Sync: without it, a failure or FATAL seen means
- * nothing was committed (the failed entry has its code, the others EABORTED); silence means
- * every entry is BLOGDB_EUNKNOWN. Inside the caller's transaction nothing commits here: a lost
- * connection loses the transaction, and every entry that had not failed reports ECONNECTION.
- */
+/* After the connection was lost: what each entry whose fate was not read can still say. */
+static void settle_lost(blogdb *db, bool atomic)
+{
+    bool any_refused = false;
+    for (size_t i = 0; i < db->npl; i++)
+        any_refused |= db->pl[i].refused;
+    for (size_t i = 0; i < db->npl; i++) {
+        pl_entry *e = &db->pl[i];
+        if (e->refused)
+            continue; /* the server's own answer */
+        if (db->pipeline_in_tx)
+            entry_void(e, BLOGDB_ECONNECTION);
+        else if (atomic)
+            entry_void(e, any_refused || db->pl_closed ? BLOGDB_EABORTED : BLOGDB_EUNKNOWN);
+        else if (!e->synced)
+            entry_void(e, db->pl_closed && !e->answered ? BLOGDB_EABORTED : BLOGDB_EUNKNOWN);
+    }
+}
+
 int blogdb_pipeline_end(blogdb *db)
 {
-    bool atomic, lost = false, closed = false, any_refused = false;
+    bool atomic;
     long first_failed = -1;
     if (!db)
         return BLOGDB_EINVAL;
@@ -230,46 +286,21 @@ int blogdb_pipeline_end(blogdb *db)
         return blogdb__fail(db, BLOGDB_EINVAL, "no pipeline is open");
     atomic = db->pipeline_flags & BLOGDB_PIPELINE_ATOMIC;
     blogdb__clear_error(db);
-    if (atomic && db->conn && !PQpipelineSync(db->conn))
-        lost = true;
-    if (!lost && blogdb__flush(db) != 0)
-        lost = true;
-    if (!lost && atomic && db->acting[0] && !db->pipeline_in_tx)
-        PQclear(read_query(db, &lost)); /* the pipeline's own set_config */
-    for (size_t i = 0; i < db->npl; i++) {
-        pl_entry *e = &db->pl[i];
-        bool synced = false;
-        e->status = 0;
-        e->answered = e->refused = false;
-        if (!lost) {
-            read_entry(db, e, first_failed < 0, &lost, &closed);
-            if (!atomic && !lost)
-                synced = read_sync(db, &lost);
-        }
-        any_refused |= e->refused;
-        if (e->status != 0 && e->prepared_here)
-            blogdb__stmt_forget(db, e->key, e->op, e->mask);
-        if (!atomic && !db->pipeline_in_tx && !synced && !e->refused)
-            /* Its commit was not confirmed: it never ran if the server had announced it was closing
-             * before anything of it arrived; otherwise nobody can tell. */
-            entry_void(e, closed && !e->answered ? BLOGDB_EABORTED : BLOGDB_EUNKNOWN);
-        if (e->status != 0 && first_failed < 0)
-            first_failed = (long)i;
-    }
-    if (atomic && !lost && !read_sync(db, &lost) && !lost)
-        lost = true;
+    if (atomic && !db->pl_lost && !PQpipelineSync(db->conn))
+        db->pl_lost = true;
+    if (!db->pl_lost && blogdb__flush(db) != 0)
+        db->pl_lost = true;
+    pl_read(db, true);
+    if (atomic && !db->pl_lost && read_sync(db, true) != 0)
+        db->pl_lost = true;
+    PQclear(db->pl_held);
+    db->pl_held = NULL;
     if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
         PQexitPipelineMode(db->conn);
     db->pipeline = false;
 
-    if (lost && db->pipeline_in_tx) {
-        /* The caller's transaction died with the connection: nothing of it will commit. */
-        for (size_t i = 0; i < db->npl; i++)
-            if (!db->pl[i].refused)
-                entry_void(&db->pl[i], BLOGDB_ECONNECTION);
-    } else if (atomic && lost && !any_refused) {
-        for (size_t i = 0; i < db->npl; i++)
-            entry_void(&db->pl[i], BLOGDB_EUNKNOWN); /* the one commit may or may not have happened */
+    if (db->pl_lost) {
+        settle_lost(db, atomic);
     } else if (atomic) {
         /* One transaction, which failed: everything else was rolled back or never ran. */
         long failed = -1;
@@ -283,7 +314,6 @@ int blogdb_pipeline_end(blogdb *db)
     }
 
     /* The first failure: an entry's own error, else the first entry not run. */
-    first_failed = -1;
     for (size_t i = 0; i < db->npl && first_failed < 0; i++)
         if (db->pl[i].status != 0 && db->pl[i].status != BLOGDB_EABORTED)
             first_failed = (long)i;

@@ -116,6 +116,12 @@ int blogdb_commit(blogdb *db)
     db->writing = true; /* a COMMIT lost in flight may or may not have been applied */
     rc = blogdb__simple(db, "COMMIT");
     db->writing = false;
+    if (rc == BLOGDB_ECONNECTION) { /* the server said so before COMMIT ran: nothing committed */
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", db->errmsg);
+        return blogdb__fail(db, rc, "COMMIT: the connection was lost and the transaction with it (not committed): %s",
+                            msg);
+    }
     return rc;
 }
 

@@ -129,6 +129,7 @@ int blogdb__lost(blogdb *db, int code, const char *fmt, const char *why)
 {
     char msg[768];
     snprintf(msg, sizeof msg, fmt, why);
+    /* Abandon the socket: whatever arrives later must not be read as the answer to a new call. */
     if (db->conn) {
         PQfinish(db->conn);
         db->conn = NULL;
@@ -213,7 +214,9 @@ int blogdb__flush(blogdb *db)
             return rc;
         consume(db);
     }
-    if (r < 0)
+    /* A connection libpq saw break keeps what it had read: the results tell what the server said
+     * (a FATAL before our request means it never ran). Only abandon one libpq still trusts. */
+    if (r < 0 && PQstatus(db->conn) != CONNECTION_BAD)
         return blogdb__lost(db, BLOGDB_ECONNECTION, "could not send to the server: %s", PQerrorMessage(db->conn));
     return 0;
 }
@@ -224,6 +227,10 @@ int blogdb__result(blogdb *db, PGresult **out)
     *out = NULL;
     if (!db->conn)
         return blogdb__check_conn(db);
+    if (PQstatus(db->conn) == CONNECTION_BAD) { /* drain what libpq had read before the break */
+        *out = PQgetResult(db->conn);
+        return 0;
+    }
     if ((rc = blogdb__flush(db)) != 0)
         return rc;
     while (PQisBusy(db->conn)) {
@@ -308,7 +315,7 @@ int blogdb__put_copy(blogdb *db, const char *buf, int len)
             break;
     }
     if (r < 0)
-        return blogdb__lost(db, BLOGDB_ECONNECTION, "COPY: could not send to the server: %s",
+        return blogdb__fail(db, BLOGDB_ECONNECTION, "COPY: could not send to the server: %s",
                             PQerrorMessage(db->conn));
     return blogdb__flush(db);
 }
@@ -324,7 +331,7 @@ int blogdb__put_copy_end(blogdb *db, const char *errmsg)
             break;
     }
     if (r < 0)
-        return blogdb__lost(db, BLOGDB_ECONNECTION, "COPY: could not send to the server: %s",
+        return blogdb__fail(db, BLOGDB_ECONNECTION, "COPY: could not send to the server: %s",
                             PQerrorMessage(db->conn));
     return blogdb__flush(db);
 }

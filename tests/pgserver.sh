@@ -4,12 +4,13 @@
 #                                      template database blogdb_template from SCHEMA.sql, and write
 #                                      DIR/pg.env with BLOGDB_TEST_DSN=<conninfo of the postgres db>
 #   pgserver.sh stop DIR               stop it and remove the cluster
+#   pgserver.sh restart DIR            restart it (fast shutdown: every connection is closed)
 # With BLOGDB_TEST_DSN already set, no server is started: the template is made on that server.
 # As root (CI), the server runs as the unprivileged 'postgres' user, since initdb refuses root.
 set -euo pipefail
 
-cmd=${1:?usage: pgserver.sh start|stop DIR [SCHEMA.sql]}
-dir=${2:?usage: pgserver.sh start|stop DIR [SCHEMA.sql]}
+cmd=${1:?usage: pgserver.sh start|stop|restart DIR [SCHEMA.sql]}
+dir=${2:?usage: pgserver.sh start|stop|restart DIR [SCHEMA.sql]}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
@@ -52,6 +53,10 @@ stop() {
 case "$cmd" in
 stop)
   [ -n "${BLOGDB_TEST_DSN:-}" ] || stop
+  ;;
+restart)
+  c=$(readlink -f "$dir/cluster")
+  as_server "$pgbin/pg_ctl" -D "$c/data" -l "$c/server.log" -m fast -w -t 60 restart >/dev/null
   ;;
 start)
   schema=${3:?usage: pgserver.sh start DIR SCHEMA.sql}
@@ -104,5 +109,5 @@ HBA
   echo "$dsn"
   ;;
 *)
-  echo "usage: pgserver.sh start|stop DIR [SCHEMA.sql]" >&2; exit 2 ;;
+  echo "usage: pgserver.sh start|stop|restart DIR [SCHEMA.sql]" >&2; exit 2 ;;
 esac

@@ -44,6 +44,11 @@ find_package(Threads REQUIRED)
 target_link_libraries(test_scale PRIVATE Threads::Threads)
 target_include_directories(test_runtime PRIVATE lib)
 
+# Faults: terminated backends, deadlines, cancel, a black-hole and a reset proxy (tests/proxy.c).
+blogdb_test(faults)
+target_sources(test_faults PRIVATE tests/proxy.c)
+target_link_libraries(test_faults PRIVATE Threads::Threads)
+
 # Round trips of every type: bindings generated at build time from tests/types/types.sql.
 set(TYPESDB_DIR ${CMAKE_BINARY_DIR}/typesdb)
 add_custom_command(
