@@ -253,6 +253,7 @@ void blogdb_close(blogdb *db)
 {
     if (!db)
         return;
+    blogdb__cancel_settle(db);
     PQfinish(db->conn);
     blogdb__wake_close(db);
     free(db->conninfo);

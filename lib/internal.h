@@ -47,6 +47,7 @@ struct blogdb {
     bool answered;      /* its own result arrived (a loss after it leaves the commit unknown) */
     int io_code;        /* the wait layer gave up on this call: its code, else 0 */
     int stmt_timeout_ms; /* blogdb_set_statement_timeout(), restored by blogdb_reconnect() */
+    struct cancel_job *cancel_job; /* a cancel request on its way (wait.c) */
     blogdb_notice_fn notice_fn;
     void *notice_ctx;
     char *rowbuf;       /* blogdb_rt_each(): one decoded row, reused */
@@ -93,6 +94,10 @@ void blogdb__call_start(blogdb *db);
 void blogdb__deadline_renew(blogdb *db);
 /* Whether blogdb_cancel() was called during this call. */
 bool blogdb__cancelled(blogdb *db);
+/* The call has honoured the cancel itself (a stream stopping): no cancel request is sent. */
+void blogdb__cancel_consumed(blogdb *db);
+/* Waits (within its grace) for a cancel request still on its way; releases it. */
+void blogdb__cancel_settle(blogdb *db);
 /* 0, or BLOGDB_ECONNECTION (recorded) when there is no usable connection. */
 int blogdb__check_conn(blogdb *db);
 /* Closes the connection and records the failure of this call (fmt has one %s, why): code, or

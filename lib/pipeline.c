@@ -2,15 +2,14 @@
  * blogdb_pipeline_end() are sent at once and their results read back in order.
  *
  * Design note — reading while queueing, and what a lost connection leaves known.
- *  Results are read as they arrive, while the application is still queueing (pl_read with
- *  block = false), and the rest in blogdb_pipeline_end() (block = true). The reader is a small
+ *  Results are read while the application is still queueing (pl_read with block = false, every
+ *  READ_EVERY entries), and the rest in blogdb_pipeline_end() (block = true). The reader is a small
  *  state machine over the queued entries: each entry has `before` queries to read first (its
  *  PQsendPrepare, its set_config for the acting user), then its statement, then — in a plain
  *  pipeline — its own Sync, at which the server commits it.
- *  Reading early matters for truth: once libpq sees the socket break, it does not hand out the
- *  results it had buffered (libpq 15 discards them as "arrived while idle"), so what was read
- *  before the break is all that can ever be known. From the moment the connection is lost the
- *  reader stops trusting results, and every entry whose commit was not confirmed reports:
+ *  Results are parsed before libpq reads again (see next_result), so everything the server sent
+ *  before a break is read in order, its FATAL included. When the connection is lost, every entry
+ *  whose commit was not confirmed reports:
  *   - plain pipeline: BLOGDB_EUNKNOWN, or BLOGDB_EABORTED once the server had announced (FATAL)
  *     that it was closing before the entry ran; an entry the server refused keeps its error;
  *   - atomic pipeline (one commit at the final Sync): BLOGDB_EUNKNOWN for every entry, unless an
@@ -23,6 +22,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* How often queueing reads what has come back (see blogdb__pl_queue). */
+#define READ_EVERY 64
 
 int blogdb_pipeline_begin(blogdb *db, unsigned flags)
 {
@@ -80,28 +82,32 @@ static int result_code(blogdb *db, PGresult *res)
 }
 
 /* The next result, without blocking when !block. 0 with *out set (NULL: end of a query's
- * results), 1 when nothing is ready yet, -1 when the connection is gone (db->pl_lost). */
+ * results), 1 when nothing is ready yet, -1 when the connection is gone (db->pl_lost).
+ * Order matters: what libpq has buffered is parsed (PQisBusy) before it reads again, because a
+ * read that meets the end of the stream while a result is incomplete makes libpq give up on the
+ * results still queued. Read this way, every complete message arrives in order, the server's
+ * FATAL included; after it comes libpq's own "connection lost" result (no SQLSTATE), or NULL on a
+ * broken connection: there the reading ends. */
 static int next_result(blogdb *db, bool block, PGresult **out)
 {
     *out = NULL;
-    if (db->pl_lost || !db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+    if (db->pl_lost || !db->conn) {
         db->pl_lost = true;
         return -1;
     }
     if (!block) {
-        if (!PQconsumeInput(db->conn) || PQstatus(db->conn) != CONNECTION_OK) {
-            db->pl_lost = true;
-            return -1;
+        if (PQisBusy(db->conn)) {
+            PQconsumeInput(db->conn);
+            if (PQisBusy(db->conn))
+                return 1;
         }
-        if (PQisBusy(db->conn))
-            return 1;
         *out = PQgetResult(db->conn);
     } else if (blogdb__result(db, out) != 0) {
         db->pl_lost = true;
         return -1;
     }
-    /* After a break, libpq's results cannot be trusted to belong where they seem to. */
-    if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+    if (db->conn && PQstatus(db->conn) == CONNECTION_BAD &&
+        (!*out || (PQresultStatus(*out) == PGRES_FATAL_ERROR && !PQresultErrorField(*out, PG_DIAG_SQLSTATE)))) {
         PQclear(*out);
         *out = NULL;
         db->pl_lost = true;
@@ -236,11 +242,15 @@ int blogdb__pl_queue(blogdb *db, const stmt_entry *st, int nparams, const blogdb
     e->key = st->key;
     e->op = st->op;
     e->mask = st->mask;
-    /* Keep the socket moving (reading what comes back meanwhile) so neither side stalls, and
-     * settle what has arrived. */
-    if (blogdb__flush(db) != 0)
-        db->pl_lost = true;
-    pl_read(db, false);
+    /* Every READ_EVERY entries, push out what libpq holds (without waiting) and settle what has
+     * come back: the server never stalls on a full socket, and a lost connection leaves only
+     * the last few entries unknown. In between, libpq flushes at its own buffer threshold, so
+     * entries travel many to a packet. */
+    if (db->npl % READ_EVERY == 0) {
+        if (PQflush(db->conn) < 0)
+            db->pl_lost = true;
+        pl_read(db, false);
+    }
     return 0;
 }
 

@@ -106,6 +106,7 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
             rc = blogdb__check_column(db, res, f, &q->rel->columns[f]);
         for (int r = 0; r < n && rc == 0 && stop == 0; r++) {
             if (blogdb__cancelled(db)) { /* blogdb_cancel() from another thread: stop before this row */
+                blogdb__cancel_consumed(db); /* handled here: the cleanup must not cancel anything */
                 rc = blogdb__fail(db, BLOGDB_ETIMEOUT, "%s: stream canceled", q->rel->name);
                 break;
             }

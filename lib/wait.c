@@ -28,6 +28,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,8 +72,10 @@ static void wake_drain(blogdb *db)
 
 void blogdb__call_start(blogdb *db)
 {
-    atomic_store(&db->cancel_requested, false);
-    wake_drain(db);
+    blogdb__cancel_settle(db);
+    /* A cancel aimed at an earlier call is void; the pipe holds a byte only after a cancel. */
+    if (atomic_exchange(&db->cancel_requested, false))
+        wake_drain(db);
     db->cancel_sent = false;
     db->writing = false;
     db->io_code = 0;
@@ -89,6 +92,13 @@ bool blogdb__cancelled(blogdb *db)
     return atomic_load(&db->cancel_requested);
 }
 
+void blogdb__cancel_consumed(blogdb *db)
+{
+    atomic_store(&db->cancel_requested, false);
+    db->cancel_sent = true; /* nothing more to send for this call */
+    db->cancel_deadline = INT64_MAX;
+}
+
 int blogdb_cancel(blogdb *db)
 {
     if (!db)
@@ -100,29 +110,73 @@ int blogdb_cancel(blogdb *db)
     return 0;
 }
 
+/* One cancel request on its way, shared by the helper thread that sends it and the handle. */
+struct cancel_job {
+    PGcancel *cancel;
+    atomic_bool done; /* the server has the request (or it failed) */
+    atomic_int refs;  /* the helper thread and the handle */
+    int64_t until;    /* how long the handle waits for it at most */
+};
+
+static void job_release(struct cancel_job *job)
+{
+    if (job && atomic_fetch_sub(&job->refs, 1) == 1) {
+        PQfreeCancel(job->cancel);
+        free(job);
+    }
+}
+
 static void *cancel_thread(void *arg)
 {
+    struct cancel_job *job = arg;
     char err[256];
-    PQcancel(arg, err, sizeof err);
-    PQfreeCancel(arg);
+    PQcancel(job->cancel, err, sizeof err);
+    atomic_store(&job->done, true);
+    job_release(job);
     return NULL;
 }
 
-/* Sends the cancel request without waiting for it: the helper thread owns its PGcancel. */
+/* Sends the cancel request without waiting for it (libpq's PQcancel blocks, without a timeout). */
 static void send_cancel(blogdb *db)
 {
-    PGcancel *c = PQgetCancel(db->conn);
+    struct cancel_job *job;
     pthread_attr_t attr;
     pthread_t t;
     db->cancel_sent = true;
     db->cancel_deadline = blogdb__now_ms() + CANCEL_GRACE_MS;
-    if (!c)
+    blogdb__cancel_settle(db);
+    if (!(job = calloc(1, sizeof *job)) || !(job->cancel = PQgetCancel(db->conn))) {
+        free(job);
         return;
+    }
+    atomic_init(&job->done, false);
+    atomic_init(&job->refs, 2);
+    job->until = db->cancel_deadline;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &attr, cancel_thread, c) != 0)
-        PQfreeCancel(c);
+    if (pthread_create(&t, &attr, cancel_thread, job) != 0) {
+        atomic_store(&job->refs, 1);
+        job_release(job);
+        job = NULL;
+    }
     pthread_attr_destroy(&attr);
+    db->cancel_job = job;
+}
+
+void blogdb__cancel_settle(blogdb *db)
+{
+    /* A cancel request still on its way could stop the next statement instead of the one it was
+     * meant for (the server ignores one that finds the session idle): let it arrive first, within
+     * its grace. */
+    struct cancel_job *job = db->cancel_job;
+    if (!job)
+        return;
+    while (!atomic_load(&job->done) && blogdb__now_ms() < job->until) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    db->cancel_job = NULL;
+    job_release(job);
 }
 
 int blogdb__lost(blogdb *db, int code, const char *fmt, const char *why)
@@ -304,10 +358,12 @@ PGresult *blogdb__prepare(blogdb *db, const char *name, const char *sql, int n)
     return blogdb__collect(db);
 }
 
-int blogdb__put_copy(blogdb *db, const char *buf, int len)
+/* PQputCopyData (buf, len) or, when end, PQputCopyEnd (errmsg): retried while libpq's queue is
+ * full, pushing data out in between. */
+static int put_copy(blogdb *db, const char *buf, int len, bool end, const char *errmsg)
 {
     int r, rc;
-    while ((r = PQputCopyData(db->conn, buf, len)) == 0) { /* queue full: push some out first */
+    while ((r = end ? PQputCopyEnd(db->conn, errmsg) : PQputCopyData(db->conn, buf, len)) == 0) {
         if ((rc = wait_socket(db, true)) != 0)
             return rc;
         consume(db);
@@ -320,18 +376,12 @@ int blogdb__put_copy(blogdb *db, const char *buf, int len)
     return blogdb__flush(db);
 }
 
+int blogdb__put_copy(blogdb *db, const char *buf, int len)
+{
+    return put_copy(db, buf, len, false, NULL);
+}
+
 int blogdb__put_copy_end(blogdb *db, const char *errmsg)
 {
-    int r, rc;
-    while ((r = PQputCopyEnd(db->conn, errmsg)) == 0) {
-        if ((rc = wait_socket(db, true)) != 0)
-            return rc;
-        consume(db);
-        if (PQflush(db->conn) < 0)
-            break;
-    }
-    if (r < 0)
-        return blogdb__fail(db, BLOGDB_ECONNECTION, "COPY: could not send to the server: %s",
-                            PQerrorMessage(db->conn));
-    return blogdb__flush(db);
+    return put_copy(db, NULL, 0, true, errmsg);
 }

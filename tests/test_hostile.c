@@ -482,3 +482,26 @@ Test(hostile, null_title_of_a_post_is_refused_by_get_list_and_each)
     cr_assert_str_eq(p->title, "a title");
     blogdb_posts_row_free(p);
 }
+
+/* count(*) comes back as one bigint: anything else (NULL, a wrong length, text format, a second
+ * column) is refused, and *out keeps its value. */
+Test(hostile, a_malformed_count_is_refused)
+{
+    int64_t n = 42;
+    srv.ncols = 1;
+    srv.cols[0] = (fakepg_col){"count", 20, 1};
+    fakepg_be(&srv.rows[0][0], 7, 8);
+    cr_assert_eq(typesdb_everything_count(db, &n), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(n, 7);
+    n = 42;
+    fakepg_null(&srv.rows[0][0]);
+    cr_assert_eq(typesdb_everything_count(db, &n), BLOGDB_EDECODE);
+    fakepg_be(&srv.rows[0][0], 7, 4);
+    cr_assert_eq(typesdb_everything_count(db, &n), BLOGDB_EDECODE);
+    fakepg_set(&srv.rows[0][0], "00000007", 8);
+    srv.cols[0].format = 0;
+    cr_assert_eq(typesdb_everything_count(db, &n), BLOGDB_EDECODE);
+    srv.cols[0] = (fakepg_col){"count", 23, 1};
+    cr_assert_eq(typesdb_everything_count(db, &n), BLOGDB_EDECODE);
+    cr_assert_eq(n, 42, "*out untouched on failure");
+}

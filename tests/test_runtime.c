@@ -358,3 +358,40 @@ Test(schema_check, search_path_of_the_session_does_not_matter)
     cr_assert_eq(blogdb_check_schema(other), 0, "%s", blogdb_errmsg(other));
     blogdb_close(other);
 }
+
+/* libpq option value on a live connection ("" when unset). */
+static const char *conn_option(PGconn *c, const char *key)
+{
+    static char value[64];
+    PQconninfoOption *opts = PQconninfo(c);
+    value[0] = '\0';
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (strcmp(o->keyword, key) == 0 && o->val)
+            snprintf(value, sizeof value, "%s", o->val);
+    PQconninfoFree(opts);
+    return value;
+}
+
+/* Without a word from the conninfo, every wait on the network is bounded; with one, it wins. */
+Test(server, connect_defaults_bound_every_wait_and_the_conninfo_wins)
+{
+    blogdb *c = NULL;
+    char dsn[1200];
+    cr_assert_str_eq(conn_option(db->conn, "connect_timeout"), "10");
+    cr_assert_str_eq(conn_option(db->conn, "keepalives"), "1");
+    cr_assert_str_eq(conn_option(db->conn, "keepalives_idle"), "30");
+    cr_assert_str_eq(conn_option(db->conn, "keepalives_interval"), "10");
+    cr_assert_str_eq(conn_option(db->conn, "keepalives_count"), "3");
+    cr_assert_str_eq(conn_option(db->conn, "tcp_user_timeout"), "30000");
+    cr_assert_eq(db->timeout_ms, BLOGDB_DEFAULT_TIMEOUT_MS);
+    cr_assert(PQisnonblocking(db->conn));
+    snprintf(dsn, sizeof dsn, "%s connect_timeout=3 keepalives_idle=77 tcp_user_timeout=1234 client_encoding=LATIN1",
+             test_dsn());
+    cr_assert_eq(blogdb_connect(&c, dsn), 0, "%s", blogdb_connect_error());
+    cr_assert_str_eq(conn_option(c->conn, "connect_timeout"), "3");
+    cr_assert_str_eq(conn_option(c->conn, "keepalives_idle"), "77");
+    cr_assert_str_eq(conn_option(c->conn, "tcp_user_timeout"), "1234");
+    cr_assert_str_eq(conn_option(c->conn, "keepalives_interval"), "10");
+    cr_assert_str_eq(PQparameterStatus(c->conn, "client_encoding"), "UTF8", "strings are UTF-8 whatever is asked");
+    blogdb_close(c);
+}

@@ -357,3 +357,46 @@ Test(types, table_without_key_and_materialized_view)
     cr_assert_eq(counts->items[0].n, 1);
     typesdb_everything_count_rows_free(counts);
 }
+
+/* Item 11 of the fault issue: a year-294270 timestamp was read as infinity and written back as
+ * infinity. The infinities now have values no finite timestamp is read as, and a value beyond
+ * blogdb_timestamp's range is refused instead of misread. */
+Test(types, timestamps_at_the_edges_round_trip_or_are_refused)
+{
+    typesdb_everything_row in, *out = NULL, *back = NULL;
+    const blogdb_timestamp largest = INT64_MAX - 1, earliest = INT64_C(-210866803200000000);
+    memset(&in, 0, sizeof in);
+    in.pos = 1;
+    in.has_ts = in.has_tz = true;
+    in.ts = BLOGDB_TIMESTAMP_INFINITY;
+    in.tz = BLOGDB_TIMESTAMP_NEG_INFINITY;
+    cr_assert_eq(typesdb_everything_insert(db, &out, &in, 0), 0, "%s", blogdb_errmsg(db));
+    assert_server(out->id, "ts", "infinity");
+    assert_server(out->id, "tz", "-infinity");
+    cr_assert_eq(typesdb_everything_get_by_id(db, &back, out->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert(back->ts == BLOGDB_TIMESTAMP_INFINITY && back->tz == BLOGDB_TIMESTAMP_NEG_INFINITY);
+    typesdb_everything_row_free(out);
+    typesdb_everything_row_free(back);
+
+    in.ts = largest;    /* 294247-01-10, the last finite blogdb_timestamp */
+    in.tz = earliest;   /* 4714-11-24 BC, PostgreSQL's first */
+    cr_assert_eq(typesdb_everything_insert(db, &out, &in, 0), 0, "%s", blogdb_errmsg(db));
+    assert_server(out->id, "ts", "294247-01-10 04:00:54.775806");
+    assert_server(out->id, "tz", "4714-11-24 00:00:00+00 BC");
+    cr_assert_eq(typesdb_everything_get_by_id(db, &back, out->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(back->ts, largest);
+    cr_assert_eq(back->tz, earliest);
+    typesdb_everything_row_free(back);
+
+    /* Valid for PostgreSQL, beyond blogdb_timestamp: refused, never read as infinity. */
+    {
+        char sql[160];
+        snprintf(sql, sizeof sql, "UPDATE everything SET ts = '294270-01-01' WHERE id = %lld", (long long)out->id);
+        sql_exec(sql);
+    }
+    back = NULL;
+    cr_assert_eq(typesdb_everything_get_by_id(db, &back, out->id), BLOGDB_EDECODE);
+    cr_assert_null(back);
+    cr_assert(strstr(blogdb_errmsg(db), "ts:") && strstr(blogdb_errmsg(db), "range"), "%s", blogdb_errmsg(db));
+    typesdb_everything_row_free(out);
+}

@@ -49,6 +49,11 @@ blogdb_test(faults)
 target_sources(test_faults PRIVATE tests/proxy.c)
 target_link_libraries(test_faults PRIVATE Threads::Threads)
 
+# The test server restarted under an open connection: alone, since every suite's connections go.
+blogdb_test(restart)
+set_tests_properties(restart PROPERTIES RUN_SERIAL ON)
+target_compile_definitions(test_restart PRIVATE BLOGDB_PG_DIR="${BLOGDB_PG_DIR}")
+
 # Round trips of every type: bindings generated at build time from tests/types/types.sql.
 set(TYPESDB_DIR ${CMAKE_BINARY_DIR}/typesdb)
 add_custom_command(
