@@ -10,9 +10,6 @@
 #include <emmintrin.h>
 #endif
 
-/* PostgreSQL's epoch is 2000-01-01; ours is 1970-01-01. */
-#define PG_EPOCH_OFFSET_US INT64_C(946684800000000)
-#define PG_EPOCH_OFFSET_DAYS 10957
 
 enum {
     OID_BOOL = 16, OID_BYTEA = 17, OID_NAME = 19, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
@@ -32,7 +29,7 @@ static void put_be(unsigned char *dst, uint64_t v, int n)
     }
 }
 
-static uint64_t get_be(const unsigned char *src, int n)
+uint64_t blogdb__get_be(const unsigned char *src, int n)
 {
     uint64_t v = 0;
     for (int i = 0; i < n; i++)
@@ -130,16 +127,23 @@ static const Oid type_oid[] = {
     [BLOGDB_RT_NUMERIC] = OID_NUMERIC, [BLOGDB_RT_INTERVAL] = OID_INTERVAL, [BLOGDB_RT_INET] = OID_INET,
     [BLOGDB_RT_TIME] = OID_TIME};
 
-static bool is_string_type(blogdb_rt_type t);
-
 /* Element OIDs of the binary array encodings (0: sent as a text-format literal). */
-static Oid array_elem_oid(blogdb_rt_type t)
+Oid blogdb__array_elem_oid(blogdb_rt_type t)
 {
-    return is_string_type(t) || t == BLOGDB_RT_ENUM ? 0 : type_oid[t];
+    return blogdb__is_string_type(t) || t == BLOGDB_RT_ENUM ? 0 : type_oid[t];
+}
+
+bool blogdb__oid_matches(blogdb_rt_type t, Oid oid)
+{
+    if (t == BLOGDB_RT_TEXT) /* varchar, char, name, and text-like extension types such as citext */
+        return oid == OID_TEXT || oid == OID_VARCHAR || oid == OID_BPCHAR || oid == OID_NAME || oid >= OID_FIRST_USER;
+    if (t == BLOGDB_RT_ENUM)
+        return oid >= OID_FIRST_USER;
+    return (size_t)t < sizeof type_oid / sizeof type_oid[0] && oid == type_oid[t];
 }
 
 /* Size of one C element of an array of t. */
-static size_t elem_size(blogdb_rt_type t)
+size_t blogdb__elem_size(blogdb_rt_type t)
 {
     switch (t) {
     case BLOGDB_RT_BOOL: return sizeof(bool);
@@ -154,7 +158,7 @@ static size_t elem_size(blogdb_rt_type t)
     }
 }
 
-static bool is_string_type(blogdb_rt_type t)
+bool blogdb__is_string_type(blogdb_rt_type t)
 {
     return t == BLOGDB_RT_TEXT || t == BLOGDB_RT_JSON || t == BLOGDB_RT_JSONB || t == BLOGDB_RT_NUMERIC ||
            t == BLOGDB_RT_INET;
@@ -333,7 +337,7 @@ static int encode_array_text(blogdb *db, size_t i, const blogdb_rt_column *col, 
 /* Arrays of fixed-size (and bytea) elements: PostgreSQL's binary array format. */
 static int encode_array_binary(blogdb *db, size_t i, const blogdb_rt_column *col, const char *items, size_t count)
 {
-    size_t esz = elem_size(col->type), cap = 20, len = 0;
+    size_t esz = blogdb__elem_size(col->type), cap = 20, len = 0;
     unsigned char *buf;
     for (size_t k = 0; k < count; k++) {
         if (col->type == BLOGDB_RT_BYTEA) {
@@ -352,7 +356,7 @@ static int encode_array_binary(blogdb *db, size_t i, const blogdb_rt_column *col
         return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
     put_be(buf, count ? 1 : 0, 4); /* ndim: an empty array has none */
     put_be(buf + 4, 0, 4);         /* no NULL elements */
-    put_be(buf + 8, array_elem_oid(col->type), 4);
+    put_be(buf + 8, blogdb__array_elem_oid(col->type), 4);
     len = 12;
     if (count) {
         put_be(buf + 12, count, 4);
@@ -393,7 +397,7 @@ static int encode_array(blogdb *db, size_t i, const blogdb_rt_column *col, const
         return blogdb__fail(db, BLOGDB_EINVAL, "%s: NULL items with a non-zero count", col->name);
     if (a.count > 100000000)
         return blogdb__fail(db, BLOGDB_ETOOLONG, "%s: %zu elements is too many", col->name, a.count);
-    if (array_elem_oid(col->type))
+    if (blogdb__array_elem_oid(col->type))
         return encode_array_binary(db, i, col, a.items, a.count);
     return encode_array_text(db, i, col, a.items, a.count);
 }
@@ -415,7 +419,7 @@ int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void
         db->pformats[i] = 1;
         return 0;
     }
-    if (is_string_type(col->type)) {
+    if (blogdb__is_string_type(col->type)) {
         const char *s;
         int rc;
         memcpy(&s, value, sizeof s);
@@ -473,20 +477,11 @@ int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void
 
 /* ---- decoding: result value -> C value ---------------------------------------- */
 
-static bool oid_matches(blogdb_rt_type t, Oid oid)
-{
-    if (t == BLOGDB_RT_TEXT) /* varchar, char, name, and text-like extension types such as citext */
-        return oid == OID_TEXT || oid == OID_VARCHAR || oid == OID_BPCHAR || oid == OID_NAME || oid >= OID_FIRST_USER;
-    if (t == BLOGDB_RT_ENUM)
-        return oid >= OID_FIRST_USER;
-    return (size_t)t < sizeof type_oid / sizeof type_oid[0] && oid == type_oid[t];
-}
-
 int blogdb__check_column(blogdb *db, const PGresult *res, int field, const blogdb_rt_column *col)
 {
     Oid oid = PQftype(res, field);
     /* An array's element type is checked in its header, value by value. */
-    bool ok = (col->flags & BLOGDB_RT_ARRAY) ? true : oid_matches(col->type, oid);
+    bool ok = (col->flags & BLOGDB_RT_ARRAY) ? true : blogdb__oid_matches(col->type, oid);
     if (!ok || PQfformat(res, field) != 1)
         return blogdb__fail(db, BLOGDB_EDECODE,
                             "%s: the server sent type OID %u, which does not match the generated code "
@@ -523,10 +518,10 @@ static bool numeric_check(const unsigned char *v, int len, numeric_hdr *h)
 {
     if (len < 8)
         return false;
-    h->ndigits = (int16_t)get_be(v, 2);
-    h->weight = (int16_t)get_be(v + 2, 2);
-    h->sign = (int)get_be(v + 4, 2);
-    h->dscale = (int)get_be(v + 6, 2);
+    h->ndigits = (int16_t)blogdb__get_be(v, 2);
+    h->weight = (int16_t)blogdb__get_be(v + 2, 2);
+    h->sign = (int)blogdb__get_be(v + 4, 2);
+    h->dscale = (int)blogdb__get_be(v + 6, 2);
     if (h->ndigits < 0 || len != 8 + 2 * h->ndigits || h->dscale > 0x3FFF)
         return false;
     if (h->sign == NUMERIC_NAN || h->sign == NUMERIC_PINF || h->sign == NUMERIC_NINF)
@@ -534,7 +529,7 @@ static bool numeric_check(const unsigned char *v, int len, numeric_hdr *h)
     if (h->sign != NUMERIC_POS && h->sign != NUMERIC_NEG)
         return false;
     for (int d = 0; d < h->ndigits; d++)
-        if (get_be(v + 8 + 2 * d, 2) > 9999)
+        if (blogdb__get_be(v + 8 + 2 * d, 2) > 9999)
             return false;
     return true;
 }
@@ -563,7 +558,7 @@ static void numeric_to_text(const unsigned char *v, const numeric_hdr *h, char *
         *p++ = '0';
     } else {
         for (int d = 0; d <= h->weight; d++) {
-            int dig = d < h->ndigits ? (int)get_be(v + 8 + 2 * d, 2) : 0; /* checked: 0..9999 */
+            int dig = d < h->ndigits ? (int)blogdb__get_be(v + 8 + 2 * d, 2) : 0; /* checked: 0..9999 */
             p += sprintf(p, d == 0 ? "%d" : "%04d", dig);
         }
     }
@@ -571,7 +566,7 @@ static void numeric_to_text(const unsigned char *v, const numeric_hdr *h, char *
         int written = 0;
         *p++ = '.';
         for (int d = h->weight + 1; written < h->dscale; d++) {
-            int dig = d >= 0 && d < h->ndigits ? (int)get_be(v + 8 + 2 * d, 2) : 0;
+            int dig = d >= 0 && d < h->ndigits ? (int)blogdb__get_be(v + 8 + 2 * d, 2) : 0;
             char four[8];
             sprintf(four, "%04d", dig);
             for (int k = 0; k < 4 && written < h->dscale; k++, written++)
@@ -649,17 +644,17 @@ static const char *scalar_check(blogdb_rt_type t, const unsigned char *v, int le
     case BLOGDB_RT_FLOAT4: case BLOGDB_RT_FLOAT8: case BLOGDB_RT_INTERVAL:
         return NULL;
     case BLOGDB_RT_TIME: {
-        int64_t x = (int64_t)get_be(v, 8);
+        int64_t x = (int64_t)blogdb__get_be(v, 8);
         return x < 0 || x > INT64_C(86400000000) ? "time of day out of range" : NULL;
     }
     case BLOGDB_RT_DATE: {
-        int32_t x = (int32_t)(uint32_t)get_be(v, 4);
+        int32_t x = (int32_t)(uint32_t)blogdb__get_be(v, 4);
         return x != INT32_MAX && x != INT32_MIN && (x < PG_MIN_DATE || x >= PG_END_DATE) ? "date out of range"
                                                                                           : NULL;
     }
     case BLOGDB_RT_TIMESTAMP:
     case BLOGDB_RT_TIMESTAMPTZ: {
-        int64_t x = (int64_t)get_be(v, 8);
+        int64_t x = (int64_t)blogdb__get_be(v, 8);
         if (x == INT64_MAX || x == INT64_MIN)
             return NULL; /* +-infinity */
         if (x < PG_MIN_TIMESTAMP || x >= PG_END_TIMESTAMP)
@@ -689,9 +684,9 @@ static const char *array_check(const blogdb_rt_column *col, const unsigned char 
     *extra = 0;
     if (len < 12)
         return "array header too short";
-    ndim = (int32_t)get_be(v, 4);
-    flags = (int32_t)get_be(v + 4, 4);
-    h->elem = (Oid)get_be(v + 8, 4);
+    ndim = (int32_t)blogdb__get_be(v, 4);
+    flags = (int32_t)blogdb__get_be(v + 4, 4);
+    h->elem = (Oid)blogdb__get_be(v + 8, 4);
     if (flags != 0 && flags != 1)
         return "bad array flags";
     if (ndim == 0) {
@@ -702,13 +697,13 @@ static const char *array_check(const blogdb_rt_column *col, const unsigned char 
         return "not a one-dimensional array";
     if (len < 20)
         return "array header too short";
-    h->count = (int32_t)get_be(v + 12, 4);
+    h->count = (int32_t)blogdb__get_be(v + 12, 4);
     /* Every element takes at least its 4-byte length: bound the count by the bytes present. */
     if (h->count < 0 || h->count > (len - 20) / 4)
         return "element count beyond the bytes present";
-    if (array_elem_oid(col->type) ? h->elem != array_elem_oid(col->type) : !oid_matches(col->type, h->elem))
+    if (blogdb__array_elem_oid(col->type) ? h->elem != blogdb__array_elem_oid(col->type) : !blogdb__oid_matches(col->type, h->elem))
         return "element type OID does not match the generated code";
-    *extra = 16 + (size_t)h->count * elem_size(col->type); /* items, aligned to 16 */
+    *extra = 16 + (size_t)h->count * blogdb__elem_size(col->type); /* items, aligned to 16 */
     p = v + 20;
     for (long k = 0; k < h->count; k++) {
         int32_t el;
@@ -716,10 +711,10 @@ static const char *array_check(const blogdb_rt_column *col, const unsigned char 
         const char *why;
         if (end - p < 4)
             return "truncated array";
-        el = (int32_t)get_be(p, 4);
+        el = (int32_t)blogdb__get_be(p, 4);
         p += 4;
         if (el == -1) {
-            if (!is_string_type(col->type))
+            if (!blogdb__is_string_type(col->type))
                 return "NULL element in an array whose C type cannot hold NULL";
             continue;
         }
@@ -739,7 +734,7 @@ size_t blogdb__value_extra(const blogdb_rt_column *col, const unsigned char *v, 
     array_hdr h;
     /* Fixed-size scalars and enums live in the row struct: no room to compute (and decode_value
      * checks them before it writes). */
-    if (isnull || (!(col->flags & BLOGDB_RT_ARRAY) && !is_string_type(col->type) && col->type != BLOGDB_RT_BYTEA))
+    if (isnull || (!(col->flags & BLOGDB_RT_ARRAY) && !blogdb__is_string_type(col->type) && col->type != BLOGDB_RT_BYTEA))
         return 0;
     if (col->flags & BLOGDB_RT_ARRAY)
         return array_check(col, v, len, &h, &extra, false) ? 0 : extra;
@@ -814,17 +809,17 @@ static int decode_one(blogdb *db, const blogdb_rt_column *col, blogdb_rt_type t,
         return 0;
     }
     case BLOGDB_RT_INT2: {
-        int16_t x = (int16_t)(uint16_t)get_be(v, 2);
+        int16_t x = (int16_t)(uint16_t)blogdb__get_be(v, 2);
         memcpy(dst, &x, sizeof x);
         return 0;
     }
     case BLOGDB_RT_INT4: {
-        int32_t x = (int32_t)(uint32_t)get_be(v, 4);
+        int32_t x = (int32_t)(uint32_t)blogdb__get_be(v, 4);
         memcpy(dst, &x, sizeof x);
         return 0;
     }
     case BLOGDB_RT_DATE: {
-        int32_t x = (int32_t)(uint32_t)get_be(v, 4);
+        int32_t x = (int32_t)(uint32_t)blogdb__get_be(v, 4);
         if (x != INT32_MAX && x != INT32_MIN) /* the infinities pass through; the rest is checked */
             x += PG_EPOCH_OFFSET_DAYS;
         memcpy(dst, &x, sizeof x);
@@ -832,13 +827,13 @@ static int decode_one(blogdb *db, const blogdb_rt_column *col, blogdb_rt_type t,
     }
     case BLOGDB_RT_INT8:
     case BLOGDB_RT_TIME: {
-        int64_t x = (int64_t)get_be(v, 8);
+        int64_t x = (int64_t)blogdb__get_be(v, 8);
         memcpy(dst, &x, sizeof x);
         return 0;
     }
     case BLOGDB_RT_TIMESTAMP:
     case BLOGDB_RT_TIMESTAMPTZ: {
-        int64_t x = (int64_t)get_be(v, 8);
+        int64_t x = (int64_t)blogdb__get_be(v, 8);
         if (x == INT64_MAX)
             x = BLOGDB_TIMESTAMP_INFINITY;
         else if (x == INT64_MIN)
@@ -849,22 +844,22 @@ static int decode_one(blogdb *db, const blogdb_rt_column *col, blogdb_rt_type t,
         return 0;
     }
     case BLOGDB_RT_FLOAT4: {
-        uint32_t u = (uint32_t)get_be(v, 4);
+        uint32_t u = (uint32_t)blogdb__get_be(v, 4);
         float f;
         memcpy(&f, &u, sizeof f);
         memcpy(dst, &f, sizeof f);
         return 0;
     }
     case BLOGDB_RT_FLOAT8: {
-        uint64_t u = get_be(v, 8);
+        uint64_t u = blogdb__get_be(v, 8);
         double d;
         memcpy(&d, &u, sizeof d);
         memcpy(dst, &d, sizeof d);
         return 0;
     }
     case BLOGDB_RT_INTERVAL: {
-        blogdb_interval iv = {(int64_t)get_be(v, 8), (int32_t)(uint32_t)get_be(v + 8, 4),
-                              (int32_t)(uint32_t)get_be(v + 12, 4)};
+        blogdb_interval iv = {(int64_t)blogdb__get_be(v, 8), (int32_t)(uint32_t)blogdb__get_be(v + 8, 4),
+                              (int32_t)(uint32_t)blogdb__get_be(v + 12, 4)};
         memcpy(dst, &iv, sizeof iv);
         return 0;
     }
@@ -876,7 +871,7 @@ static int decode_one(blogdb *db, const blogdb_rt_column *col, blogdb_rt_type t,
 static int decode_array(blogdb *db, const blogdb_rt_column *col, const unsigned char *v, long count, void *dst,
                         char **heap)
 {
-    size_t esz = elem_size(col->type);
+    size_t esz = blogdb__elem_size(col->type);
     const unsigned char *p = v + 20;
     struct {
         char *items;
@@ -889,7 +884,7 @@ static int decode_array(blogdb *db, const blogdb_rt_column *col, const unsigned 
         *heap = a.items + (size_t)count * esz;
     }
     for (long k = 0; k < count; k++) {
-        int32_t el = (int32_t)get_be(p, 4);
+        int32_t el = (int32_t)blogdb__get_be(p, 4);
         p += 4;
         if (el == -1) {
             const char *nul = NULL;
@@ -922,7 +917,7 @@ int blogdb__decode_value(blogdb *db, const blogdb_rt_column *col, const unsigned
             memcpy(base + col->has_offset, &f, sizeof f);
             return 0;
         }
-        if (is_string_type(col->type) && !(col->flags & BLOGDB_RT_ARRAY)) {
+        if (blogdb__is_string_type(col->type) && !(col->flags & BLOGDB_RT_ARRAY)) {
             const char *nul = NULL;
             memcpy(dst, &nul, sizeof nul);
             return 0;

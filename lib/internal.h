@@ -175,6 +175,23 @@ void blogdb__params_release(blogdb *db);
 /* Encodes one value into parameter slot i. `has` is the row's has_ flag or NULL. */
 int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void *value, const bool *has);
 
+/* ---- codec.c: the type table and parameter encoding ---- */
+
+/* PostgreSQL's epoch is 2000-01-01; ours is 1970-01-01. */
+#define PG_EPOCH_OFFSET_US INT64_C(946684800000000)
+#define PG_EPOCH_OFFSET_DAYS 10957
+
+/* A big-endian unsigned integer of n bytes. */
+uint64_t blogdb__get_be(const unsigned char *src, int n);
+/* Whether a C value of type t is a const char * (text, json, jsonb, numeric, inet). */
+bool blogdb__is_string_type(blogdb_rt_type t);
+/* Element OID of t's binary array encoding (0: sent as a text-format literal). */
+Oid blogdb__array_elem_oid(blogdb_rt_type t);
+/* Size of one C element of an array of t. */
+size_t blogdb__elem_size(blogdb_rt_type t);
+/* Whether a result column of type OID oid can be read as t. */
+bool blogdb__oid_matches(blogdb_rt_type t, Oid oid);
+
 /* Validates UTF-8; returns the number of characters, or -1 when invalid. */
 long blogdb__utf8_chars(const char *s, size_t len);
 /* Whether s[0..len) is valid UTF-8 without a NUL byte: what text from the server must be. */
