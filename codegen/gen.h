@@ -51,8 +51,6 @@ typedef struct source {
 
 /* Reports "path:line:col: error: msg" at byte offset `pos` (or without a position if pos < 0). */
 void diag_error(const source *src, int pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Number of errors reported so far. */
-int diag_count(void);
 /* Reports "WHERE: error: msg", WHERE being a "file:line:col" prefix. */
 void diag_error_where(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "file:line:col" of byte offset pos (allocated). */
@@ -187,7 +185,6 @@ void take_name(gen_model *m, const char *schema, const char *name);
 void release_name(gen_model *m, const char *schema, const char *name);
 void gen_index_free(gen_index *ix);
 void gen_fkey_free(gen_fkey *k);
-gen_enum *model_find_enum(gen_model *m, const char *schema, const char *name);
 int rel_find_column(const gen_relation *r, const char *name);
 /* Writes the model as the JSON of --dump-model. */
 void model_dump_json(const gen_model *m, strbuf *out);

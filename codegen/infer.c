@@ -408,11 +408,11 @@ static int type_function(ctx *c, scope *s, const PgQuery__FuncCall *f, texpr *ou
             rc = -1;
         }
     } else if (strcmp(fname, "round") == 0 || strcmp(fname, "trunc") == 0) {
-        out->t = nargs >= 2 || args[0].t.ct == CT_NUMERIC || args[0].unknown || numeric_rank(&args[0].t) < 4
-                     ? builtin_type(numeric_rank(&args[0].t) && numeric_rank(&args[0].t) < 4 && nargs < 2
-                                        ? "numeric"
-                                        : "numeric")
-                     : builtin_type("double precision");
+        /* round/trunc of numeric (or with a scale argument) is numeric; of a float, double */
+        out->t = builtin_type(nargs >= 2 || args[0].t.ct == CT_NUMERIC || args[0].unknown ||
+                                      numeric_rank(&args[0].t) < 4
+                                  ? "numeric"
+                                  : "double precision");
         if (nargs == 1 && numeric_rank(&args[0].t) >= 5) {
             free(out->t.sql);
             out->t = builtin_type("double precision");

@@ -144,14 +144,6 @@ gen_relation *model_find_rel(gen_model *m, const char *schema, const char *name)
     return NULL;
 }
 
-gen_enum *model_find_enum(gen_model *m, const char *schema, const char *name)
-{
-    for (size_t i = 0; i < m->nenums; i++)
-        if (strcmp(m->enums[i].schema, schema) == 0 && strcmp(m->enums[i].name, name) == 0)
-            return &m->enums[i];
-    return NULL;
-}
-
 int rel_find_column(const gen_relation *r, const char *name)
 {
     for (size_t i = 0; i < r->ncolumns; i++)

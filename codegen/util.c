@@ -170,13 +170,6 @@ void sb_put_ident(strbuf *sb, const char *s)
     sb_putc(sb, '"');
 }
 
-static int n_errors;
-
-int diag_count(void)
-{
-    return n_errors;
-}
-
 /* Offset of the first byte that breaks UTF-8, or -1 when the text is valid. */
 long utf8_invalid_at(const unsigned char *s, size_t len)
 {
@@ -298,7 +291,6 @@ char *diag_where(const source *src, int pos)
 
 static void diag_vreport(const char *where, const char *fmt, va_list ap)
 {
-    n_errors++;
     if (diag_quiet)
         return;
     fprintf(stderr, "%s: error: ", where);

@@ -260,8 +260,8 @@ Test(server, server_errors_map_to_their_codes)
     cr_assert_null(out);
     cr_assert_eq(sql_int("SELECT count(*) FROM users"), 0);
 
-    sql_exec("DROP VIEW active_users");
-    sql_exec("DROP TABLE posts");
+    /* Renamed rather than dropped: no table that references posts, now or later, stands in the way. */
+    sql_exec("ALTER TABLE posts RENAME TO posts_gone");
     {
         int64_t n;
         cr_assert_eq(blogdb_posts_count(db, &n), BLOGDB_ESERVER);
