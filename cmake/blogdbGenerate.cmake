@@ -1,7 +1,8 @@
 # blogdb_generate(<target> SCHEMA <file.sql|dir>... [PREFIX <name>] [OUT_DIR <dir>] [STATIC|SHARED])
 #
 # Generates C bindings for your own schema with blogdb-gen and builds them into library <target>,
-# linked to blogdb::blogdb. The bindings are regenerated when a schema file changes; include
+# linked to the schema-neutral runtime blogdb::runtime (libblogdb_rt) only: never to the blog's
+# own bindings. The bindings are regenerated when a schema file changes; include
 # "<PREFIX>_schema.h" (PREFIX defaults to the target name; it must match [a-z][a-z0-9_]*).
 function(blogdb_generate target)
   cmake_parse_arguments(BG "STATIC;SHARED" "PREFIX;OUT_DIR" "SCHEMA" ${ARGN})
@@ -40,7 +41,7 @@ function(blogdb_generate target)
     VERBATIM)
   add_library(${target} ${kind} ${BG_OUT_DIR}/${BG_PREFIX}_schema.c)
   target_include_directories(${target} PUBLIC ${BG_OUT_DIR})
-  target_link_libraries(${target} PUBLIC blogdb::blogdb)
+  target_link_libraries(${target} PUBLIC blogdb::runtime)
   set_target_properties(${target} PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON POSITION_INDEPENDENT_CODE ON
                                              C_VISIBILITY_PRESET hidden)
 endfunction()

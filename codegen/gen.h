@@ -6,7 +6,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define GEN_VERSION "0.1.0"
+/* blogdb-gen ships with the runtime and carries its version: the build reads it from
+ * include/blogdb/core.h (CMakeLists.txt, fuzz/run.sh). */
+#ifndef GEN_VERSION
+#error "GEN_VERSION is defined by the build, from BLOGDB_VERSION_* in include/blogdb/core.h"
+#endif
 /* The runtime descriptor layout (BLOGDB_RT_ABI in blogdb/rt.h) this generator emits. */
 #define GEN_RT_ABI 1
 

@@ -10,7 +10,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 out=${BLOGDB_FUZZ_DIR:-$root/build/fuzz}
-flags=(-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all)
+version=$(sed -n 's/^#define BLOGDB_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' "$root/include/blogdb/core.h" | paste -sd.)
+flags=(-std=c11 -D_POSIX_C_SOURCE=200809L -DGEN_VERSION="\"$version\"" -g -O1 -fsanitize=fuzzer,address,undefined
+       -fno-sanitize-recover=all)
 mkdir -p "$out/corpus" "$out/corpus-decode"
 clang "${flags[@]}" "$root/fuzz/fuzz_gen.c" "$root"/codegen/{parse,infer,model,emit,util}.c -lpg_query -o "$out/fuzz_gen"
 clang "${flags[@]}" -I"$root/include" -I"$root/lib" -I"$(pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)" \

@@ -3,9 +3,9 @@
 # server: a consumer via pkg-config, the same via find_package(blogdb), and a project that
 # generates its own library with blogdb_generate(). Also compiles every installed public header
 # alone as C11 and as C++ with -Wall -Wextra -Wpedantic -Werror, and checks the man page.
-#   tests/install_test.sh SOURCE_DIR BUILD_DIR
+#   tests/install_test.sh SOURCE_DIR BUILD_DIR RUNTIME_VERSION BINDINGS_VERSION
 set -euo pipefail
-src=$1 build=$2
+src=$1 build=$2 rtv=$3 bv=$4
 prefix=$build/prefix
 work=$build/install-test
 rm -rf "$prefix" "$work"
@@ -14,14 +14,21 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 libdir=$(ls -d "$prefix"/lib* | head -1)
 
 echo "== installed files"
-for f in "$libdir/libblogdb.so.0.1.0" "$libdir/libblogdb.so.0" "$libdir/libblogdb.so" "$prefix/bin/blogdb-gen" \
+for f in "$libdir/libblogdb_rt.so.$rtv" "$libdir/libblogdb_rt.so.${rtv%%.*}" "$libdir/libblogdb_rt.so" \
+         "$libdir/libblogdb.so.$bv" "$libdir/libblogdb.so.${bv%%.*}" "$libdir/libblogdb.so" "$prefix/bin/blogdb-gen" \
          "$prefix/include/blogdb.h" "$prefix/include/blogdb_schema.h" "$prefix/include/blogdb/core.h" \
-         "$prefix/include/blogdb/rt.h" "$libdir/pkgconfig/blogdb.pc" "$libdir/cmake/blogdb/blogdbConfig.cmake" \
+         "$prefix/include/blogdb/rt.h" "$libdir/pkgconfig/blogdb.pc" "$libdir/pkgconfig/blogdb-rt.pc" \
+         "$libdir/cmake/blogdb/blogdbConfig.cmake" \
          "$libdir/cmake/blogdb/blogdbConfigVersion.cmake" "$libdir/cmake/blogdb/blogdbGenerate.cmake" \
          "$prefix/share/man/man1/blogdb-gen.1"; do
   [ -e "$f" ] || { echo "missing: $f"; exit 1; }
 done
-readelf -d "$libdir/libblogdb.so.0.1.0" | grep -q 'SONAME.*libblogdb.so.0' || { echo "SONAME is not libblogdb.so.0"; exit 1; }
+readelf -d "$libdir/libblogdb_rt.so.$rtv" | grep -q "SONAME.*\[libblogdb_rt.so.${rtv%%.*}\]" ||
+  { echo "the runtime's SONAME is not libblogdb_rt.so.${rtv%%.*}"; exit 1; }
+readelf -d "$libdir/libblogdb.so.$bv" | grep -q "SONAME.*\[libblogdb.so.${bv%%.*}\]" ||
+  { echo "the bindings' SONAME is not libblogdb.so.${bv%%.*}"; exit 1; }
+readelf -d "$libdir/libblogdb.so.$bv" | grep -q "NEEDED.*\[libblogdb_rt.so.${rtv%%.*}\]" ||
+  { echo "the bindings do not link the runtime"; exit 1; }
 "$prefix/bin/blogdb-gen" --version
 
 echo "== headers alone, C11 and C++"
@@ -45,8 +52,16 @@ trap cleanup EXIT
 psql "$dsn" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db1 TEMPLATE blogdb_template" -c "CREATE DATABASE $db2 TEMPLATE template0" >/dev/null
 psql "$dsn dbname=$db2" -X -q -v ON_ERROR_STOP=1 -f "$src/tests/myapp/schema.sql" >/dev/null
 
-echo "== pkg-config consumer"
+echo "== pkg-config modules"
 export PKG_CONFIG_PATH=$libdir/pkgconfig
+[ "$(pkg-config --modversion blogdb-rt)" = "$rtv" ] && [ "$(pkg-config --modversion blogdb)" = "$bv" ] ||
+  { echo "pkg-config versions: blogdb-rt $(pkg-config --modversion blogdb-rt), blogdb $(pkg-config --modversion blogdb)"; exit 1; }
+pkg-config --libs blogdb-rt | grep -q -- '-lblogdb_rt' && ! pkg-config --libs blogdb-rt | grep -q -- '-lblogdb\b' ||
+  { echo "blogdb-rt must link the runtime only: $(pkg-config --libs blogdb-rt)"; exit 1; }
+pkg-config --libs blogdb | grep -q -- '-lblogdb ' || pkg-config --libs blogdb | grep -q -- '-lblogdb$' ||
+  { echo "blogdb must link the bindings: $(pkg-config --libs blogdb)"; exit 1; }
+
+echo "== pkg-config consumer"
 cc -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/tests/consumer/consumer.c" $(pkg-config --cflags --libs blogdb) \
   -Wl,-rpath,"$libdir" -o "$work/consumer_pc"
 "$work/consumer_pc" "$dsn dbname=$db1"
@@ -61,4 +76,8 @@ echo "== blogdb_generate() project"
 cmake -S "$src/tests/myapp" -B "$work/myapp" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$work/myapp" >/dev/null
 "$work/myapp/myapp" "$dsn dbname=$db2"
+# Another schema's project links the runtime alone: the blog's bindings (and their blogdb_check_schema)
+# are nowhere in it.
+if readelf -d "$work/myapp/myapp" | grep -q 'NEEDED.*\[libblogdb\.so'; then echo "myapp links the blog's bindings"; exit 1; fi
+readelf -d "$work/myapp/myapp" | grep -q 'NEEDED.*\[libblogdb_rt\.so' || { echo "myapp does not link the runtime"; exit 1; }
 echo "install test: ok"

@@ -73,11 +73,21 @@ target_sources(test_hostile PRIVATE tests/fakepg.c ${TYPESDB_DIR}/typesdb_schema
 target_include_directories(test_hostile PRIVATE ${TYPESDB_DIR})
 target_link_libraries(test_hostile PRIVATE Threads::Threads)
 
-# Packaging: exported symbols, ABI against the baseline, installed consumers, docs.
-add_test(NAME symbols COMMAND ${CMAKE_SOURCE_DIR}/tests/symbols.sh $<TARGET_FILE:blogdb>)
+# Packaging: exported symbols, ABI against the baselines, installed consumers, docs.
+add_test(NAME symbols_runtime COMMAND ${CMAKE_SOURCE_DIR}/tests/symbols.sh $<TARGET_FILE:blogdb_rt> BLOGDB_RT_0
+  blogdb_check_schema blogdb_users_insert)
+add_test(NAME symbols_bindings COMMAND ${CMAKE_SOURCE_DIR}/tests/symbols.sh $<TARGET_FILE:blogdb> BLOGDB_0
+  blogdb_connect blogdb_rt_exec blogdb_errmsg)
 if(NOT BLOGDB_SANITIZE)
-  add_test(NAME abi_check COMMAND ${CMAKE_SOURCE_DIR}/tests/abi_check.sh ${CMAKE_SOURCE_DIR} $<TARGET_FILE:blogdb>)
-  add_test(NAME install_consumers COMMAND ${CMAKE_SOURCE_DIR}/tests/install_test.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+  add_test(NAME abi_check_runtime COMMAND ${CMAKE_SOURCE_DIR}/tests/abi_check.sh ${CMAKE_SOURCE_DIR}/abi/libblogdb_rt.abi
+    $<TARGET_FILE:blogdb_rt> ${CMAKE_SOURCE_DIR}/include)
+  add_test(NAME abi_check_bindings COMMAND ${CMAKE_SOURCE_DIR}/tests/abi_check.sh ${CMAKE_SOURCE_DIR}/abi/libblogdb.abi
+    $<TARGET_FILE:blogdb> ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}/generated)
+  add_test(NAME abi_procedure COMMAND ${CMAKE_SOURCE_DIR}/tests/abi_procedure.sh ${CMAKE_SOURCE_DIR}
+    ${CMAKE_BINARY_DIR}/abi-procedure)
+  set_tests_properties(abi_procedure PROPERTIES TIMEOUT 600)
+  add_test(NAME install_consumers COMMAND ${CMAKE_SOURCE_DIR}/tests/install_test.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}
+    ${PROJECT_VERSION} ${BLOGDB_BINDINGS_VERSION})
   set_tests_properties(install_consumers PROPERTIES FIXTURES_REQUIRED pg TIMEOUT 600)
   if(DOXYGEN_FOUND)
     add_test(NAME docs COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target docs)
