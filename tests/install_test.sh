@@ -20,7 +20,8 @@ for f in "$libdir/libblogdb_rt.so.$rtv" "$libdir/libblogdb_rt.so.${rtv%%.*}" "$l
          "$prefix/include/blogdb/rt.h" "$libdir/pkgconfig/blogdb.pc" "$libdir/pkgconfig/blogdb-rt.pc" \
          "$libdir/cmake/blogdb/blogdbConfig.cmake" \
          "$libdir/cmake/blogdb/blogdbConfigVersion.cmake" "$libdir/cmake/blogdb/blogdbGenerate.cmake" \
-         "$prefix/share/man/man1/blogdb-gen.1"; do
+         "$prefix/share/man/man1/blogdb-gen.1" "$prefix/share/doc/blogdb/README.md" \
+         "$prefix/share/doc/blogdb/ABI.md" "$prefix/share/doc/blogdb/html/index.html"; do
   [ -e "$f" ] || { echo "missing: $f"; exit 1; }
 done
 readelf -d "$libdir/libblogdb_rt.so.$rtv" | grep -q "SONAME.*\[libblogdb_rt.so.${rtv%%.*}\]" ||
