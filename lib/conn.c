@@ -40,12 +40,10 @@ const char *blogdb_connect_error(void)
     return connect_error;
 }
 
-static void trim(char *s);
-
 static void set_connect_error(const char *msg)
 {
     snprintf(connect_error, sizeof connect_error, "%s", msg ? msg : "");
-    trim(connect_error);
+    blogdb__trim(connect_error);
 }
 
 /* Notices and libpq's own warnings: to the application's handler, never to stderr. */
@@ -165,7 +163,7 @@ fail:
 }
 
 /* Trims trailing newlines and blanks (libpq's messages end with one). */
-static void trim(char *s)
+void blogdb__trim(char *s)
 {
     size_t n = strlen(s);
     while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
@@ -231,7 +229,7 @@ int blogdb_reconnect(blogdb *db)
     db->npl = 0;
     blogdb__params_release(db);
     if ((rc = open_conn(db, msg, sizeof msg)) != 0) {
-        trim(msg);
+        blogdb__trim(msg);
         return blogdb__fail(db, rc, "reconnect failed: %s", msg);
     }
     blogdb__clear_error(db);
@@ -385,7 +383,7 @@ int blogdb__fail_result(blogdb *db, const PGresult *res)
     if (!state || PQstatus(db->conn) == CONNECTION_BAD) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", db->conn ? PQerrorMessage(db->conn) : "");
-        trim(msg);
+        blogdb__trim(msg);
         code = state ? blogdb__code_of_sqlstate(state) : BLOGDB_ECONNECTION;
         /* A write lost after its own answer, or without a word from the server, may have been
          * committed; a server that refused it first (FATAL in its place) did not commit it. */

@@ -178,13 +178,7 @@ int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args
 
 /* ---- insert and update: SQL built from the relation, prepared once per column set ---- */
 
-typedef struct sqlbuf {
-    char *data;
-    size_t len, cap;
-    bool failed;
-} sqlbuf;
-
-static void sql_put(sqlbuf *b, const char *s)
+void blogdb__sql_put(blogdb__sqlbuf *b, const char *s)
 {
     size_t n = strlen(s);
     if (b->failed)
@@ -206,20 +200,20 @@ static void sql_put(sqlbuf *b, const char *s)
     b->len += n;
 }
 
-static void sql_param(sqlbuf *b, int n)
+void blogdb__sql_param(blogdb__sqlbuf *b, int n)
 {
     char num[16];
     snprintf(num, sizeof num, "$%d", n);
-    sql_put(b, num);
+    blogdb__sql_put(b, num);
 }
 
-static void sql_returning(sqlbuf *b, const blogdb_rt_relation *rel)
+static void sql_returning(blogdb__sqlbuf *b, const blogdb_rt_relation *rel)
 {
-    sql_put(b, " RETURNING ");
+    blogdb__sql_put(b, " RETURNING ");
     for (uint16_t i = 0; i < rel->ncolumns; i++) {
         if (i)
-            sql_put(b, ", ");
-        sql_put(b, rel->columns[i].sql);
+            blogdb__sql_put(b, ", ");
+        blogdb__sql_put(b, rel->columns[i].sql);
     }
 }
 
@@ -246,7 +240,7 @@ static int encode_row(blogdb *db, const blogdb_rt_relation *rel, const void *row
 }
 
 /* Prepares the statement built in b as (rel, op, mask), and frees b. */
-static int prepare_built(blogdb *db, const blogdb_rt_relation *rel, char op, uint64_t mask, sqlbuf *b, int nparams,
+static int prepare_built(blogdb *db, const blogdb_rt_relation *rel, char op, uint64_t mask, blogdb__sqlbuf *b, int nparams,
                          const stmt_entry **st)
 {
     int rc = b->failed ? blogdb__fail(db, BLOGDB_ENOMEM, "out of memory")
@@ -298,52 +292,52 @@ static int prepare_write(blogdb *db, const blogdb_rt_relation *rel, const void *
 }
 
 /* SQL of a write on rel: cols are the columns written, key the columns that pick the row. */
-typedef void (*build_fn)(sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key);
+typedef void (*build_fn)(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key);
 
-static void build_insert(sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key)
+static void build_insert(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key)
 {
     int n = 0;
     (void)key;
-    sql_put(b, "INSERT INTO ");
-    sql_put(b, rel->sql);
+    blogdb__sql_put(b, "INSERT INTO ");
+    blogdb__sql_put(b, rel->sql);
     if (cols == 0) {
-        sql_put(b, " DEFAULT VALUES");
+        blogdb__sql_put(b, " DEFAULT VALUES");
         return;
     }
-    sql_put(b, " (");
+    blogdb__sql_put(b, " (");
     for (uint16_t i = 0; i < rel->ncolumns; i++)
         if (cols >> i & 1) {
-            sql_put(b, n++ ? ", " : "");
-            sql_put(b, rel->columns[i].sql);
+            blogdb__sql_put(b, n++ ? ", " : "");
+            blogdb__sql_put(b, rel->columns[i].sql);
         }
-    sql_put(b, ") VALUES (");
+    blogdb__sql_put(b, ") VALUES (");
     for (int i = 1; i <= n; i++) {
-        sql_put(b, i > 1 ? ", " : "");
-        sql_param(b, i);
+        blogdb__sql_put(b, i > 1 ? ", " : "");
+        blogdb__sql_param(b, i);
     }
-    sql_put(b, ")");
+    blogdb__sql_put(b, ")");
 }
 
-static void build_update(sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key)
+static void build_update(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key)
 {
     int n = 0;
-    sql_put(b, "UPDATE ");
-    sql_put(b, rel->sql);
-    sql_put(b, " SET ");
+    blogdb__sql_put(b, "UPDATE ");
+    blogdb__sql_put(b, rel->sql);
+    blogdb__sql_put(b, " SET ");
     for (uint16_t i = 0; i < rel->ncolumns; i++)
         if (cols >> i & 1) {
-            sql_put(b, n ? ", " : "");
-            sql_put(b, rel->columns[i].sql);
-            sql_put(b, " = ");
-            sql_param(b, ++n);
+            blogdb__sql_put(b, n ? ", " : "");
+            blogdb__sql_put(b, rel->columns[i].sql);
+            blogdb__sql_put(b, " = ");
+            blogdb__sql_param(b, ++n);
         }
-    sql_put(b, " WHERE ");
+    blogdb__sql_put(b, " WHERE ");
     for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
         if (key >> i & 1) {
-            sql_put(b, k++ ? " AND " : "");
-            sql_put(b, rel->columns[i].sql);
-            sql_put(b, " = ");
-            sql_param(b, ++n);
+            blogdb__sql_put(b, k++ ? " AND " : "");
+            blogdb__sql_put(b, rel->columns[i].sql);
+            blogdb__sql_put(b, " = ");
+            blogdb__sql_param(b, ++n);
         }
 }
 
@@ -358,7 +352,7 @@ static int run_write(blogdb *db, const blogdb_rt_relation *rel, char op, uint64_
     bool fresh = !st;
     int rc;
     if (!st) {
-        sqlbuf b = {0};
+        blogdb__sqlbuf b = {0};
         build(&b, rel, cols, key);
         if (out)
             sql_returning(&b, rel);

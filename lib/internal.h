@@ -148,6 +148,25 @@ int blogdb__begin(blogdb *db, const char *extra, const char *acting);
  * acting user and no open transaction, app.user_id travels in the same implicit transaction. */
 PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams);
 
+/* Trims trailing newlines and blanks (libpq's messages end with one). */
+void blogdb__trim(char *s);
+/* set_config('app.user_id', value, true) now: for the open transaction only. */
+int blogdb__set_acting_local(blogdb *db, const char *value);
+/* Ends a transaction the caller opened itself (own): COMMIT when rc is 0 (a write in flight if
+ * writes), else ROLLBACK keeping rc. Without own, returns rc. */
+int blogdb__end_own(blogdb *db, bool own, bool writes, int rc);
+
+/* A growing SQL text; `failed` once an allocation failed (the text is then incomplete). */
+typedef struct blogdb__sqlbuf {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} blogdb__sqlbuf;
+/* Appends s. */
+void blogdb__sql_put(blogdb__sqlbuf *b, const char *s);
+/* Appends the placeholder $n. */
+void blogdb__sql_param(blogdb__sqlbuf *b, int n);
+
 /* Records an error on db (code, optional SQLSTATE and constraint) and returns code. */
 int blogdb__fail(blogdb *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Records the error a PGresult carries (or the connection's) and returns its code. */

@@ -11,7 +11,7 @@
 const char blogdb__set_acting_sql[] = "SELECT set_config('app.user_id', $1, true)";
 
 /* set_config('app.user_id', value, true) now: for the open transaction only. */
-static int set_local(blogdb *db, const char *value)
+int blogdb__set_acting_local(blogdb *db, const char *value)
 {
     PGresult *res = blogdb__exec_params(db, blogdb__set_acting_sql, 1, &value, NULL, NULL, 0);
     int rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : blogdb__fail_result(db, res);
@@ -34,7 +34,7 @@ int blogdb_set_acting_user(blogdb *db, const uuid_t user_id)
         uuid_unparse_lower(user_id, db->acting);
     else
         db->acting[0] = '\0';
-    return blogdb__in_transaction(db) ? set_local(db, db->acting) : 0;
+    return blogdb__in_transaction(db) ? blogdb__set_acting_local(db, db->acting) : 0;
 }
 
 int blogdb_clear_acting_user(blogdb *db)
@@ -55,7 +55,7 @@ int blogdb__begin(blogdb *db, const char *extra, const char *acting)
     snprintf(sql, sizeof sql, "BEGIN %s", extra);
     if ((rc = blogdb__simple(db, sql)) != 0)
         return rc;
-    if (*acting && (rc = set_local(db, acting)) != 0) {
+    if (*acting && (rc = blogdb__set_acting_local(db, acting)) != 0) {
         blogdb__rollback_quietly(db);
         return rc;
     }

@@ -8,7 +8,7 @@
 #define FETCH_ROWS 1000
 
 /* Ends a transaction this module opened: COMMIT when ok, else ROLLBACK keeping the error. */
-static int end_own(blogdb *db, bool own, bool writes, int rc)
+int blogdb__end_own(blogdb *db, bool own, bool writes, int rc)
 {
     if (!own)
         return rc;
@@ -125,7 +125,7 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
         blogdb__deadline_renew(db);
         PQclear(blogdb__exec(db, close));
     }
-    return end_own(db, own, false, rc);
+    return blogdb__end_own(db, own, false, rc);
 }
 
 /* ---- COPY FROM STDIN (FORMAT binary) ------------------------------------------ */
@@ -253,7 +253,7 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
     if ((rc = rls_applies(db, rel, &staged)) != 0) {
         free(sql);
         free(list);
-        return end_own(db, own, true, rc);
+        return blogdb__end_own(db, own, true, rc);
     }
     if (staged) {
         /* Row-level security applies: COPY into a temporary table, then INSERT ... SELECT, where
@@ -268,14 +268,14 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
     if (rc) {
         free(sql);
         free(list);
-        return end_own(db, own, true, rc);
+        return blogdb__end_own(db, own, true, rc);
     }
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         rc = blogdb__fail_result(db, res);
         PQclear(res);
         free(sql);
         free(list);
-        return end_own(db, own, true, rc);
+        return blogdb__end_own(db, own, true, rc);
     }
     PQclear(res);
     if (cb_put(&b, header, sizeof header) != 0)
@@ -381,7 +381,7 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
     free(list);
     {
         long keep = db->failed_index;
-        rc = end_own(db, own, true, rc);
+        rc = blogdb__end_own(db, own, true, rc);
         db->failed_index = rc ? keep : -1;
     }
     return rc;

@@ -5,9 +5,14 @@
 #   tests/docs_check.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1 src=$2
-rm -rf "$build/docs"  # Doxygen leaves old pages behind: start clean
-cmake --build "$build" --target docs
-html=$build/docs/html
+# Into a directory of its own, from empty: Doxygen leaves old pages behind, and the installed
+# docs (build/docs) must not vanish under a concurrent install.
+out=$build/docs-check
+rm -rf "$out"
+cmake --build "$build" --target blogdb-generate
+sed "s|^OUTPUT_DIRECTORY .*|OUTPUT_DIRECTORY = $out|" "$build/Doxyfile" >"$build/Doxyfile.check"
+(cd "$build" && doxygen Doxyfile.check)
+html=$out/html
 [ -f "$html/index.html" ] || { echo "docs: no $html/index.html"; exit 1; }
 names=$( { sed -n 's/^BLOGDB_API [^(]*[ *]\([a-z_0-9]*\)(.*/\1/p' "$src/generated/blogdb_schema.h"
            sed -n 's/^} \([a-z_0-9]*\);$/\1/p' "$src/generated/blogdb_schema.h"
