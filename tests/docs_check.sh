@@ -4,11 +4,12 @@
 # generated header Doxygen silently skips (no @file block, say) fails here.
 #   tests/docs_check.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1 src=$2
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
 # Into a directory of its own, from empty: Doxygen leaves old pages behind, and the installed
 # docs (build/docs) must not vanish under a concurrent install.
 out=$build/docs-check
 rm -rf "$out"
+mkdir -p "$out"
 cmake --build "$build" --target blogdb-generate
 sed "s|^OUTPUT_DIRECTORY .*|OUTPUT_DIRECTORY = $out|" "$build/Doxyfile" >"$build/Doxyfile.check"
 (cd "$build" && doxygen Doxyfile.check)
