@@ -24,7 +24,7 @@ entries=$(grep -h 'td class="memname"' "$html"/*.html; ls "$html"/struct*.html 2
 n=0 missing=""
 for name in $names; do
   n=$((n + 1))
-  echo "$entries" | grep -qw -- "$name" || missing="$missing $name"
+  grep -qw -- "$name" <<<"$entries" || missing="$missing $name"
 done
 [ "$n" -gt 50 ] || { echo "docs: only $n generated names found in blogdb_schema.h"; exit 1; }
 if [ -n "$missing" ]; then echo "docs: generated declarations missing from the HTML:$missing"; exit 1; fi

@@ -24,11 +24,13 @@ for f in "$libdir/libblogdb_rt.so.$rtv" "$libdir/libblogdb_rt.so.${rtv%%.*}" "$l
          "$prefix/share/doc/blogdb/ABI.md" "$prefix/share/doc/blogdb/html/index.html"; do
   [ -e "$f" ] || { echo "missing: $f"; exit 1; }
 done
-readelf -d "$libdir/libblogdb_rt.so.$rtv" | grep -q "SONAME.*\[libblogdb_rt.so.${rtv%%.*}\]" ||
+# (outputs are captured first: `cmd | grep -q` can fail under pipefail when grep exits early)
+rt_dyn=$(readelf -d "$libdir/libblogdb_rt.so.$rtv") b_dyn=$(readelf -d "$libdir/libblogdb.so.$bv")
+grep -q "SONAME.*\[libblogdb_rt.so.${rtv%%.*}\]" <<<"$rt_dyn" ||
   { echo "the runtime's SONAME is not libblogdb_rt.so.${rtv%%.*}"; exit 1; }
-readelf -d "$libdir/libblogdb.so.$bv" | grep -q "SONAME.*\[libblogdb.so.${bv%%.*}\]" ||
+grep -q "SONAME.*\[libblogdb.so.${bv%%.*}\]" <<<"$b_dyn" ||
   { echo "the bindings' SONAME is not libblogdb.so.${bv%%.*}"; exit 1; }
-readelf -d "$libdir/libblogdb.so.$bv" | grep -q "NEEDED.*\[libblogdb_rt.so.${rtv%%.*}\]" ||
+grep -q "NEEDED.*\[libblogdb_rt.so.${rtv%%.*}\]" <<<"$b_dyn" ||
   { echo "the bindings do not link the runtime"; exit 1; }
 "$prefix/bin/blogdb-gen" --version
 
@@ -57,10 +59,10 @@ echo "== pkg-config modules"
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 [ "$(pkg-config --modversion blogdb-rt)" = "$rtv" ] && [ "$(pkg-config --modversion blogdb)" = "$bv" ] ||
   { echo "pkg-config versions: blogdb-rt $(pkg-config --modversion blogdb-rt), blogdb $(pkg-config --modversion blogdb)"; exit 1; }
-pkg-config --libs blogdb-rt | grep -q -- '-lblogdb_rt' && ! pkg-config --libs blogdb-rt | grep -q -- '-lblogdb\b' ||
-  { echo "blogdb-rt must link the runtime only: $(pkg-config --libs blogdb-rt)"; exit 1; }
-pkg-config --libs blogdb | grep -q -- '-lblogdb ' || pkg-config --libs blogdb | grep -q -- '-lblogdb$' ||
-  { echo "blogdb must link the bindings: $(pkg-config --libs blogdb)"; exit 1; }
+rt_libs=$(pkg-config --libs blogdb-rt) b_libs=$(pkg-config --libs blogdb)
+grep -q -- '-lblogdb_rt' <<<"$rt_libs" && ! grep -qw -- '-lblogdb' <<<"$rt_libs" ||
+  { echo "blogdb-rt must link the runtime only: $rt_libs"; exit 1; }
+grep -qw -- '-lblogdb' <<<"$b_libs" || { echo "blogdb must link the bindings: $b_libs"; exit 1; }
 
 echo "== pkg-config consumer"
 cc -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/tests/consumer/consumer.c" $(pkg-config --cflags --libs blogdb) \
@@ -79,6 +81,7 @@ cmake --build "$work/myapp" >/dev/null
 "$work/myapp/myapp" "$dsn dbname=$db2"
 # Another schema's project links the runtime alone: the blog's bindings (and their blogdb_check_schema)
 # are nowhere in it.
-if readelf -d "$work/myapp/myapp" | grep -q 'NEEDED.*\[libblogdb\.so'; then echo "myapp links the blog's bindings"; exit 1; fi
-readelf -d "$work/myapp/myapp" | grep -q 'NEEDED.*\[libblogdb_rt\.so' || { echo "myapp does not link the runtime"; exit 1; }
+app_dyn=$(readelf -d "$work/myapp/myapp")
+if grep -q 'NEEDED.*\[libblogdb\.so' <<<"$app_dyn"; then echo "myapp links the blog's bindings"; exit 1; fi
+grep -q 'NEEDED.*\[libblogdb_rt\.so' <<<"$app_dyn" || { echo "myapp does not link the runtime"; exit 1; }
 echo "install test: ok"

@@ -13,6 +13,6 @@ if [ -n "$bad" ]; then echo "symbols: exported but not blogdb_*:"; echo "$bad"; 
 unversioned=$(objdump -T "$lib" | awk -v node="$node" '/ blogdb_/ && !/\*UND\*/ && $0 !~ node' || true)
 if [ -n "$unversioned" ]; then echo "symbols: without the $node version:"; echo "$unversioned"; exit 1; fi
 for f in "$@"; do
-  if echo "$all" | grep -qx "$f"; then echo "symbols: $lib defines $f, which belongs elsewhere"; exit 1; fi
+  if grep -qx "$f" <<<"$all"; then echo "symbols: $lib defines $f, which belongs elsewhere"; exit 1; fi
 done
 echo "symbols: $(basename "$lib"): $n exported, all blogdb_* (no blogdb__ internals), all at version $node"
