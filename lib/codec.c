@@ -497,3 +497,37 @@ int blogdb_rt_enum_value(const blogdb_rt_enum *e, const char *text, int *out)
         }
     return BLOGDB_EINVAL;
 }
+
+void blogdb__params_release(blogdb *db)
+{
+    for (size_t i = 0; i < db->nowned; i++)
+        free(db->owned[i]);
+    db->nowned = 0;
+}
+
+int blogdb__params_reserve(blogdb *db, size_t n)
+{
+    blogdb__params_release(db);
+    if (n <= db->pcap)
+        return 0;
+    {
+        size_t cap = n < 16 ? 16 : n;
+        const char **v = realloc(db->pvalues, cap * sizeof *v);
+        int *l, *f;
+        unsigned char(*b)[16];
+        if (v)
+            db->pvalues = v;
+        l = v ? realloc(db->plengths, cap * sizeof *l) : NULL;
+        if (l)
+            db->plengths = l;
+        f = l ? realloc(db->pformats, cap * sizeof *f) : NULL;
+        if (f)
+            db->pformats = f;
+        b = f ? realloc(db->pbytes, cap * sizeof *b) : NULL;
+        if (!b)
+            return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+        db->pbytes = b;
+        db->pcap = cap;
+    }
+    return 0;
+}

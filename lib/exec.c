@@ -1,4 +1,4 @@
-/* libblogdb: the generic executor behind every generated function. */
+/* libblogdb: the generic executor behind every generated function: queries, inserts, updates. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -7,91 +7,6 @@
 
 static const blogdb_rt_column limit_column = {"limit", "limit", BLOGDB_RT_INT8, 0, BLOGDB_RT_NO_HAS, -1, NULL,
                                               BLOGDB_RT_NOT_NULL, "bigint"};
-
-/* The layout every generated "rows" struct shares. */
-typedef struct generic_rows {
-    void *items;
-    size_t count;
-} generic_rows;
-
-static size_t align_up(size_t n, size_t a)
-{
-    return (n + a - 1) / a * a;
-}
-
-/* Decodes rows [0, n) of res into one allocation: an optional list header, the rows, then strings. */
-static int decode_rows(blogdb *db, const blogdb_rt_relation *rel, const PGresult *res, bool list, void **out)
-{
-    int n = PQntuples(res), nf = PQnfields(res);
-    size_t header = list ? align_up(sizeof(generic_rows), rel->row_align) : 0;
-    size_t extra = 0, total;
-    char *block, *heap;
-
-    if (nf != rel->ncolumns)
-        return blogdb__fail(db, BLOGDB_EDECODE, "%s: the server sent %d columns, the generated code expects %u",
-                            rel->name, nf, (unsigned)rel->ncolumns);
-    for (int f = 0; f < nf; f++) {
-        int rc = blogdb__check_column(db, res, f, &rel->columns[f]);
-        if (rc)
-            return rc;
-    }
-    for (int r = 0; r < n; r++)
-        for (int f = 0; f < nf; f++)
-            extra += blogdb__extra_size(res, r, f, &rel->columns[f]);
-    total = header + (size_t)n * rel->row_size + extra;
-    block = calloc(1, total ? total : 1);
-    if (!block)
-        return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory for %d rows of %s", n, rel->name);
-    heap = block + header + (size_t)n * rel->row_size;
-    for (int r = 0; r < n; r++) {
-        char *base = block + header + (size_t)r * rel->row_size;
-        for (int f = 0; f < nf; f++) {
-            int rc = blogdb__decode(db, res, r, f, &rel->columns[f], base, &heap);
-            if (rc) {
-                free(block);
-                return rc;
-            }
-        }
-    }
-    if (list) {
-        generic_rows h = {n ? block + header : NULL, (size_t)n};
-        memcpy(block, &h, sizeof h);
-    }
-    *out = block;
-    return 0;
-}
-
-int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relation *rel, blogdb_rt_result shape,
-                         void *out)
-{
-    switch (shape) {
-    case BLOGDB_RT_ONE:
-        if (PQntuples(res) == 0)
-            return blogdb__fail(db, BLOGDB_ENOTFOUND, "%s: no row with that key", rel->name);
-        return out ? decode_rows(db, rel, res, false, out) : 0;
-    case BLOGDB_RT_MANY:
-        return decode_rows(db, rel, res, true, out);
-    case BLOGDB_RT_COUNT:
-        if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQftype(res, 0) != 20 /* bigint */ ||
-            PQfformat(res, 0) != 1 || PQgetisnull(res, 0, 0) || PQgetlength(res, 0, 0) != 8)
-            return blogdb__fail(db, BLOGDB_EDECODE, "%s: count returned an unexpected result", rel->name);
-        {
-            int64_t v = 0;
-            const unsigned char *p = (const unsigned char *)PQgetvalue(res, 0, 0);
-            for (int i = 0; i < 8; i++)
-                v = (int64_t)(((uint64_t)v << 8) | p[i]);
-            memcpy(out, &v, sizeof v);
-        }
-        return 0;
-    case BLOGDB_RT_AFFECT:
-        if (strcmp(PQcmdTuples((PGresult *)res), "0") == 0)
-            return blogdb__fail(db, BLOGDB_ENOTFOUND, "%s: no row with that key", rel->name);
-        return 0;
-    case BLOGDB_RT_EXEC:
-        return 0;
-    }
-    return blogdb__fail(db, BLOGDB_EINVAL, "unknown result shape");
-}
 
 /* Runs a prepared statement whose parameters are in db's scratch, and shapes the result; in
  * pipeline mode, queues it instead. */
@@ -177,35 +92,6 @@ int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args
 }
 
 /* ---- insert and update: SQL built from the relation, prepared once per column set ---- */
-
-void blogdb__sql_put(blogdb__sqlbuf *b, const char *s)
-{
-    size_t n = strlen(s);
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        char *p;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        p = realloc(b->data, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->data = p;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n + 1);
-    b->len += n;
-}
-
-void blogdb__sql_param(blogdb__sqlbuf *b, int n)
-{
-    char num[16];
-    snprintf(num, sizeof num, "$%d", n);
-    blogdb__sql_put(b, num);
-}
 
 static void sql_returning(blogdb__sqlbuf *b, const blogdb_rt_relation *rel)
 {

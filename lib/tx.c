@@ -1,4 +1,4 @@
-/* libblogdb: the acting user (app.user_id, always transaction-local), transactions, passwords. */
+/* libblogdb: transactions: begin/commit/rollback, savepoints, blogdb_transact, statement timeout. */
 #include "internal.h"
 
 #include <sodium.h>
@@ -8,38 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
-const char blogdb__set_acting_sql[] = "SELECT set_config('app.user_id', $1, true)";
-
-/* set_config('app.user_id', value, true) now: for the open transaction only. */
-int blogdb__set_acting_local(blogdb *db, const char *value)
-{
-    PGresult *res = blogdb__exec_params(db, blogdb__set_acting_sql, 1, &value, NULL, NULL, 0);
-    int rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : blogdb__fail_result(db, res);
-    PQclear(res);
-    return rc;
-}
-
 bool blogdb__in_transaction(const blogdb *db)
 {
     PGTransactionStatusType t = PQtransactionStatus(db->conn);
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
-}
-
-int blogdb_set_acting_user(blogdb *db, const uuid_t user_id)
-{
-    if (!db)
-        return BLOGDB_EINVAL;
-    blogdb__clear_error(db);
-    if (user_id)
-        uuid_unparse_lower(user_id, db->acting);
-    else
-        db->acting[0] = '\0';
-    return blogdb__in_transaction(db) ? blogdb__set_acting_local(db, db->acting) : 0;
-}
-
-int blogdb_clear_acting_user(blogdb *db)
-{
-    return blogdb_set_acting_user(db, NULL);
 }
 
 void blogdb__rollback_quietly(blogdb *db)
@@ -135,97 +107,6 @@ int blogdb_rollback(blogdb *db)
     if (!blogdb__in_transaction(db))
         return blogdb__fail(db, BLOGDB_EINVAL, "no transaction is open");
     return blogdb__simple(db, "ROLLBACK");
-}
-
-PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
-{
-    const char *acting = db->acting;
-    PGresult *set = NULL, *main = NULL, *r;
-    int query = 0;
-
-    if (blogdb__check_conn(db) != 0)
-        return NULL;
-    db->answered = false;
-    if (!db->acting[0] || blogdb__in_transaction(db)) {
-        if (blogdb__sent(db, PQsendQueryPrepared(db->conn, name, nparams, db->pvalues, db->plengths, db->pformats,
-                                                 1)) != 0)
-            return NULL;
-        return blogdb__collect(db);
-    }
-    /* One round trip: set_config(..., true) and the statement share the implicit transaction
-     * that the pipeline's Sync ends, so the acting user ends with the statement. */
-    if (!PQenterPipelineMode(db->conn)) {
-        blogdb__fail(db, BLOGDB_ECONNECTION, "cannot enter pipeline mode: %s", PQerrorMessage(db->conn));
-        return NULL;
-    }
-    if (blogdb__sent(db, PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &acting, NULL, NULL, 0) &&
-                             PQsendQueryPrepared(db->conn, name, nparams, db->pvalues, db->plengths,
-                                                 db->pformats, 1) &&
-                             PQpipelineSync(db->conn)) != 0) {
-        if (db->conn)
-            PQexitPipelineMode(db->conn);
-        return NULL;
-    }
-    for (;;) {
-        if (blogdb__result(db, &r) != 0) { /* the wait layer gave up: the connection is closed */
-            PQclear(set);
-            PQclear(main);
-            return NULL;
-        }
-        if (!r) {
-            if (query++ >= 2 || PQstatus(db->conn) != CONNECTION_OK)
-                break;
-            continue;
-        }
-        if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-            PQclear(r);
-            break;
-        }
-        if (query == 0 && !set) {
-            set = r;
-        } else if (query == 1 && !main) {
-            main = r;
-            db->answered = PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK;
-        } else if (PQresultStatus(r) == PGRES_FATAL_ERROR && main && PQresultStatus(main) != PGRES_FATAL_ERROR) {
-            /* the connection broke after the statement's answer, before its commit was confirmed */
-            PQclear(main);
-            main = r;
-        } else {
-            PQclear(r);
-        }
-    }
-    if (PQstatus(db->conn) == CONNECTION_OK)
-        PQexitPipelineMode(db->conn);
-    if (set && PQresultStatus(set) != PGRES_TUPLES_OK) {
-        PQclear(main);
-        return set;
-    }
-    PQclear(set);
-    return main;
-}
-
-int blogdb_password_hash(char *out, size_t size, const char *password)
-{
-    if (!out || !password || size < crypto_pwhash_STRBYTES)
-        return BLOGDB_EINVAL;
-    if (sodium_init() < 0)
-        return BLOGDB_ENOMEM;
-    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        return BLOGDB_ENOMEM; /* libsodium's only failure here: it could not get the memory */
-    return 0;
-}
-
-int blogdb_password_verify(const char *hash, const char *password)
-{
-    if (!hash || !password || strncmp(hash, "$argon2id$", 10) != 0 || strlen(hash) >= crypto_pwhash_STRBYTES)
-        return BLOGDB_EINVAL;
-    if (sodium_init() < 0)
-        return BLOGDB_ENOMEM;
-    /* -1: not a well-formed Argon2id string (bad parameters, salt or hash encoding). */
-    if (crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) < 0)
-        return BLOGDB_EINVAL;
-    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? 0 : BLOGDB_EMISMATCH;
 }
 
 /* ---- savepoints, retried transactions, timeouts, cancel ----------------------------- */
@@ -344,3 +225,18 @@ int blogdb_set_statement_timeout(blogdb *db, int milliseconds)
     return rc;
 }
 
+/* Ends a transaction this module opened: COMMIT when ok, else ROLLBACK keeping the error. */
+int blogdb__end_own(blogdb *db, bool own, bool writes, int rc)
+{
+    if (!own)
+        return rc;
+    if (rc == 0) {
+        blogdb__deadline_renew(db);
+        db->writing = writes; /* a COMMIT lost in flight may or may not have been applied */
+        rc = blogdb__simple(db, "COMMIT");
+        db->writing = false;
+        return rc;
+    }
+    blogdb__rollback_quietly(db);
+    return rc;
+}

@@ -1,0 +1,115 @@
+/* libblogdb: streaming reads through a server-side cursor, in constant memory. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FETCH_ROWS 1000
+
+/* Decodes row r of res into the reusable row buffer. */
+static int decode_into_rowbuf(blogdb *db, const blogdb_rt_relation *rel, const PGresult *res, int r)
+{
+    size_t need = rel->row_size + 16;
+    char *heap;
+    for (int f = 0; f < rel->ncolumns; f++)
+        need += blogdb__extra_size(res, r, f, &rel->columns[f]);
+    if (need > db->rowbuf_cap) {
+        size_t cap = db->rowbuf_cap ? db->rowbuf_cap : 4096;
+        char *p;
+        while (cap < need)
+            cap *= 2;
+        p = realloc(db->rowbuf, cap); /* malloc's alignment suits any row struct */
+        if (!p)
+            return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory for a row of %s", rel->name);
+        db->rowbuf = p;
+        db->rowbuf_cap = cap;
+    }
+    memset(db->rowbuf, 0, rel->row_size);
+    heap = db->rowbuf + rel->row_size;
+    for (int f = 0; f < rel->ncolumns; f++) {
+        int rc = blogdb__decode(db, res, r, f, &rel->columns[f], db->rowbuf, &heap);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args,
+                   int (*fn)(const void *row, void *ctx), void *ctx)
+{
+    char declare[40], fetch[96], close[64];
+    char *sql = NULL;
+    bool own;
+    int rc = 0, stop = 0;
+    PGresult *res;
+
+    if (!db || !q)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (!fn)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the callback is NULL", q->rel->name);
+    if (db->pipeline)
+        return blogdb__fail(db, BLOGDB_EINVAL, "streaming reads cannot be queued on a pipeline");
+    if ((rc = blogdb__check_conn(db)) != 0 || (rc = blogdb__encode_args(db, q, args)) != 0)
+        return rc;
+    snprintf(declare, sizeof declare, "blogdb_cursor_%lu", ++db->next_cursor);
+    sql = malloc(strlen(q->sql) + 80);
+    if (!sql)
+        return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+    sprintf(sql, "DECLARE %s NO SCROLL CURSOR FOR %s", declare, q->sql);
+    snprintf(fetch, sizeof fetch, "FETCH FORWARD %d FROM %s", FETCH_ROWS, declare);
+    snprintf(close, sizeof close, "CLOSE %s", declare);
+
+    /* A cursor lives in a transaction: the caller's, or one of our own (with the acting user). */
+    own = !blogdb__in_transaction(db);
+    if (own && (rc = blogdb__begin(db, "READ ONLY", db->acting)) != 0) {
+        free(sql);
+        return rc;
+    }
+    res = blogdb__exec_params(db, sql, q->nparams, db->pvalues, db->plengths, db->pformats, 1);
+    free(sql);
+    blogdb__params_release(db);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = blogdb__fail_result(db, res);
+    PQclear(res);
+    while (rc == 0 && stop == 0) {
+        int n;
+        blogdb__deadline_renew(db); /* the deadline bounds each round trip of a stream */
+        res = blogdb__exec_params(db, fetch, 0, NULL, NULL, NULL, 1);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            rc = blogdb__fail_result(db, res);
+            PQclear(res);
+            break;
+        }
+        n = PQntuples(res);
+        if (n > 0 && PQnfields(res) != q->rel->ncolumns)
+            rc = blogdb__fail(db, BLOGDB_EDECODE, "%s: %d columns where %u were expected", q->rel->name,
+                              PQnfields(res), (unsigned)q->rel->ncolumns);
+        for (int f = 0; n > 0 && rc == 0 && f < q->rel->ncolumns; f++)
+            rc = blogdb__check_column(db, res, f, &q->rel->columns[f]);
+        for (int r = 0; r < n && rc == 0 && stop == 0; r++) {
+            if (blogdb__cancelled(db)) { /* blogdb_cancel() from another thread: stop before this row */
+                blogdb__cancel_consumed(db); /* handled here: the cleanup must not cancel anything */
+                rc = blogdb__fail(db, BLOGDB_ETIMEOUT, "%s: stream canceled", q->rel->name);
+                break;
+            }
+            rc = decode_into_rowbuf(db, q->rel, res, r);
+            if (rc == 0)
+                stop = fn(db->rowbuf, ctx);
+        }
+        PQclear(res);
+        if (n < FETCH_ROWS)
+            break;
+    }
+    if (stop < 0 && rc == 0)
+        rc = blogdb__fail(db, stop, "%s: stopped by the callback (%s)", q->rel->name, blogdb_strerror(stop));
+    /* Stopping early leaves the rest unread on the server: closing the cursor drops it. */
+    if (!own && db->conn && PQtransactionStatus(db->conn) == PQTRANS_INTRANS) {
+        blogdb__deadline_renew(db);
+        PQclear(blogdb__exec(db, close));
+    }
+    return blogdb__end_own(db, own, false, rc);
+}
+
+/* ---- COPY FROM STDIN (FORMAT binary) ------------------------------------------ */
