@@ -1,4 +1,12 @@
-/* libblogdb internals: the connection object and helpers shared by the runtime's files. */
+/*
+ * libblogdb_rt internals: the connection object, and the functions the runtime's files share,
+ * grouped by the file that defines them (as libpq-int.h does).
+ *
+ * Naming: blogdb_ is public (include/blogdb/); blogdb__ (two underscores) is shared between the
+ * runtime's files and never exported (hidden visibility, lib/blogdb_rt.map, tests/symbols.sh);
+ * a function one file uses is static and unprefixed. Functions return 0 or a negative BLOGDB_E*
+ * code, which they have recorded on db (blogdb__fail) unless they say otherwise.
+ */
 #ifndef BLOGDB_INTERNAL_H
 #define BLOGDB_INTERNAL_H
 
@@ -83,12 +91,32 @@ typedef struct pl_entry {
     int step;           /* queries of it read so far: `before` ones, then the statement */
 } pl_entry;
 
-/* ---- wait.c: bounded waits; every byte sent or awaited goes through these ---- */
+/* ---- error.c: codes, messages ------------------------------------------------------- */
+
+/* Starts a public call: clears the last error, then starts the call's clock (wait.c). Every
+ * public entry point calls it first. */
+void blogdb__clear_error(blogdb *db);
+/* Records an error on db (code, message) and returns code. */
+int blogdb__fail(blogdb *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Records the error a PGresult carries (or the connection's, or the wait layer's when res is NULL)
+ * and returns its code; BLOGDB_EUNKNOWN for a write lost in flight. */
+int blogdb__fail_result(blogdb *db, const PGresult *res);
+/* The BLOGDB_E* code of a SQLSTATE (NULL: BLOGDB_ESERVER). */
+int blogdb__code_of_sqlstate(const char *sqlstate);
+/* Trims trailing newlines and blanks (libpq's messages end with one). */
+void blogdb__trim(char *s);
+
+/* ---- conn.c: connections --------------------------------------------------------------- */
+
+/* Runs a command (no parameters, no rows): 0, or the error it raised (recorded). */
+int blogdb__simple(blogdb *db, const char *sql);
+
+/* ---- wait.c: bounded waits; every byte sent or awaited goes through these --------------- */
 
 int64_t blogdb__now_ms(void);
 int blogdb__wake_open(blogdb *db);
 void blogdb__wake_close(blogdb *db);
-/* Starts a public call: the deadline, the cancel flag, the write-in-flight flag. */
+/* The clock and cancel state of a new call (from blogdb__clear_error). */
 void blogdb__call_start(blogdb *db);
 /* Starts a new deadline for the next round trip (streaming, COPY). */
 void blogdb__deadline_renew(blogdb *db);
@@ -103,11 +131,11 @@ int blogdb__check_conn(blogdb *db);
 /* Closes the connection and records the failure of this call (fmt has one %s, why): code, or
  * BLOGDB_EUNKNOWN when a write was in flight. */
 int blogdb__lost(blogdb *db, int code, const char *fmt, const char *why);
-/* Checks what a PQsend* returned and flushes: 0 or the error (recorded). */
+/* Checks what a PQsend* returned and flushes. */
 int blogdb__sent(blogdb *db, int ok);
-/* Pushes queued output to the server, reading meanwhile: 0 or the error (recorded). */
+/* Pushes queued output to the server, reading meanwhile. */
 int blogdb__flush(blogdb *db);
-/* The next result (NULL at the end of a query's results): 0, or the error (recorded). */
+/* The next result (NULL at the end of a query's results). */
 int blogdb__result(blogdb *db, PGresult **out);
 /* Every result of one query, as PQexec returns them: the first error, else the last result (or
  * a COPY state at once). NULL when the wait layer failed (recorded). */
@@ -117,84 +145,24 @@ PGresult *blogdb__exec(blogdb *db, const char *sql);
 PGresult *blogdb__exec_params(blogdb *db, const char *sql, int n, const char *const *values, const int *lengths,
                               const int *formats, int result_format);
 PGresult *blogdb__prepare(blogdb *db, const char *name, const char *sql, int n);
-/* PQputCopyData and PQputCopyEnd, bounded: 0 or the error (recorded). */
+/* PQputCopyData and PQputCopyEnd, bounded. */
 int blogdb__put_copy(blogdb *db, const char *buf, int len);
 int blogdb__put_copy_end(blogdb *db, const char *errmsg);
 
-/* Shapes a successful result into out (ONE/MANY/COUNT/AFFECT/EXEC). */
-int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relation *rel, blogdb_rt_result shape,
-                         void *out);
-/* In pipeline mode: queues a prepared statement (its parameters are in db's scratch).
- * prepared_here: this call sent the statement's PQsendPrepare just before. */
-int blogdb__pl_queue(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_relation *rel,
-                     blogdb_rt_result shape, void *out, bool prepared_here);
-/* Forgets a prepared statement (its preparation failed in a pipeline). */
-void blogdb__stmt_forget(blogdb *db, const void *key, char op, uint64_t mask);
-/* Sends PQsendPrepare in pipeline mode and records the statement; see blogdb__stmt_prepare. */
-int blogdb__stmt_send_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
-                              const stmt_entry **out);
-/* Checks and encodes a query's arguments into the parameter scratch. */
-int blogdb__encode_args(blogdb *db, const blogdb_rt_query *q, const void *const *args);
-/* The columns an insert (or COPY) with `with` sends, after checking `with`. */
-int blogdb__insert_columns(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, uint64_t *cols);
-/* Whether a transaction block is open on the connection. */
-bool blogdb__in_transaction(const blogdb *db);
-/* ROLLBACK, ignoring the outcome, when the connection is alive. */
-void blogdb__rollback_quietly(blogdb *db);
-/* BEGIN [extra] and, when acting is not empty, the acting user for this transaction. */
-int blogdb__begin(blogdb *db, const char *extra, const char *acting);
-
-/* Executes a prepared statement with the parameters in db's scratch, binary results; with an
- * acting user and no open transaction, app.user_id travels in the same implicit transaction. */
-PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams);
-
-/* Trims trailing newlines and blanks (libpq's messages end with one). */
-void blogdb__trim(char *s);
-/* set_config('app.user_id', value, true) now: for the open transaction only. */
-int blogdb__set_acting_local(blogdb *db, const char *value);
-/* Ends a transaction the caller opened itself (own): COMMIT when rc is 0 (a write in flight if
- * writes), else ROLLBACK keeping rc. Without own, returns rc. */
-int blogdb__end_own(blogdb *db, bool own, bool writes, int rc);
-
-/* A growing SQL text; `failed` once an allocation failed (the text is then incomplete). */
-typedef struct blogdb__sqlbuf {
-    char *data;
-    size_t len, cap;
-    bool failed;
-} blogdb__sqlbuf;
-/* Appends s. */
-void blogdb__sql_put(blogdb__sqlbuf *b, const char *s);
-/* Appends the placeholder $n. */
-void blogdb__sql_param(blogdb__sqlbuf *b, int n);
-
-/* Records an error on db (code, optional SQLSTATE and constraint) and returns code. */
-int blogdb__fail(blogdb *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Records the error a PGresult carries (or the connection's) and returns its code. */
-int blogdb__fail_result(blogdb *db, const PGresult *res);
-/* The BLOGDB_E* code of a SQLSTATE (NULL: BLOGDB_ESERVER). */
-int blogdb__code_of_sqlstate(const char *sqlstate);
-/* set_config('app.user_id', $1, true): the acting user, local to the current transaction. */
-extern const char blogdb__set_acting_sql[];
-/* Runs a command with PQexec: 0, or the error it raised (recorded on db). */
-int blogdb__simple(blogdb *db, const char *sql);
-/* Clears the last error. */
-void blogdb__clear_error(blogdb *db);
+/* ---- stmt.c: the prepared statement cache ------------------------------------------------ */
 
 /* The prepared statement for (key, op, mask) on this connection, or NULL when not prepared yet.
- * The caller then builds the SQL and calls blogdb__stmt_prepare (0 or an error code). */
+ * The caller then builds the SQL and calls blogdb__stmt_prepare. */
 const stmt_entry *blogdb__stmt_find(const blogdb *db, const void *key, char op, uint64_t mask);
 int blogdb__stmt_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
                          const stmt_entry **out);
+/* Sends PQsendPrepare in pipeline mode and records the statement; see blogdb__stmt_prepare. */
+int blogdb__stmt_send_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
+                              const stmt_entry **out);
+/* Forgets a prepared statement (its preparation failed in a pipeline). */
+void blogdb__stmt_forget(blogdb *db, const void *key, char op, uint64_t mask);
 
-/* Ensures room for n parameters in the scratch arrays (and frees the last call's buffers). */
-int blogdb__params_reserve(blogdb *db, size_t n);
-/* Frees parameter buffers the encoders allocated. */
-void blogdb__params_release(blogdb *db);
-
-/* Encodes one value into parameter slot i. `has` is the row's has_ flag or NULL. */
-int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void *value, const bool *has);
-
-/* ---- codec.c: the type table and parameter encoding ---- */
+/* ---- codec.c: the type table, UTF-8, parameter encoding ------------------------------------ */
 
 /* PostgreSQL's epoch is 2000-01-01; ours is 1970-01-01. */
 #define PG_EPOCH_OFFSET_US INT64_C(946684800000000)
@@ -210,23 +178,86 @@ Oid blogdb__array_elem_oid(blogdb_rt_type t);
 size_t blogdb__elem_size(blogdb_rt_type t);
 /* Whether a result column of type OID oid can be read as t. */
 bool blogdb__oid_matches(blogdb_rt_type t, Oid oid);
-
 /* Validates UTF-8; returns the number of characters, or -1 when invalid. */
 long blogdb__utf8_chars(const char *s, size_t len);
 /* Whether s[0..len) is valid UTF-8 without a NUL byte: what text from the server must be. */
 bool blogdb__utf8_text_ok(const char *s, size_t len);
+/* Ensures room for n parameters in the scratch arrays (and frees the last call's buffers). */
+int blogdb__params_reserve(blogdb *db, size_t n);
+/* Frees parameter buffers the encoders allocated. */
+void blogdb__params_release(blogdb *db);
+/* Encodes one value into parameter slot i. `has` is the row's has_ flag or NULL. */
+int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void *value, const bool *has);
+
+/* ---- decode.c: the server's bytes -> C values ------------------------------------------------ */
 
 /* Checks that a result column can be decoded as col's type. */
 int blogdb__check_column(blogdb *db, const PGresult *res, int field, const blogdb_rt_column *col);
 /* Extra bytes a value needs in a result block (strings, bytes). */
 size_t blogdb__extra_size(const PGresult *res, int row, int field, const blogdb_rt_column *col);
+/* Decodes one value into the row at base; strings are copied to *heap, which advances. */
+int blogdb__decode(blogdb *db, const PGresult *res, int row, int field, const blogdb_rt_column *col, char *base,
+                   char **heap);
 /* The same two on a raw value (what the fuzzer drives): v[0..len), or SQL NULL when isnull.
  * value_extra is 0 for a malformed value, which decode_value then refuses before writing. */
 size_t blogdb__value_extra(const blogdb_rt_column *col, const unsigned char *v, int len, bool isnull);
 int blogdb__decode_value(blogdb *db, const blogdb_rt_column *col, const unsigned char *v, int len, bool isnull,
                          char *base, char **heap);
-/* Decodes one value into the row at base; strings are copied to *heap, which advances. */
-int blogdb__decode(blogdb *db, const PGresult *res, int row, int field, const blogdb_rt_column *col, char *base,
-                   char **heap);
+
+/* ---- sqlbuf.c: the one SQL text builder ------------------------------------------------------ */
+
+/* A growing SQL text; `failed` once an allocation failed (the text is then incomplete). */
+typedef struct blogdb__sqlbuf {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} blogdb__sqlbuf;
+/* Appends s. */
+void blogdb__sql_put(blogdb__sqlbuf *b, const char *s);
+/* Appends the placeholder $n. */
+void blogdb__sql_param(blogdb__sqlbuf *b, int n);
+
+/* ---- results.c ------------------------------------------------------------------------------- */
+
+/* Shapes a successful result into out (ONE/MANY/COUNT/AFFECT/EXEC). */
+int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relation *rel, blogdb_rt_result shape,
+                         void *out);
+
+/* ---- exec.c: the generic executor --------------------------------------------------------------- */
+
+/* Checks and encodes a query's arguments into the parameter scratch. */
+int blogdb__encode_args(blogdb *db, const blogdb_rt_query *q, const void *const *args);
+/* The columns an insert (or COPY) with `with` sends, after checking `with`. */
+int blogdb__insert_columns(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, uint64_t *cols);
+
+/* ---- acting.c: the acting user and the send path ----------------------------------------------- */
+
+/* set_config('app.user_id', $1, true): the acting user, local to the current transaction. */
+extern const char blogdb__set_acting_sql[];
+/* set_config('app.user_id', value, true) now: for the open transaction only. */
+int blogdb__set_acting_local(blogdb *db, const char *value);
+/* Executes a prepared statement with the parameters in db's scratch, binary results; with an
+ * acting user and no open transaction, app.user_id travels in the same implicit transaction.
+ * NULL when the wait layer failed (recorded). */
+PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams);
+
+/* ---- tx.c: transactions -------------------------------------------------------------------------- */
+
+/* Whether a transaction block is open on the connection. */
+bool blogdb__in_transaction(const blogdb *db);
+/* BEGIN [extra] and, when acting is not empty, the acting user for this transaction. */
+int blogdb__begin(blogdb *db, const char *extra, const char *acting);
+/* ROLLBACK, ignoring the outcome, when the connection is alive. */
+void blogdb__rollback_quietly(blogdb *db);
+/* Ends a transaction the caller opened itself (own): COMMIT when rc is 0 (a write in flight if
+ * writes), else ROLLBACK keeping rc. Without own, returns rc. */
+int blogdb__end_own(blogdb *db, bool own, bool writes, int rc);
+
+/* ---- pipeline.c ------------------------------------------------------------------------------------ */
+
+/* In pipeline mode: queues a prepared statement (its parameters are in db's scratch).
+ * prepared_here: this call sent the statement's PQsendPrepare just before. */
+int blogdb__pl_queue(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_relation *rel,
+                     blogdb_rt_result shape, void *out, bool prepared_here);
 
 #endif
