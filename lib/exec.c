@@ -21,7 +21,7 @@ static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_re
         return blogdb__pl_queue(db, st, nparams, rel, shape, out, prepared_here);
     /* A write outside a transaction block commits on its own: if the connection is lost while it
      * is in flight, its outcome is unknown (wait.c). */
-    db->writing = (st->op != 'Q' || shape == BLOGDB_RT_AFFECT || shape == BLOGDB_RT_EXEC) &&
+    db->writing = (st->kind != STMT_QUERY || shape == BLOGDB_RT_AFFECT || shape == BLOGDB_RT_EXEC) &&
                   !blogdb__in_transaction(db);
     res = blogdb__exec_prepared(db, st->name, nparams);
     status = PQresultStatus(res);
@@ -38,16 +38,16 @@ static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_re
     return rc;
 }
 
-/* The statement for (key, op, mask): found, or prepared now (*prepared_here says which). */
-static int statement(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
+/* The statement for (key, kind, mask): found, or prepared now (*prepared_here says which). */
+static int statement(blogdb *db, const void *key, stmt_kind kind, uint64_t mask, const char *sql, int nparams,
                      const stmt_entry **st, bool *prepared_here)
 {
-    *st = blogdb__stmt_find(db, key, op, mask);
+    *st = blogdb__stmt_find(db, key, kind, mask);
     *prepared_here = false;
     if (*st)
         return 0;
     *prepared_here = true;
-    return blogdb__stmt_prepare(db, key, op, mask, sql, nparams, st);
+    return blogdb__stmt_prepare(db, key, kind, mask, sql, nparams, st);
 }
 
 int blogdb__encode_args(blogdb *db, const blogdb_rt_query *q, const void *const *args)
@@ -86,7 +86,7 @@ int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args
     }
     if ((rc = blogdb__check_conn(db)) != 0 || (rc = blogdb__encode_args(db, q, args)) != 0)
         return rc;
-    if ((rc = statement(db, q, 'Q', 0, q->sql, q->nparams, &st, &fresh)) != 0)
+    if ((rc = statement(db, q, STMT_QUERY, 0, q->sql, q->nparams, &st, &fresh)) != 0)
         return rc;
     return run(db, st, q->nparams, q->rel, q->result, out, fresh);
 }
@@ -125,12 +125,12 @@ static int encode_row(blogdb *db, const blogdb_rt_relation *rel, const void *row
     return 0;
 }
 
-/* Prepares the statement built in b as (rel, op, mask), and frees b. */
-static int prepare_built(blogdb *db, const blogdb_rt_relation *rel, char op, uint64_t mask, blogdb__sqlbuf *b, int nparams,
-                         const stmt_entry **st)
+/* Prepares the statement built in b as (rel, kind, mask), and frees b. */
+static int prepare_built(blogdb *db, const blogdb_rt_relation *rel, stmt_kind kind, uint64_t mask,
+                         blogdb__sqlbuf *b, int nparams, const stmt_entry **st)
 {
     int rc = b->failed ? blogdb__fail(db, BLOGDB_ENOMEM, "out of memory")
-                       : blogdb__stmt_prepare(db, rel, op, mask, b->data, nparams, st);
+                       : blogdb__stmt_prepare(db, rel, kind, mask, b->data, nparams, st);
     free(b->data);
     return rc;
 }
@@ -227,14 +227,14 @@ static void build_update(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint6
         }
 }
 
-/* Runs a write whose parameters are encoded: the statement for (op, cols) is built and prepared
+/* Runs a write whose parameters are encoded: the statement for (kind, cols) is built and prepared
  * on first use. Without an out-parameter nobody reads the row back, so it is a separate
- * statement (lower-case op) without RETURNING, and its result is `no_row`. */
-static int run_write(blogdb *db, const blogdb_rt_relation *rel, char op, uint64_t cols, uint64_t key, build_fn build,
-                     int nparams, void *out, blogdb_rt_result no_row)
+ * statement (no_row_kind) without RETURNING, and its result is `no_row`. */
+static int run_write(blogdb *db, const blogdb_rt_relation *rel, stmt_kind with_row, stmt_kind no_row_kind,
+                     uint64_t cols, uint64_t key, build_fn build, int nparams, void *out, blogdb_rt_result no_row)
 {
-    char stmt_op = out ? op : (char)(op - 'A' + 'a');
-    const stmt_entry *st = blogdb__stmt_find(db, rel, stmt_op, cols);
+    stmt_kind kind = out ? with_row : no_row_kind;
+    const stmt_entry *st = blogdb__stmt_find(db, rel, kind, cols);
     bool fresh = !st;
     int rc;
     if (!st) {
@@ -242,7 +242,7 @@ static int run_write(blogdb *db, const blogdb_rt_relation *rel, char op, uint64_
         build(&b, rel, cols, key);
         if (out)
             sql_returning(&b, rel);
-        if ((rc = prepare_built(db, rel, stmt_op, cols, &b, nparams, &st)) != 0)
+        if ((rc = prepare_built(db, rel, kind, cols, &b, nparams, &st)) != 0)
             return rc;
     }
     return run(db, st, nparams, rel, out ? BLOGDB_RT_ONE : no_row, out, fresh);
@@ -257,7 +257,7 @@ int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row,
         return rc;
     if ((rc = blogdb__insert_columns(db, rel, with, &cols)) != 0 || (rc = encode_row(db, rel, row, cols, &slot)) != 0)
         return rc;
-    return run_write(db, rel, 'I', cols, 0, build_insert, slot, out, BLOGDB_RT_EXEC);
+    return run_write(db, rel, STMT_INSERT, STMT_INSERT_NO_ROW, cols, 0, build_insert, slot, out, BLOGDB_RT_EXEC);
 }
 
 int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t mask, void *out)
@@ -277,7 +277,7 @@ int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row,
     if ((rc = encode_row(db, rel, row, mask, &slot)) != 0 || (rc = encode_row(db, rel, row, key, &slot)) != 0)
         return rc;
     /* Without RETURNING, "no such row" is an update of 0 rows. */
-    return run_write(db, rel, 'U', mask, key, build_update, slot, out, BLOGDB_RT_AFFECT);
+    return run_write(db, rel, STMT_UPDATE, STMT_UPDATE_NO_ROW, mask, key, build_update, slot, out, BLOGDB_RT_AFFECT);
 }
 
 void blogdb_rt_free(void *p)

@@ -15,11 +15,20 @@
 #include <libpq-fe.h>
 #include <stdatomic.h>
 
-/* One prepared statement: which query (or which relation + operation + column mask) it is. */
+/* What a prepared statement does. With (descriptor, kind, column mask) it is the cache key. */
+typedef enum stmt_kind {
+    STMT_QUERY = 1,     /* a blogdb_rt_query's fixed SQL */
+    STMT_INSERT,        /* INSERT ... RETURNING the row (an out-parameter wants it) */
+    STMT_INSERT_NO_ROW, /* INSERT, nothing sent back */
+    STMT_UPDATE,        /* UPDATE ... RETURNING the row */
+    STMT_UPDATE_NO_ROW  /* UPDATE, nothing sent back */
+} stmt_kind;
+
+/* One prepared statement: which query (or which relation + kind + column mask) it is. */
 typedef struct stmt_entry {
     const void *key; /* blogdb_rt_query * or blogdb_rt_relation *; NULL = empty slot */
     uint64_t mask;   /* insert/update column set */
-    char op;         /* 'Q' query, 'I' insert, 'U' update */
+    stmt_kind kind;
     char name[23];   /* prepared statement name: "blogdb_<n>" */
 } stmt_entry;
 
@@ -82,7 +91,7 @@ typedef struct pl_entry {
     int before;         /* results to read first: a PQsendPrepare, a set_config */
     bool prepared_here; /* this entry sent the statement's PQsendPrepare: forget it if that fails */
     const void *key;
-    char op;
+    stmt_kind kind;
     uint64_t mask;
     int status;
     bool answered;      /* its statement's own result arrived, successful */
@@ -151,16 +160,16 @@ int blogdb__put_copy_end(blogdb *db, const char *errmsg);
 
 /* ---- stmt.c: the prepared statement cache ------------------------------------------------ */
 
-/* The prepared statement for (key, op, mask) on this connection, or NULL when not prepared yet.
+/* The prepared statement for (key, kind, mask) on this connection, or NULL when not prepared yet.
  * The caller then builds the SQL and calls blogdb__stmt_prepare. */
-const stmt_entry *blogdb__stmt_find(const blogdb *db, const void *key, char op, uint64_t mask);
-int blogdb__stmt_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
+const stmt_entry *blogdb__stmt_find(const blogdb *db, const void *key, stmt_kind kind, uint64_t mask);
+int blogdb__stmt_prepare(blogdb *db, const void *key, stmt_kind kind, uint64_t mask, const char *sql, int nparams,
                          const stmt_entry **out);
 /* Sends PQsendPrepare in pipeline mode and records the statement; see blogdb__stmt_prepare. */
-int blogdb__stmt_send_prepare(blogdb *db, const void *key, char op, uint64_t mask, const char *sql, int nparams,
+int blogdb__stmt_send_prepare(blogdb *db, const void *key, stmt_kind kind, uint64_t mask, const char *sql, int nparams,
                               const stmt_entry **out);
 /* Forgets a prepared statement (its preparation failed in a pipeline). */
-void blogdb__stmt_forget(blogdb *db, const void *key, char op, uint64_t mask);
+void blogdb__stmt_forget(blogdb *db, const void *key, stmt_kind kind, uint64_t mask);
 
 /* ---- codec.c: the type table, UTF-8, parameter encoding ------------------------------------ */
 

@@ -202,7 +202,7 @@ static void pl_read(blogdb *db, bool block)
             e->synced = true;
         }
         if (e->status != 0 && e->prepared_here)
-            blogdb__stmt_forget(db, e->key, e->op, e->mask);
+            blogdb__stmt_forget(db, e->key, e->kind, e->mask);
         db->pl_next++;
     }
 }
@@ -240,7 +240,7 @@ int blogdb__pl_queue(blogdb *db, const stmt_entry *st, int nparams, const blogdb
     e->before = before;
     e->prepared_here = prepared_here;
     e->key = st->key;
-    e->op = st->op;
+    e->kind = st->kind;
     e->mask = st->mask;
     /* Every READ_EVERY entries, push out what libpq holds (without waiting) and settle what has
      * come back: the server never stalls on a full socket, and a lost connection leaves only
