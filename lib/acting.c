@@ -90,7 +90,7 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
             PQclear(r);
         }
     }
-    if (PQstatus(db->conn) == CONNECTION_OK)
+    if (blogdb__conn_alive(db))
         PQexitPipelineMode(db->conn);
     if (set && PQresultStatus(set) != PGRES_TUPLES_OK) {
         PQclear(main);

@@ -21,7 +21,7 @@ enum {
 
 /* ---- big-endian helpers ----------------------------------------------------- */
 
-static void put_be(unsigned char *dst, uint64_t v, int n)
+void blogdb__put_be(unsigned char *dst, uint64_t v, int n)
 {
     for (int i = n - 1; i >= 0; i--) {
         dst[i] = (unsigned char)(v & 0xFF);
@@ -182,11 +182,11 @@ static int encode_fixed(blogdb_rt_type t, const void *value, unsigned char *out)
     }
     case BLOGDB_RT_INT2:
         memcpy(&i16, value, sizeof i16);
-        put_be(out, (uint16_t)i16, 2);
+        blogdb__put_be(out, (uint16_t)i16, 2);
         return 2;
     case BLOGDB_RT_INT4:
         memcpy(&i32, value, sizeof i32);
-        put_be(out, (uint32_t)i32, 4);
+        blogdb__put_be(out, (uint32_t)i32, 4);
         return 4;
     case BLOGDB_RT_DATE:
         memcpy(&i32, value, sizeof i32);
@@ -195,14 +195,14 @@ static int encode_fixed(blogdb_rt_type t, const void *value, unsigned char *out)
                 return -1;
             i32 -= PG_EPOCH_OFFSET_DAYS;
         }
-        put_be(out, (uint32_t)i32, 4);
+        blogdb__put_be(out, (uint32_t)i32, 4);
         return 4;
     case BLOGDB_RT_INT8:
     case BLOGDB_RT_TIME:
         memcpy(&i64, value, sizeof i64);
         if (t == BLOGDB_RT_TIME && (i64 < 0 || i64 > INT64_C(86400000000)))
             return -1;
-        put_be(out, (uint64_t)i64, 8);
+        blogdb__put_be(out, (uint64_t)i64, 8);
         return 8;
     case BLOGDB_RT_TIMESTAMP:
     case BLOGDB_RT_TIMESTAMPTZ:
@@ -212,28 +212,28 @@ static int encode_fixed(blogdb_rt_type t, const void *value, unsigned char *out)
                 return -1;
             i64 -= PG_EPOCH_OFFSET_US;
         }
-        put_be(out, (uint64_t)i64, 8);
+        blogdb__put_be(out, (uint64_t)i64, 8);
         return 8;
     case BLOGDB_RT_FLOAT4: {
         float f;
         uint32_t u;
         memcpy(&f, value, sizeof f);
         memcpy(&u, &f, sizeof u);
-        put_be(out, u, 4);
+        blogdb__put_be(out, u, 4);
         return 4;
     }
     case BLOGDB_RT_FLOAT8: {
         uint64_t u;
         memcpy(&u, value, sizeof u);
-        put_be(out, u, 8);
+        blogdb__put_be(out, u, 8);
         return 8;
     }
     case BLOGDB_RT_INTERVAL: {
         blogdb_interval iv;
         memcpy(&iv, value, sizeof iv);
-        put_be(out, (uint64_t)iv.usec, 8);
-        put_be(out + 8, (uint32_t)iv.days, 4);
-        put_be(out + 12, (uint32_t)iv.months, 4);
+        blogdb__put_be(out, (uint64_t)iv.usec, 8);
+        blogdb__put_be(out + 8, (uint32_t)iv.days, 4);
+        blogdb__put_be(out + 12, (uint32_t)iv.months, 4);
         return 16;
     }
     default:
@@ -354,13 +354,13 @@ static int encode_array_binary(blogdb *db, size_t i, const blogdb_rt_column *col
         return blogdb__fail(db, BLOGDB_ETOOLONG, "%s: array is over 1 GB", col->name);
     if (!(buf = own(db, cap)))
         return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
-    put_be(buf, count ? 1 : 0, 4); /* ndim: an empty array has none */
-    put_be(buf + 4, 0, 4);         /* no NULL elements */
-    put_be(buf + 8, blogdb__array_elem_oid(col->type), 4);
+    blogdb__put_be(buf, count ? 1 : 0, 4); /* ndim: an empty array has none */
+    blogdb__put_be(buf + 4, 0, 4);         /* no NULL elements */
+    blogdb__put_be(buf + 8, blogdb__array_elem_oid(col->type), 4);
     len = 12;
     if (count) {
-        put_be(buf + 12, count, 4);
-        put_be(buf + 16, 1, 4); /* lower bound */
+        blogdb__put_be(buf + 12, count, 4);
+        blogdb__put_be(buf + 16, 1, 4); /* lower bound */
         len = 20;
     }
     for (size_t k = 0; k < count; k++) {
@@ -368,7 +368,7 @@ static int encode_array_binary(blogdb *db, size_t i, const blogdb_rt_column *col
         if (col->type == BLOGDB_RT_BYTEA) {
             blogdb_bytes by;
             memcpy(&by, items + k * esz, sizeof by);
-            put_be(buf + len, by.len, 4);
+            blogdb__put_be(buf + len, by.len, 4);
             if (by.len)
                 memcpy(buf + len + 4, by.data, by.len);
             len += 4 + by.len;
@@ -377,7 +377,7 @@ static int encode_array_binary(blogdb *db, size_t i, const blogdb_rt_column *col
         n = encode_fixed(col->type, items + k * esz, buf + len + 4);
         if (n < 0)
             return blogdb__fail(db, BLOGDB_EINVAL, "%s[%zu]: value out of range", col->name, k);
-        put_be(buf + len, (uint32_t)n, 4);
+        blogdb__put_be(buf + len, (uint32_t)n, 4);
         len += 4 + (size_t)n;
     }
     db->pvalues[i] = (const char *)buf;
@@ -528,6 +528,28 @@ int blogdb__params_reserve(blogdb *db, size_t n)
             return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
         db->pbytes = b;
         db->pcap = cap;
+    }
+    return 0;
+}
+
+/* Encodes the row's columns in `cols` (in column order) into slots from *slot on. */
+int blogdb__encode_row(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t cols, int *slot)
+{
+    const char *base = row;
+    for (uint16_t i = 0; i < rel->ncolumns; i++) {
+        const blogdb_rt_column *col = &rel->columns[i];
+        bool has = true;
+        int rc;
+        if (!(cols >> i & 1))
+            continue;
+        if (col->has_offset != BLOGDB_RT_NO_HAS)
+            memcpy(&has, base + col->has_offset, sizeof has);
+        if (!has && (col->flags & BLOGDB_RT_NOT_NULL))
+            return blogdb__fail(db, BLOGDB_EINVAL, "%s: NULL (has_%s false) for a NOT NULL column", col->name,
+                                col->name);
+        if ((rc = blogdb__encode(db, (size_t)*slot, col, base + col->offset, &has)) != 0)
+            return rc;
+        (*slot)++;
     }
     return 0;
 }

@@ -30,10 +30,7 @@ static int cb_put(copybuf *b, const void *p, size_t n)
 static int cb_be(copybuf *b, uint32_t v, int n)
 {
     unsigned char x[4];
-    for (int i = n - 1; i >= 0; i--) {
-        x[i] = (unsigned char)(v & 0xFF);
-        v >>= 8;
-    }
+    blogdb__put_be(x, v, n);
     return cb_put(b, x, (size_t)n);
 }
 
@@ -72,14 +69,76 @@ static int rls_applies(blogdb *db, const blogdb_rt_relation *rel, bool *applies)
     return rc;
 }
 
+/* Appends the encoded row in the parameter slots (the columns in cols) as one COPY tuple. */
+static int copy_tuple(blogdb *db, copybuf *b, const blogdb_rt_relation *rel, uint64_t cols, size_t ncols)
+{
+    int slot = 0, rc = cb_be(b, (uint32_t)ncols, 2);
+    for (uint16_t i = 0; i < rel->ncolumns && rc == 0; i++) {
+        const blogdb_rt_column *col = &rel->columns[i];
+        if (!(cols >> i & 1))
+            continue;
+        if (!db->pvalues[slot]) {
+            rc = cb_be(b, 0xFFFFFFFFu, 4);
+        } else if (col->type == BLOGDB_RT_JSONB && !(col->flags & BLOGDB_RT_ARRAY)) {
+            unsigned char version = 1; /* jsonb's binary form: a version byte, then the text */
+            rc = cb_be(b, (uint32_t)db->plengths[slot] + 1, 4) || cb_put(b, &version, 1) ||
+                 cb_put(b, db->pvalues[slot], (size_t)db->plengths[slot]);
+        } else {
+            rc = cb_be(b, (uint32_t)db->plengths[slot], 4) || cb_put(b, db->pvalues[slot], (size_t)db->plengths[slot]);
+        }
+        slot++;
+    }
+    return rc ? blogdb__fail(db, BLOGDB_ENOMEM, "out of memory") : 0;
+}
+
+/* The SQL of a COPY: the column list, the COPY itself, and under row-level security the staging
+ * table and the INSERT ... SELECT that moves its rows where the policies apply. */
+typedef struct copy_sql {
+    blogdb__sqlbuf list, create, copy, insert;
+} copy_sql;
+
+static void copy_sql_build(copy_sql *q, const blogdb_rt_relation *rel, uint64_t cols, bool staged)
+{
+    for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
+        if (cols >> i & 1) {
+            blogdb__sql_put(&q->list, k++ ? ", " : "");
+            blogdb__sql_put(&q->list, rel->columns[i].sql);
+        }
+    blogdb__sql_put(&q->copy, "COPY ");
+    blogdb__sql_put(&q->copy, staged ? "blogdb_copy_staging" : rel->sql);
+    blogdb__sql_put(&q->copy, " (");
+    blogdb__sql_put(&q->copy, q->list.data ? q->list.data : "");
+    blogdb__sql_put(&q->copy, ") FROM STDIN (FORMAT binary)");
+    if (!staged)
+        return;
+    blogdb__sql_put(&q->create, "CREATE TEMP TABLE blogdb_copy_staging (LIKE ");
+    blogdb__sql_put(&q->create, rel->sql);
+    blogdb__sql_put(&q->create, " INCLUDING DEFAULTS) ON COMMIT DROP");
+    blogdb__sql_put(&q->insert, "INSERT INTO ");
+    blogdb__sql_put(&q->insert, rel->sql);
+    blogdb__sql_put(&q->insert, " (");
+    blogdb__sql_put(&q->insert, q->list.data ? q->list.data : "");
+    blogdb__sql_put(&q->insert, ") SELECT ");
+    blogdb__sql_put(&q->insert, q->list.data ? q->list.data : "");
+    blogdb__sql_put(&q->insert, " FROM blogdb_copy_staging");
+}
+
+static void copy_sql_free(copy_sql *q)
+{
+    free(q->list.data);
+    free(q->create.data);
+    free(q->copy.data);
+    free(q->insert.data);
+}
+
 int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
                       int (*next)(void *row, void *ctx), void *ctx, void *row)
 {
     static const unsigned char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
     uint64_t cols = 0;
     copybuf b = {0};
-    char *sql, *list = NULL;
-    size_t sqllen = 64, ncols = 0;
+    copy_sql q;
+    size_t ncols = 0;
     long index = 0;
     bool own, staged = false, row_failed = false;
     int rc = 0;
@@ -88,6 +147,7 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
     if (!db)
         return BLOGDB_EINVAL;
     blogdb__clear_error(db);
+    memset(&q, 0, sizeof q);
     if (!rel || !next || !row)
         return blogdb__fail(db, BLOGDB_EINVAL, "blogdb_rt_copy_in: NULL argument");
     if (db->pipeline)
@@ -102,65 +162,37 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
             return blogdb__fail(db, BLOGDB_EINVAL, "%s.%s: this type cannot be sent by binary COPY; use insert",
                                 rel->name, col->name);
         ncols++;
-        sqllen += strlen(col->sql) + 2;
     }
     if ((rc = blogdb__params_reserve(db, rel->ncolumns)) != 0)
         return rc;
-    sqllen = 2 * (sqllen + strlen(rel->sql)) + 200;
-    if (!(sql = malloc(sqllen)) || !(list = malloc(sqllen))) {
-        free(sql);
-        return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
-    }
-    list[0] = '\0';
-    for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
-        if (cols >> i & 1) {
-            strcat(list, k++ ? ", " : "");
-            strcat(list, rel->columns[i].sql);
-        }
 
     /* One transaction, ours unless the caller has one: all rows or none, under the acting user. */
     own = !blogdb__in_transaction(db);
-    if (own && (rc = blogdb__begin(db, "", db->acting)) != 0) {
-        free(sql);
-        free(list);
+    if (own && (rc = blogdb__begin(db, "", db->acting)) != 0)
         return rc;
-    }
-    if ((rc = rls_applies(db, rel, &staged)) != 0) {
-        free(sql);
-        free(list);
+    if ((rc = rls_applies(db, rel, &staged)) != 0)
         return blogdb__end_own(db, own, true, rc);
-    }
-    if (staged) {
-        /* Row-level security applies: COPY into a temporary table, then INSERT ... SELECT, where
-         * the policies (and triggers) run. */
-        sprintf(sql, "CREATE TEMP TABLE blogdb_copy_staging (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", rel->sql);
-        rc = blogdb__simple(db, sql);
-        sprintf(sql, "COPY blogdb_copy_staging (%s) FROM STDIN (FORMAT binary)", list);
-    } else {
-        sprintf(sql, "COPY %s (%s) FROM STDIN (FORMAT binary)", rel->sql, list);
-    }
-    res = rc ? NULL : blogdb__exec(db, sql);
-    if (rc) {
-        free(sql);
-        free(list);
-        return blogdb__end_own(db, own, true, rc);
-    }
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
+    copy_sql_build(&q, rel, cols, staged);
+    if (q.list.failed || q.create.failed || q.copy.failed || q.insert.failed)
+        rc = blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+    /* Row-level security applies: COPY into a temporary table, then INSERT ... SELECT, where the
+     * policies (and triggers) run. */
+    if (rc == 0 && staged)
+        rc = blogdb__simple(db, q.create.data);
+    res = rc ? NULL : blogdb__exec(db, q.copy.data);
+    if (rc == 0 && PQresultStatus(res) != PGRES_COPY_IN)
         rc = blogdb__fail_result(db, res);
-        PQclear(res);
-        free(sql);
-        free(list);
+    PQclear(res);
+    if (rc) {
+        copy_sql_free(&q);
         return blogdb__end_own(db, own, true, rc);
     }
-    PQclear(res);
     if (cb_put(&b, header, sizeof header) != 0)
         rc = blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
     for (index = 0; rc == 0; index++) {
-        int got;
+        int got, slot = 0;
         row_failed = true; /* until this row is encoded: a failure now is this row's */
         got = next(row, ctx);
-        const char *base = row;
-        int slot = 0;
         if (got == 0)
             break;
         if (got < 0) {
@@ -168,46 +200,14 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
                               blogdb_strerror(got));
             break;
         }
-        if (cb_be(&b, (uint32_t)ncols, 2) != 0) {
-            rc = blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
-            break;
-        }
-        for (uint16_t i = 0; i < rel->ncolumns && rc == 0; i++) {
-            const blogdb_rt_column *col = &rel->columns[i];
-            bool has = true;
-            if (!(cols >> i & 1))
-                continue;
-            if (col->has_offset != BLOGDB_RT_NO_HAS)
-                memcpy(&has, base + col->has_offset, sizeof has);
-            if (!has && (col->flags & BLOGDB_RT_NOT_NULL)) {
-                rc = blogdb__fail(db, BLOGDB_EINVAL, "%s: NULL (has_%s false) for a NOT NULL column", col->name,
-                                  col->name);
-                break;
-            }
-            if ((rc = blogdb__encode(db, (size_t)slot, col, base + col->offset, &has)) != 0)
-                break;
-            if (!db->pvalues[slot]) {
-                rc = cb_be(&b, 0xFFFFFFFFu, 4);
-            } else if (col->type == BLOGDB_RT_JSONB && !(col->flags & BLOGDB_RT_ARRAY)) {
-                unsigned char version = 1; /* jsonb's binary form: a version byte, then the text */
-                rc = cb_be(&b, (uint32_t)db->plengths[slot] + 1, 4) || cb_put(&b, &version, 1) ||
-                     cb_put(&b, db->pvalues[slot], (size_t)db->plengths[slot]);
-            } else {
-                rc = cb_be(&b, (uint32_t)db->plengths[slot], 4) ||
-                     cb_put(&b, db->pvalues[slot], (size_t)db->plengths[slot]);
-            }
-            if (rc)
-                rc = blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
-            slot++;
-        }
+        if ((rc = blogdb__encode_row(db, rel, row, cols, &slot)) == 0)
+            rc = copy_tuple(db, &b, rel, cols, ncols);
         blogdb__params_release(db);
-        if (rc == 0)
-            row_failed = false;
         if (rc) {
-            if (db->errcode)
-                blogdb__fail(db, db->errcode, "%s: row %ld: %s", rel->name, index, blogdb_errmsg(db));
+            blogdb__fail(db, db->errcode, "%s: row %ld: %s", rel->name, index, blogdb_errmsg(db));
             break;
         }
+        row_failed = false;
         if (b.len >= 65536) {
             blogdb__deadline_renew(db); /* the deadline bounds each buffer sent */
             rc = blogdb__put_copy(db, (const char *)b.data, (int)b.len);
@@ -223,7 +223,7 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
             rc = blogdb__put_copy_end(db, NULL);
     } else if (row_failed) {
         /* A row (or the producer) failed: the index says which; the server drops the COPY. */
-        if (db->conn && PQstatus(db->conn) == CONNECTION_OK) {
+        if (blogdb__conn_alive(db)) {
             int code = db->errcode;
             char msg[1024];
             snprintf(msg, sizeof msg, "%s", db->errmsg);
@@ -233,7 +233,7 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
         db->failed_index = index;
     }
     free(b.data);
-    while (db->conn && PQstatus(db->conn) == CONNECTION_OK) {
+    while (blogdb__conn_alive(db)) {
         if (blogdb__result(db, &res) != 0 || !res)
             break;
         if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0) {
@@ -245,15 +245,10 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
         }
         PQclear(res);
     }
-    if (rc == 0 && staged) {
-        /* The server checks each row here; which row failed it does not say. */
-        sprintf(sql, "INSERT INTO %s (%s) SELECT %s FROM blogdb_copy_staging", rel->sql, list, list);
-        rc = blogdb__simple(db, sql);
-        if (rc == 0)
-            rc = blogdb__simple(db, "DROP TABLE blogdb_copy_staging");
-    }
-    free(sql);
-    free(list);
+    /* Under row-level security the server checks each row here; which row failed it does not say. */
+    if (rc == 0 && staged && (rc = blogdb__simple(db, q.insert.data)) == 0)
+        rc = blogdb__simple(db, "DROP TABLE blogdb_copy_staging");
+    copy_sql_free(&q);
     {
         long keep = db->failed_index;
         rc = blogdb__end_own(db, own, true, rc);

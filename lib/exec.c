@@ -103,27 +103,6 @@ static void sql_returning(blogdb__sqlbuf *b, const blogdb_rt_relation *rel)
     }
 }
 
-/* Encodes the row's columns in `cols` (in column order) into slots from *slot on. */
-static int encode_row(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t cols, int *slot)
-{
-    const char *base = row;
-    for (uint16_t i = 0; i < rel->ncolumns; i++) {
-        const blogdb_rt_column *col = &rel->columns[i];
-        bool has = true;
-        int rc;
-        if (!(cols >> i & 1))
-            continue;
-        if (col->has_offset != BLOGDB_RT_NO_HAS)
-            memcpy(&has, base + col->has_offset, sizeof has);
-        if (!has && (col->flags & BLOGDB_RT_NOT_NULL))
-            return blogdb__fail(db, BLOGDB_EINVAL, "%s: NULL (has_%s false) for a NOT NULL column", col->name,
-                                col->name);
-        if ((rc = blogdb__encode(db, (size_t)*slot, col, base + col->offset, &has)) != 0)
-            return rc;
-        (*slot)++;
-    }
-    return 0;
-}
 
 /* Prepares the statement built in b as (rel, kind, mask), and frees b. */
 static int prepare_built(blogdb *db, const blogdb_rt_relation *rel, stmt_kind kind, uint64_t mask,
@@ -255,7 +234,7 @@ int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row,
 
     if (prepare_write(db, rel, row, out, &rc) != 0)
         return rc;
-    if ((rc = blogdb__insert_columns(db, rel, with, &cols)) != 0 || (rc = encode_row(db, rel, row, cols, &slot)) != 0)
+    if ((rc = blogdb__insert_columns(db, rel, with, &cols)) != 0 || (rc = blogdb__encode_row(db, rel, row, cols, &slot)) != 0)
         return rc;
     return run_write(db, rel, STMT_INSERT, STMT_INSERT_NO_ROW, cols, 0, build_insert, slot, out, BLOGDB_RT_EXEC);
 }
@@ -274,7 +253,7 @@ int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row,
         return blogdb__fail(db, BLOGDB_EINVAL,
                             "%s: the update mask must name at least one column, and no key, generated or identity column",
                             rel->name);
-    if ((rc = encode_row(db, rel, row, mask, &slot)) != 0 || (rc = encode_row(db, rel, row, key, &slot)) != 0)
+    if ((rc = blogdb__encode_row(db, rel, row, mask, &slot)) != 0 || (rc = blogdb__encode_row(db, rel, row, key, &slot)) != 0)
         return rc;
     /* Without RETURNING, "no such row" is an update of 0 rows. */
     return run_write(db, rel, STMT_UPDATE, STMT_UPDATE_NO_ROW, mask, key, build_update, slot, out, BLOGDB_RT_AFFECT);

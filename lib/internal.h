@@ -135,6 +135,8 @@ bool blogdb__cancelled(blogdb *db);
 void blogdb__cancel_consumed(blogdb *db);
 /* Waits (within its grace) for a cancel request still on its way; releases it. */
 void blogdb__cancel_settle(blogdb *db);
+/* Whether there is a connection and libpq still trusts it. */
+bool blogdb__conn_alive(const blogdb *db);
 /* 0, or BLOGDB_ECONNECTION (recorded) when there is no usable connection. */
 int blogdb__check_conn(blogdb *db);
 /* Closes the connection and records the failure of this call (fmt has one %s, why): code, or
@@ -195,6 +197,11 @@ bool blogdb__utf8_text_ok(const char *s, size_t len);
 int blogdb__params_reserve(blogdb *db, size_t n);
 /* Frees parameter buffers the encoders allocated. */
 void blogdb__params_release(blogdb *db);
+/* Writes v as a big-endian unsigned integer of n bytes. */
+void blogdb__put_be(unsigned char *dst, uint64_t v, int n);
+/* Encodes the row's columns in `cols` (in column order) into slots from *slot on, refusing NULL
+ * in NOT NULL columns; *slot ends past the last one. */
+int blogdb__encode_row(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t cols, int *slot);
 /* Encodes one value into parameter slot i. `has` is the row's has_ flag or NULL. */
 int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void *value, const bool *has);
 

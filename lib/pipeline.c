@@ -305,7 +305,7 @@ int blogdb_pipeline_end(blogdb *db)
         db->pl_lost = true;
     PQclear(db->pl_held);
     db->pl_held = NULL;
-    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+    if (blogdb__conn_alive(db))
         PQexitPipelineMode(db->conn);
     db->pipeline = false;
 

@@ -72,10 +72,7 @@ int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relati
             PQfformat(res, 0) != 1 || PQgetisnull(res, 0, 0) || PQgetlength(res, 0, 0) != 8)
             return blogdb__fail(db, BLOGDB_EDECODE, "%s: count returned an unexpected result", rel->name);
         {
-            int64_t v = 0;
-            const unsigned char *p = (const unsigned char *)PQgetvalue(res, 0, 0);
-            for (int i = 0; i < 8; i++)
-                v = (int64_t)(((uint64_t)v << 8) | p[i]);
+            int64_t v = (int64_t)blogdb__get_be((const unsigned char *)PQgetvalue(res, 0, 0), 8);
             memcpy(out, &v, sizeof v);
         }
         return 0;

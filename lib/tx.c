@@ -16,7 +16,7 @@ bool blogdb__in_transaction(const blogdb *db)
 
 void blogdb__rollback_quietly(blogdb *db)
 {
-    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+    if (blogdb__conn_alive(db))
         PQclear(blogdb__exec(db, "ROLLBACK"));
 }
 
@@ -75,7 +75,7 @@ int blogdb_commit(blogdb *db)
         return BLOGDB_EINVAL;
     code = db->errcode;
     blogdb__clear_error(db);
-    if (!db->conn || PQstatus(db->conn) != CONNECTION_OK)
+    if (!blogdb__conn_alive(db))
         return transaction_lost(db);
     if (!blogdb__in_transaction(db))
         return blogdb__fail(db, BLOGDB_EINVAL, "no transaction is open");
@@ -102,7 +102,7 @@ int blogdb_rollback(blogdb *db)
     if (!db)
         return BLOGDB_EINVAL;
     blogdb__clear_error(db);
-    if (!db->conn || PQstatus(db->conn) != CONNECTION_OK)
+    if (!blogdb__conn_alive(db))
         return transaction_lost(db);
     if (!blogdb__in_transaction(db))
         return blogdb__fail(db, BLOGDB_EINVAL, "no transaction is open");

@@ -199,6 +199,11 @@ int blogdb__lost(blogdb *db, int code, const char *fmt, const char *why)
     return db->io_code;
 }
 
+bool blogdb__conn_alive(const blogdb *db)
+{
+    return db->conn && PQstatus(db->conn) == CONNECTION_OK;
+}
+
 int blogdb__check_conn(blogdb *db)
 {
     if (!db->conn)
