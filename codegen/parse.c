@@ -1,13 +1,13 @@
 /* blogdb-gen stage 1: DDL text -> libpg_query protobuf tree -> replayed into the model,
  * statement by statement, the way PostgreSQL would apply it. */
-#include "parse.h"
+#include "ddl/ddl.h"
 
 #include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NAMEDATALEN 64
+
 
 /* ---- small tree helpers ------------------------------------------------ */
 
@@ -24,7 +24,7 @@ const char *node_kind(const Node *n)
 }
 
 /* Human spelling of a statement kind: "create_seq_stmt" -> "CREATE SEQUENCE". */
-static char *stmt_words(const Node *n)
+char *stmt_words(const Node *n)
 {
     static const char *const known[][2] = {
         {"insert_stmt", "INSERT"}, {"update_stmt", "UPDATE"}, {"delete_stmt", "DELETE"},
@@ -48,7 +48,7 @@ static char *stmt_words(const Node *n)
 }
 
 /* Skips white space and comments so a statement's position is its first token. */
-static int skip_space(const source *src, int pos)
+int skip_space(const source *src, int pos)
 {
     size_t i = (size_t)pos;
     for (;;) {
@@ -66,7 +66,7 @@ static int skip_space(const source *src, int pos)
     }
 }
 
-static char **strv_dup(char *const *v, size_t n)
+char **strv_dup(char *const *v, size_t n)
 {
     char **out = xcalloc(n, sizeof *out);
     for (size_t i = 0; i < n; i++)
@@ -74,7 +74,7 @@ static char **strv_dup(char *const *v, size_t n)
     return out;
 }
 
-static void strv_free(char **v, size_t n)
+void strv_free(char **v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         free(v[i]);
@@ -83,7 +83,7 @@ static void strv_free(char **v, size_t n)
 
 /* ---- schemas and the search path ------------------------------------------ */
 
-static bool schema_exists(const gen_model *m, const char *s)
+bool schema_exists(const gen_model *m, const char *s)
 {
     for (size_t i = 0; i < m->nschemas; i++)
         if (strcmp(m->schemas[i], s) == 0)
@@ -93,7 +93,7 @@ static bool schema_exists(const gen_model *m, const char *s)
 
 /* Where an object goes: its explicit schema (which must exist), else the first existing
  * schema on the search path. NULL when there is none (reported). */
-static const char *target_schema(ctx *c, const char *explicit_schema, int loc)
+const char *target_schema(ctx *c, const char *explicit_schema, int loc)
 {
     if (explicit_schema && *explicit_schema) {
         if (!schema_exists(c->m, explicit_schema)) {
@@ -110,7 +110,7 @@ static const char *target_schema(ctx *c, const char *explicit_schema, int loc)
 }
 
 /* Looks an unqualified relation up through the search path. */
-static gen_relation *lookup_rel(ctx *c, const char *schema, const char *name)
+gen_relation *lookup_rel(ctx *c, const char *schema, const char *name)
 {
     if (schema && *schema)
         return model_find_rel(c->m, schema, name);
@@ -128,7 +128,7 @@ gen_relation *find_rv(ctx *c, const PgQuery__RangeVar *rv)
 }
 
 /* Schema and name of a dotted name list (["s", "t"] or ["t"]). -1 when malformed. */
-static int names_split(Node **names, size_t n, const char **schema, const char **name)
+int names_split(Node **names, size_t n, const char **schema, const char **name)
 {
     if (n < 1 || n > 3)
         return -1;
@@ -158,18 +158,18 @@ static int find_named(const ctx *c, const char *schema, const char *name, const 
 _Static_assert(offsetof(gen_enum, name) == sizeof(char *) && offsetof(gen_domain, name) == sizeof(char *),
                "find_named expects schema and name first");
 
-static int find_enum_idx(ctx *c, const char *schema, const char *name)
+int find_enum_idx(ctx *c, const char *schema, const char *name)
 {
     return find_named(c, schema, name, c->m->enums, c->m->nenums, sizeof *c->m->enums);
 }
 
-static int find_domain_idx(ctx *c, const char *schema, const char *name)
+int find_domain_idx(ctx *c, const char *schema, const char *name)
 {
     return find_named(c, schema, name, c->m->domains, c->m->ndomains, sizeof *c->m->domains);
 }
 
 /* Whether an extension (by name) was created; *schema_out gets its schema. */
-static bool has_extension(const gen_model *m, const char *name, const char **schema_out)
+bool has_extension(const gen_model *m, const char *name, const char **schema_out)
 {
     size_t n = strlen(name);
     for (size_t i = 0; i < m->nextensions; i++)
@@ -273,7 +273,7 @@ static int typmod_int(const Node *n, int *out)
 }
 
 /* A user type's name as format_type prints it: qualified unless in "public". */
-static void put_type_name(strbuf *sb, const char *schema, const char *name)
+void put_type_name(strbuf *sb, const char *schema, const char *name)
 {
     if (strcmp(schema, "public") != 0) {
         sb_put_ident(sb, schema);
@@ -440,7 +440,7 @@ static char *make_object_name(const char *name1, const char *name2, const char *
 }
 
 /* A free name "<name1>_<name2>_<label>" in schema, numbering the label on conflict. */
-static char *choose_name(const gen_model *m, const char *schema, const char *name1, const char *name2,
+char *choose_name(const gen_model *m, const char *schema, const char *name1, const char *name2,
                          const char *label)
 {
     char *name = make_object_name(name1, name2, label);
@@ -454,7 +454,7 @@ static char *choose_name(const gen_model *m, const char *schema, const char *nam
 }
 
 /* Column names joined by "_", as ChooseIndexNameAddition does. */
-static char *join_names(char *const *cols, size_t n)
+char *join_names(char *const *cols, size_t n)
 {
     strbuf sb;
     sb_init(&sb);
@@ -470,7 +470,7 @@ static char *join_names(char *const *cols, size_t n)
 
 /* The name PostgreSQL figures for an expression (FigureColname): a function's or column's
  * name, a cast's target type when its argument has no name, else "expr". */
-static const char *figure_name(const Node *e, int *strength)
+const char *figure_name(const Node *e, int *strength)
 {
     *strength = 0;
     if (!e)
@@ -522,7 +522,7 @@ static char *ctx_where(ctx *c, int pos)
     return xstrfmt("%s:%d:%d", c->src->path, c->at_line, c->at_col);
 }
 
-static gen_relation *new_relation(ctx *c, const char *schema, const char *name, rel_kind kind)
+gen_relation *new_relation(ctx *c, const char *schema, const char *name, rel_kind kind)
 {
     gen_relation *r = VEC_PUSH(c->m->rels, c->m->nrels);
     r->schema = xstrdup(schema);
@@ -546,7 +546,7 @@ void add_dep(gen_relation *view, const gen_relation *base, const char *col)
 }
 
 /* The first view that depends on relation r (col NULL) or on its column col; NULL if none. */
-static const gen_relation *dependent_view(const gen_model *m, const gen_relation *r, const char *col)
+const gen_relation *dependent_view(const gen_model *m, const gen_relation *r, const char *col)
 {
     char *key = col ? xstrfmt("%s\x1f%s\x1f%s", r->schema, r->name, col) : xstrfmt("%s\x1f%s", r->schema, r->name);
     const gen_relation *found = NULL;
@@ -558,7 +558,7 @@ static const gen_relation *dependent_view(const gen_model *m, const gen_relation
     return found;
 }
 
-static bool rel_key_is(const gen_relation *r, const char *schema, const char *name)
+bool rel_key_is(const gen_relation *r, const char *schema, const char *name)
 {
     return strcmp(r->schema, schema) == 0 && strcmp(r->name, name) == 0;
 }
@@ -601,7 +601,7 @@ static void set_primary_key(gen_relation *r, char *const *cols, size_t n)
 }
 
 /* PRIMARY KEY / UNIQUE / FOREIGN KEY / CHECK on table r. `colname` is set for a column constraint. */
-static int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const char *colname)
+int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const char *colname)
 {
     Node *colnode_store = NULL;
     PgQuery__String colstr = PG_QUERY__STRING__INIT;
@@ -765,7 +765,7 @@ static int column_constraint(ctx *c, gen_relation *r, gen_column *col, bool seri
     return 0;
 }
 
-static int add_column(ctx *c, gen_relation *r, const PgQuery__ColumnDef *cd, PgQuery__Constraint ***later,
+int add_column(ctx *c, gen_relation *r, const PgQuery__ColumnDef *cd, PgQuery__Constraint ***later,
                       size_t *nlater)
 {
     gen_column *col;
@@ -872,7 +872,7 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
     return 0;
 }
 
-static int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
+int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
 {
     const char *schema;
     gen_relation *r, *parent = NULL;
@@ -948,7 +948,7 @@ static int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
     return rc; /* on failure the half-built relation stays in the model, which is discarded */
 }
 
-static int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
+int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
 {
     gen_relation *r = find_rv(c, s->relation);
     char **cols, **names;
@@ -1000,12 +1000,12 @@ static int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
 
 /* ---- types: enums and domains -------------------------------------------------- */
 
-static bool type_name_taken(ctx *c, const char *schema, const char *name)
+bool type_name_taken(ctx *c, const char *schema, const char *name)
 {
     return find_enum_idx(c, schema, name) >= 0 || find_domain_idx(c, schema, name) >= 0;
 }
 
-static int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s)
+int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s)
 {
     const char *schema, *name;
     gen_enum *e;
@@ -1039,7 +1039,7 @@ static int enum_label_index(const gen_enum *e, const char *label)
     return -1;
 }
 
-static int do_alter_enum(ctx *c, const PgQuery__AlterEnumStmt *s)
+int do_alter_enum(ctx *c, const PgQuery__AlterEnumStmt *s)
 {
     const char *schema, *name;
     gen_enum *e;
@@ -1077,7 +1077,7 @@ static int do_alter_enum(ctx *c, const PgQuery__AlterEnumStmt *s)
     return 0;
 }
 
-static int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s)
+int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s)
 {
     const char *schema, *name;
     gen_type base;
@@ -1110,7 +1110,7 @@ static int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s)
 }
 
 /* Re-spells the type of every column using enum/domain `idx` after a rename. */
-static void respell_columns(gen_model *m, bool is_enum, int idx, const char *schema, const char *name)
+void respell_columns(gen_model *m, bool is_enum, int idx, const char *schema, const char *name)
 {
     for (size_t i = 0; i < m->nrels; i++)
         for (size_t k = 0; k < m->rels[i].ncolumns; k++) {
@@ -1128,7 +1128,7 @@ static void respell_columns(gen_model *m, bool is_enum, int idx, const char *sch
 }
 
 /* Whether any column uses enum/domain idx. */
-static const gen_column *type_user(const gen_model *m, bool is_enum, int idx, const gen_relation **rel)
+const gen_column *type_user(const gen_model *m, bool is_enum, int idx, const gen_relation **rel)
 {
     for (size_t i = 0; i < m->nrels; i++)
         for (size_t k = 0; k < m->rels[i].ncolumns; k++) {
@@ -1143,7 +1143,7 @@ static const gen_column *type_user(const gen_model *m, bool is_enum, int idx, co
 
 /* ---- COMMENT ON ------------------------------------------------------------ */
 
-static int do_comment(ctx *c, const PgQuery__CommentStmt *s)
+int do_comment(ctx *c, const PgQuery__CommentStmt *s)
 {
     Node **names;
     size_t n;
@@ -1210,7 +1210,7 @@ static int do_comment(ctx *c, const PgQuery__CommentStmt *s)
 
 /* ---- ALTER TABLE ------------------------------------------------------------ */
 
-static void remove_index_at(gen_model *m, gen_relation *r, size_t x)
+void remove_index_at(gen_model *m, gen_relation *r, size_t x)
 {
     release_name(m, r->schema, r->indexes[x].name);
     gen_index_free(&r->indexes[x]);
@@ -1218,7 +1218,7 @@ static void remove_index_at(gen_model *m, gen_relation *r, size_t x)
     r->nindexes--;
 }
 
-static void remove_fkey_at(gen_model *m, gen_relation *r, size_t f)
+void remove_fkey_at(gen_model *m, gen_relation *r, size_t f)
 {
     release_name(m, r->schema, r->fkeys[f].name);
     gen_fkey_free(&r->fkeys[f]);
@@ -1242,7 +1242,7 @@ static void drop_primary_key(gen_relation *r)
 }
 
 /* A foreign key of another table that references columns of r (col NULL: any). */
-static const gen_fkey *referencing_fkey(const gen_model *m, const gen_relation *r, const char *col,
+const gen_fkey *referencing_fkey(const gen_model *m, const gen_relation *r, const char *col,
                                         const gen_relation **from)
 {
     for (size_t i = 0; i < m->nrels; i++)
@@ -1406,7 +1406,7 @@ static bool no_shape_cmd(PgQuery__AlterTableType t)
     }
 }
 
-static int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s)
+int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s)
 {
     gen_relation *r = find_rv(c, s->relation);
     size_t ri;
@@ -1589,7 +1589,7 @@ static void rename_relation_refs(gen_model *m, gen_relation *r, const char *new_
     r->name = xstrdup(new_name);
 }
 
-static gen_index *find_index(gen_model *m, const char *schema, const char *name, gen_relation **owner)
+gen_index *find_index(gen_model *m, const char *schema, const char *name, gen_relation **owner)
 {
     for (size_t i = 0; i < m->nrels; i++)
         for (size_t x = 0; x < m->rels[i].nindexes; x++)
@@ -1600,7 +1600,7 @@ static gen_index *find_index(gen_model *m, const char *schema, const char *name,
     return NULL;
 }
 
-static int do_rename(ctx *c, const PgQuery__RenameStmt *s)
+int do_rename(ctx *c, const PgQuery__RenameStmt *s)
 {
     gen_relation *r = NULL;
     const char *schema, *name;
@@ -1782,7 +1782,7 @@ static int drop_relation(ctx *c, size_t ri, bool cascade)
     return 0;
 }
 
-static int do_drop(ctx *c, const PgQuery__DropStmt *s)
+int do_drop(ctx *c, const PgQuery__DropStmt *s)
 {
     bool cascade = s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
     for (size_t o = 0; o < s->n_objects; o++) {
@@ -1910,7 +1910,7 @@ static int do_drop(ctx *c, const PgQuery__DropStmt *s)
 
 /* ---- views, materialized views, CREATE TABLE AS ------------------------------------ */
 
-static int create_from_query(ctx *c, const PgQuery__RangeVar *rv, const Node *query, Node **aliases, size_t naliases,
+int create_from_query(ctx *c, const PgQuery__RangeVar *rv, const Node *query, Node **aliases, size_t naliases,
                              rel_kind kind, bool replace, bool if_not_exists)
 {
     const char *schema;
@@ -1975,7 +1975,7 @@ static int create_from_query(ctx *c, const PgQuery__RangeVar *rv, const Node *qu
     return 0;
 }
 
-static int do_create_table_as(ctx *c, const PgQuery__CreateTableAsStmt *s)
+int do_create_table_as(ctx *c, const PgQuery__CreateTableAsStmt *s)
 {
     const PgQuery__IntoClause *into = s->into;
     rel_kind kind = s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? REL_MATVIEW : REL_TABLE;
@@ -2025,7 +2025,7 @@ static void set_search_path(ctx *c, Node **args, size_t n, const char *text)
     }
 }
 
-static int do_set(ctx *c, const PgQuery__VariableSetStmt *s)
+int do_set(ctx *c, const PgQuery__VariableSetStmt *s)
 {
     if (!s->name || strcmp(s->name, "search_path") != 0)
         return 0;
@@ -2039,7 +2039,7 @@ static int do_set(ctx *c, const PgQuery__VariableSetStmt *s)
 }
 
 /* A SELECT that only calls functions (pg_dump's set_config and setval) is a session statement. */
-static int do_select(ctx *c, const Node *st)
+int do_select(ctx *c, const Node *st)
 {
     const PgQuery__SelectStmt *s = st->select_stmt;
     if (s->n_from_clause || s->op != PG_QUERY__SET_OPERATION__SETOP_NONE || !s->n_target_list)
@@ -2065,7 +2065,7 @@ unsupported:
     FAIL(c, c->stmt_pos, "SELECT statements are not supported in a schema (only function calls such as set_config)");
 }
 
-static int do_create_schema(ctx *c, const PgQuery__CreateSchemaStmt *s)
+int do_create_schema(ctx *c, const PgQuery__CreateSchemaStmt *s)
 {
     if (!s->schemaname || !*s->schemaname)
         FAIL(c, c->stmt_pos, "CREATE SCHEMA AUTHORIZATION without a name is not supported");
@@ -2080,7 +2080,7 @@ static int do_create_schema(ctx *c, const PgQuery__CreateSchemaStmt *s)
     return 0;
 }
 
-static int do_create_extension(ctx *c, const PgQuery__CreateExtensionStmt *s)
+int do_create_extension(ctx *c, const PgQuery__CreateExtensionStmt *s)
 {
     const char *schema = NULL, *existing;
     for (size_t i = 0; i < s->n_options; i++) {

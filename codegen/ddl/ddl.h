@@ -1,0 +1,88 @@
+/* blogdb-gen: the DDL replay (codegen/ddl/), one file per statement family as in PostgreSQL's
+ * src/backend/commands: what the files share, grouped by the file that defines it. */
+#ifndef BLOGDB_GEN_DDL_H
+#define BLOGDB_GEN_DDL_H
+
+#include "../parse.h"
+
+#define NAMEDATALEN 64
+
+/* ---- nodes.c: small tree helpers ---- */
+
+char *stmt_words(const Node *n);
+int skip_space(const source *src, int pos);
+char **strv_dup(char *const *v, size_t n);
+void strv_free(char **v, size_t n);
+
+/* ---- namespace.c: schemas and the search path ---- */
+
+bool schema_exists(const gen_model *m, const char *s);
+const char *target_schema(ctx *c, const char *explicit_schema, int loc);
+gen_relation *lookup_rel(ctx *c, const char *schema, const char *name);
+int names_split(Node **names, size_t n, const char **schema, const char **name);
+int find_enum_idx(ctx *c, const char *schema, const char *name);
+int find_domain_idx(ctx *c, const char *schema, const char *name);
+bool has_extension(const gen_model *m, const char *name, const char **schema_out);
+
+/* ---- types.c: types ---- */
+
+void put_type_name(strbuf *sb, const char *schema, const char *name);
+
+/* ---- names.c: implicit names (PostgreSQL's makeObjectName / ChooseRelationName) ---- */
+
+char *choose_name(const gen_model *m, const char *schema, const char *name1, const char *name2, const char *label);
+char *join_names(char *const *cols, size_t n);
+const char *figure_name(const Node *e, int *strength);
+
+/* ---- tablecmds.c: CREATE TABLE, CREATE INDEX ---- */
+
+gen_relation *new_relation(ctx *c, const char *schema, const char *name, rel_kind kind);
+const gen_relation *dependent_view(const gen_model *m, const gen_relation *r, const char *col);
+bool rel_key_is(const gen_relation *r, const char *schema, const char *name);
+int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const char *colname);
+int add_column(ctx *c, gen_relation *r, const PgQuery__ColumnDef *cd, PgQuery__Constraint ***later, size_t *nlater);
+int do_create_table(ctx *c, const PgQuery__CreateStmt *s);
+int do_create_index(ctx *c, const PgQuery__IndexStmt *s);
+
+/* ---- typecmds.c: enums and domains ---- */
+
+bool type_name_taken(ctx *c, const char *schema, const char *name);
+int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s);
+int do_alter_enum(ctx *c, const PgQuery__AlterEnumStmt *s);
+int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s);
+void respell_columns(gen_model *m, bool is_enum, int idx, const char *schema, const char *name);
+const gen_column *type_user(const gen_model *m, bool is_enum, int idx, const gen_relation **rel);
+
+/* ---- comment.c: COMMENT ON ---- */
+
+int do_comment(ctx *c, const PgQuery__CommentStmt *s);
+
+/* ---- altertable.c: ALTER TABLE ---- */
+
+void remove_index_at(gen_model *m, gen_relation *r, size_t x);
+void remove_fkey_at(gen_model *m, gen_relation *r, size_t f);
+const gen_fkey *referencing_fkey(const gen_model *m, const gen_relation *r, const char *col, const gen_relation **from);
+int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s);
+
+/* ---- rename.c: RENAME ---- */
+
+gen_index *find_index(gen_model *m, const char *schema, const char *name, gen_relation **owner);
+int do_rename(ctx *c, const PgQuery__RenameStmt *s);
+
+/* ---- dropcmds.c: DROP ---- */
+
+int do_drop(ctx *c, const PgQuery__DropStmt *s);
+
+/* ---- view.c: views, materialized views, CREATE TABLE AS ---- */
+
+int create_from_query(ctx *c, const PgQuery__RangeVar *rv, const Node *query, Node **aliases, size_t naliases, rel_kind kind, bool replace, bool if_not_exists);
+int do_create_table_as(ctx *c, const PgQuery__CreateTableAsStmt *s);
+
+/* ---- replay.c: session statements ---- */
+
+int do_set(ctx *c, const PgQuery__VariableSetStmt *s);
+int do_select(ctx *c, const Node *st);
+int do_create_schema(ctx *c, const PgQuery__CreateSchemaStmt *s);
+int do_create_extension(ctx *c, const PgQuery__CreateExtensionStmt *s);
+
+#endif
