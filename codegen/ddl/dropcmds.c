@@ -1,0 +1,203 @@
+/* blogdb-gen, DDL replay: DROP, with dependencies and CASCADE (PostgreSQL: dropcmds.c, dependency.c). */
+#include "ddl.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- DROP ------------------------------------------------------------------------ */
+
+static int drop_relation(ctx *c, size_t ri, bool cascade);
+
+/* Drops the views that depend on relation ri (with CASCADE), or fails. */
+static int drop_dependents(ctx *c, size_t ri, bool cascade)
+{
+    for (;;) {
+        const gen_relation *view = dependent_view(c->m, &c->m->rels[ri], NULL);
+        size_t vi;
+        if (!view)
+            return 0;
+        if (!cascade)
+            FAIL(c, c->stmt_pos, "cannot drop %s %s because other objects depend on it (view %s)",
+                 c->m->rels[ri].kind == REL_VIEW ? "view" : "table", c->m->rels[ri].name, view->name);
+        vi = (size_t)(view - c->m->rels);
+        if (drop_relation(c, vi, true) != 0)
+            return -1;
+        if (vi < ri)
+            ri--;
+    }
+}
+
+static int drop_relation(ctx *c, size_t ri, bool cascade)
+{
+    const gen_relation *from;
+    gen_relation *r = &c->m->rels[ri];
+    char *schema = xstrdup(r->schema), *name = xstrdup(r->name);
+    size_t i;
+    if (referencing_fkey(c->m, r, NULL, &from) && !cascade) {
+        diag_error(c->src, c->stmt_pos, "cannot drop table %s because other objects depend on it (%s)", r->name,
+                   from->name);
+        free(schema);
+        free(name);
+        return -1;
+    }
+    for (i = 0; i < c->m->nrels; i++) /* CASCADE: referencing foreign keys go */
+        for (size_t f = 0; f < c->m->rels[i].nfkeys;) {
+            gen_fkey *k = &c->m->rels[i].fkeys[f];
+            if (i != ri && strcmp(k->ref_schema, schema) == 0 && strcmp(k->ref_table, name) == 0)
+                remove_fkey_at(c->m, &c->m->rels[i], f);
+            else
+                f++;
+        }
+    if (drop_dependents(c, ri, cascade) != 0) {
+        free(schema);
+        free(name);
+        return -1;
+    }
+    /* Partitions go with their partitioned table, without CASCADE. */
+    for (i = 0; i < c->m->nrels;) {
+        const gen_relation *p = &c->m->rels[i];
+        char *key = xstrfmt("%s\x1f%s", schema, name);
+        bool child = p->is_partition && p->ndeps && strcmp(p->deps[0], key) == 0;
+        free(key);
+        if (child)
+            model_remove_rel(c->m, i);
+        else
+            i++;
+    }
+    /* Dropping dependents moved it: find it again. */
+    for (i = 0; i < c->m->nrels && !rel_key_is(&c->m->rels[i], schema, name); i++)
+        ;
+    if (i < c->m->nrels)
+        model_remove_rel(c->m, i);
+    free(schema);
+    free(name);
+    return 0;
+}
+
+int do_drop(ctx *c, const PgQuery__DropStmt *s)
+{
+    bool cascade = s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+    for (size_t o = 0; o < s->n_objects; o++) {
+        const Node *obj = s->objects[o];
+        Node **names = NULL;
+        size_t n = 0;
+        const char *schema, *name;
+        if (obj->node_case == PG_QUERY__NODE__NODE_LIST) {
+            names = obj->list->items;
+            n = obj->list->n_items;
+        } else if (obj->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+            names = obj->type_name->names;
+            n = obj->type_name->n_names;
+        } else if (obj->node_case == PG_QUERY__NODE__NODE_STRING) {
+            names = (Node **)&s->objects[o];
+            n = 1;
+        }
+        switch (s->remove_type) {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: {
+            gen_relation *r;
+            rel_kind want = s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW      ? REL_VIEW
+                            : s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? REL_MATVIEW
+                                                                                      : REL_TABLE;
+            if (names_split(names, n, &schema, &name) != 0)
+                FAIL(c, c->stmt_pos, "malformed name in DROP");
+            r = lookup_rel(c, schema, name);
+            if (!r) {
+                if (s->missing_ok)
+                    continue;
+                FAIL(c, c->stmt_pos, "%s \"%s\" does not exist",
+                     want == REL_VIEW ? "view" : want == REL_MATVIEW ? "materialized view" : "table", name);
+            }
+            if ((want == REL_TABLE) != rel_is_table(r) || (want != REL_TABLE && r->kind != want))
+                FAIL(c, c->stmt_pos, "\"%s\" is not a %s", name,
+                     want == REL_VIEW ? "view" : want == REL_MATVIEW ? "materialized view" : "table");
+            if (drop_relation(c, (size_t)(r - c->m->rels), cascade) != 0)
+                return -1;
+            break;
+        }
+        case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+            gen_relation *owner;
+            gen_index *ix;
+            if (names_split(names, n, &schema, &name) != 0)
+                FAIL(c, c->stmt_pos, "malformed name in DROP");
+            ix = find_index(c->m, schema, name, &owner);
+            if (!ix) {
+                if (s->missing_ok)
+                    continue;
+                FAIL(c, c->stmt_pos, "index \"%s\" does not exist", name);
+            }
+            if (ix->constraint)
+                FAIL(c, c->stmt_pos, "cannot drop index %s because constraint %s on table %s requires it", name,
+                     name, owner->name);
+            remove_index_at(c->m, owner, (size_t)(ix - owner->indexes));
+            break;
+        }
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+            bool is_enum;
+            int idx;
+            const gen_relation *user_rel = NULL;
+            const gen_column *user;
+            if (names_split(names, n, &schema, &name) != 0)
+                FAIL(c, c->stmt_pos, "malformed name in DROP");
+            idx = find_enum_idx(c, schema, name);
+            is_enum = idx >= 0;
+            if (!is_enum)
+                idx = find_domain_idx(c, schema, name);
+            if (idx < 0) {
+                if (s->missing_ok)
+                    continue;
+                FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);
+            }
+            user = type_user(c->m, is_enum, idx, &user_rel);
+            if (user)
+                FAIL(c, c->stmt_pos, "cannot drop type %s because column %s of table %s depends on it", name,
+                     user->name, user_rel->name);
+            if (is_enum) {
+                for (size_t d = 0; d < c->m->ndomains; d++)
+                    if (c->m->domains[d].base.enum_index == idx)
+                        FAIL(c, c->stmt_pos, "cannot drop type %s because domain %s depends on it", name,
+                             c->m->domains[d].name);
+            }
+            /* Indexes into the vectors shift: leave a tombstone instead, never matched again. */
+            if (is_enum) {
+                gen_enum *e = &c->m->enums[idx];
+                free(e->name);
+                e->name = xstrdup("");
+                free(e->schema);
+                e->schema = xstrdup("");
+            } else {
+                gen_domain *d = &c->m->domains[idx];
+                free(d->name);
+                d->name = xstrdup("");
+                free(d->schema);
+                d->schema = xstrdup("");
+            }
+            break;
+        }
+        case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
+            const char *sname = node_str(obj);
+            bool found = false;
+            for (size_t i = 0; i < c->m->nschemas; i++)
+                if (strcmp(c->m->schemas[i], sname) == 0) {
+                    for (size_t r = 0; r < c->m->nrels; r++)
+                        if (strcmp(c->m->rels[r].schema, sname) == 0)
+                            FAIL(c, c->stmt_pos, "cannot drop schema %s because other objects depend on it", sname);
+                    free(c->m->schemas[i]);
+                    c->m->schemas[i] = c->m->schemas[--c->m->nschemas];
+                    found = true;
+                    break;
+                }
+            if (!found && !s->missing_ok)
+                FAIL(c, c->stmt_pos, "schema \"%s\" does not exist", sname ? sname : "?");
+            break;
+        }
+        default:
+            break; /* functions, triggers, sequences, extensions, policies: nothing modeled */
+        }
+    }
+    return 0;
+}

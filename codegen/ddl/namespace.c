@@ -1,0 +1,106 @@
+/* blogdb-gen, DDL replay: schemas and the search path: where a name resolves. */
+#include "ddl.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- schemas and the search path ------------------------------------------ */
+
+bool schema_exists(const gen_model *m, const char *s)
+{
+    for (size_t i = 0; i < m->nschemas; i++)
+        if (strcmp(m->schemas[i], s) == 0)
+            return true;
+    return strcmp(s, "pg_catalog") == 0;
+}
+
+/* Where an object goes: its explicit schema (which must exist), else the first existing
+ * schema on the search path. NULL when there is none (reported). */
+const char *target_schema(ctx *c, const char *explicit_schema, int loc)
+{
+    if (explicit_schema && *explicit_schema) {
+        if (!schema_exists(c->m, explicit_schema)) {
+            diag_error(c->src, loc, "schema \"%s\" does not exist", explicit_schema);
+            return NULL;
+        }
+        return explicit_schema;
+    }
+    for (size_t i = 0; i < c->m->nsearch_path; i++)
+        if (schema_exists(c->m, c->m->search_path[i]) && strcmp(c->m->search_path[i], "pg_catalog") != 0)
+            return c->m->search_path[i];
+    diag_error(c->src, loc, "no schema has been selected to create in");
+    return NULL;
+}
+
+/* Looks an unqualified relation up through the search path. */
+gen_relation *lookup_rel(ctx *c, const char *schema, const char *name)
+{
+    if (schema && *schema)
+        return model_find_rel(c->m, schema, name);
+    for (size_t i = 0; i < c->m->nsearch_path; i++) {
+        gen_relation *r = model_find_rel(c->m, c->m->search_path[i], name);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+gen_relation *find_rv(ctx *c, const PgQuery__RangeVar *rv)
+{
+    return lookup_rel(c, rv->schemaname, rv->relname);
+}
+
+/* Schema and name of a dotted name list (["s", "t"] or ["t"]). -1 when malformed. */
+int names_split(Node **names, size_t n, const char **schema, const char **name)
+{
+    if (n < 1 || n > 3)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!node_str(names[i]))
+            return -1;
+    *name = node_str(names[n - 1]);
+    *schema = n >= 2 ? node_str(names[n - 2]) : NULL;
+    return 0;
+}
+
+/* Index of the object named (schema, name) in an array of structs that begin with
+ * `char *schema, *name;` (enums, domains), through the search path when schema is NULL. */
+static int find_named(const ctx *c, const char *schema, const char *name, const void *base, size_t n, size_t stride)
+{
+    for (size_t p = 0; p < (schema ? 1 : c->m->nsearch_path); p++) {
+        const char *s = schema ? schema : c->m->search_path[p];
+        for (size_t i = 0; i < n; i++) {
+            char *const *sn = (char *const *)(const void *)((const char *)base + i * stride);
+            if (strcmp(sn[0], s) == 0 && strcmp(sn[1], name) == 0)
+                return (int)i;
+        }
+    }
+    return -1;
+}
+
+_Static_assert(offsetof(gen_enum, name) == sizeof(char *) && offsetof(gen_domain, name) == sizeof(char *),
+               "find_named expects schema and name first");
+
+int find_enum_idx(ctx *c, const char *schema, const char *name)
+{
+    return find_named(c, schema, name, c->m->enums, c->m->nenums, sizeof *c->m->enums);
+}
+
+int find_domain_idx(ctx *c, const char *schema, const char *name)
+{
+    return find_named(c, schema, name, c->m->domains, c->m->ndomains, sizeof *c->m->domains);
+}
+
+/* Whether an extension (by name) was created; *schema_out gets its schema. */
+bool has_extension(const gen_model *m, const char *name, const char **schema_out)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < m->nextensions; i++)
+        if (strncmp(m->extensions[i], name, n) == 0 && m->extensions[i][n] == '@') {
+            *schema_out = m->extensions[i] + n + 1;
+            return true;
+        }
+    return false;
+}

@@ -1,0 +1,79 @@
+/* blogdb-gen, DDL replay: small tree helpers: node strings, statement spelling, string vectors. */
+#include "ddl.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- small tree helpers ------------------------------------------------ */
+
+const char *node_str(const Node *n)
+{
+    return n && n->node_case == PG_QUERY__NODE__NODE_STRING ? n->string->sval : NULL;
+}
+
+const char *node_kind(const Node *n)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field(&pg_query__node__descriptor, (unsigned)n->node_case);
+    return f ? f->name : "unknown";
+}
+
+/* Human spelling of a statement kind: "create_seq_stmt" -> "CREATE SEQUENCE". */
+char *stmt_words(const Node *n)
+{
+    static const char *const known[][2] = {
+        {"insert_stmt", "INSERT"}, {"update_stmt", "UPDATE"}, {"delete_stmt", "DELETE"},
+        {"select_stmt", "SELECT"}, {"composite_type_stmt", "CREATE TYPE ... AS"}, {"truncate_stmt", "TRUNCATE"},
+        {"create_range_stmt", "CREATE TYPE ... AS RANGE"}, {"rule_stmt", "CREATE RULE"},
+        {"alter_object_schema_stmt", "ALTER ... SET SCHEMA"}, {"copy_stmt", "COPY"},
+        {"create_foreign_table_stmt", "CREATE FOREIGN TABLE"},
+    };
+    const char *k = node_kind(n);
+    size_t len = strlen(k);
+    char *s;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(known[i][0], k) == 0)
+            return xstrdup(known[i][1]);
+    s = xstrdup(k);
+    if (len > 5 && strcmp(k + len - 5, "_stmt") == 0)
+        s[len - 5] = '\0';
+    for (char *p = s; *p; p++)
+        *p = *p == '_' ? ' ' : (char)toupper((unsigned char)*p);
+    return s;
+}
+
+/* Skips white space and comments so a statement's position is its first token. */
+int skip_space(const source *src, int pos)
+{
+    size_t i = (size_t)pos;
+    for (;;) {
+        while (i < src->len && isspace((unsigned char)src->text[i]))
+            i++;
+        if (i + 1 < src->len && src->text[i] == '-' && src->text[i + 1] == '-') {
+            while (i < src->len && src->text[i] != '\n')
+                i++;
+        } else if (i + 1 < src->len && src->text[i] == '/' && src->text[i + 1] == '*') {
+            const char *end = strstr(src->text + i + 2, "*/");
+            i = end ? (size_t)(end - src->text) + 2 : src->len;
+        } else {
+            return (int)i;
+        }
+    }
+}
+
+char **strv_dup(char *const *v, size_t n)
+{
+    char **out = xcalloc(n, sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        out[i] = v[i] ? xstrdup(v[i]) : NULL;
+    return out;
+}
+
+void strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}

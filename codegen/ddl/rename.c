@@ -1,0 +1,200 @@
+/* blogdb-gen, DDL replay: RENAME of tables, views, columns, constraints, indexes, types. */
+#include "ddl.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- RENAME ----------------------------------------------------------------- */
+
+static void rename_column_refs(gen_model *m, gen_relation *r, const char *old, const char *new_name)
+{
+    for (size_t x = 0; x < r->nindexes; x++)
+        for (size_t k = 0; k < r->indexes[x].ncolumns; k++)
+            if (r->indexes[x].columns[k] && strcmp(r->indexes[x].columns[k], old) == 0) {
+                free(r->indexes[x].columns[k]);
+                r->indexes[x].columns[k] = xstrdup(new_name);
+            }
+    for (size_t k = 0; k < r->npk; k++)
+        if (strcmp(r->primary_key[k], old) == 0) {
+            free(r->primary_key[k]);
+            r->primary_key[k] = xstrdup(new_name);
+        }
+    for (size_t f = 0; f < r->nfkeys; f++)
+        for (size_t k = 0; k < r->fkeys[f].ncolumns; k++)
+            if (strcmp(r->fkeys[f].columns[k], old) == 0) {
+                free(r->fkeys[f].columns[k]);
+                r->fkeys[f].columns[k] = xstrdup(new_name);
+            }
+    for (size_t i = 0; i < m->nrels; i++) /* foreign keys that reference the column */
+        for (size_t f = 0; f < m->rels[i].nfkeys; f++) {
+            gen_fkey *k = &m->rels[i].fkeys[f];
+            if (!rel_key_is(r, k->ref_schema, k->ref_table))
+                continue;
+            for (size_t j = 0; j < k->ncolumns; j++)
+                if (strcmp(k->ref_columns[j], old) == 0) {
+                    free(k->ref_columns[j]);
+                    k->ref_columns[j] = xstrdup(new_name);
+                }
+        }
+    {
+        /* Views keep reading it (PostgreSQL binds them by column number): rename the dependency. */
+        char *okey = xstrfmt("%s\x1f%s\x1f%s", r->schema, r->name, old);
+        for (size_t i = 0; i < m->nrels; i++)
+            for (size_t d = 0; d < m->rels[i].ndeps; d++)
+                if (strcmp(m->rels[i].deps[d], okey) == 0) {
+                    free(m->rels[i].deps[d]);
+                    m->rels[i].deps[d] = xstrfmt("%s\x1f%s\x1f%s", r->schema, r->name, new_name);
+                }
+        free(okey);
+    }
+}
+
+static void rename_relation_refs(gen_model *m, gen_relation *r, const char *new_name)
+{
+    char *oprefix = xstrfmt("%s\x1f%s", r->schema, r->name);
+    size_t olen = strlen(oprefix);
+    for (size_t i = 0; i < m->nrels; i++) {
+        for (size_t f = 0; f < m->rels[i].nfkeys; f++) {
+            gen_fkey *k = &m->rels[i].fkeys[f];
+            if (rel_key_is(r, k->ref_schema, k->ref_table)) {
+                free(k->ref_table);
+                k->ref_table = xstrdup(new_name);
+            }
+        }
+        for (size_t d = 0; d < m->rels[i].ndeps; d++) {
+            char *dep = m->rels[i].deps[d];
+            if (strncmp(dep, oprefix, olen) == 0 && (dep[olen] == '\0' || dep[olen] == '\x1f')) {
+                m->rels[i].deps[d] = xstrfmt("%s\x1f%s%s", r->schema, new_name, dep + olen);
+                free(dep);
+            }
+        }
+    }
+    free(oprefix);
+    free(r->name);
+    r->name = xstrdup(new_name);
+}
+
+gen_index *find_index(gen_model *m, const char *schema, const char *name, gen_relation **owner)
+{
+    for (size_t i = 0; i < m->nrels; i++)
+        for (size_t x = 0; x < m->rels[i].nindexes; x++)
+            if ((!schema || strcmp(m->rels[i].schema, schema) == 0) && strcmp(m->rels[i].indexes[x].name, name) == 0) {
+                *owner = &m->rels[i];
+                return &m->rels[i].indexes[x];
+            }
+    return NULL;
+}
+
+int do_rename(ctx *c, const PgQuery__RenameStmt *s)
+{
+    gen_relation *r = NULL;
+    const char *schema, *name;
+    int idx;
+    switch (s->rename_type) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT:
+        r = find_rv(c, s->relation);
+        if (!r) {
+            if (s->missing_ok)
+                return 0;
+            FAIL(c, s->relation->location, "relation \"%s\" does not exist", s->relation->relname);
+        }
+        break;
+    default:
+        break;
+    }
+    switch (s->rename_type) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+        if (name_taken(c->m, r->schema, s->newname))
+            FAIL(c, c->stmt_pos, "relation \"%s\" already exists", s->newname);
+        rename_relation_refs(c->m, r, s->newname);
+        return 0;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
+        int ci = rel_find_column(r, s->subname);
+        if (ci < 0)
+            FAIL(c, c->stmt_pos, "column \"%s\" does not exist", s->subname);
+        if (rel_find_column(r, s->newname) >= 0)
+            FAIL(c, c->stmt_pos, "column \"%s\" of relation \"%s\" already exists", s->newname, r->name);
+        rename_column_refs(c->m, r, s->subname, s->newname);
+        free(r->columns[ci].name);
+        r->columns[ci].name = xstrdup(s->newname);
+        return 0;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+        gen_index *ix = NULL;
+        gen_relation *owner = r;
+        char **slot = NULL;
+        if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+            ix = find_index(c->m, s->relation->schemaname && *s->relation->schemaname ? s->relation->schemaname : NULL,
+                            s->relation->relname, &owner);
+            if (!ix) {
+                if (s->missing_ok)
+                    return 0;
+                FAIL(c, s->relation->location, "relation \"%s\" does not exist", s->relation->relname);
+            }
+            slot = &ix->name;
+        } else {
+            for (size_t x = 0; x < r->nindexes && !slot; x++)
+                if (r->indexes[x].constraint && strcmp(r->indexes[x].name, s->subname) == 0)
+                    slot = &r->indexes[x].name;
+            for (size_t f = 0; f < r->nfkeys && !slot; f++)
+                if (strcmp(r->fkeys[f].name, s->subname) == 0)
+                    slot = &r->fkeys[f].name;
+            for (size_t k = 0; k < r->nchecks && !slot; k++)
+                if (strcmp(r->checks[k], s->subname) == 0)
+                    slot = &r->checks[k];
+            if (!slot)
+                FAIL(c, c->stmt_pos, "constraint \"%s\" for table \"%s\" does not exist", s->subname, r->name);
+        }
+        if (name_taken(c->m, owner->schema, s->newname))
+            FAIL(c, c->stmt_pos, "relation \"%s\" already exists", s->newname);
+        release_name(c->m, owner->schema, *slot);
+        free(*slot);
+        *slot = xstrdup(s->newname);
+        take_name(c->m, owner->schema, s->newname);
+        return 0;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+        Node **names = s->object->node_case == PG_QUERY__NODE__NODE_LIST ? s->object->list->items : NULL;
+        size_t n = names ? s->object->list->n_items : 0;
+        if (!names && s->object->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+            names = s->object->type_name->names;
+            n = s->object->type_name->n_names;
+        }
+        if (!names || names_split(names, n, &schema, &name) != 0)
+            FAIL(c, c->stmt_pos, "malformed type name");
+        if ((idx = find_enum_idx(c, schema, name)) >= 0) {
+            gen_enum *e = &c->m->enums[idx];
+            if (type_name_taken(c, e->schema, s->newname))
+                FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
+            free(e->name);
+            e->name = xstrdup(s->newname);
+            respell_columns(c->m, true, idx, e->schema, e->name);
+            return 0;
+        }
+        if ((idx = find_domain_idx(c, schema, name)) >= 0) {
+            gen_domain *d = &c->m->domains[idx];
+            if (type_name_taken(c, d->schema, s->newname))
+                FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
+            free(d->name);
+            d->name = xstrdup(s->newname);
+            respell_columns(c->m, false, idx, d->schema, d->name);
+            return 0;
+        }
+        FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+        FAIL(c, c->stmt_pos, "ALTER SCHEMA ... RENAME is not supported yet");
+    default:
+        return 0; /* functions, triggers, policies, sequences, roles: no shape for clients */
+    }
+}

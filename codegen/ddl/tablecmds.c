@@ -1,0 +1,504 @@
+/* blogdb-gen, DDL replay: CREATE TABLE and CREATE INDEX: relations, columns, constraints (PostgreSQL: tablecmds.c). */
+#include "ddl.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- relations ----------------------------------------------------------- */
+
+/* "file:line:col" of byte offset pos, counting onward from the last position asked for. */
+static char *ctx_where(ctx *c, int pos)
+{
+    if (pos < c->at_pos) {
+        c->at_pos = 0;
+        c->at_line = c->at_col = 1;
+    }
+    for (; c->at_pos < pos && (size_t)c->at_pos < c->src->len; c->at_pos++) {
+        unsigned char ch = (unsigned char)c->src->text[c->at_pos];
+        if (ch == '\n') {
+            c->at_line++;
+            c->at_col = 1;
+        } else if ((ch & 0xC0) != 0x80) {
+            c->at_col++;
+        }
+    }
+    return xstrfmt("%s:%d:%d", c->src->path, c->at_line, c->at_col);
+}
+
+gen_relation *new_relation(ctx *c, const char *schema, const char *name, rel_kind kind)
+{
+    gen_relation *r = VEC_PUSH(c->m->rels, c->m->nrels);
+    r->schema = xstrdup(schema);
+    r->name = xstrdup(name);
+    r->kind = kind;
+    r->pos = c->stmt_pos;
+    r->where = ctx_where(c, c->stmt_pos);
+    return r;
+}
+
+void add_dep(gen_relation *view, const gen_relation *base, const char *col)
+{
+    char *key = col ? xstrfmt("%s\x1f%s\x1f%s", base->schema, base->name, col)
+                    : xstrfmt("%s\x1f%s", base->schema, base->name);
+    for (size_t i = 0; i < view->ndeps; i++)
+        if (strcmp(view->deps[i], key) == 0) {
+            free(key);
+            return;
+        }
+    *VEC_PUSH(view->deps, view->ndeps) = key;
+}
+
+/* The first view that depends on relation r (col NULL) or on its column col; NULL if none. */
+const gen_relation *dependent_view(const gen_model *m, const gen_relation *r, const char *col)
+{
+    char *key = col ? xstrfmt("%s\x1f%s\x1f%s", r->schema, r->name, col) : xstrfmt("%s\x1f%s", r->schema, r->name);
+    const gen_relation *found = NULL;
+    for (size_t i = 0; i < m->nrels && !found; i++)
+        for (size_t d = 0; d < m->rels[i].ndeps && !found && !m->rels[i].is_partition; d++)
+            if (strcmp(m->rels[i].deps[d], key) == 0)
+                found = &m->rels[i];
+    free(key);
+    return found;
+}
+
+bool rel_key_is(const gen_relation *r, const char *schema, const char *name)
+{
+    return strcmp(r->schema, schema) == 0 && strcmp(r->name, name) == 0;
+}
+
+/* Key columns named by a constraint, checked against the table. */
+static int key_columns(ctx *c, gen_relation *r, Node **keys, size_t n, int loc, char ***out)
+{
+    char **cols = xcalloc(n, sizeof *cols);
+    for (size_t i = 0; i < n; i++) {
+        const char *k = node_str(keys[i]);
+        if (!k || rel_find_column(r, k) < 0) {
+            strv_free(cols, i);
+            FAIL(c, loc, "column \"%s\" named in key does not exist", k ? k : "?");
+        }
+        cols[i] = xstrdup(k);
+    }
+    *out = cols;
+    return 0;
+}
+
+static gen_index *add_index(ctx *c, gen_relation *r, char *name, char **cols, size_t n, bool unique, bool primary)
+{
+    gen_index *ix = VEC_PUSH(r->indexes, r->nindexes);
+    ix->name = name;
+    ix->columns = cols;
+    ix->ncolumns = n;
+    ix->unique = unique;
+    ix->primary = primary;
+    ix->ordered = true;
+    take_name(c->m, r->schema, name);
+    return ix;
+}
+
+static void set_primary_key(gen_relation *r, char *const *cols, size_t n)
+{
+    r->primary_key = strv_dup(cols, n);
+    r->npk = n;
+    for (size_t i = 0; i < n; i++)
+        r->columns[rel_find_column(r, cols[i])].not_null = true;
+}
+
+/* PRIMARY KEY / UNIQUE / FOREIGN KEY / CHECK on table r. `colname` is set for a column constraint. */
+int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const char *colname)
+{
+    Node *colnode_store = NULL;
+    PgQuery__String colstr = PG_QUERY__STRING__INIT;
+    PgQuery__Node colnode = PG_QUERY__NODE__INIT;
+    Node **keys = k->keys;
+    size_t nkeys = k->n_keys;
+    char **cols = NULL;
+
+    if (colname) {
+        colstr.sval = (char *)colname;
+        colnode.node_case = PG_QUERY__NODE__NODE_STRING;
+        colnode.string = &colstr;
+        colnode_store = &colnode;
+        keys = &colnode_store;
+        nkeys = 1;
+    }
+    if (k->conname && *k->conname && k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL &&
+        name_taken(c->m, r->schema, k->conname))
+        FAIL(c, k->location, "relation \"%s\" already exists", k->conname);
+    switch (k->contype) {
+    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: {
+        bool primary = k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+        char *name;
+        gen_index *ix;
+        if (primary && r->npk)
+            FAIL(c, k->location, "multiple primary keys for table \"%s\" are not allowed", r->name);
+        if (key_columns(c, r, keys, nkeys, k->location, &cols) != 0)
+            return -1;
+        if (k->conname && *k->conname) {
+            name = xstrdup(k->conname);
+        } else if (primary) {
+            name = choose_name(c->m, r->schema, r->name, NULL, "pkey");
+        } else {
+            char *joined = join_names(cols, nkeys);
+            name = choose_name(c->m, r->schema, r->name, joined, "key");
+            free(joined);
+        }
+        if (primary)
+            set_primary_key(r, cols, nkeys);
+        ix = add_index(c, r, name, cols, nkeys, true, primary);
+        ix->constraint = true;
+        return 0;
+    }
+    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: {
+        gen_relation *ref;
+        char **ref_cols = NULL;
+        size_t n_fk = colname ? 1 : k->n_fk_attrs;
+        Node **fk = colname ? keys : k->fk_attrs;
+        gen_fkey *f;
+        if (!k->pktable)
+            FAIL(c, k->location, "foreign key without a referenced table");
+        ref = find_rv(c, k->pktable);
+        if (!ref || !rel_is_table(ref))
+            FAIL(c, k->pktable->location, "relation \"%s\" does not exist", k->pktable->relname);
+        if (k->n_pk_attrs == 0) {
+            if (!ref->npk)
+                FAIL(c, k->pktable->location, "there is no primary key for referenced table \"%s\"", ref->name);
+            if (ref->npk != n_fk)
+                FAIL(c, k->location, "number of referencing and referenced columns for foreign key disagree");
+            ref_cols = strv_dup(ref->primary_key, n_fk);
+        } else {
+            if (k->n_pk_attrs != n_fk)
+                FAIL(c, k->location, "number of referencing and referenced columns for foreign key disagree");
+            if (key_columns(c, ref, k->pk_attrs, k->n_pk_attrs, k->pktable->location, &ref_cols) != 0)
+                return -1;
+        }
+        if (key_columns(c, r, fk, n_fk, k->location, &cols) != 0) {
+            strv_free(ref_cols, n_fk);
+            return -1;
+        }
+        f = VEC_PUSH(r->fkeys, r->nfkeys);
+        f->columns = cols;
+        f->ncolumns = n_fk;
+        f->ref_schema = xstrdup(ref->schema);
+        f->ref_table = xstrdup(ref->name);
+        f->ref_columns = ref_cols;
+        if (k->conname && *k->conname) {
+            f->name = xstrdup(k->conname);
+        } else {
+            char *joined = join_names(cols, n_fk);
+            f->name = choose_name(c->m, r->schema, r->name, joined, "fkey");
+            free(joined);
+        }
+        take_name(c->m, r->schema, f->name);
+        return 0;
+    }
+    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: {
+        char *name = k->conname && *k->conname ? xstrdup(k->conname)
+                                               : choose_name(c->m, r->schema, r->name, colname, "check");
+        take_name(c->m, r->schema, name);
+        *VEC_PUSH(r->checks, r->nchecks) = name;
+        return 0;
+    }
+    case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+        FAIL(c, k->location, "EXCLUDE constraints are not supported yet");
+    default:
+        FAIL(c, k->location, "unexpected constraint");
+    }
+}
+
+/* The sequence an identity or serial column owns takes a relation name, as in PostgreSQL. */
+static void take_sequence_name(ctx *c, const gen_relation *r, const char *col)
+{
+    char *seq = choose_name(c->m, r->schema, r->name, col, "seq");
+    take_name(c->m, r->schema, seq);
+    free(seq);
+}
+
+/* Applies one column constraint; table-level kinds are queued on `later`. */
+static int column_constraint(ctx *c, gen_relation *r, gen_column *col, bool serial, PgQuery__Constraint *k,
+                             PgQuery__Constraint ***later, size_t *nlater)
+{
+    switch (k->contype) {
+    case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+        col->not_null = true;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_NULL:
+        if (serial || col->identity)
+            FAIL(c, k->location, "conflicting NULL/NOT NULL declarations for column \"%s\" of table \"%s\"",
+                 col->name, r->name);
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+        if (serial || col->has_default || col->identity)
+            FAIL(c, k->location, "multiple default values specified for column \"%s\" of table \"%s\"", col->name,
+                 r->name);
+        col->has_default = true;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+        if (serial || col->has_default || col->identity)
+            FAIL(c, k->location, "both default and identity specified for column \"%s\" of table \"%s\"",
+                 col->name, r->name);
+        if (col->type.ct != CT_INT2 && col->type.ct != CT_INT4 && col->type.ct != CT_INT8)
+            FAIL(c, k->location, "identity column type must be smallint, integer, or bigint");
+        col->identity = k->generated_when && *k->generated_when == 'd' ? 'd' : 'a';
+        col->not_null = true;
+        take_sequence_name(c, r, col->name);
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED:
+        if (serial || col->has_default || col->identity)
+            FAIL(c, k->location, "both default and generation expression specified for column \"%s\" of table \"%s\"",
+                 col->name, r->name);
+        col->generated = true;
+        col->has_default = true; /* pg_attribute: atthasdef */
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+        /* Named after the column; applied once every column exists, as PostgreSQL does. */
+        *VEC_PUSH(*later, *nlater) = k;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_IMMEDIATE:
+        break;
+    default:
+        FAIL(c, k->location, "this column constraint is not supported");
+    }
+    return 0;
+}
+
+int add_column(ctx *c, gen_relation *r, const PgQuery__ColumnDef *cd, PgQuery__Constraint ***later,
+                      size_t *nlater)
+{
+    gen_column *col;
+    bool serial = false;
+    gen_type t;
+
+    if (rel_find_column(r, cd->colname) >= 0)
+        FAIL(c, cd->location, "column \"%s\" specified more than once", cd->colname);
+    if (!cd->type_name)
+        FAIL(c, cd->location, "column \"%s\" has no type", cd->colname);
+    if (resolve_type(c, cd->type_name, &t, &serial) != 0)
+        return -1;
+    if (r->ncolumns >= 1600) {
+        free(t.sql);
+        FAIL(c, cd->location, "tables can have at most 1600 columns");
+    }
+    col = VEC_PUSH(r->columns, r->ncolumns);
+    col->name = xstrdup(cd->colname);
+    col->type = t;
+    col->not_null = serial || cd->is_not_null;
+    col->has_default = serial;
+    if (serial)
+        take_sequence_name(c, r, col->name);
+    for (size_t i = 0; i < cd->n_constraints; i++) {
+        const Node *n = cd->constraints[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
+            FAIL(c, cd->location, "unexpected column option");
+        if (column_constraint(c, r, col, serial, n->constraint, later, nlater) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Applies queued constraints: the primary key's index first, then the others in order. */
+static int apply_constraints(ctx *c, gen_relation *r, PgQuery__Constraint **later, const char **later_col,
+                             size_t nlater)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < nlater; i++) {
+            bool pk = later[i]->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+            if (pk == (pass == 0) && add_constraint(c, r, later[i], later_col[i]) != 0)
+                return -1;
+        }
+    return 0;
+}
+
+/* CREATE TABLE ... (LIKE src INCLUDING ...): columns, and per the options defaults,
+ * generated columns, identity, constraints and indexes (indexes renamed for the new table). */
+static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *like)
+{
+    enum { LIKE_DEFAULTS = 1 << 3, LIKE_GENERATED = 1 << 4, LIKE_IDENTITY = 1 << 5, LIKE_INDEXES = 1 << 6,
+           LIKE_CONSTRAINTS = 1 << 2 };
+    size_t src_idx, dst_idx = (size_t)(*rp - c->m->rels);
+    gen_relation *src = find_rv(c, like->relation), *r;
+    if (!src)
+        FAIL(c, like->relation->location, "relation \"%s\" does not exist", like->relation->relname);
+    src_idx = (size_t)(src - c->m->rels);
+    for (size_t i = 0; i < c->m->rels[src_idx].ncolumns; i++) {
+        const gen_column *sc = &c->m->rels[src_idx].columns[i];
+        gen_column *col;
+        r = &c->m->rels[dst_idx];
+        if (rel_find_column(r, sc->name) >= 0)
+            FAIL(c, like->relation->location, "column \"%s\" specified more than once", sc->name);
+        col = VEC_PUSH(r->columns, r->ncolumns);
+        col->name = xstrdup(sc->name);
+        col->type = type_copy(&sc->type);
+        col->not_null = sc->not_null;
+        if (sc->generated && (like->options & LIKE_GENERATED)) {
+            col->generated = true;
+            col->has_default = true;
+        } else if (!sc->generated && sc->has_default && (like->options & LIKE_DEFAULTS)) {
+            col->has_default = true;
+        }
+        if (sc->identity && (like->options & LIKE_IDENTITY)) {
+            col->identity = sc->identity;
+            take_sequence_name(c, r, col->name);
+        }
+    }
+    src = &c->m->rels[src_idx];
+    r = &c->m->rels[dst_idx];
+    if (like->options & LIKE_CONSTRAINTS)
+        for (size_t k = 0; k < src->nchecks; k++) {
+            char *name = xstrdup(src->checks[k]);
+            take_name(c->m, r->schema, name);
+            *VEC_PUSH(r->checks, r->nchecks) = name;
+        }
+    if (like->options & LIKE_INDEXES)
+        for (size_t x = 0; x < src->nindexes; x++) {
+            const gen_index *si = &src->indexes[x];
+            char *joined = join_names(si->columns, si->ncolumns);
+            char *name = choose_name(c->m, r->schema, r->name, si->primary ? NULL : joined,
+                                     si->primary ? "pkey" : si->constraint ? "key" : "idx");
+            gen_index *ix = add_index(c, r, name, strv_dup(si->columns, si->ncolumns), si->ncolumns, si->unique,
+                                      si->primary);
+            ix->partial = si->partial;
+            ix->ordered = si->ordered;
+            ix->constraint = si->constraint;
+            if (si->primary)
+                set_primary_key(r, si->columns, si->ncolumns);
+            free(joined);
+            src = &c->m->rels[src_idx];
+        }
+    *rp = r;
+    return 0;
+}
+
+int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
+{
+    const char *schema;
+    gen_relation *r, *parent = NULL;
+    PgQuery__Constraint **later = NULL;
+    const char **later_col = NULL;
+    size_t nlater = 0, nlater_col = 0;
+    int rc = 0;
+
+    if (!(schema = target_schema(c, s->relation->schemaname, s->relation->location)))
+        return -1;
+    if (name_taken(c->m, schema, s->relation->relname)) {
+        if (s->if_not_exists)
+            return 0;
+        FAIL(c, s->relation->location, "relation \"%s\" already exists", s->relation->relname);
+    }
+    if (s->of_typename)
+        FAIL(c, s->relation->location, "CREATE TABLE ... OF type is not supported");
+    if (s->relation->relpersistence && strcmp(s->relation->relpersistence, "t") == 0)
+        FAIL(c, s->relation->location, "temporary tables have no place in a schema");
+    if (s->n_inh_relations) {
+        const Node *in = s->inh_relations[0];
+        if (!s->partbound)
+            FAIL(c, s->relation->location, "table inheritance (INHERITS) is not supported; use partitioning");
+        parent = find_rv(c, in->range_var);
+        if (!parent)
+            FAIL(c, in->range_var->location, "relation \"%s\" does not exist", in->range_var->relname);
+        if (parent->kind != REL_PARTITIONED)
+            FAIL(c, in->range_var->location, "\"%s\" is not partitioned", parent->name);
+    }
+    {
+        size_t parent_idx = parent ? (size_t)(parent - c->m->rels) : 0;
+        r = new_relation(c, schema, s->relation->relname, s->partspec ? REL_PARTITIONED : REL_TABLE);
+        if (parent) {
+            /* A partition: the parent's columns; it stays out of the model's output and API. */
+            const gen_relation *p = &c->m->rels[parent_idx];
+            r->is_partition = true;
+            add_dep(r, p, NULL); /* deps[0]: the parent, so DROP of the parent takes it along */
+            for (size_t i = 0; i < p->ncolumns; i++) {
+                gen_column *col = VEC_PUSH(r->columns, r->ncolumns);
+                col->name = xstrdup(p->columns[i].name);
+                col->type = type_copy(&p->columns[i].type);
+                col->not_null = p->columns[i].not_null;
+                col->has_default = p->columns[i].has_default;
+            }
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < s->n_table_elts && rc == 0; i++) {
+        const Node *e = s->table_elts[i];
+        if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+            size_t before = nlater;
+            rc = add_column(c, r, e->column_def, &later, &nlater);
+            for (size_t j = before; j < nlater; j++)
+                *VEC_PUSH(later_col, nlater_col) = e->column_def->colname;
+        } else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+            *VEC_PUSH(later, nlater) = e->constraint;
+            *VEC_PUSH(later_col, nlater_col) = NULL;
+        } else if (e->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE) {
+            rc = add_like(c, &r, e->table_like_clause);
+        } else {
+            diag_error(c->src, c->stmt_pos, "%s in CREATE TABLE is not supported", node_kind(e));
+            rc = -1;
+        }
+    }
+    for (size_t i = 0; i < s->n_constraints && rc == 0; i++) {
+        *VEC_PUSH(later, nlater) = s->constraints[i]->constraint;
+        *VEC_PUSH(later_col, nlater_col) = NULL;
+    }
+    if (rc == 0)
+        rc = apply_constraints(c, r, later, later_col, nlater);
+    free(later);
+    free(later_col);
+    return rc; /* on failure the half-built relation stays in the model, which is discarded */
+}
+
+int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
+{
+    gen_relation *r = find_rv(c, s->relation);
+    char **cols, **names;
+    char *name;
+    gen_index *ix;
+
+    if (!r)
+        FAIL(c, s->relation->location, "relation \"%s\" does not exist", s->relation->relname);
+    if (r->kind == REL_VIEW)
+        FAIL(c, s->relation->location, "cannot create index on view \"%s\"", r->name);
+    if (s->idxname && *s->idxname && name_taken(c->m, r->schema, s->idxname)) {
+        if (s->if_not_exists)
+            return 0;
+        FAIL(c, c->stmt_pos, "relation \"%s\" already exists", s->idxname);
+    }
+    for (size_t i = 0; i < s->n_index_params; i++) {
+        const PgQuery__IndexElem *el = s->index_params[i]->index_elem;
+        if (el->name && *el->name && rel_find_column(r, el->name) < 0)
+            FAIL(c, c->stmt_pos, "column \"%s\" does not exist", el->name);
+    }
+    cols = xcalloc(s->n_index_params, sizeof *cols);
+    /* borrowed, only for the implicit name, which INCLUDE columns are part of */
+    names = xcalloc(s->n_index_params + s->n_index_including_params, sizeof *names);
+    for (size_t i = 0; i < s->n_index_including_params; i++)
+        names[s->n_index_params + i] = (char *)s->index_including_params[i]->index_elem->name;
+    for (size_t i = 0; i < s->n_index_params; i++) {
+        const PgQuery__IndexElem *el = s->index_params[i]->index_elem;
+        int strength;
+        if (el->name && *el->name)
+            cols[i] = xstrdup(el->name);
+        names[i] = (char *)(el->indexcolname && *el->indexcolname ? el->indexcolname
+                            : cols[i]                            ? cols[i]
+                                                                 : figure_name(el->expr, &strength));
+    }
+    if (s->idxname && *s->idxname) {
+        name = xstrdup(s->idxname);
+    } else {
+        char *joined = join_names(names, s->n_index_params + s->n_index_including_params);
+        name = choose_name(c->m, r->schema, r->name, joined, s->primary ? "pkey" : "idx");
+        free(joined);
+    }
+    free(names);
+    ix = add_index(c, r, name, cols, s->n_index_params, s->unique, false);
+    ix->partial = s->where_clause != NULL;
+    ix->ordered = !s->access_method || !*s->access_method || strcmp(s->access_method, "btree") == 0 ||
+                  strcmp(s->access_method, "hash") == 0;
+    return 0;
+}

@@ -1,0 +1,150 @@
+/* blogdb-gen, DDL replay: CREATE TYPE ... AS ENUM, ALTER TYPE, CREATE DOMAIN (PostgreSQL: typecmds.c). */
+#include "ddl.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- types: enums and domains -------------------------------------------------- */
+
+bool type_name_taken(ctx *c, const char *schema, const char *name)
+{
+    return find_enum_idx(c, schema, name) >= 0 || find_domain_idx(c, schema, name) >= 0;
+}
+
+int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s)
+{
+    const char *schema, *name;
+    gen_enum *e;
+    if (names_split(s->type_name, s->n_type_name, &schema, &name) != 0)
+        FAIL(c, c->stmt_pos, "malformed type name");
+    if (!(schema = target_schema(c, schema, c->stmt_pos)))
+        return -1;
+    if (type_name_taken(c, schema, name))
+        FAIL(c, c->stmt_pos, "type \"%s\" already exists", name);
+    for (size_t i = 0; i < s->n_vals; i++) {
+        if (strlen(node_str(s->vals[i])) >= NAMEDATALEN)
+            FAIL(c, c->stmt_pos, "invalid enum label \"%s\"", node_str(s->vals[i]));
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(node_str(s->vals[i]), node_str(s->vals[j])) == 0)
+                FAIL(c, c->stmt_pos, "enum label \"%s\" used more than once", node_str(s->vals[i]));
+    }
+    e = VEC_PUSH(c->m->enums, c->m->nenums);
+    e->schema = xstrdup(schema);
+    e->name = xstrdup(name);
+    /* Grown with VEC_PUSH from the start: ALTER TYPE ... ADD VALUE appends to it later. */
+    for (size_t i = 0; i < s->n_vals; i++)
+        *VEC_PUSH(e->labels, e->nlabels) = xstrdup(node_str(s->vals[i]));
+    return 0;
+}
+
+static int enum_label_index(const gen_enum *e, const char *label)
+{
+    for (size_t i = 0; i < e->nlabels; i++)
+        if (strcmp(e->labels[i], label) == 0)
+            return (int)i;
+    return -1;
+}
+
+int do_alter_enum(ctx *c, const PgQuery__AlterEnumStmt *s)
+{
+    const char *schema, *name;
+    gen_enum *e;
+    int idx;
+    if (names_split(s->type_name, s->n_type_name, &schema, &name) != 0 || (idx = find_enum_idx(c, schema, name)) < 0)
+        FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name ? name : "?");
+    e = &c->m->enums[idx];
+    if (s->old_val && *s->old_val) { /* RENAME VALUE */
+        int at = enum_label_index(e, s->old_val);
+        if (at < 0)
+            FAIL(c, c->stmt_pos, "\"%s\" is not an existing enum label", s->old_val);
+        if (enum_label_index(e, s->new_val) >= 0)
+            FAIL(c, c->stmt_pos, "enum label \"%s\" already exists", s->new_val);
+        free(e->labels[at]);
+        e->labels[at] = xstrdup(s->new_val);
+        return 0;
+    }
+    if (enum_label_index(e, s->new_val) >= 0) {
+        if (s->skip_if_new_val_exists)
+            return 0;
+        FAIL(c, c->stmt_pos, "enum label \"%s\" already exists", s->new_val);
+    }
+    {
+        size_t at = e->nlabels;
+        if (s->new_val_neighbor && *s->new_val_neighbor) {
+            int n = enum_label_index(e, s->new_val_neighbor);
+            if (n < 0)
+                FAIL(c, c->stmt_pos, "\"%s\" is not an existing enum label", s->new_val_neighbor);
+            at = (size_t)n + (s->new_val_is_after ? 1 : 0);
+        }
+        VEC_PUSH(e->labels, e->nlabels);
+        memmove(&e->labels[at + 1], &e->labels[at], (e->nlabels - 1 - at) * sizeof(char *));
+        e->labels[at] = xstrdup(s->new_val);
+    }
+    return 0;
+}
+
+int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s)
+{
+    const char *schema, *name;
+    gen_type base;
+    gen_domain *d;
+    if (names_split(s->domainname, s->n_domainname, &schema, &name) != 0)
+        FAIL(c, c->stmt_pos, "malformed domain name");
+    if (!(schema = target_schema(c, schema, c->stmt_pos)))
+        return -1;
+    if (type_name_taken(c, schema, name))
+        FAIL(c, c->stmt_pos, "type \"%s\" already exists", name);
+    if (resolve_type(c, s->type_name, &base, NULL) != 0)
+        return -1;
+    d = VEC_PUSH(c->m->domains, c->m->ndomains);
+    d->schema = xstrdup(schema);
+    d->name = xstrdup(name);
+    d->base = base;
+    d->base.domain_index = -1;
+    for (size_t i = 0; i < s->n_constraints; i++) {
+        const PgQuery__Constraint *k = s->constraints[i]->constraint;
+        if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL)
+            d->not_null = true;
+        else if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)
+            d->has_default = true;
+        else if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
+            *VEC_PUSH(d->checks, d->nchecks) = xstrdup(k->conname && *k->conname ? k->conname : "");
+        else if (k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_NULL)
+            FAIL(c, k->location, "this domain constraint is not supported");
+    }
+    return 0;
+}
+
+/* Re-spells the type of every column using enum/domain `idx` after a rename. */
+void respell_columns(gen_model *m, bool is_enum, int idx, const char *schema, const char *name)
+{
+    for (size_t i = 0; i < m->nrels; i++)
+        for (size_t k = 0; k < m->rels[i].ncolumns; k++) {
+            gen_type *t = &m->rels[i].columns[k].type;
+            if ((is_enum && t->enum_index == idx && t->domain_index < 0) || (!is_enum && t->domain_index == idx)) {
+                strbuf sb;
+                sb_init(&sb);
+                put_type_name(&sb, schema, name);
+                if (t->is_array)
+                    sb_puts(&sb, "[]");
+                free(t->sql);
+                t->sql = sb.data;
+            }
+        }
+}
+
+/* Whether any column uses enum/domain idx. */
+const gen_column *type_user(const gen_model *m, bool is_enum, int idx, const gen_relation **rel)
+{
+    for (size_t i = 0; i < m->nrels; i++)
+        for (size_t k = 0; k < m->rels[i].ncolumns; k++) {
+            const gen_type *t = &m->rels[i].columns[k].type;
+            if ((is_enum && t->enum_index == idx) || (!is_enum && t->domain_index == idx)) {
+                *rel = &m->rels[i];
+                return &m->rels[i].columns[k];
+            }
+        }
+    return NULL;
+}
