@@ -1,0 +1,447 @@
+/* blogdb-gen, query typing: the types of expressions, with PostgreSQL's operator resolution. */
+#include "infer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- types of expressions ------------------------------------------------------ */
+
+static texpr tx_builtin(const char *fmt, bool not_null)
+{
+    texpr e;
+    memset(&e, 0, sizeof e);
+    e.t = builtin_type(fmt);
+    e.not_null = not_null;
+    return e;
+}
+
+void tx_free(texpr *e)
+{
+    free(e->t.sql);
+    e->t.sql = NULL;
+}
+
+/* Rank on the numeric ladder (0: not numeric). */
+int numeric_rank(const gen_type *t)
+{
+    if (t->is_array)
+        return 0;
+    switch (t->ct) {
+    case CT_INT2: return 1;
+    case CT_INT4: return 2;
+    case CT_INT8: return 3;
+    case CT_NUMERIC: return 4;
+    case CT_FLOAT4: return 5;
+    case CT_FLOAT8: return 6;
+    default: return 0;
+    }
+}
+
+const char *numeric_name(int rank)
+{
+    static const char *const names[] = {"", "smallint", "integer", "bigint", "numeric", "real", "double precision"};
+    return names[rank];
+}
+
+/* A function's result carries no type modifier: numeric(8,2) -> numeric, varchar(20) -> varchar. */
+void strip_typmod(gen_type *t)
+{
+    char *paren = strchr(t->sql, '(');
+    if (t->enum_index >= 0 || t->domain_index >= 0 || !paren)
+        return;
+    {
+        char *close = strchr(paren, ')');
+        char *out = xstrfmt("%.*s%s", (int)(paren - t->sql), t->sql, close ? close + 1 : "");
+        if (strcmp(out, "character") == 0 || strncmp(out, "character[", 10) == 0) {
+            char *b = xstrfmt("bpchar%s", out + 9);
+            free(out);
+            out = b;
+        }
+        free(t->sql);
+        t->sql = out;
+        t->max_chars = -1;
+    }
+}
+
+static bool is_string(const gen_type *t)
+{
+    return !t->is_array && t->ct == CT_TEXT && t->enum_index < 0;
+}
+
+/* PostgreSQL's select_common_type, for the cases schemas meet. Consumes a and b. */
+int common_type(ctx *c, texpr *a, texpr *b, int loc, const char *what, texpr *out)
+{
+    texpr r;
+    memset(&r, 0, sizeof r);
+    r.not_null = a->not_null && b->not_null;
+    if (a->unknown && b->unknown) {
+        r = *a;
+        r.not_null = a->not_null && b->not_null;
+        tx_free(b);
+        *out = r;
+        return 0;
+    }
+    if (a->unknown || (!b->unknown && strcmp(a->t.sql, b->t.sql) == 0)) {
+        r.t = b->t;
+        tx_free(a);
+    } else if (b->unknown) {
+        r.t = a->t;
+        tx_free(b);
+    } else if (numeric_rank(&a->t) && numeric_rank(&b->t)) {
+        int ra = numeric_rank(&a->t), rb = numeric_rank(&b->t), hi = ra > rb ? ra : rb;
+        tx_free(a);
+        tx_free(b);
+        r.t = builtin_type(numeric_name(hi));
+    } else if (is_string(&a->t) && is_string(&b->t)) {
+        /* Strings convert both ways implicitly, so the first type stays, without its typmod. */
+        const char *base = strncmp(a->t.sql, "character varying", 17) == 0 ? "character varying"
+                           : strncmp(a->t.sql, "character", 9) == 0         ? "bpchar"
+                                                                            : "text";
+        tx_free(a);
+        tx_free(b);
+        r.t = builtin_type(base);
+    } else if ((a->t.ct == CT_TIMESTAMP || a->t.ct == CT_TIMESTAMPTZ || a->t.ct == CT_DATE) &&
+               (b->t.ct == CT_TIMESTAMP || b->t.ct == CT_TIMESTAMPTZ || b->t.ct == CT_DATE) && !a->t.is_array &&
+               !b->t.is_array) {
+        bool tz = a->t.ct == CT_TIMESTAMPTZ || b->t.ct == CT_TIMESTAMPTZ;
+        tx_free(a);
+        tx_free(b);
+        r.t = builtin_type(tz ? "timestamp with time zone" : "timestamp without time zone");
+    } else {
+        diag_error(c->src, loc, "%s types %s and %s cannot be matched; add a cast (expr::type)", what, a->t.sql,
+                   b->t.sql);
+        tx_free(a);
+        tx_free(b);
+        return -1;
+    }
+    *out = r;
+    return 0;
+}
+
+
+/* Column lookup through this scope and the enclosing ones. */
+static int lookup_column(ctx *c, const scope *s, const char *qual, const char *colname, int loc, texpr *out)
+{
+    for (const scope *sc = s; sc; sc = sc->parent) {
+        const item *found = NULL;
+        int fcol = -1;
+        bool qual_known = false;
+        for (size_t i = 0; i < sc->n; i++) {
+            int ci;
+            if (qual && strcmp(sc->items[i].alias, qual) != 0)
+                continue;
+            qual_known = true;
+            ci = rel_find_column(sc->items[i].rel, colname);
+            if (ci < 0)
+                continue;
+            if (found)
+                FAIL(c, loc, "column reference \"%s\" is ambiguous", colname);
+            found = &sc->items[i];
+            fcol = ci;
+        }
+        if (found) {
+            const gen_column *col = &found->rel->columns[fcol];
+            memset(out, 0, sizeof *out);
+            out->t = type_copy(&col->type);
+            out->not_null = col_api_not_null(col) && !found->nullable;
+            out->name = colname;
+            if (!found->derived)
+                add_dep(s->deps_of, found->rel, col->name);
+            return 0;
+        }
+        if (qual && qual_known)
+            FAIL(c, loc, "column %s.%s does not exist", qual, colname);
+    }
+    if (qual)
+        FAIL(c, loc, "missing FROM-clause entry for table \"%s\"", qual);
+    FAIL(c, loc, "column \"%s\" does not exist", colname);
+}
+
+/* Result type of a binary operator on typed operands. Consumes l and r. */
+static int type_operator(ctx *c, const char *op, texpr *l, texpr *r, int loc, texpr *out)
+{
+    static const char *const boolean_ops[] = {"=", "<>", "!=", "<", ">", "<=", ">=", "~~", "!~~", "~~*", "!~~*",
+                                              "~", "!~", "~*", "!~*", "@>", "<@", "&&", "?", "?|", "?&", NULL};
+    bool nn = l->not_null && r->not_null;
+    for (size_t i = 0; boolean_ops[i]; i++)
+        if (strcmp(op, boolean_ops[i]) == 0) {
+            tx_free(l);
+            tx_free(r);
+            *out = tx_builtin("boolean", nn);
+            return 0;
+        }
+    if (strcmp(op, "||") == 0) {
+        const gen_type *json = l->t.ct == CT_JSONB && !l->t.is_array ? &l->t : NULL;
+        if (l->t.is_array || r->t.is_array) {
+            texpr keep = l->t.is_array ? *l : *r;
+            tx_free(l->t.is_array ? r : l);
+            keep.not_null = nn;
+            *out = keep;
+            return 0;
+        }
+        tx_free(l);
+        tx_free(r);
+        *out = tx_builtin(json ? "jsonb" : "text", nn);
+        return 0;
+    }
+    if (strcmp(op, "->") == 0 || strcmp(op, "->>") == 0 || strcmp(op, "#>") == 0 || strcmp(op, "#>>") == 0) {
+        bool text = op[strlen(op) - 1] == '>' && op[strlen(op) - 2] == '>';
+        bool jsonb = l->t.ct == CT_JSONB;
+        tx_free(l);
+        tx_free(r);
+        *out = tx_builtin(text ? "text" : jsonb ? "jsonb" : "json", false);
+        return 0;
+    }
+    if (strchr("+-*/%^", op[0]) && op[1] == '\0') {
+        ctype lt = l->t.ct, rt = r->t.ct;
+        const char *res = NULL;
+        bool dt_l = lt == CT_TIMESTAMP || lt == CT_TIMESTAMPTZ || lt == CT_DATE;
+        bool dt_r = rt == CT_TIMESTAMP || rt == CT_TIMESTAMPTZ || rt == CT_DATE;
+        if (numeric_rank(&l->t) && numeric_rank(&r->t)) {
+            int hi = numeric_rank(&l->t) > numeric_rank(&r->t) ? numeric_rank(&l->t) : numeric_rank(&r->t);
+            /* real with anything else resolves to the (float4, float8) operator: double precision */
+            if (hi == 5 && numeric_rank(&l->t) != numeric_rank(&r->t))
+                hi = 6;
+            if (op[0] == '^')
+                hi = hi == 4 ? 4 : 6; /* power: numeric or double precision */
+            res = numeric_name(hi);
+        } else if ((l->unknown && numeric_rank(&r->t)) || (r->unknown && numeric_rank(&l->t))) {
+            res = numeric_name(numeric_rank(l->unknown ? &r->t : &l->t));
+        } else if (dt_l && dt_r && op[0] == '-') {
+            res = lt == CT_DATE && rt == CT_DATE ? "integer" : "interval";
+        } else if (dt_l && rt == CT_INTERVAL && (op[0] == '+' || op[0] == '-')) {
+            res = lt == CT_TIMESTAMPTZ ? "timestamp with time zone" : "timestamp without time zone";
+        } else if (lt == CT_INTERVAL && dt_r && op[0] == '+') {
+            res = rt == CT_TIMESTAMPTZ ? "timestamp with time zone" : "timestamp without time zone";
+        } else if (lt == CT_DATE && (rt == CT_INT4 || rt == CT_INT2) && (op[0] == '+' || op[0] == '-')) {
+            res = "date";
+        } else if (lt == CT_INTERVAL && rt == CT_INTERVAL && (op[0] == '+' || op[0] == '-')) {
+            res = "interval";
+        } else if ((lt == CT_INTERVAL && numeric_rank(&r->t)) || (rt == CT_INTERVAL && numeric_rank(&l->t))) {
+            res = "interval";
+        }
+        if (res) {
+            tx_free(l);
+            tx_free(r);
+            *out = tx_builtin(res, nn);
+            return 0;
+        }
+        diag_error(c->src, loc, "cannot infer the type of %s %s %s; add a cast (expr::type)", l->t.sql, op, r->t.sql);
+        tx_free(l);
+        tx_free(r);
+        return -1;
+    }
+    diag_error(c->src, loc, "cannot infer the type of operator %s; add a cast (expr::type)", op);
+    tx_free(l);
+    tx_free(r);
+    return -1;
+}
+
+/* Folds a list of expressions into their common type (CASE results, COALESCE, GREATEST...). */
+static int type_common_list(ctx *c, scope *s, Node **list, size_t n, int loc, const char *what, texpr *out,
+                            bool *any_nn, bool *all_nn)
+{
+    texpr acc;
+    *any_nn = false;
+    *all_nn = true;
+    for (size_t i = 0; i < n; i++) {
+        texpr e;
+        if (type_expr(c, s, list[i], &e) != 0) {
+            if (i)
+                tx_free(&acc);
+            return -1;
+        }
+        *any_nn |= e.not_null;
+        *all_nn &= e.not_null;
+        if (i == 0) {
+            acc = e;
+        } else if (common_type(c, &acc, &e, loc, what, &acc) != 0) {
+            return -1;
+        }
+    }
+    *out = acc;
+    return 0;
+}
+
+int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
+{
+    memset(out, 0, sizeof *out);
+    switch (e->node_case) {
+    case PG_QUERY__NODE__NODE_COLUMN_REF: {
+        const PgQuery__ColumnRef *cr = e->column_ref;
+        const char *qual = cr->n_fields >= 2 ? node_str(cr->fields[cr->n_fields - 2]) : NULL;
+        const char *colname = node_str(cr->fields[cr->n_fields - 1]);
+        if (!colname)
+            FAIL(c, cr->location, "* is only allowed as a whole select-list item");
+        return lookup_column(c, s, qual, colname, cr->location, out);
+    }
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+        const PgQuery__TypeCast *tc = e->type_cast;
+        texpr inner;
+        int strength;
+        if (type_expr(c, s, tc->arg, &inner) != 0)
+            return -1;
+        if (resolve_type(c, tc->type_name, &out->t, NULL) != 0) {
+            tx_free(&inner);
+            return -1;
+        }
+        out->not_null = inner.not_null;
+        out->name = inner.name && tc->arg->node_case != PG_QUERY__NODE__NODE_A_CONST
+                        ? inner.name
+                        : node_str(tc->type_name->names[tc->type_name->n_names - 1]);
+        (void)strength;
+        tx_free(&inner);
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_A_CONST: {
+        const PgQuery__AConst *k = e->a_const;
+        if (k->isnull) {
+            *out = tx_builtin("text", false);
+            out->unknown = true;
+        } else if (k->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+            *out = tx_builtin("integer", true);
+        } else if (k->val_case == PG_QUERY__A__CONST__VAL_FVAL) {
+            /* Integers too large for int4 arrive as "float" text too. */
+            const char *v = k->fval->fval;
+            *out = tx_builtin(strpbrk(v, ".eE") ? "numeric" : "bigint", true);
+        } else if (k->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL) {
+            *out = tx_builtin("boolean", true);
+        } else {
+            *out = tx_builtin("text", true);
+            out->unknown = true;
+        }
+        out->name = "?column?";
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_FUNC_CALL:
+        return type_function(c, s, e->func_call, out);
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR: {
+        bool any_nn, all_nn;
+        if (type_common_list(c, s, e->coalesce_expr->args, e->coalesce_expr->n_args, e->coalesce_expr->location,
+                             "COALESCE", out, &any_nn, &all_nn) != 0)
+            return -1;
+        out->not_null = any_nn;
+        out->name = "coalesce";
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR: {
+        bool any_nn, all_nn;
+        const PgQuery__MinMaxExpr *mm = e->min_max_expr;
+        if (type_common_list(c, s, mm->args, mm->n_args, mm->location, mm->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "GREATEST" : "LEAST",
+                             out, &any_nn, &all_nn) != 0)
+            return -1;
+        out->not_null = any_nn; /* NULLs are ignored unless all are NULL */
+        out->name = mm->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "greatest" : "least";
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_CASE_EXPR: {
+        const PgQuery__CaseExpr *ce = e->case_expr;
+        Node **results = xcalloc(ce->n_args + 1, sizeof *results);
+        size_t n = 0;
+        bool any_nn, all_nn;
+        int rc;
+        for (size_t i = 0; i < ce->n_args; i++)
+            results[n++] = ce->args[i]->case_when->result;
+        if (ce->defresult)
+            results[n++] = ce->defresult;
+        rc = type_common_list(c, s, results, n, ce->location, "CASE", out, &any_nn, &all_nn);
+        free(results);
+        if (rc != 0)
+            return -1;
+        out->not_null = all_nn && ce->defresult != NULL;
+        if (!ce->defresult)
+            strip_typmod(&out->t); /* the implicit ELSE NULL has no typmod */
+        out->name = "case";
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_A_EXPR: {
+        const PgQuery__AExpr *a = e->a_expr;
+        const char *op = a->n_name ? node_str(a->name[a->n_name - 1]) : NULL;
+        texpr l, r;
+        if (a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF) {
+            if (type_expr(c, s, a->lexpr, out) != 0)
+                return -1;
+            out->not_null = false;
+            out->name = "nullif";
+            return 0;
+        }
+        if (a->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP) {
+            /* IN, LIKE, ILIKE, SIMILAR, BETWEEN, IS DISTINCT FROM, op ANY/ALL: boolean */
+            *out = tx_builtin("boolean", false);
+            out->name = "?column?";
+            return 0;
+        }
+        if (!a->lexpr) { /* prefix operator: -x, +x */
+            if (type_expr(c, s, a->rexpr, out) != 0)
+                return -1;
+            out->name = "?column?";
+            return 0;
+        }
+        if (type_expr(c, s, a->lexpr, &l) != 0)
+            return -1;
+        if (type_expr(c, s, a->rexpr, &r) != 0) {
+            tx_free(&l);
+            return -1;
+        }
+        if (type_operator(c, op ? op : "?", &l, &r, a->location, out) != 0)
+            return -1;
+        out->name = "?column?";
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_BOOL_EXPR:
+        *out = tx_builtin("boolean", false);
+        out->name = "?column?";
+        return 0;
+    case PG_QUERY__NODE__NODE_NULL_TEST:
+    case PG_QUERY__NODE__NODE_BOOLEAN_TEST:
+        *out = tx_builtin("boolean", true);
+        out->name = "?column?";
+        return 0;
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: {
+        static const char *const types[] = {
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE] = "date",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME] = "time with time zone",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME_N] = "time with time zone",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP] = "timestamp with time zone",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N] = "timestamp with time zone",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME] = "time without time zone",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N] = "time without time zone",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP] = "timestamp without time zone",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N] = "timestamp without time zone",
+        };
+        int op = (int)e->sqlvalue_function->op;
+        const char *t = op >= 0 && op < (int)(sizeof types / sizeof types[0]) && types[op] ? types[op] : "name";
+        *out = tx_builtin(t, true);
+        out->name = strcmp(t, "name") == 0 ? "current_user" : "?column?";
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_SUB_LINK: {
+        const PgQuery__SubLink *sl = e->sub_link;
+        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK) {
+            gen_relation sub;
+            memset(&sub, 0, sizeof sub);
+            if (infer_into(c, sl->subselect, &sub, s, s->deps_of) != 0) {
+                relation_release(&sub);
+                return -1;
+            }
+            if (sub.ncolumns != 1) {
+                relation_release(&sub);
+                FAIL(c, sl->location, "subquery must return only one column");
+            }
+            out->t = type_copy(&sub.columns[0].type);
+            out->not_null = false; /* no row gives NULL */
+            out->name = "?column?";
+            relation_release(&sub);
+            return 0;
+        }
+        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK)
+            FAIL(c, sl->location, "ARRAY(subquery) in a view is not supported; add a cast (expr::type)");
+        *out = tx_builtin("boolean", sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK);
+        out->name = sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK ? "exists" : "?column?";
+        return 0;
+    }
+    default:
+        FAIL(c, c->stmt_pos, "cannot infer the type of a %s in a view; add a cast (expr::type)", node_kind(e));
+    }
+}

@@ -1,0 +1,138 @@
+/* blogdb-gen, query typing: the function table (result types and typmod rules) and function calls. */
+#include "infer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Functions by result type: the same as argument n ("=0"), fixed ("text"), or special. */
+static const struct fn {
+    const char *name;
+    const char *result; /* "=0": type of the first argument; "[]0": array of it; NULL: special */
+    char nulls;         /* 'n' never NULL, 's' strict (NULL iff an argument is), 'a' aggregate (may be NULL) */
+} functions[] = {
+    {"count", "bigint", 'n'}, {"row_number", "bigint", 'n'}, {"rank", "bigint", 'n'}, {"dense_rank", "bigint", 'n'},
+    {"ntile", "integer", 's'}, {"min", "=0", 'a'}, {"max", "=0", 'a'}, {"sum", NULL, 'a'}, {"avg", NULL, 'a'},
+    {"array_agg", "[]0", 'a'}, {"string_agg", "text", 'a'}, {"bool_and", "boolean", 'a'},
+    {"bool_or", "boolean", 'a'}, {"every", "boolean", 'a'}, {"json_agg", "json", 'a'}, {"jsonb_agg", "jsonb", 'a'},
+    {"json_object_agg", "json", 'a'}, {"jsonb_object_agg", "jsonb", 'a'}, {"lag", "=0", 'a'}, {"lead", "=0", 'a'},
+    {"first_value", "=0", 'a'}, {"last_value", "=0", 'a'},
+    {"now", "timestamp with time zone", 'n'}, {"statement_timestamp", "timestamp with time zone", 'n'},
+    {"clock_timestamp", "timestamp with time zone", 'n'}, {"transaction_timestamp", "timestamp with time zone", 'n'},
+    {"to_timestamp", "timestamp with time zone", 's'}, {"date_trunc", NULL, 's'}, {"date_part", "double precision", 's'},
+    {"extract", "numeric", 's'}, {"age", "interval", 's'}, {"make_interval", "interval", 's'},
+    {"lower", "text", 's'}, {"upper", "text", 's'}, {"initcap", "text", 's'}, {"btrim", "text", 's'},
+    {"ltrim", "text", 's'}, {"rtrim", "text", 's'}, {"trim", "text", 's'}, {"substr", "text", 's'},
+    {"substring", "text", 's'}, {"replace", "text", 's'}, {"left", "text", 's'}, {"right", "text", 's'},
+    {"md5", "text", 's'}, {"repeat", "text", 's'}, {"lpad", "text", 's'}, {"rpad", "text", 's'},
+    {"reverse", "text", 's'}, {"to_char", "text", 's'}, {"split_part", "text", 's'}, {"translate", "text", 's'},
+    {"regexp_replace", "text", 's'}, {"concat", "text", 'n'}, {"concat_ws", "text", 'n'}, {"format", "text", 'n'},
+    {"quote_ident", "text", 's'}, {"quote_literal", "text", 's'}, {"encode", "text", 's'}, {"decode", "bytea", 's'},
+    {"length", "integer", 's'}, {"char_length", "integer", 's'}, {"octet_length", "integer", 's'},
+    {"position", "integer", 's'}, {"strpos", "integer", 's'}, {"array_length", "integer", 'a'},
+    {"cardinality", "integer", 's'}, {"abs", "=0", 's'}, {"ceil", "=0", 's'}, {"ceiling", "=0", 's'},
+    {"floor", "=0", 's'}, {"round", NULL, 's'}, {"trunc", NULL, 's'}, {"mod", "=0", 's'},
+    {"sqrt", "double precision", 's'}, {"random", "double precision", 'n'}, {"gen_random_uuid", "uuid", 'n'},
+    {"uuid_generate_v4", "uuid", 'n'}, {"uuid_generate_v1", "uuid", 'n'}, {"to_json", "json", 's'},
+    {"to_jsonb", "jsonb", 's'}, {"json_build_object", "json", 'n'}, {"jsonb_build_object", "jsonb", 'n'},
+    {"json_build_array", "json", 'n'}, {"jsonb_build_array", "jsonb", 'n'}, {"row_to_json", "json", 's'},
+    {"jsonb_typeof", "text", 's'}, {"json_typeof", "text", 's'}, {"current_setting", "text", 's'},
+    {"pg_typeof", "regtype", 's'}, {"nextval", "bigint", 'n'}, {"currval", "bigint", 'n'},
+    {"to_date", "date", 's'}, {"to_number", "numeric", 's'}, {"timezone", NULL, 's'},
+};
+
+int type_function(ctx *c, scope *s, const PgQuery__FuncCall *f, texpr *out)
+{
+    const char *fname = node_str(f->funcname[f->n_funcname - 1]);
+    const struct fn *fn = NULL;
+    texpr args[8];
+    size_t nargs = f->n_args < 8 ? f->n_args : 8;
+    bool all_nn = true;
+    int rc = 0;
+
+    for (size_t i = 0; fname && i < sizeof functions / sizeof functions[0]; i++)
+        if (strcmp(functions[i].name, fname) == 0)
+            fn = &functions[i];
+    if (!fn)
+        FAIL(c, f->location, "cannot infer the type of function \"%s\" in a view; add a cast (expr::type)",
+             fname ? fname : "?");
+    for (size_t i = 0; i < nargs; i++) {
+        if (type_expr(c, s, f->args[i], &args[i]) != 0) {
+            for (size_t j = 0; j < i; j++)
+                tx_free(&args[j]);
+            return -1;
+        }
+        all_nn &= args[i].not_null;
+    }
+    memset(out, 0, sizeof *out);
+    if (fn->result && strcmp(fn->result, "=0") == 0) {
+        if (!nargs) {
+            diag_error(c->src, f->location, "function %s needs an argument", fname);
+            rc = -1;
+        } else {
+            out->t = type_copy(&args[0].t);
+            out->unknown = args[0].unknown;
+            strip_typmod(&out->t);
+            if ((strcmp(fname, "min") == 0 || strcmp(fname, "max") == 0) && !out->t.is_array &&
+                strcmp(out->t.sql, "character varying") == 0) {
+                free(out->t.sql);
+                out->t.sql = xstrdup("text"); /* there is no max(varchar): it is max(text) */
+            }
+        }
+    } else if (fn->result && strcmp(fn->result, "[]0") == 0 && nargs) {
+        out->t = type_copy(&args[0].t);
+        if (!out->t.is_array) {
+            char *sql = xstrfmt("%s[]", args[0].unknown ? "text" : out->t.sql);
+            free(out->t.sql);
+            out->t.sql = sql;
+            out->t.is_array = true;
+        }
+    } else if (fn->result) {
+        out->t = builtin_type(fn->result);
+    } else if (!nargs) {
+        diag_error(c->src, f->location, "function %s needs an argument", fname);
+        rc = -1;
+    } else if (strcmp(fname, "sum") == 0 || strcmp(fname, "avg") == 0) {
+        int rank = numeric_rank(&args[0].t);
+        const char *res = args[0].t.ct == CT_INTERVAL ? "interval" : NULL;
+        if (!res && rank)
+            res = strcmp(fname, "sum") == 0 ? (rank <= 2 ? "bigint" : rank <= 4 ? "numeric" : numeric_name(rank))
+                                            : (rank <= 4 ? "numeric" : "double precision");
+        if (res) {
+            out->t = builtin_type(res);
+        } else {
+            diag_error(c->src, f->location, "cannot infer %s(%s); add a cast (expr::type)", fname, args[0].t.sql);
+            rc = -1;
+        }
+    } else if (strcmp(fname, "round") == 0 || strcmp(fname, "trunc") == 0) {
+        /* round/trunc of numeric (or with a scale argument) is numeric; of a float, double */
+        out->t = builtin_type(nargs >= 2 || args[0].t.ct == CT_NUMERIC || args[0].unknown ||
+                                      numeric_rank(&args[0].t) < 4
+                                  ? "numeric"
+                                  : "double precision");
+        if (nargs == 1 && numeric_rank(&args[0].t) >= 5) {
+            free(out->t.sql);
+            out->t = builtin_type("double precision");
+        }
+    } else if (strcmp(fname, "date_trunc") == 0 || strcmp(fname, "timezone") == 0) {
+        const texpr *ts = &args[nargs - 1];
+        if (strcmp(fname, "timezone") == 0)
+            out->t = builtin_type(ts->t.ct == CT_TIMESTAMPTZ ? "timestamp without time zone" : "timestamp with time zone");
+        else
+            out->t = builtin_type(ts->t.ct == CT_TIMESTAMPTZ ? "timestamp with time zone"
+                                  : ts->t.ct == CT_INTERVAL  ? "interval"
+                                                             : "timestamp without time zone");
+    }
+    if (rc == 0) {
+        out->not_null = fn->nulls == 'n' || (fn->nulls == 's' && all_nn);
+        if (f->agg_star && strcmp(fname, "count") != 0) {
+            diag_error(c->src, f->location, "%s(*) is not valid", fname);
+            tx_free(out);
+            rc = -1;
+        }
+        out->name = fname;
+    }
+    for (size_t i = 0; i < nargs; i++)
+        tx_free(&args[i]);
+    return rc;
+}

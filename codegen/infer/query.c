@@ -1,0 +1,296 @@
+/* blogdb-gen: the output columns of a query (views, materialized views, CREATE TABLE AS),
+ * typed as PostgreSQL would type them, with nullability carried from the base columns.
+ * This file: query scopes, FROM items, target lists, WITH, set operations. */
+#include "infer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void relation_release(gen_relation *r)
+{
+    for (size_t i = 0; i < r->ncolumns; i++) {
+        free(r->columns[i].name);
+        free(r->columns[i].type.sql);
+    }
+    free(r->columns);
+    for (size_t i = 0; i < r->ndeps; i++)
+        free(r->deps[i]);
+    free(r->deps);
+}
+
+static void scope_free(scope *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->items[i].derived) {
+            relation_release(s->items[i].rel);
+            free(s->items[i].rel);
+        }
+    free(s->items);
+    for (size_t i = 0; i < s->nctes; i++)
+        relation_release(&s->ctes[i].rel);
+    free(s->ctes);
+}
+
+static void add_column_to(gen_relation *r, const char *name, const texpr *e)
+{
+    gen_column *col = VEC_PUSH(r->columns, r->ncolumns);
+    col->name = xstrdup(name);
+    col->type = e->t;
+    col->type.sql = xstrdup(e->unknown ? "text" : e->t.sql);
+    if (e->unknown)
+        col->type.ct = CT_TEXT;
+    col->not_null = e->not_null;
+}
+
+/* ---- FROM ------------------------------------------------------------------------- */
+
+static const cte *find_cte(const scope *s, const char *name)
+{
+    for (const scope *sc = s; sc; sc = sc->parent)
+        for (size_t i = 0; i < sc->nctes; i++)
+            if (strcmp(sc->ctes[i].name, name) == 0)
+                return &sc->ctes[i];
+    return NULL;
+}
+
+/* A derived relation (a copy of a CTE or a subquery's columns), owned by the scope. */
+static gen_relation *derived_copy(const gen_relation *src)
+{
+    gen_relation *r = xcalloc(1, sizeof *r);
+    for (size_t i = 0; i < src->ncolumns; i++) {
+        gen_column *col = VEC_PUSH(r->columns, r->ncolumns);
+        col->name = xstrdup(src->columns[i].name);
+        col->type = type_copy(&src->columns[i].type);
+        col->not_null = src->columns[i].not_null;
+    }
+    return r;
+}
+
+static void rename_columns(gen_relation *r, const PgQuery__Alias *alias)
+{
+    for (size_t i = 0; alias && i < alias->n_colnames && i < r->ncolumns; i++) {
+        free(r->columns[i].name);
+        r->columns[i].name = xstrdup(node_str(alias->colnames[i]));
+    }
+}
+
+static int add_from(ctx *c, scope *s, const Node *n, bool nullable)
+{
+    if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+        const PgQuery__RangeVar *rv = n->range_var;
+        const cte *q = rv->schemaname && *rv->schemaname ? NULL : find_cte(s, rv->relname);
+        item *it;
+        if (q) {
+            it = VEC_PUSH(s->items, s->n);
+            it->rel = derived_copy(&q->rel);
+            it->derived = true;
+        } else {
+            gen_relation *r = find_rv(c, rv);
+            if (!r)
+                FAIL(c, rv->location, "relation \"%s\" does not exist", rv->relname);
+            add_dep(s->deps_of, r, NULL);
+            it = VEC_PUSH(s->items, s->n);
+            if (rv->alias && rv->alias->n_colnames) {
+                it->rel = derived_copy(r);
+                it->derived = true;
+            } else {
+                it->rel = r;
+            }
+        }
+        it->alias = rv->alias && rv->alias->aliasname ? rv->alias->aliasname : rv->relname;
+        it->nullable = nullable;
+        if (it->derived)
+            rename_columns(it->rel, rv->alias);
+        return 0;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT) {
+        const PgQuery__RangeSubselect *rs = n->range_subselect;
+        gen_relation *r = xcalloc(1, sizeof *r);
+        item *it;
+        if (!rs->alias)
+            FAIL(c, c->stmt_pos, "subquery in FROM must have an alias");
+        if (infer_into(c, rs->subquery, r, rs->lateral ? s : s->parent, s->deps_of) != 0) {
+            relation_release(r);
+            free(r);
+            return -1;
+        }
+        it = VEC_PUSH(s->items, s->n);
+        it->rel = r;
+        it->derived = true;
+        it->alias = rs->alias->aliasname;
+        it->nullable = nullable;
+        rename_columns(r, rs->alias);
+        return 0;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) {
+        const PgQuery__JoinExpr *j = n->join_expr;
+        bool left_null = nullable, right_null = nullable;
+        if (j->alias || j->n_using_clause || j->is_natural)
+            FAIL(c, c->stmt_pos, "joins with USING, NATURAL or an alias are not supported yet; join ON the columns");
+        switch (j->jointype) {
+        case PG_QUERY__JOIN_TYPE__JOIN_INNER:
+            break;
+        case PG_QUERY__JOIN_TYPE__JOIN_LEFT:
+            right_null = true;
+            break;
+        case PG_QUERY__JOIN_TYPE__JOIN_RIGHT:
+            left_null = true;
+            break;
+        case PG_QUERY__JOIN_TYPE__JOIN_FULL:
+            left_null = right_null = true;
+            break;
+        default:
+            FAIL(c, c->stmt_pos, "unsupported join type");
+        }
+        if (add_from(c, s, j->larg, left_null) != 0)
+            return -1;
+        return add_from(c, s, j->rarg, right_null);
+    }
+    FAIL(c, c->stmt_pos, "%s in FROM is not supported yet", node_kind(n));
+}
+
+/* ---- queries ---------------------------------------------------------------------------- */
+
+static int star_expand(ctx *c, scope *s, const item *it, gen_relation *out)
+{
+    (void)c;
+    for (size_t i = 0; i < it->rel->ncolumns; i++) {
+        const gen_column *bc = &it->rel->columns[i];
+        texpr e;
+        memset(&e, 0, sizeof e);
+        e.t = bc->type;
+        e.not_null = col_api_not_null(bc) && !it->nullable;
+        add_column_to(out, bc->name, &e);
+        if (!it->derived)
+            add_dep(s->deps_of, it->rel, bc->name);
+    }
+    return 0;
+}
+
+static int targets(ctx *c, scope *s, const PgQuery__SelectStmt *sel, gen_relation *out)
+{
+    for (size_t i = 0; i < sel->n_target_list; i++) {
+        const PgQuery__ResTarget *rt = sel->target_list[i]->res_target;
+        const Node *e = rt->val;
+        texpr t;
+        if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
+            const PgQuery__ColumnRef *cr = e->column_ref;
+            if (cr->fields[cr->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR) {
+                const char *qual = cr->n_fields >= 2 ? node_str(cr->fields[cr->n_fields - 2]) : NULL;
+                bool found = false;
+                if (!qual && s->n == 0)
+                    FAIL(c, cr->location, "SELECT * with no tables specified is not valid");
+                for (size_t k = 0; k < s->n; k++) {
+                    if (qual && strcmp(s->items[k].alias, qual) != 0)
+                        continue;
+                    found = true;
+                    star_expand(c, s, &s->items[k], out);
+                }
+                if (!found)
+                    FAIL(c, cr->location, "missing FROM-clause entry for table \"%s\"", qual);
+                continue;
+            }
+        }
+        if (type_expr(c, s, e, &t) != 0)
+            return -1;
+        add_column_to(out, rt->name && *rt->name ? rt->name : t.name ? t.name : "?column?", &t);
+        tx_free(&t);
+    }
+    return 0;
+}
+
+static int with_clause(ctx *c, scope *s, const PgQuery__WithClause *w)
+{
+    for (size_t i = 0; w && i < w->n_ctes; i++) {
+        const PgQuery__CommonTableExpr *ce = w->ctes[i]->common_table_expr;
+        cte *q;
+        gen_relation rel;
+        memset(&rel, 0, sizeof rel);
+        if (w->recursive)
+            FAIL(c, ce->location, "WITH RECURSIVE in a view is not supported yet");
+        if (infer_into(c, ce->ctequery, &rel, s, s->deps_of) != 0) {
+            relation_release(&rel);
+            return -1;
+        }
+        for (size_t k = 0; k < ce->n_aliascolnames && k < rel.ncolumns; k++) {
+            free(rel.columns[k].name);
+            rel.columns[k].name = xstrdup(node_str(ce->aliascolnames[k]));
+        }
+        q = VEC_PUSH(s->ctes, s->nctes);
+        q->name = ce->ctename;
+        q->rel = rel;
+    }
+    return 0;
+}
+
+int infer_into(ctx *c, const Node *query, gen_relation *out, const scope *parent, gen_relation *deps_of)
+{
+    const PgQuery__SelectStmt *sel;
+    scope s;
+    int rc = 0;
+    if (query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+        FAIL(c, c->stmt_pos, "only SELECT queries can define a view");
+    sel = query->select_stmt;
+    memset(&s, 0, sizeof s);
+    s.parent = parent;
+    s.deps_of = deps_of;
+    rc = with_clause(c, &s, sel->with_clause);
+    if (rc == 0 && sel->op != PG_QUERY__SET_OPERATION__SETOP_NONE) {
+        PgQuery__Node l = PG_QUERY__NODE__INIT, r = PG_QUERY__NODE__INIT;
+        gen_relation right;
+        l.node_case = r.node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
+        l.select_stmt = sel->larg;
+        r.select_stmt = sel->rarg;
+        memset(&right, 0, sizeof right);
+        rc = infer_into(c, &l, out, &s, deps_of);
+        if (rc == 0)
+            rc = infer_into(c, &r, &right, &s, deps_of);
+        if (rc == 0 && right.ncolumns != out->ncolumns) {
+            diag_error(c->src, c->stmt_pos, "each UNION query must have the same number of columns");
+            rc = -1;
+        }
+        for (size_t i = 0; rc == 0 && i < out->ncolumns; i++) {
+            texpr a, b, m;
+            memset(&a, 0, sizeof a);
+            memset(&b, 0, sizeof b);
+            a.t = out->columns[i].type;
+            a.not_null = out->columns[i].not_null;
+            b.t = type_copy(&right.columns[i].type);
+            b.not_null = right.columns[i].not_null;
+            out->columns[i].type.sql = NULL;
+            rc = common_type(c, &a, &b, c->stmt_pos, "UNION", &m);
+            if (rc == 0) {
+                out->columns[i].type = m.t;
+                out->columns[i].not_null = m.not_null;
+            } else {
+                out->columns[i].type.sql = xstrdup("");
+            }
+        }
+        relation_release(&right);
+    } else if (rc == 0 && sel->n_values_lists) {
+        const PgQuery__List *row = sel->values_lists[0]->list;
+        for (size_t i = 0; i < row->n_items && rc == 0; i++) {
+            texpr t;
+            char name[32];
+            rc = type_expr(c, &s, row->items[i], &t);
+            if (rc == 0) {
+                snprintf(name, sizeof name, "column%zu", i + 1);
+                add_column_to(out, name, &t);
+                tx_free(&t);
+            }
+        }
+    } else if (rc == 0) {
+        for (size_t i = 0; i < sel->n_from_clause && rc == 0; i++)
+            rc = add_from(c, &s, sel->from_clause[i], false);
+        if (rc == 0)
+            rc = targets(c, &s, sel, out);
+    }
+    scope_free(&s);
+    return rc;
+}
+
+int infer_query(ctx *c, const Node *query, gen_relation *out, gen_relation *deps_of)
+{
+    return infer_into(c, query, out, NULL, deps_of);
+}
