@@ -1,0 +1,108 @@
+/* blogdb-gen, emitter: declarations: prototypes and their doc blocks (every parameter documented). */
+#include "emit.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What the parameters generated functions share mean; any other parameter is a column value. */
+static const char *const param_docs[][2] = {
+    {"db", "The connection."},
+    {"out", "Receives the result."},
+    {"row", "The row; an update finds the row to change by its key columns."},
+    {"rows", "The rows."},
+    {"count", "Number of rows."},
+    {"with", "Columns with a DEFAULT to send (column bits); the others take their DEFAULT."},
+    {"mask", "The columns to write (column bits), no key column."},
+    {"limit", "Most rows to return, >= 0."},
+    {"after", "The last row of the previous page (only its key columns are read), or NULL for the first page."},
+    {"fn", "Called with each row: 0 to go on, a positive value to stop, a negative BLOGDB_E* code to abort."},
+    {"ctx", "Passed to the callback."},
+    {"next", "Fills the next row: 1, 0 at the end, or a negative BLOGDB_E* code to abort."},
+    {"from", "Lower bound, included."},
+    {"to", "Upper bound, excluded."},
+};
+
+/* The name a C parameter declaration declares (its last identifier). */
+static char *param_name(const char *decl, size_t len)
+{
+    size_t end = len, start;
+    while (end > 0 && !(isalnum((unsigned char)decl[end - 1]) || decl[end - 1] == '_'))
+        end--;
+    start = end;
+    while (start > 0 && (isalnum((unsigned char)decl[start - 1]) || decl[start - 1] == '_'))
+        start--;
+    return xstrfmt("%.*s", (int)(end - start), decl + start);
+}
+
+/* The doc block with a @param line for every parameter the hand-written part left out (Doxygen
+ * checks that every parameter is documented), placed before @return. */
+static char *complete_doc(const char *doc, const char *ret_and_name, const char *params)
+{
+    strbuf add, first;
+    const char *p = params, *ret = strstr(doc, " * @return"), *at = strstr(doc, " * @param");
+    bool is_free = strlen(ret_and_name) > 5 && strcmp(ret_and_name + strlen(ret_and_name) - 5, "_free") == 0;
+    char *out;
+    sb_init(&add);
+    sb_init(&first);
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        char *name = param_name(p, n), *a = xstrfmt("@param %s ", name), *b = xstrfmt("@param[out] %s ", name);
+        if (*name && strcmp(name, "void") != 0 && !strstr(doc, a) && !strstr(doc, b)) {
+            const char *what = NULL;
+            for (size_t i = 0; i < sizeof param_docs / sizeof param_docs[0] && !what; i++)
+                if (strcmp(param_docs[i][0], name) == 0)
+                    what = param_docs[i][1];
+            if (is_free)
+                sb_printf(&add, " * @param %s  What to free; NULL is ignored.\n", name);
+            else if (strcmp(name, "db") == 0) /* first, before the hand-written @param lines */
+                sb_printf(&first, " * @param %s  %s\n", name, what);
+            else if (what)
+                sb_printf(&add, " * @param %s  %s\n", name, what);
+            else
+                sb_printf(&add, " * @param %s  Value of column %s.\n", name, name);
+        }
+        free(a);
+        free(b);
+        free(name);
+        p += n;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    if (!ret)
+        ret = doc + strlen(doc);
+    if (!at || at > ret)
+        at = ret;
+    out = xstrfmt("%.*s%s%.*s%s%s", (int)(at - doc), doc, first.data ? first.data : "", (int)(ret - at), at,
+                  add.data ? add.data : "", ret);
+    sb_free(&add);
+    sb_free(&first);
+    return out;
+}
+
+/* Emits prototype (header, with doc) and definition start (impl) of one function. */
+void emit_proto(emitter *e, const char *doc, const char *ret_and_name, const char *params)
+{
+    char *full = complete_doc(doc, ret_and_name, params);
+    sb_printf(e->h, "/**\n%s */\nBLOGDB_API %s(%s);\n\n", full, ret_and_name, params);
+    sb_printf(e->c, "%s(%s)\n{\n", ret_and_name, params);
+    free(full);
+}
+
+void emit_free_fns(emitter *e, const relinfo *ri)
+{
+    char *name = xstrfmt("void %s_%s_row_free", e->P, ri->id);
+    char *params = xstrfmt("%s_%s_row *row", e->P, ri->id);
+    if (rel_is_table(ri->r)) {
+        emit_proto(e, " * Frees a row returned by a function of this table. NULL is ignored.\n", name, params);
+        sb_puts(e->c, "    blogdb_rt_free(row);\n}\n\n");
+    }
+    free(name);
+    free(params);
+    name = xstrfmt("void %s_%s_rows_free", e->P, ri->id);
+    params = xstrfmt("%s_%s_rows *rows", e->P, ri->id);
+    emit_proto(e, " * Frees a list and all its rows. NULL is ignored.\n", name, params);
+    sb_puts(e->c, "    blogdb_rt_free(rows);\n}\n\n");
+    free(name);
+    free(params);
+}

@@ -1,0 +1,210 @@
+/* blogdb-gen, emitter: enums, the run-time schema check, and the two files (emit_c). */
+#include "emit.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int check_relation(const gen_relation *r, const gen_model *m, const relinfo *ri)
+{
+    (void)m;
+    if (r->ncolumns > 64) {
+        diag_error_where(r->where, "relation \"%s\": more than 64 columns is not supported yet", r->name);
+        return -1;
+    }
+    for (size_t i = 0; i < r->ncolumns; i++) {
+        const gen_column *col = &r->columns[i];
+        if (col->type.ct == CT_UNSUPPORTED) {
+            diag_error_where(r->where, "column \"%s\".\"%s\": type %s has no C mapping yet", r->name, col->name,
+                       col->type.sql);
+            return -1;
+        }
+        for (size_t j = 0; j < r->ncolumns; j++) {
+            char *has = xstrfmt("has_%s", ri->fields[j]);
+            bool clash = j != i && !col_api_not_null(&r->columns[j]) && !is_pointer_type(&r->columns[j].type) &&
+                         strcmp(ri->fields[i], has) == 0;
+            free(has);
+            if (clash) {
+                diag_error_where(r->where, "column \"%s\" of \"%s\" clashes with the has_ flag of column \"%s\"",
+                           col->name, r->name, r->columns[j].name);
+                return -1;
+            }
+        }
+        if (strcmp(ri->fields[i], "all_columns") == 0 || strcmp(ri->fields[i], "key_columns") == 0 ||
+            strcmp(ri->fields[i], "readonly_columns") == 0) {
+            diag_error_where(r->where, "column \"%s\" of \"%s\" clashes with the generated mask macro of the same name",
+                       col->name, r->name);
+            return -1;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(ri->fields[i], ri->fields[j]) == 0) {
+                diag_error_where(r->where, "columns \"%s\" and \"%s\" of \"%s\" map to the same C name \"%s\"",
+                           r->columns[j].name, col->name, r->name, ri->fields[i]);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+static void emit_enum(emitter *e, const gen_enum *en)
+{
+    char *id = object_ident(en->schema, en->name);
+    char *ID = upper(id);
+    sb_printf(e->h, "/** %s%sValues of enum %s.%s. */\ntypedef enum %s_%s {\n", en->comment ? en->comment : "",
+              en->comment ? " " : "", en->schema, en->name, e->P, id);
+    for (size_t i = 0; i < en->nlabels; i++) {
+        char *L = c_ident(en->labels[i]);
+        char *LU = upper(L);
+        sb_printf(e->h, "    %s_%s_%s = %zu%s /**< '", e->U, ID, LU, i, i + 1 < en->nlabels ? "," : "");
+        put_comment_text(e->h, en->labels[i]);
+        sb_puts(e->h, "' */\n");
+        free(L);
+        free(LU);
+    }
+    sb_printf(e->h, "} %s_%s;\n", e->P, id);
+    sb_printf(e->h, "/** An array of %s: items[0..count). */\ntypedef struct %s_%s_array {\n    %s_%s *items; /**< The values. */\n"
+                    "    size_t count; /**< Number of values. */\n} %s_%s_array;\n",
+              en->name, e->P, id, e->P, id, e->P, id);
+    sb_printf(e->h, "/** Number of labels of %s. */\n#define %s_%s_COUNT %zu\n\n", en->name, e->U, ID, en->nlabels);
+    sb_printf(e->h,
+              "/** The label of `value` (a static string), or NULL when value is not a %s. */\n"
+              "BLOGDB_API const char *%s_%s_to_string(%s_%s value);\n\n",
+              en->name, e->P, id, e->P, id);
+    sb_printf(e->h,
+              "/** Parses a label of %s. @return 0, or BLOGDB_EINVAL for NULL or unknown text (*out untouched). */\n"
+              "BLOGDB_API int %s_%s_from_string(%s_%s *out, const char *text);\n\n",
+              en->name, e->P, id, e->P, id);
+
+    sb_printf(e->c, "static const char *const %s_labels[] = {", id);
+    for (size_t i = 0; i < en->nlabels; i++) {
+        sb_puts(e->c, i ? ", " : "");
+        put_cstr(e->c, en->labels[i]);
+    }
+    sb_printf(e->c, "};\nstatic const blogdb_rt_enum %s_enum = {", id);
+    put_cstr(e->c, en->name);
+    sb_printf(e->c, ", %s_labels, %zu, ", id, en->nlabels);
+    {
+        strbuf q;
+        sb_init(&q);
+        put_qualified(&q, en->schema, en->name);
+        put_cstr(e->c, q.data);
+        sb_free(&q);
+    }
+    sb_puts(e->c, "};\n\n");
+    sb_printf(e->c, "const char *%s_%s_to_string(%s_%s value)\n{\n    return blogdb_rt_enum_label(&%s_enum, (int)value);\n}\n\n",
+              e->P, id, e->P, id, id);
+    sb_printf(e->c,
+              "int %s_%s_from_string(%s_%s *out, const char *text)\n{\n    int value;\n"
+              "    int rc = out ? blogdb_rt_enum_value(&%s_enum, text, &value) : BLOGDB_EINVAL;\n"
+              "    if (rc == 0)\n        *out = (%s_%s)value;\n    return rc;\n}\n\n",
+              e->P, id, e->P, id, id, e->P, id);
+    sb_printf(e->c, "_Static_assert(sizeof(%s_%s) == sizeof(int), \"generated enums must be int-sized\");\n\n", e->P, id);
+    free(id);
+    free(ID);
+}
+
+/* The schema descriptor and <prefix>_check_schema(). */
+static void emit_schema_check(emitter *e, const relinfo *ris, size_t n)
+{
+    size_t nrel = 0, nenum = 0;
+    char *name;
+    sb_puts(e->c, "/* ---- the schema, for the run-time check ---- */\n\n");
+    sb_puts(e->c, "static const blogdb_rt_relation *const schema_relations[] = {");
+    for (size_t i = 0; i < n; i++)
+        if (!ris[i].r->is_partition)
+            sb_printf(e->c, "%s&%s_rel", nrel++ ? ", " : "", ris[i].id);
+    sb_puts(e->c, nrel ? "};\n" : "NULL};\n");
+    sb_puts(e->c, "static const blogdb_rt_enum *const schema_enums[] = {");
+    for (size_t i = 0; i < e->m->nenums; i++) {
+        const gen_enum *en = &e->m->enums[i];
+        char *id;
+        if (!*en->name)
+            continue;
+        id = object_ident(en->schema, en->name);
+        sb_printf(e->c, "%s&%s_enum", nenum++ ? ", " : "", id);
+        free(id);
+    }
+    sb_puts(e->c, nenum ? "};\n" : "NULL};\n");
+    sb_printf(e->c, "static const blogdb_rt_schema schema = {schema_relations, %zu, schema_enums, %zu};\n\n", nrel, nenum);
+    name = xstrfmt("int %s_check_schema", e->P);
+    emit_proto(e,
+               " * Checks that the connected database has the schema this code was generated from: every\n"
+               " * relation with its kind, columns (names, order, types) and every enum with its labels.\n"
+               " * Run it after connecting to catch a database that migrated behind the library's back.\n"
+               " * @return 0 when they match, BLOGDB_ESCHEMA naming the first difference in blogdb_errmsg(),\n"
+               " *         or another BLOGDB_E* code.\n",
+               name, "blogdb *db");
+    sb_puts(e->c, "    return blogdb_rt_check_schema(db, &schema);\n}\n");
+    free(name);
+}
+
+int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *hdr, strbuf *impl)
+{
+    emitter e = {m, prefix, upper(prefix), hdr, impl};
+    relinfo *ris = xcalloc(m->nrels, sizeof *ris);
+    int rc = 0;
+
+    for (size_t i = 0; i < m->nrels && rc == 0; i++) {
+        relinfo *ri = &ris[i];
+        const gen_relation *r = &m->rels[i];
+        ri->r = r;
+        ri->id = object_ident(r->schema, r->name);
+        ri->ID = upper(ri->id);
+        ri->fields = xcalloc(r->ncolumns, sizeof(char *));
+        for (size_t c = 0; c < r->ncolumns; c++)
+            ri->fields[c] = c_ident(r->columns[c].name);
+        ri->pk = xcalloc(r->npk, sizeof(int));
+        ri->npk = r->npk;
+        for (size_t k = 0; k < r->npk; k++)
+            ri->pk[k] = rel_find_column(r, r->primary_key[k]);
+        if (r->is_partition)
+            continue;
+        rc = check_relation(r, m, ri);
+        for (size_t j = 0; j < i && rc == 0; j++)
+            if (!ris[j].r->is_partition && strcmp(ris[j].id, ri->id) == 0) {
+                diag_error_where(r->where, "relations \"%s\" and \"%s\" map to the same C name \"%s\"", ris[j].r->name,
+                           r->name, ri->id);
+                rc = -1;
+            }
+    }
+    if (rc == 0) {
+        sb_printf(hdr,
+                  "/**\n * @file %s_schema.h\n * @brief Typed bindings generated by blogdb-gen %s from %s. Do not edit.\n */\n"
+                  "#ifndef %s_SCHEMA_H\n#define %s_SCHEMA_H\n\n#include \"blogdb/rt.h\"\n\n"
+                  "#if !defined(BLOGDB_RT_ABI) || BLOGDB_RT_ABI != %d\n"
+                  "#error \"%s_schema.h was generated by blogdb-gen %s for runtime ABI %d: regenerate it with the "
+                  "blogdb-gen that matches this blogdb/rt.h\"\n#endif\n\n"
+                  "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n",
+                  prefix, GEN_VERSION, inputs, e.U, e.U, GEN_RT_ABI, prefix, GEN_VERSION, GEN_RT_ABI);
+        sb_printf(impl,
+                  "/* %s_schema.c: generated by blogdb-gen %s from %s. Do not edit. */\n"
+                  "#include \"%s_schema.h\"\n\n#include <stddef.h>\n\n",
+                  prefix, GEN_VERSION, inputs, prefix);
+        for (size_t i = 0; i < m->nenums; i++)
+            if (*m->enums[i].name)
+                emit_enum(&e, &m->enums[i]);
+        for (size_t i = 0; i < m->nrels; i++) {
+            const relinfo *ri = &ris[i];
+            if (ri->r->is_partition)
+                continue; /* reached through its partitioned table */
+            sb_printf(hdr, "/* ---- %s %s.%s ---- */\n\n", kind_words(ri->r->kind), ri->r->schema, ri->r->name);
+            emit_row_struct(&e, ri);
+            emit_descriptors(&e, ri);
+            if (rel_is_table(ri->r))
+                emit_column_bits(&e, ri);
+            emit_free_fns(&e, ri);
+            if (rel_is_table(ri->r))
+                emit_table_fns(&e, ri);
+            else
+                emit_view_fns(&e, ri);
+        }
+        emit_schema_check(&e, ris, m->nrels);
+        sb_printf(hdr, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s_SCHEMA_H */\n", e.U);
+    }
+    for (size_t i = 0; i < m->nrels; i++)
+        if (ris[i].r)
+            relinfo_free(&ris[i]);
+    free(ris);
+    free(e.U);
+    return rc;
+}

@@ -1,0 +1,79 @@
+/* blogdb-gen stage 3, the emitter (codegen/emit/): model -> C. Per relation: a row struct, static
+ * descriptor tables, and thin typed wrappers over the runtime's blogdb_rt_*() functions.
+ * What the emitter's files share, grouped by the file that defines it. */
+#ifndef BLOGDB_GEN_EMIT_H
+#define BLOGDB_GEN_EMIT_H
+
+#include "../gen.h"
+
+typedef struct emitter {
+    const gen_model *m;
+    const char *P; /* prefix, lower case: blogdb */
+    char *U;       /* prefix, upper case: BLOGDB */
+    strbuf *h, *c;
+} emitter;
+
+/* ---- per-relation emission --------------------------------------------------- */
+
+typedef struct relinfo {
+    const gen_relation *r;
+    char *id;        /* users */
+    char *ID;        /* USERS */
+    char **fields;   /* C field name per column */
+    int *pk;         /* primary key column indexes */
+    size_t npk;
+} relinfo;
+
+/* A keyset-paginated list: WHERE <eq cols> [range col] ORDER BY <order> LIMIT, plus an "after" variant. */
+typedef struct list_spec {
+    const char *suffix;   /* "" | "_by_user_id" | "_by_created_at_range" */
+    const int *eq;        /* equality columns */
+    size_t neq;
+    int range;            /* range column or -1 */
+    const int *order;     /* keyset order = tie-broken ordering */
+    size_t norder;
+    const char *doc;
+} list_spec;
+
+/* ---- ctypes.c: C names and C types of SQL names and types ---- */
+
+char *c_ident(const char *name);
+char *upper(const char *s);
+char *object_ident(const char *schema, const char *name);
+void put_qualified(strbuf *sb, const char *schema, const char *name);
+void put_cstr(strbuf *sb, const char *s);
+void put_comment_text(strbuf *sb, const char *s);
+const char *rt_type(ctype ct);
+char *c_type(const emitter *e, const gen_type *t);
+bool is_pointer_type(const gen_type *t);
+void put_decl(strbuf *sb, const char *type, const char *name, bool input);
+const char *kind_words(rel_kind k);
+void relinfo_free(relinfo *ri);
+
+/* ---- sql.c: the SQL text of generated queries (select lists, keys, keyset pagination) ---- */
+
+void emit_query(emitter *e, const relinfo *ri, const char *qname, const char *tail_or_sql, bool whole, const int *params, size_t nparams, const char *result);
+void where_eq(strbuf *sb, const gen_relation *r, const int *cols, size_t n, int *next);
+void keyset_after(strbuf *sb, const gen_relation *r, const int *cols, size_t n, int *next);
+void order_by(strbuf *sb, const gen_relation *r, const int *cols, size_t n);
+void key_params(const emitter *e, const relinfo *ri, strbuf *sb, const int *cols, size_t n);
+void key_arg(strbuf *sb, const relinfo *ri, int col);
+char *by_name(const relinfo *ri, const int *cols, size_t n);
+
+/* ---- rowtypes.c: row structs, column descriptors and column bits ---- */
+
+void emit_row_struct(emitter *e, const relinfo *ri);
+void emit_descriptors(emitter *e, const relinfo *ri);
+void emit_column_bits(emitter *e, const relinfo *ri);
+
+/* ---- decl.c: declarations: prototypes and their doc blocks (every parameter documented) ---- */
+
+void emit_proto(emitter *e, const char *doc, const char *ret_and_name, const char *params);
+void emit_free_fns(emitter *e, const relinfo *ri);
+
+/* ---- tablefns.c: the functions of a table or view: get, list, each, copy, insert, update, delete, count ---- */
+
+void emit_table_fns(emitter *e, const relinfo *ri);
+void emit_view_fns(emitter *e, const relinfo *ri);
+
+#endif

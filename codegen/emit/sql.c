@@ -1,0 +1,115 @@
+/* blogdb-gen, emitter: the SQL text of generated queries (select lists, keys, keyset pagination). */
+#include "emit.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void select_list(strbuf *sb, const gen_relation *r)
+{
+    for (size_t i = 0; i < r->ncolumns; i++) {
+        if (i)
+            sb_puts(sb, ", ");
+        sb_put_ident(sb, r->columns[i].name);
+    }
+}
+
+/* One query: the SQL is "SELECT <all columns> FROM <rel><tail>" unless `sql` is given whole. */
+void emit_query(emitter *e, const relinfo *ri, const char *qname, const char *tail_or_sql, bool whole,
+                       const int *params, size_t nparams, const char *result)
+{
+    strbuf sql;
+    sb_init(&sql);
+    if (whole) {
+        sb_puts(&sql, tail_or_sql);
+    } else {
+        sb_puts(&sql, "SELECT ");
+        select_list(&sql, ri->r);
+        sb_puts(&sql, " FROM ");
+        put_qualified(&sql, ri->r->schema, ri->r->name);
+        sb_puts(&sql, tail_or_sql);
+    }
+    if (nparams) {
+        sb_printf(e->c, "static const uint16_t %s_params[] = {", qname);
+        for (size_t i = 0; i < nparams; i++) {
+            sb_puts(e->c, i ? ", " : "");
+            if (params[i] < 0)
+                sb_puts(e->c, "BLOGDB_RT_PARAM_LIMIT");
+            else
+                sb_printf(e->c, "%d", params[i]);
+        }
+        sb_puts(e->c, "};\n");
+    }
+    sb_printf(e->c, "static const blogdb_rt_query %s = {\n    ", qname);
+    put_cstr(e->c, sql.data);
+    sb_printf(e->c, ",\n    &%s_rel, %zu, %s%s, %s};\n\n", ri->id, nparams, nparams ? qname : "NULL",
+              nparams ? "_params" : "", result);
+    sb_free(&sql);
+}
+
+/* Appends "col = $n AND ..." for the given columns, numbering from *next. */
+void where_eq(strbuf *sb, const gen_relation *r, const int *cols, size_t n, int *next)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_puts(sb, " AND ");
+        sb_put_ident(sb, r->columns[cols[i]].name);
+        sb_printf(sb, " = $%d", (*next)++);
+    }
+}
+
+/* "(a, b) > ($n, $m)" */
+void keyset_after(strbuf *sb, const gen_relation *r, const int *cols, size_t n, int *next)
+{
+    sb_putc(sb, '(');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_puts(sb, ", ");
+        sb_put_ident(sb, r->columns[cols[i]].name);
+    }
+    sb_puts(sb, ") > (");
+    for (size_t i = 0; i < n; i++)
+        sb_printf(sb, i ? ", $%d" : "$%d", (*next)++);
+    sb_putc(sb, ')');
+}
+
+void order_by(strbuf *sb, const gen_relation *r, const int *cols, size_t n)
+{
+    sb_puts(sb, " ORDER BY ");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_puts(sb, ", ");
+        sb_put_ident(sb, r->columns[cols[i]].name);
+    }
+}
+
+/* Function-parameter list for key columns: ", const uuid_t id, const char *email". */
+void key_params(const emitter *e, const relinfo *ri, strbuf *sb, const int *cols, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *t = c_type(e, &ri->r->columns[cols[i]].type);
+        sb_puts(sb, ", ");
+        put_decl(sb, t, ri->fields[cols[i]], true);
+        free(t);
+    }
+}
+
+/* The address of a key argument: "id" for uuid_t (an array), "&email" otherwise. */
+void key_arg(strbuf *sb, const relinfo *ri, int col)
+{
+    const gen_type *t = &ri->r->columns[col].type;
+    sb_printf(sb, "%s%s", t->ct == CT_UUID && !t->is_array ? "" : "&", ri->fields[col]);
+}
+
+/* "By" suffix from column names: "id", "user_id_and_created_at". */
+char *by_name(const relinfo *ri, const int *cols, size_t n)
+{
+    strbuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_puts(&sb, "_and_");
+        sb_puts(&sb, ri->fields[cols[i]]);
+    }
+    return sb.data;
+}

@@ -1,0 +1,465 @@
+/* blogdb-gen, emitter: the functions of a table or view: get, list, each, copy, insert, update, delete, count. */
+#include "emit.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* get_by_<cols> (unique lookup) or delete by key. */
+static void emit_key_fn(emitter *e, const relinfo *ri, const int *cols, size_t n, bool del)
+{
+    char *by = by_name(ri, cols, n);
+    char *qname = xstrfmt("%s_%s_%s_query", ri->id, del ? "delete_by" : "get_by", by);
+    strbuf tail, params, doc, nm;
+    int next = 1;
+    sb_init(&tail);
+    sb_init(&params);
+    sb_init(&doc);
+    sb_init(&nm);
+    if (del) {
+        sb_puts(&tail, "DELETE FROM ");
+        put_qualified(&tail, ri->r->schema, ri->r->name);
+    }
+    sb_puts(&tail, " WHERE ");
+    where_eq(&tail, ri->r, cols, n, &next);
+    emit_query(e, ri, qname, tail.data, del, cols, n, del ? "BLOGDB_RT_AFFECT" : "BLOGDB_RT_ONE");
+    if (del) {
+        sb_printf(&params, "blogdb *db");
+        sb_printf(&nm, "int %s_%s_delete", e->P, ri->id);
+        sb_printf(&doc, " * Deletes the %s row whose key is given.\n"
+                        " * @return 0, BLOGDB_ENOTFOUND when no row has that key, BLOGDB_EFOREIGNKEY when\n"
+                        " *         other rows still reference it, or another BLOGDB_E* code.\n",
+                  ri->r->name);
+    } else {
+        sb_printf(&params, "blogdb *db, %s_%s_row **out", e->P, ri->id);
+        sb_printf(&nm, "int %s_%s_get_by_%s", e->P, ri->id, by);
+        sb_printf(&doc, " * Fetches the %s row with the given %s.\n"
+                        " * @param[out] out  The row on success (free with %s_%s_row_free()), else NULL.\n"
+                        " * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (NULL argument, bad UTF-8), or another code.\n",
+                  ri->r->name, by, e->P, ri->id);
+    }
+    key_params(e, ri, &params, cols, n);
+    emit_proto(e, doc.data, nm.data, params.data);
+    sb_puts(e->c, "    const void *args[] = {");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_puts(e->c, ", ");
+        key_arg(e->c, ri, cols[i]);
+    }
+    sb_printf(e->c, "};\n    return blogdb_rt_exec(db, &%s, args, %s);\n}\n\n", qname, del ? "NULL" : "out");
+    free(by);
+    free(qname);
+    sb_free(&tail);
+    sb_free(&params);
+    sb_free(&doc);
+    sb_free(&nm);
+}
+
+static void emit_list_query(emitter *e, const relinfo *ri, const list_spec *ls, bool after, const char *qname)
+{
+    strbuf tail;
+    int next = 1, params[80];
+    size_t np = 0;
+    bool where = false;
+    sb_init(&tail);
+    if (ls->neq) {
+        sb_puts(&tail, " WHERE ");
+        where_eq(&tail, ri->r, ls->eq, ls->neq, &next);
+        for (size_t i = 0; i < ls->neq; i++)
+            params[np++] = ls->eq[i];
+        where = true;
+    }
+    if (ls->range >= 0) {
+        sb_puts(&tail, where ? " AND " : " WHERE ");
+        sb_put_ident(&tail, ri->r->columns[ls->range].name);
+        sb_printf(&tail, " >= $%d AND ", next++);
+        sb_put_ident(&tail, ri->r->columns[ls->range].name);
+        sb_printf(&tail, " < $%d", next++);
+        params[np++] = ls->range;
+        params[np++] = ls->range;
+        where = true;
+    }
+    params[np++] = -1;
+    {
+        int limit_no = next++;
+        if (after) {
+            sb_puts(&tail, where ? " AND " : " WHERE ");
+            keyset_after(&tail, ri->r, ls->order, ls->norder, &next);
+            for (size_t i = 0; i < ls->norder; i++)
+                params[np++] = ls->order[i];
+        }
+        order_by(&tail, ri->r, ls->order, ls->norder);
+        sb_printf(&tail, " LIMIT $%d", limit_no);
+    }
+    emit_query(e, ri, qname, tail.data, false, params, np, "BLOGDB_RT_MANY");
+    sb_free(&tail);
+}
+
+/* <prefix>_<rel>_each<suffix>: every row matching eq (and from <= range < to), streamed. */
+static void emit_each_fn(emitter *e, const relinfo *ri, const char *suffix, const int *eq, size_t neq, int range)
+{
+    char *q = xstrfmt("%s_each%s_query", ri->id, suffix);
+    strbuf tail, params, doc, nm;
+    int next = 1, pcols[40];
+    size_t np = 0;
+    sb_init(&tail);
+    sb_init(&params);
+    sb_init(&doc);
+    sb_init(&nm);
+    if (neq) {
+        sb_puts(&tail, " WHERE ");
+        where_eq(&tail, ri->r, eq, neq, &next);
+        for (size_t i = 0; i < neq; i++)
+            pcols[np++] = eq[i];
+    }
+    if (range >= 0) {
+        sb_puts(&tail, neq ? " AND " : " WHERE ");
+        sb_put_ident(&tail, ri->r->columns[range].name);
+        sb_printf(&tail, " >= $%d AND ", next++);
+        sb_put_ident(&tail, ri->r->columns[range].name);
+        sb_printf(&tail, " < $%d", next++);
+        pcols[np++] = range;
+        pcols[np++] = range;
+    }
+    emit_query(e, ri, q, tail.data, false, pcols, np, "BLOGDB_RT_MANY");
+    sb_printf(&nm, "int %s_%s_each%s", e->P, ri->id, suffix);
+    sb_printf(&params, "blogdb *db, %s_%s_row_fn fn, void *ctx", e->P, ri->id);
+    key_params(e, ri, &params, eq, neq);
+    if (range >= 0) {
+        char *t = c_type(e, &ri->r->columns[range].type);
+        sb_printf(&params, ", %s from, %s to", t, t);
+        free(t);
+    }
+    sb_printf(&doc,
+              " * Streams every matching row to fn, in the server's order, in constant memory (a server-side\n"
+              " * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.\n"
+              " * Runs in the open transaction, or in a read-only one of its own.\n"
+              " * @return 0 when every row was read or fn stopped with a positive value; fn's negative\n"
+              " *         code; or another BLOGDB_E* code.\n");
+    emit_proto(e, doc.data, nm.data, params.data);
+    sb_printf(e->c, "    struct %s_each_ctx x = {fn, ctx};\n", ri->id);
+    if (np) {
+        sb_puts(e->c, "    const void *args[] = {");
+        for (size_t i = 0; i < neq; i++) {
+            sb_puts(e->c, i ? ", " : "");
+            key_arg(e->c, ri, eq[i]);
+        }
+        if (range >= 0)
+            sb_puts(e->c, neq ? ", &from, &to" : "&from, &to");
+        sb_printf(e->c, "};\n    return blogdb_rt_each(db, &%s, args, fn ? %s_each_row : NULL, &x);\n}\n\n", q, ri->id);
+    } else {
+        sb_printf(e->c, "    return blogdb_rt_each(db, &%s, NULL, fn ? %s_each_row : NULL, &x);\n}\n\n", q, ri->id);
+    }
+    free(q);
+    sb_free(&tail);
+    sb_free(&params);
+    sb_free(&doc);
+    sb_free(&nm);
+}
+
+static void emit_copy_fns(emitter *e, const relinfo *ri)
+{
+    char *nm = xstrfmt("int %s_%s_copy_in", e->P, ri->id);
+    char *params = xstrfmt("blogdb *db, const %s_%s_row *rows, size_t count, uint64_t with", e->P, ri->id);
+    char *doc = xstrfmt(" * Bulk insert with COPY (binary): rows[0..count), the columns an insert with `with` sends.\n"
+                        " * All or nothing: a bad row stops the COPY, nothing of it is kept, and\n"
+                        " * blogdb_failed_index() gives the row's index. Runs in the open transaction, or its own.\n"
+                        " * @return 0, or the code of the failure (BLOGDB_EINVAL, BLOGDB_ETOOLONG, BLOGDB_EUNIQUE...).\n");
+    emit_proto(e, doc, nm, params);
+    sb_printf(e->c,
+              "    %s_%s_row scratch;\n    struct %s_copy_ctx x = {rows, count, 0, NULL, NULL};\n"
+              "    if (!rows && count)\n        return blogdb_rt_copy_in(db, &%s_rel, with, NULL, NULL, NULL);\n"
+              "    return blogdb_rt_copy_in(db, &%s_rel, with, %s_copy_row, &x, &scratch);\n}\n\n",
+              e->P, ri->id, ri->id, ri->id, ri->id, ri->id);
+    free(nm);
+    free(params);
+    free(doc);
+    nm = xstrfmt("int %s_%s_copy_in_fn", e->P, ri->id);
+    params = xstrfmt("blogdb *db, %s_%s_next_fn next, void *ctx, uint64_t with", e->P, ri->id);
+    doc = xstrfmt(" * Bulk insert with COPY (binary) from a row producer: as %s_%s_copy_in(), with rows\n"
+                  " * from next() until it returns 0; a negative return aborts the COPY.\n",
+                  e->P, ri->id);
+    emit_proto(e, doc, nm, params);
+    sb_printf(e->c,
+              "    %s_%s_row scratch;\n    struct %s_copy_ctx x = {NULL, 0, 0, next, ctx};\n"
+              "    if (!next)\n        return blogdb_rt_copy_in(db, &%s_rel, with, NULL, NULL, NULL);\n"
+              "    return blogdb_rt_copy_in(db, &%s_rel, with, %s_copy_row, &x, &scratch);\n}\n\n",
+              e->P, ri->id, ri->id, ri->id, ri->id, ri->id);
+    free(nm);
+    free(params);
+    free(doc);
+}
+
+static void emit_list_fn(emitter *e, const relinfo *ri, const list_spec *ls)
+{
+    char *q1 = xstrfmt("%s_list%s_query", ri->id, ls->suffix);
+    char *q2 = xstrfmt("%s_list%s_after_query", ri->id, ls->suffix);
+    strbuf params, doc, nm;
+    emit_list_query(e, ri, ls, false, q1);
+    emit_list_query(e, ri, ls, true, q2);
+    sb_init(&params);
+    sb_init(&doc);
+    sb_init(&nm);
+    sb_printf(&nm, "int %s_%s_list%s", e->P, ri->id, ls->suffix);
+    sb_printf(&params, "blogdb *db, %s_%s_rows **out", e->P, ri->id);
+    key_params(e, ri, &params, ls->eq, ls->neq);
+    if (ls->range >= 0) {
+        char *t = c_type(e, &ri->r->columns[ls->range].type);
+        sb_printf(&params, ", %s from, %s to", t, t);
+        free(t);
+    }
+    sb_printf(&params, ", int64_t limit, const %s_%s_row *after", e->P, ri->id);
+    sb_printf(&doc,
+              " * %s\n"
+              " * Keyset pagination: pass the last row of the previous page as `after` (only its\n"
+              " * key columns are read), or NULL for the first page. No row is lost or repeated.\n"
+              " * @param[out] out  The rows (possibly none; free with %s_%s_rows_free()), else NULL.\n"
+              " * @param limit     Most rows to return, >= 0.\n"
+              " * @return 0, BLOGDB_EINVAL (NULL argument, negative limit), or another code.\n",
+              ls->doc, e->P, ri->id);
+    emit_proto(e, doc.data, nm.data, params.data);
+    for (int pass = 0; pass < 2; pass++) {
+        sb_puts(e->c, pass == 0 ? "    if (!after) {\n" : "    } else {\n");
+        sb_puts(e->c, "        const void *args[] = {");
+        for (size_t i = 0; i < ls->neq; i++) {
+            key_arg(e->c, ri, ls->eq[i]);
+            sb_puts(e->c, ", ");
+        }
+        if (ls->range >= 0)
+            sb_puts(e->c, "&from, &to, ");
+        sb_puts(e->c, "&limit");
+        if (pass == 1)
+            for (size_t i = 0; i < ls->norder; i++)
+                sb_printf(e->c, ", &after->%s", ri->fields[ls->order[i]]);
+        sb_printf(e->c, "};\n        return blogdb_rt_exec(db, &%s, args, out);\n", pass ? q2 : q1);
+    }
+    sb_puts(e->c, "    }\n}\n\n");
+    emit_each_fn(e, ri, ls->suffix, ls->eq, ls->neq, ls->range);
+    free(q1);
+    free(q2);
+    sb_free(&params);
+    sb_free(&doc);
+    sb_free(&nm);
+}
+
+static bool orderable(const gen_type *t)
+{
+    ctype ct = t->ct;
+    return !t->is_array && (ct == CT_INT2 || ct == CT_INT4 || ct == CT_INT8 || ct == CT_FLOAT4 || ct == CT_FLOAT8 ||
+           ct == CT_TIMESTAMP || ct == CT_TIMESTAMPTZ || ct == CT_DATE || ct == CT_TIME);
+}
+
+/* Column indexes of an index, or false when it has an expression key or is partial. */
+static bool index_cols(const relinfo *ri, const gen_index *ix, int *out)
+{
+    if (ix->partial || !ix->ordered || ix->ncolumns > 32)
+        return false;
+    for (size_t i = 0; i < ix->ncolumns; i++) {
+        if (!ix->columns[i])
+            return false;
+        out[i] = rel_find_column(ri->r, ix->columns[i]);
+    }
+    return true;
+}
+
+static bool same_cols(const int *a, size_t na, const int *b, size_t nb)
+{
+    return na == nb && memcmp(a, b, na * sizeof *a) == 0;
+}
+
+void emit_table_fns(emitter *e, const relinfo *ri)
+{
+    const gen_relation *r = ri->r;
+    int done[64][32];
+    size_t done_n[64], ndone = 0;
+    char *nm, *params, *q;
+
+    /* insert */
+    nm = xstrfmt("int %s_%s_insert", e->P, ri->id);
+    params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row, uint64_t with", e->P, ri->id, e->P, ri->id);
+    {
+        char *doc = xstrfmt(
+            " * Inserts a %s row and returns it as stored (defaults and triggers applied).\n"
+            " * @param[out] out  The stored row (free with %s_%s_row_free()), or NULL when not wanted.\n"
+            " * @param row       The values. Columns with a DEFAULT are sent only when their\n"
+            " *                  %s_%s_* bit is in `with`; otherwise the server default applies.\n"
+            " * @return 0, BLOGDB_EUNIQUE, BLOGDB_EFOREIGNKEY, BLOGDB_ENOTNULL, BLOGDB_ECHECK,\n"
+            " *         BLOGDB_ETOOLONG, BLOGDB_EINVAL (NULL argument or string, bad UTF-8, bad enum),\n"
+            " *         or another code. Nothing is written on failure.\n",
+            r->name, e->P, ri->id, e->U, ri->ID);
+        emit_proto(e, doc, nm, params);
+        free(doc);
+    }
+    sb_printf(e->c, "    return blogdb_rt_insert(db, &%s_rel, row, with, out);\n}\n\n", ri->id);
+    free(nm);
+    free(params);
+
+    if (ri->npk) {
+        emit_key_fn(e, ri, ri->pk, ri->npk, false);
+        memcpy(done[ndone], ri->pk, ri->npk * sizeof(int));
+        done_n[ndone++] = ri->npk;
+    }
+    /* get_by each unique index */
+    for (size_t x = 0; x < r->nindexes && ndone < 64; x++) {
+        int cols[32];
+        bool dup = false;
+        const gen_index *ix = &r->indexes[x];
+        if (!ix->unique || !index_cols(ri, ix, cols))
+            continue;
+        for (size_t d = 0; d < ndone; d++)
+            dup |= same_cols(done[d], done_n[d], cols, ix->ncolumns);
+        if (dup)
+            continue;
+        emit_key_fn(e, ri, cols, ix->ncolumns, false);
+        memcpy(done[ndone], cols, ix->ncolumns * sizeof(int));
+        done_n[ndone++] = ix->ncolumns;
+    }
+    if (ri->npk) {
+        list_spec all = {"", NULL, 0, -1, ri->pk, ri->npk, "Lists rows in primary key order."};
+        int seen[64][32];
+        size_t seen_n[64], nseen = 0;
+        emit_list_fn(e, ri, &all);
+        for (size_t x = 0; x < r->nindexes && nseen < 64; x++) {
+            int cols[32], order[64];
+            bool dup = false;
+            const gen_index *ix = &r->indexes[x];
+            char *by, *suffix, *doc;
+            if (ix->unique || !index_cols(ri, ix, cols))
+                continue;
+            for (size_t d = 0; d < nseen; d++)
+                dup |= same_cols(seen[d], seen_n[d], cols, ix->ncolumns);
+            if (dup)
+                continue;
+            memcpy(seen[nseen], cols, ix->ncolumns * sizeof(int));
+            seen_n[nseen++] = ix->ncolumns;
+            by = by_name(ri, cols, ix->ncolumns);
+            suffix = xstrfmt("_by_%s", by);
+            doc = xstrfmt("Lists the rows with the given %s, in primary key order.", by);
+            {
+                list_spec eq = {suffix, cols, ix->ncolumns, -1, ri->pk, ri->npk, doc};
+                emit_list_fn(e, ri, &eq);
+            }
+            free(suffix);
+            free(doc);
+            if (ix->ncolumns == 1 && orderable(&r->columns[cols[0]].type)) {
+                order[0] = cols[0];
+                memcpy(order + 1, ri->pk, ri->npk * sizeof(int));
+                suffix = xstrfmt("_by_%s_range", by);
+                doc = xstrfmt("Lists the rows with from <= %s < to, ordered by %s then primary key.", by, by);
+                {
+                    list_spec rg = {suffix, NULL, 0, cols[0], order, ri->npk + 1, doc};
+                    emit_list_fn(e, ri, &rg);
+                }
+                free(suffix);
+                free(doc);
+            }
+            free(by);
+        }
+        /* update: whole row, and chosen fields */
+        nm = xstrfmt("int %s_%s_update", e->P, ri->id);
+        params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row", e->P, ri->id, e->P, ri->id);
+        {
+            char *doc = xstrfmt(" * Writes every non-key, writable column of `row` to the %s row with row's key.\n"
+                                " * @param[out] out  The row as stored (free with %s_%s_row_free()), or NULL.\n"
+                                " * @return 0, BLOGDB_ENOTFOUND, or the codes of %s_%s_insert().\n",
+                                r->name, e->P, ri->id, e->P, ri->id);
+            emit_proto(e, doc, nm, params);
+            free(doc);
+        }
+        sb_printf(e->c, "    return blogdb_rt_update(db, &%s_rel, row, %s_%s_ALL_COLUMNS & ~(%s_%s_KEY_COLUMNS | %s_%s_READONLY_COLUMNS), out);\n}\n\n",
+                  ri->id, e->U, ri->ID, e->U, ri->ID, e->U, ri->ID);
+        free(nm);
+        free(params);
+        nm = xstrfmt("int %s_%s_update_fields", e->P, ri->id);
+        params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row, uint64_t mask", e->P, ri->id, e->P,
+                         ri->id);
+        {
+            char *doc = xstrfmt(" * Writes only the columns in `mask` (%s_%s_* bits, no key column) of `row`\n"
+                                " * to the %s row with row's key.\n"
+                                " * @param[out] out  The row as stored (free with %s_%s_row_free()), or NULL.\n"
+                                " * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (empty mask, key column in mask),\n"
+                                " *         or the codes of %s_%s_insert().\n",
+                                e->U, ri->ID, r->name, e->P, ri->id, e->P, ri->id);
+            emit_proto(e, doc, nm, params);
+            free(doc);
+        }
+        sb_printf(e->c, "    return blogdb_rt_update(db, &%s_rel, row, mask, out);\n}\n\n", ri->id);
+        free(nm);
+        free(params);
+        emit_key_fn(e, ri, ri->pk, ri->npk, true);
+    } else {
+        /* No primary key: no stable order to page by. */
+        int limit_param = -1;
+        q = xstrfmt("%s_list_query", ri->id);
+        emit_query(e, ri, q, " LIMIT $1", false, &limit_param, 1, "BLOGDB_RT_MANY");
+        nm = xstrfmt("int %s_%s_list", e->P, ri->id);
+        params = xstrfmt("blogdb *db, %s_%s_rows **out, int64_t limit", e->P, ri->id);
+        {
+            char *doc = xstrfmt(" * Lists up to `limit` rows of %s, in the server's order (no primary key to page by).\n"
+                                " * @param[out] out  The rows (free with %s_%s_rows_free()), else NULL.\n"
+                                " * @return 0 or a BLOGDB_E* code.\n",
+                                r->name, e->P, ri->id);
+            emit_proto(e, doc, nm, params);
+            free(doc);
+        }
+        sb_printf(e->c, "    const void *args[] = {&limit};\n    return blogdb_rt_exec(db, &%s, args, out);\n}\n\n", q);
+        emit_each_fn(e, ri, "", NULL, 0, -1);
+        free(q);
+        free(nm);
+        free(params);
+    }
+    emit_copy_fns(e, ri);
+    /* count */
+    q = xstrfmt("%s_count_query", ri->id);
+    {
+        strbuf sql;
+        char *doc = xstrfmt(" * Counts the rows of %s.\n * @return 0 with *out set, or a BLOGDB_E* code.\n", r->name);
+        sb_init(&sql);
+        sb_puts(&sql, "SELECT count(*) FROM ");
+        put_qualified(&sql, r->schema, r->name);
+        emit_query(e, ri, q, sql.data, true, NULL, 0, "BLOGDB_RT_COUNT");
+        nm = xstrfmt("int %s_%s_count", e->P, ri->id);
+        emit_proto(e, doc, nm, "blogdb *db, int64_t *out");
+        sb_printf(e->c, "    return blogdb_rt_exec(db, &%s, NULL, out);\n}\n\n", q);
+        free(doc);
+        free(nm);
+        sb_free(&sql);
+    }
+    free(q);
+}
+
+void emit_view_fns(emitter *e, const relinfo *ri)
+{
+    char *q = xstrfmt("%s_list_query", ri->id);
+    char *nm = xstrfmt("int %s_%s_list", e->P, ri->id);
+    char *params = xstrfmt("blogdb *db, %s_%s_rows **out", e->P, ri->id);
+    char *doc = xstrfmt(" * Lists every row of %s %s, in the server's order.\n"
+                        " * @param[out] out  The rows (free with %s_%s_rows_free()), else NULL.\n"
+                        " * @return 0 or a BLOGDB_E* code.\n",
+                        kind_words(ri->r->kind), ri->r->name, e->P, ri->id);
+    emit_query(e, ri, q, "", false, NULL, 0, "BLOGDB_RT_MANY");
+    emit_proto(e, doc, nm, params);
+    sb_printf(e->c, "    return blogdb_rt_exec(db, &%s, NULL, out);\n}\n\n", q);
+    emit_each_fn(e, ri, "", NULL, 0, -1);
+    if (ri->r->kind == REL_MATVIEW) {
+        strbuf sql;
+        free(q);
+        free(nm);
+        free(doc);
+        q = xstrfmt("%s_refresh_query", ri->id);
+        nm = xstrfmt("int %s_%s_refresh", e->P, ri->id);
+        doc = xstrfmt(" * REFRESH MATERIALIZED VIEW %s: recomputes its rows.\n * @return 0 or a BLOGDB_E* code.\n",
+                      ri->r->name);
+        sb_init(&sql);
+        sb_puts(&sql, "REFRESH MATERIALIZED VIEW ");
+        put_qualified(&sql, ri->r->schema, ri->r->name);
+        emit_query(e, ri, q, sql.data, true, NULL, 0, "BLOGDB_RT_EXEC");
+        emit_proto(e, doc, nm, "blogdb *db");
+        sb_printf(e->c, "    return blogdb_rt_exec(db, &%s, NULL, NULL);\n}\n\n", q);
+        sb_free(&sql);
+    }
+    free(q);
+    free(nm);
+    free(params);
+    free(doc);
+}
