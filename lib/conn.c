@@ -254,3 +254,9 @@ int blogdb__simple(blogdb *db, const char *sql)
 }
 
 /* ---- prepared statements -------------------------------------------------- */
+
+bool blogdb__in_transaction(const blogdb *db)
+{
+    PGTransactionStatusType t = PQtransactionStatus(db->conn);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}

@@ -46,19 +46,13 @@ long blogdb_failed_index(const blogdb *db)
     return db ? db->failed_index : -1;
 }
 
-static void reset_error(blogdb *db)
+void blogdb__reset_error(blogdb *db)
 {
     db->failed_index = -1;
     db->errcode = 0;
     db->sqlstate[0] = '\0';
     db->constraint[0] = '\0';
     db->errmsg[0] = '\0';
-}
-
-void blogdb__clear_error(blogdb *db)
-{
-    reset_error(db);
-    blogdb__call_start(db);
 }
 
 static void set_message(blogdb *db, const char *msg)
@@ -86,7 +80,7 @@ int blogdb__fail(blogdb *db, int code, const char *fmt, ...)
     va_end(ap);
     {
         long keep = db->failed_index;
-        reset_error(db);
+        blogdb__reset_error(db);
         db->failed_index = keep; /* set by the caller before or after, as it knows the row */
     }
     db->errcode = code;

@@ -102,9 +102,8 @@ typedef struct pl_entry {
 
 /* ---- error.c: codes, messages ------------------------------------------------------- */
 
-/* Starts a public call: clears the last error, then starts the call's clock (wait.c). Every
- * public entry point calls it first. */
-void blogdb__clear_error(blogdb *db);
+/* Clears the last error (code, message, SQLSTATE, constraint, failed index). */
+void blogdb__reset_error(blogdb *db);
 /* Records an error on db (code, message) and returns code. */
 int blogdb__fail(blogdb *db, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Records the error a PGresult carries (or the connection's, or the wait layer's when res is NULL)
@@ -119,9 +118,14 @@ void blogdb__trim(char *s);
 
 /* Runs a command (no parameters, no rows): 0, or the error it raised (recorded). */
 int blogdb__simple(blogdb *db, const char *sql);
+/* Whether a transaction block is open on the connection. */
+bool blogdb__in_transaction(const blogdb *db);
 
 /* ---- wait.c: bounded waits; every byte sent or awaited goes through these --------------- */
 
+/* Starts a public call: clears the last error, then starts the call's clock. Every public entry
+ * point calls it first. */
+void blogdb__clear_error(blogdb *db);
 int64_t blogdb__now_ms(void);
 int blogdb__wake_open(blogdb *db);
 void blogdb__wake_close(blogdb *db);
@@ -259,8 +263,6 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams);
 
 /* ---- tx.c: transactions -------------------------------------------------------------------------- */
 
-/* Whether a transaction block is open on the connection. */
-bool blogdb__in_transaction(const blogdb *db);
 /* BEGIN [extra] and, when acting is not empty, the acting user for this transaction. */
 int blogdb__begin(blogdb *db, const char *extra, const char *acting);
 /* ROLLBACK, ignoring the outcome, when the connection is alive. */

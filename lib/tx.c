@@ -8,12 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 
-bool blogdb__in_transaction(const blogdb *db)
-{
-    PGTransactionStatusType t = PQtransactionStatus(db->conn);
-    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
-}
-
 void blogdb__rollback_quietly(blogdb *db)
 {
     if (blogdb__conn_alive(db))

@@ -70,6 +70,12 @@ static void wake_drain(blogdb *db)
         ;
 }
 
+void blogdb__clear_error(blogdb *db)
+{
+    blogdb__reset_error(db);
+    blogdb__call_start(db);
+}
+
 void blogdb__call_start(blogdb *db)
 {
     blogdb__cancel_settle(db);

@@ -73,6 +73,10 @@ target_sources(test_hostile PRIVATE tests/fakepg.c ${TYPESDB_DIR}/typesdb_schema
 target_include_directories(test_hostile PRIVATE ${TYPESDB_DIR})
 target_link_libraries(test_hostile PRIVATE Threads::Threads)
 
+# No import cycle between the files of the runtime or of the generator (file-level call graphs).
+add_test(NAME cycles_runtime COMMAND ${CMAKE_SOURCE_DIR}/tests/cycles.sh runtime "$<TARGET_OBJECTS:blogdb_rt>")
+add_test(NAME cycles_generator COMMAND ${CMAKE_SOURCE_DIR}/tests/cycles.sh generator "$<TARGET_OBJECTS:blogdb-gen>")
+
 # Packaging: exported symbols, ABI against the baselines, installed consumers, docs.
 add_test(NAME symbols_runtime COMMAND ${CMAKE_SOURCE_DIR}/tests/symbols.sh $<TARGET_FILE:blogdb_rt> BLOGDB_RT_0
   blogdb_check_schema blogdb_users_insert)

@@ -5,64 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- types of expressions ------------------------------------------------------ */
-
-static texpr tx_builtin(const char *fmt, bool not_null)
-{
-    texpr e;
-    memset(&e, 0, sizeof e);
-    e.t = builtin_type(fmt);
-    e.not_null = not_null;
-    return e;
-}
-
-void tx_free(texpr *e)
-{
-    free(e->t.sql);
-    e->t.sql = NULL;
-}
-
-/* Rank on the numeric ladder (0: not numeric). */
-int numeric_rank(const gen_type *t)
-{
-    if (t->is_array)
-        return 0;
-    switch (t->ct) {
-    case CT_INT2: return 1;
-    case CT_INT4: return 2;
-    case CT_INT8: return 3;
-    case CT_NUMERIC: return 4;
-    case CT_FLOAT4: return 5;
-    case CT_FLOAT8: return 6;
-    default: return 0;
-    }
-}
-
-const char *numeric_name(int rank)
-{
-    static const char *const names[] = {"", "smallint", "integer", "bigint", "numeric", "real", "double precision"};
-    return names[rank];
-}
-
-/* A function's result carries no type modifier: numeric(8,2) -> numeric, varchar(20) -> varchar. */
-void strip_typmod(gen_type *t)
-{
-    char *paren = strchr(t->sql, '(');
-    if (t->enum_index >= 0 || t->domain_index >= 0 || !paren)
-        return;
-    {
-        char *close = strchr(paren, ')');
-        char *out = xstrfmt("%.*s%s", (int)(paren - t->sql), t->sql, close ? close + 1 : "");
-        if (strcmp(out, "character") == 0 || strncmp(out, "character[", 10) == 0) {
-            char *b = xstrfmt("bpchar%s", out + 9);
-            free(out);
-            out = b;
-        }
-        free(t->sql);
-        t->sql = out;
-        t->max_chars = -1;
-    }
-}
 
 static bool is_string(const gen_type *t)
 {
@@ -264,6 +206,25 @@ static int type_common_list(ctx *c, scope *s, Node **list, size_t n, int loc, co
     return 0;
 }
 
+/* A function call: its arguments typed here, then resolved by the function table (functions.c),
+ * as PostgreSQL transforms the arguments before ParseFuncOrColumn. The table frees them. */
+static int type_call(ctx *c, scope *s, const PgQuery__FuncCall *f, texpr *out)
+{
+    texpr args[8];
+    size_t nargs = f->n_args < 8 ? f->n_args : 8;
+    const char *fname = node_str(f->funcname[f->n_funcname - 1]);
+    if (!function_known(f))
+        FAIL(c, f->location, "cannot infer the type of function \"%s\" in a view; add a cast (expr::type)",
+             fname ? fname : "?");
+    for (size_t i = 0; i < nargs; i++)
+        if (type_expr(c, s, f->args[i], &args[i]) != 0) {
+            for (size_t j = 0; j < i; j++)
+                tx_free(&args[j]);
+            return -1;
+        }
+    return type_function(c, f, args, nargs, out);
+}
+
 int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
 {
     memset(out, 0, sizeof *out);
@@ -315,7 +276,7 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
         return 0;
     }
     case PG_QUERY__NODE__NODE_FUNC_CALL:
-        return type_function(c, s, e->func_call, out);
+        return type_call(c, s, e->func_call, out);
     case PG_QUERY__NODE__NODE_COALESCE_EXPR: {
         bool any_nn, all_nn;
         if (type_common_list(c, s, e->coalesce_expr->args, e->coalesce_expr->n_args, e->coalesce_expr->location,
@@ -421,7 +382,7 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
         if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK) {
             gen_relation sub;
             memset(&sub, 0, sizeof sub);
-            if (infer_into(c, sl->subselect, &sub, s, s->deps_of) != 0) {
+            if (s->subquery(c, sl->subselect, &sub, s, s->deps_of) != 0) {
                 relation_release(&sub);
                 return -1;
             }

@@ -41,29 +41,27 @@ static const struct fn {
     {"to_date", "date", 's'}, {"to_number", "numeric", 's'}, {"timezone", NULL, 's'},
 };
 
-int type_function(ctx *c, scope *s, const PgQuery__FuncCall *f, texpr *out)
+bool function_known(const PgQuery__FuncCall *f)
+{
+    const char *fname = node_str(f->funcname[f->n_funcname - 1]);
+    for (size_t i = 0; fname && i < sizeof functions / sizeof functions[0]; i++)
+        if (strcmp(functions[i].name, fname) == 0)
+            return true;
+    return false;
+}
+
+int type_function(ctx *c, const PgQuery__FuncCall *f, texpr *args, size_t nargs, texpr *out)
 {
     const char *fname = node_str(f->funcname[f->n_funcname - 1]);
     const struct fn *fn = NULL;
-    texpr args[8];
-    size_t nargs = f->n_args < 8 ? f->n_args : 8;
     bool all_nn = true;
     int rc = 0;
 
     for (size_t i = 0; fname && i < sizeof functions / sizeof functions[0]; i++)
         if (strcmp(functions[i].name, fname) == 0)
             fn = &functions[i];
-    if (!fn)
-        FAIL(c, f->location, "cannot infer the type of function \"%s\" in a view; add a cast (expr::type)",
-             fname ? fname : "?");
-    for (size_t i = 0; i < nargs; i++) {
-        if (type_expr(c, s, f->args[i], &args[i]) != 0) {
-            for (size_t j = 0; j < i; j++)
-                tx_free(&args[j]);
-            return -1;
-        }
+    for (size_t i = 0; i < nargs; i++)
         all_nn &= args[i].not_null;
-    }
     memset(out, 0, sizeof *out);
     if (fn->result && strcmp(fn->result, "=0") == 0) {
         if (!nargs) {

@@ -34,24 +34,34 @@ typedef struct scope {
     size_t nctes;
     const struct scope *parent; /* enclosing query, for correlated subqueries and outer CTEs */
     gen_relation *deps_of;
+    /* Types a subquery in this scope (query.c's infer_into): expressions reach queries through
+     * it, so expr.c does not depend on query.c, which depends on it. */
+    int (*subquery)(ctx *c, const Node *query, gen_relation *out, const struct scope *parent, gen_relation *deps_of);
 } scope;
 
-/* ---- query.c: query scopes, FROM items, target lists, WITH, set operations ---- */
+/* ---- texpr.c: typed values and the numeric type ladder (calls no other file of infer/) ---- */
 
-void relation_release(gen_relation *r);
-int infer_into(ctx *c, const Node *query, gen_relation *out, const scope *parent, gen_relation *deps_of);
-
-/* ---- expr.c: the types of expressions (columns, operators, CASE, casts, subqueries) ---- */
-
+texpr tx_builtin(const char *fmt, bool not_null);
 void tx_free(texpr *e);
 int numeric_rank(const gen_type *t);
 const char *numeric_name(int rank);
 void strip_typmod(gen_type *t);
+void relation_release(gen_relation *r);
+
+/* ---- query.c: query scopes, FROM items, target lists, WITH, set operations ---- */
+
+int infer_into(ctx *c, const Node *query, gen_relation *out, const scope *parent, gen_relation *deps_of);
+
+/* ---- expr.c: the types of expressions (columns, operators, CASE, casts, subqueries) ---- */
+
 int common_type(ctx *c, texpr *a, texpr *b, int loc, const char *what, texpr *out);
 int type_expr(ctx *c, scope *s, const Node *e, texpr *out);
 
 /* ---- functions.c: the function table and the types of function calls ---- */
 
-int type_function(ctx *c, scope *s, const PgQuery__FuncCall *f, texpr *out);
+/* Whether the function table knows the function of a call. */
+bool function_known(const PgQuery__FuncCall *f);
+/* The type of a call whose arguments are typed (and freed here). */
+int type_function(ctx *c, const PgQuery__FuncCall *f, texpr *args, size_t nargs, texpr *out);
 
 #endif

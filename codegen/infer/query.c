@@ -7,18 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void relation_release(gen_relation *r)
-{
-    for (size_t i = 0; i < r->ncolumns; i++) {
-        free(r->columns[i].name);
-        free(r->columns[i].type.sql);
-    }
-    free(r->columns);
-    for (size_t i = 0; i < r->ndeps; i++)
-        free(r->deps[i]);
-    free(r->deps);
-}
-
 static void scope_free(scope *s)
 {
     for (size_t i = 0; i < s->n; i++)
@@ -235,6 +223,7 @@ int infer_into(ctx *c, const Node *query, gen_relation *out, const scope *parent
     memset(&s, 0, sizeof s);
     s.parent = parent;
     s.deps_of = deps_of;
+    s.subquery = infer_into; /* how expr.c types a subquery, without calling up into this file */
     rc = with_clause(c, &s, sel->with_clause);
     if (rc == 0 && sel->op != PG_QUERY__SET_OPERATION__SETOP_NONE) {
         PgQuery__Node l = PG_QUERY__NODE__INIT, r = PG_QUERY__NODE__INIT;
