@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 static const char *const post_status_labels[] = {"draft", "published", "archived"};
-static const blogdb_rt_enum post_status_enum = {"post_status", post_status_labels, 3, "public.post_status"};
+static const blogdb_rt_enum post_status_enum = {.name = "post_status", .labels = post_status_labels, .count = 3, .sql = "public.post_status"};
 
 const char *blogdb_post_status_to_string(blogdb_post_status value)
 {
@@ -25,15 +25,21 @@ _Static_assert(sizeof(blogdb_post_status) == sizeof(int), "generated enums must 
 /* ---- table public.users ---- */
 
 static const blogdb_rt_column users_columns[] = {
-    {"id", "id", BLOGDB_RT_UUID, offsetof(blogdb_users_row, id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY, "uuid"},
-    {"email", "email", BLOGDB_RT_TEXT, offsetof(blogdb_users_row, email), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL, "character varying(255)"},
-    {"password_hash", "password_hash", BLOGDB_RT_TEXT, offsetof(blogdb_users_row, password_hash), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL, "character varying(255)"},
-    {"created_at", "created_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_users_row, created_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "timestamp without time zone"},
-    {"updated_at", "updated_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_users_row, updated_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "timestamp without time zone"},
+    {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_users_row, id),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY, .type_sql = "uuid"},
+    {.name = "email", .sql = "email", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_users_row, email),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
+    {.name = "password_hash", .sql = "password_hash", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_users_row, password_hash),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
+    {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_users_row, created_at),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, .type_sql = "timestamp without time zone"},
+    {.name = "updated_at", .sql = "updated_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_users_row, updated_at),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, .type_sql = "timestamp without time zone"},
 };
 static const blogdb_rt_relation users_rel = {
-    "users", "public.users",
-    sizeof(blogdb_users_row), _Alignof(blogdb_users_row), users_columns, 5, 'r'};
+    .name = "users", .sql = "public.users",
+    .row_size = sizeof(blogdb_users_row), .row_align = _Alignof(blogdb_users_row),
+    .columns = users_columns, .ncolumns = 5, .kind = 'r'};
 
 struct users_each_ctx {
     blogdb_users_row_fn fn;
@@ -81,8 +87,8 @@ int blogdb_users_insert(blogdb *db, blogdb_users_row **out, const blogdb_users_r
 
 static const uint16_t users_get_by_id_query_params[] = {0};
 static const blogdb_rt_query users_get_by_id_query = {
-    "SELECT id, email, password_hash, created_at, updated_at FROM public.users WHERE id = $1",
-    &users_rel, 1, users_get_by_id_query_params, BLOGDB_RT_ONE};
+    .sql = "SELECT id, email, password_hash, created_at, updated_at FROM public.users WHERE id = $1",
+    .rel = &users_rel, .nparams = 1, .params = users_get_by_id_query_params, .result = BLOGDB_RT_ONE};
 
 int blogdb_users_get_by_id(blogdb *db, blogdb_users_row **out, const uuid_t id)
 {
@@ -92,8 +98,8 @@ int blogdb_users_get_by_id(blogdb *db, blogdb_users_row **out, const uuid_t id)
 
 static const uint16_t users_get_by_email_query_params[] = {1};
 static const blogdb_rt_query users_get_by_email_query = {
-    "SELECT id, email, password_hash, created_at, updated_at FROM public.users WHERE email = $1",
-    &users_rel, 1, users_get_by_email_query_params, BLOGDB_RT_ONE};
+    .sql = "SELECT id, email, password_hash, created_at, updated_at FROM public.users WHERE email = $1",
+    .rel = &users_rel, .nparams = 1, .params = users_get_by_email_query_params, .result = BLOGDB_RT_ONE};
 
 int blogdb_users_get_by_email(blogdb *db, blogdb_users_row **out, const char *email)
 {
@@ -103,13 +109,13 @@ int blogdb_users_get_by_email(blogdb *db, blogdb_users_row **out, const char *em
 
 static const uint16_t users_list_query_params[] = {BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query users_list_query = {
-    "SELECT id, email, password_hash, created_at, updated_at FROM public.users ORDER BY id LIMIT $1",
-    &users_rel, 1, users_list_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, email, password_hash, created_at, updated_at FROM public.users ORDER BY id LIMIT $1",
+    .rel = &users_rel, .nparams = 1, .params = users_list_query_params, .result = BLOGDB_RT_MANY};
 
 static const uint16_t users_list_after_query_params[] = {BLOGDB_RT_PARAM_LIMIT, 0};
 static const blogdb_rt_query users_list_after_query = {
-    "SELECT id, email, password_hash, created_at, updated_at FROM public.users WHERE (id) > ($2) ORDER BY id LIMIT $1",
-    &users_rel, 2, users_list_after_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, email, password_hash, created_at, updated_at FROM public.users WHERE (id) > ($2) ORDER BY id LIMIT $1",
+    .rel = &users_rel, .nparams = 2, .params = users_list_after_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_users_list(blogdb *db, blogdb_users_rows **out, int64_t limit, const blogdb_users_row *after)
 {
@@ -123,8 +129,8 @@ int blogdb_users_list(blogdb *db, blogdb_users_rows **out, int64_t limit, const 
 }
 
 static const blogdb_rt_query users_each_query = {
-    "SELECT id, email, password_hash, created_at, updated_at FROM public.users",
-    &users_rel, 0, NULL, BLOGDB_RT_MANY};
+    .sql = "SELECT id, email, password_hash, created_at, updated_at FROM public.users",
+    .rel = &users_rel, .nparams = 0, .result = BLOGDB_RT_MANY};
 
 int blogdb_users_each(blogdb *db, blogdb_users_row_fn fn, void *ctx)
 {
@@ -144,8 +150,8 @@ int blogdb_users_update_fields(blogdb *db, blogdb_users_row **out, const blogdb_
 
 static const uint16_t users_delete_by_id_query_params[] = {0};
 static const blogdb_rt_query users_delete_by_id_query = {
-    "DELETE FROM public.users WHERE id = $1",
-    &users_rel, 1, users_delete_by_id_query_params, BLOGDB_RT_AFFECT};
+    .sql = "DELETE FROM public.users WHERE id = $1",
+    .rel = &users_rel, .nparams = 1, .params = users_delete_by_id_query_params, .result = BLOGDB_RT_AFFECT};
 
 int blogdb_users_delete(blogdb *db, const uuid_t id)
 {
@@ -172,8 +178,8 @@ int blogdb_users_copy_in_fn(blogdb *db, blogdb_users_next_fn next, void *ctx, ui
 }
 
 static const blogdb_rt_query users_count_query = {
-    "SELECT count(*) FROM public.users",
-    &users_rel, 0, NULL, BLOGDB_RT_COUNT};
+    .sql = "SELECT count(*) FROM public.users",
+    .rel = &users_rel, .nparams = 0, .result = BLOGDB_RT_COUNT};
 
 int blogdb_users_count(blogdb *db, int64_t *out)
 {
@@ -183,17 +189,25 @@ int blogdb_users_count(blogdb *db, int64_t *out)
 /* ---- table public.posts ---- */
 
 static const blogdb_rt_column posts_columns[] = {
-    {"id", "id", BLOGDB_RT_UUID, offsetof(blogdb_posts_row, id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY, "uuid"},
-    {"user_id", "user_id", BLOGDB_RT_UUID, offsetof(blogdb_posts_row, user_id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "uuid"},
-    {"title", "title", BLOGDB_RT_TEXT, offsetof(blogdb_posts_row, title), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL, "character varying(255)"},
-    {"content", "content", BLOGDB_RT_TEXT, offsetof(blogdb_posts_row, content), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "text"},
-    {"status", "status", BLOGDB_RT_ENUM, offsetof(blogdb_posts_row, status), BLOGDB_RT_NO_HAS, -1, &post_status_enum, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "post_status"},
-    {"created_at", "created_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_posts_row, created_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "timestamp without time zone"},
-    {"updated_at", "updated_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_posts_row, updated_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "timestamp without time zone"},
+    {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_row, id),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY, .type_sql = "uuid"},
+    {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_row, user_id),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
+    {.name = "title", .sql = "title", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_posts_row, title),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
+    {.name = "content", .sql = "content", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_posts_row, content),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "text"},
+    {.name = "status", .sql = "status", .type = BLOGDB_RT_ENUM, .offset = offsetof(blogdb_posts_row, status),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .enum_type = &post_status_enum, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, .type_sql = "post_status"},
+    {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_posts_row, created_at),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, .type_sql = "timestamp without time zone"},
+    {.name = "updated_at", .sql = "updated_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_posts_row, updated_at),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, .type_sql = "timestamp without time zone"},
 };
 static const blogdb_rt_relation posts_rel = {
-    "posts", "public.posts",
-    sizeof(blogdb_posts_row), _Alignof(blogdb_posts_row), posts_columns, 7, 'r'};
+    .name = "posts", .sql = "public.posts",
+    .row_size = sizeof(blogdb_posts_row), .row_align = _Alignof(blogdb_posts_row),
+    .columns = posts_columns, .ncolumns = 7, .kind = 'r'};
 
 struct posts_each_ctx {
     blogdb_posts_row_fn fn;
@@ -241,8 +255,8 @@ int blogdb_posts_insert(blogdb *db, blogdb_posts_row **out, const blogdb_posts_r
 
 static const uint16_t posts_get_by_id_query_params[] = {0};
 static const blogdb_rt_query posts_get_by_id_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE id = $1",
-    &posts_rel, 1, posts_get_by_id_query_params, BLOGDB_RT_ONE};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE id = $1",
+    .rel = &posts_rel, .nparams = 1, .params = posts_get_by_id_query_params, .result = BLOGDB_RT_ONE};
 
 int blogdb_posts_get_by_id(blogdb *db, blogdb_posts_row **out, const uuid_t id)
 {
@@ -252,13 +266,13 @@ int blogdb_posts_get_by_id(blogdb *db, blogdb_posts_row **out, const uuid_t id)
 
 static const uint16_t posts_list_query_params[] = {BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query posts_list_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts ORDER BY id LIMIT $1",
-    &posts_rel, 1, posts_list_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts ORDER BY id LIMIT $1",
+    .rel = &posts_rel, .nparams = 1, .params = posts_list_query_params, .result = BLOGDB_RT_MANY};
 
 static const uint16_t posts_list_after_query_params[] = {BLOGDB_RT_PARAM_LIMIT, 0};
 static const blogdb_rt_query posts_list_after_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE (id) > ($2) ORDER BY id LIMIT $1",
-    &posts_rel, 2, posts_list_after_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE (id) > ($2) ORDER BY id LIMIT $1",
+    .rel = &posts_rel, .nparams = 2, .params = posts_list_after_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_posts_list(blogdb *db, blogdb_posts_rows **out, int64_t limit, const blogdb_posts_row *after)
 {
@@ -272,8 +286,8 @@ int blogdb_posts_list(blogdb *db, blogdb_posts_rows **out, int64_t limit, const 
 }
 
 static const blogdb_rt_query posts_each_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts",
-    &posts_rel, 0, NULL, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts",
+    .rel = &posts_rel, .nparams = 0, .result = BLOGDB_RT_MANY};
 
 int blogdb_posts_each(blogdb *db, blogdb_posts_row_fn fn, void *ctx)
 {
@@ -283,13 +297,13 @@ int blogdb_posts_each(blogdb *db, blogdb_posts_row_fn fn, void *ctx)
 
 static const uint16_t posts_list_by_user_id_query_params[] = {1, BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query posts_list_by_user_id_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1 ORDER BY id LIMIT $2",
-    &posts_rel, 2, posts_list_by_user_id_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1 ORDER BY id LIMIT $2",
+    .rel = &posts_rel, .nparams = 2, .params = posts_list_by_user_id_query_params, .result = BLOGDB_RT_MANY};
 
 static const uint16_t posts_list_by_user_id_after_query_params[] = {1, BLOGDB_RT_PARAM_LIMIT, 0};
 static const blogdb_rt_query posts_list_by_user_id_after_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1 AND (id) > ($3) ORDER BY id LIMIT $2",
-    &posts_rel, 3, posts_list_by_user_id_after_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1 AND (id) > ($3) ORDER BY id LIMIT $2",
+    .rel = &posts_rel, .nparams = 3, .params = posts_list_by_user_id_after_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_posts_list_by_user_id(blogdb *db, blogdb_posts_rows **out, const uuid_t user_id, int64_t limit, const blogdb_posts_row *after)
 {
@@ -304,8 +318,8 @@ int blogdb_posts_list_by_user_id(blogdb *db, blogdb_posts_rows **out, const uuid
 
 static const uint16_t posts_each_by_user_id_query_params[] = {1};
 static const blogdb_rt_query posts_each_by_user_id_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1",
-    &posts_rel, 1, posts_each_by_user_id_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1",
+    .rel = &posts_rel, .nparams = 1, .params = posts_each_by_user_id_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_posts_each_by_user_id(blogdb *db, blogdb_posts_row_fn fn, void *ctx, const uuid_t user_id)
 {
@@ -316,13 +330,13 @@ int blogdb_posts_each_by_user_id(blogdb *db, blogdb_posts_row_fn fn, void *ctx, 
 
 static const uint16_t posts_list_by_created_at_query_params[] = {5, BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query posts_list_by_created_at_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at = $1 ORDER BY id LIMIT $2",
-    &posts_rel, 2, posts_list_by_created_at_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at = $1 ORDER BY id LIMIT $2",
+    .rel = &posts_rel, .nparams = 2, .params = posts_list_by_created_at_query_params, .result = BLOGDB_RT_MANY};
 
 static const uint16_t posts_list_by_created_at_after_query_params[] = {5, BLOGDB_RT_PARAM_LIMIT, 0};
 static const blogdb_rt_query posts_list_by_created_at_after_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at = $1 AND (id) > ($3) ORDER BY id LIMIT $2",
-    &posts_rel, 3, posts_list_by_created_at_after_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at = $1 AND (id) > ($3) ORDER BY id LIMIT $2",
+    .rel = &posts_rel, .nparams = 3, .params = posts_list_by_created_at_after_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_posts_list_by_created_at(blogdb *db, blogdb_posts_rows **out, blogdb_timestamp created_at, int64_t limit, const blogdb_posts_row *after)
 {
@@ -337,8 +351,8 @@ int blogdb_posts_list_by_created_at(blogdb *db, blogdb_posts_rows **out, blogdb_
 
 static const uint16_t posts_each_by_created_at_query_params[] = {5};
 static const blogdb_rt_query posts_each_by_created_at_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at = $1",
-    &posts_rel, 1, posts_each_by_created_at_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at = $1",
+    .rel = &posts_rel, .nparams = 1, .params = posts_each_by_created_at_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_posts_each_by_created_at(blogdb *db, blogdb_posts_row_fn fn, void *ctx, blogdb_timestamp created_at)
 {
@@ -349,13 +363,13 @@ int blogdb_posts_each_by_created_at(blogdb *db, blogdb_posts_row_fn fn, void *ct
 
 static const uint16_t posts_list_by_created_at_range_query_params[] = {5, 5, BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query posts_list_by_created_at_range_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id LIMIT $3",
-    &posts_rel, 3, posts_list_by_created_at_range_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id LIMIT $3",
+    .rel = &posts_rel, .nparams = 3, .params = posts_list_by_created_at_range_query_params, .result = BLOGDB_RT_MANY};
 
 static const uint16_t posts_list_by_created_at_range_after_query_params[] = {5, 5, BLOGDB_RT_PARAM_LIMIT, 5, 0};
 static const blogdb_rt_query posts_list_by_created_at_range_after_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at >= $1 AND created_at < $2 AND (created_at, id) > ($4, $5) ORDER BY created_at, id LIMIT $3",
-    &posts_rel, 5, posts_list_by_created_at_range_after_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at >= $1 AND created_at < $2 AND (created_at, id) > ($4, $5) ORDER BY created_at, id LIMIT $3",
+    .rel = &posts_rel, .nparams = 5, .params = posts_list_by_created_at_range_after_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_posts_list_by_created_at_range(blogdb *db, blogdb_posts_rows **out, blogdb_timestamp from, blogdb_timestamp to, int64_t limit, const blogdb_posts_row *after)
 {
@@ -370,8 +384,8 @@ int blogdb_posts_list_by_created_at_range(blogdb *db, blogdb_posts_rows **out, b
 
 static const uint16_t posts_each_by_created_at_range_query_params[] = {5, 5};
 static const blogdb_rt_query posts_each_by_created_at_range_query = {
-    "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at >= $1 AND created_at < $2",
-    &posts_rel, 2, posts_each_by_created_at_range_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE created_at >= $1 AND created_at < $2",
+    .rel = &posts_rel, .nparams = 2, .params = posts_each_by_created_at_range_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_posts_each_by_created_at_range(blogdb *db, blogdb_posts_row_fn fn, void *ctx, blogdb_timestamp from, blogdb_timestamp to)
 {
@@ -392,8 +406,8 @@ int blogdb_posts_update_fields(blogdb *db, blogdb_posts_row **out, const blogdb_
 
 static const uint16_t posts_delete_by_id_query_params[] = {0};
 static const blogdb_rt_query posts_delete_by_id_query = {
-    "DELETE FROM public.posts WHERE id = $1",
-    &posts_rel, 1, posts_delete_by_id_query_params, BLOGDB_RT_AFFECT};
+    .sql = "DELETE FROM public.posts WHERE id = $1",
+    .rel = &posts_rel, .nparams = 1, .params = posts_delete_by_id_query_params, .result = BLOGDB_RT_AFFECT};
 
 int blogdb_posts_delete(blogdb *db, const uuid_t id)
 {
@@ -420,8 +434,8 @@ int blogdb_posts_copy_in_fn(blogdb *db, blogdb_posts_next_fn next, void *ctx, ui
 }
 
 static const blogdb_rt_query posts_count_query = {
-    "SELECT count(*) FROM public.posts",
-    &posts_rel, 0, NULL, BLOGDB_RT_COUNT};
+    .sql = "SELECT count(*) FROM public.posts",
+    .rel = &posts_rel, .nparams = 0, .result = BLOGDB_RT_COUNT};
 
 int blogdb_posts_count(blogdb *db, int64_t *out)
 {
@@ -431,18 +445,27 @@ int blogdb_posts_count(blogdb *db, int64_t *out)
 /* ---- table public.audit_log ---- */
 
 static const blogdb_rt_column audit_log_columns[] = {
-    {"id", "id", BLOGDB_RT_INT8, offsetof(blogdb_audit_log_row, id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_KEY | BLOGDB_RT_READONLY, "bigint"},
-    {"at", "at", BLOGDB_RT_TIMESTAMPTZ, offsetof(blogdb_audit_log_row, at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, "timestamp with time zone"},
-    {"actor", "actor", BLOGDB_RT_UUID, offsetof(blogdb_audit_log_row, actor), offsetof(blogdb_audit_log_row, has_actor), -1, NULL, 0, "uuid"},
-    {"table_name", "table_name", BLOGDB_RT_TEXT, offsetof(blogdb_audit_log_row, table_name), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "text"},
-    {"operation", "operation", BLOGDB_RT_TEXT, offsetof(blogdb_audit_log_row, operation), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "text"},
-    {"row_id", "row_id", BLOGDB_RT_UUID, offsetof(blogdb_audit_log_row, row_id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "uuid"},
-    {"old_row", "old_row", BLOGDB_RT_JSONB, offsetof(blogdb_audit_log_row, old_row), BLOGDB_RT_NO_HAS, -1, NULL, 0, "jsonb"},
-    {"new_row", "new_row", BLOGDB_RT_JSONB, offsetof(blogdb_audit_log_row, new_row), BLOGDB_RT_NO_HAS, -1, NULL, 0, "jsonb"},
+    {.name = "id", .sql = "id", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_audit_log_row, id),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_KEY | BLOGDB_RT_READONLY, .type_sql = "bigint"},
+    {.name = "at", .sql = "at", .type = BLOGDB_RT_TIMESTAMPTZ, .offset = offsetof(blogdb_audit_log_row, at),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, .type_sql = "timestamp with time zone"},
+    {.name = "actor", .sql = "actor", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_audit_log_row, actor),
+     .has_offset = offsetof(blogdb_audit_log_row, has_actor), .max_chars = -1, .type_sql = "uuid"},
+    {.name = "table_name", .sql = "table_name", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_audit_log_row, table_name),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "text"},
+    {.name = "operation", .sql = "operation", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_audit_log_row, operation),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "text"},
+    {.name = "row_id", .sql = "row_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_audit_log_row, row_id),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
+    {.name = "old_row", .sql = "old_row", .type = BLOGDB_RT_JSONB, .offset = offsetof(blogdb_audit_log_row, old_row),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .type_sql = "jsonb"},
+    {.name = "new_row", .sql = "new_row", .type = BLOGDB_RT_JSONB, .offset = offsetof(blogdb_audit_log_row, new_row),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .type_sql = "jsonb"},
 };
 static const blogdb_rt_relation audit_log_rel = {
-    "audit_log", "public.audit_log",
-    sizeof(blogdb_audit_log_row), _Alignof(blogdb_audit_log_row), audit_log_columns, 8, 'r'};
+    .name = "audit_log", .sql = "public.audit_log",
+    .row_size = sizeof(blogdb_audit_log_row), .row_align = _Alignof(blogdb_audit_log_row),
+    .columns = audit_log_columns, .ncolumns = 8, .kind = 'r'};
 
 struct audit_log_each_ctx {
     blogdb_audit_log_row_fn fn;
@@ -490,8 +513,8 @@ int blogdb_audit_log_insert(blogdb *db, blogdb_audit_log_row **out, const blogdb
 
 static const uint16_t audit_log_get_by_id_query_params[] = {0};
 static const blogdb_rt_query audit_log_get_by_id_query = {
-    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE id = $1",
-    &audit_log_rel, 1, audit_log_get_by_id_query_params, BLOGDB_RT_ONE};
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE id = $1",
+    .rel = &audit_log_rel, .nparams = 1, .params = audit_log_get_by_id_query_params, .result = BLOGDB_RT_ONE};
 
 int blogdb_audit_log_get_by_id(blogdb *db, blogdb_audit_log_row **out, int64_t id)
 {
@@ -501,13 +524,13 @@ int blogdb_audit_log_get_by_id(blogdb *db, blogdb_audit_log_row **out, int64_t i
 
 static const uint16_t audit_log_list_query_params[] = {BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query audit_log_list_query = {
-    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log ORDER BY id LIMIT $1",
-    &audit_log_rel, 1, audit_log_list_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log ORDER BY id LIMIT $1",
+    .rel = &audit_log_rel, .nparams = 1, .params = audit_log_list_query_params, .result = BLOGDB_RT_MANY};
 
 static const uint16_t audit_log_list_after_query_params[] = {BLOGDB_RT_PARAM_LIMIT, 0};
 static const blogdb_rt_query audit_log_list_after_query = {
-    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE (id) > ($2) ORDER BY id LIMIT $1",
-    &audit_log_rel, 2, audit_log_list_after_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE (id) > ($2) ORDER BY id LIMIT $1",
+    .rel = &audit_log_rel, .nparams = 2, .params = audit_log_list_after_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_audit_log_list(blogdb *db, blogdb_audit_log_rows **out, int64_t limit, const blogdb_audit_log_row *after)
 {
@@ -521,8 +544,8 @@ int blogdb_audit_log_list(blogdb *db, blogdb_audit_log_rows **out, int64_t limit
 }
 
 static const blogdb_rt_query audit_log_each_query = {
-    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log",
-    &audit_log_rel, 0, NULL, BLOGDB_RT_MANY};
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log",
+    .rel = &audit_log_rel, .nparams = 0, .result = BLOGDB_RT_MANY};
 
 int blogdb_audit_log_each(blogdb *db, blogdb_audit_log_row_fn fn, void *ctx)
 {
@@ -532,13 +555,13 @@ int blogdb_audit_log_each(blogdb *db, blogdb_audit_log_row_fn fn, void *ctx)
 
 static const uint16_t audit_log_list_by_row_id_query_params[] = {5, BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query audit_log_list_by_row_id_query = {
-    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1 ORDER BY id LIMIT $2",
-    &audit_log_rel, 2, audit_log_list_by_row_id_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1 ORDER BY id LIMIT $2",
+    .rel = &audit_log_rel, .nparams = 2, .params = audit_log_list_by_row_id_query_params, .result = BLOGDB_RT_MANY};
 
 static const uint16_t audit_log_list_by_row_id_after_query_params[] = {5, BLOGDB_RT_PARAM_LIMIT, 0};
 static const blogdb_rt_query audit_log_list_by_row_id_after_query = {
-    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1 AND (id) > ($3) ORDER BY id LIMIT $2",
-    &audit_log_rel, 3, audit_log_list_by_row_id_after_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1 AND (id) > ($3) ORDER BY id LIMIT $2",
+    .rel = &audit_log_rel, .nparams = 3, .params = audit_log_list_by_row_id_after_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_audit_log_list_by_row_id(blogdb *db, blogdb_audit_log_rows **out, const uuid_t row_id, int64_t limit, const blogdb_audit_log_row *after)
 {
@@ -553,8 +576,8 @@ int blogdb_audit_log_list_by_row_id(blogdb *db, blogdb_audit_log_rows **out, con
 
 static const uint16_t audit_log_each_by_row_id_query_params[] = {5};
 static const blogdb_rt_query audit_log_each_by_row_id_query = {
-    "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1",
-    &audit_log_rel, 1, audit_log_each_by_row_id_query_params, BLOGDB_RT_MANY};
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1",
+    .rel = &audit_log_rel, .nparams = 1, .params = audit_log_each_by_row_id_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_audit_log_each_by_row_id(blogdb *db, blogdb_audit_log_row_fn fn, void *ctx, const uuid_t row_id)
 {
@@ -575,8 +598,8 @@ int blogdb_audit_log_update_fields(blogdb *db, blogdb_audit_log_row **out, const
 
 static const uint16_t audit_log_delete_by_id_query_params[] = {0};
 static const blogdb_rt_query audit_log_delete_by_id_query = {
-    "DELETE FROM public.audit_log WHERE id = $1",
-    &audit_log_rel, 1, audit_log_delete_by_id_query_params, BLOGDB_RT_AFFECT};
+    .sql = "DELETE FROM public.audit_log WHERE id = $1",
+    .rel = &audit_log_rel, .nparams = 1, .params = audit_log_delete_by_id_query_params, .result = BLOGDB_RT_AFFECT};
 
 int blogdb_audit_log_delete(blogdb *db, int64_t id)
 {
@@ -603,8 +626,8 @@ int blogdb_audit_log_copy_in_fn(blogdb *db, blogdb_audit_log_next_fn next, void 
 }
 
 static const blogdb_rt_query audit_log_count_query = {
-    "SELECT count(*) FROM public.audit_log",
-    &audit_log_rel, 0, NULL, BLOGDB_RT_COUNT};
+    .sql = "SELECT count(*) FROM public.audit_log",
+    .rel = &audit_log_rel, .nparams = 0, .result = BLOGDB_RT_COUNT};
 
 int blogdb_audit_log_count(blogdb *db, int64_t *out)
 {
@@ -614,15 +637,21 @@ int blogdb_audit_log_count(blogdb *db, int64_t *out)
 /* ---- view public.active_users ---- */
 
 static const blogdb_rt_column active_users_columns[] = {
-    {"id", "id", BLOGDB_RT_UUID, offsetof(blogdb_active_users_row, id), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "uuid"},
-    {"email", "email", BLOGDB_RT_TEXT, offsetof(blogdb_active_users_row, email), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL, "character varying(255)"},
-    {"password_hash", "password_hash", BLOGDB_RT_TEXT, offsetof(blogdb_active_users_row, password_hash), BLOGDB_RT_NO_HAS, 255, NULL, BLOGDB_RT_NOT_NULL, "character varying(255)"},
-    {"created_at", "created_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_active_users_row, created_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "timestamp without time zone"},
-    {"updated_at", "updated_at", BLOGDB_RT_TIMESTAMP, offsetof(blogdb_active_users_row, updated_at), BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "timestamp without time zone"},
+    {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_active_users_row, id),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
+    {.name = "email", .sql = "email", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_active_users_row, email),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
+    {.name = "password_hash", .sql = "password_hash", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_active_users_row, password_hash),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
+    {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_active_users_row, created_at),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
+    {.name = "updated_at", .sql = "updated_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_active_users_row, updated_at),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
 };
 static const blogdb_rt_relation active_users_rel = {
-    "active_users", "public.active_users",
-    sizeof(blogdb_active_users_row), _Alignof(blogdb_active_users_row), active_users_columns, 5, 'v'};
+    .name = "active_users", .sql = "public.active_users",
+    .row_size = sizeof(blogdb_active_users_row), .row_align = _Alignof(blogdb_active_users_row),
+    .columns = active_users_columns, .ncolumns = 5, .kind = 'v'};
 
 struct active_users_each_ctx {
     blogdb_active_users_row_fn fn;
@@ -641,8 +670,8 @@ void blogdb_active_users_rows_free(blogdb_active_users_rows *rows)
 }
 
 static const blogdb_rt_query active_users_list_query = {
-    "SELECT id, email, password_hash, created_at, updated_at FROM public.active_users",
-    &active_users_rel, 0, NULL, BLOGDB_RT_MANY};
+    .sql = "SELECT id, email, password_hash, created_at, updated_at FROM public.active_users",
+    .rel = &active_users_rel, .nparams = 0, .result = BLOGDB_RT_MANY};
 
 int blogdb_active_users_list(blogdb *db, blogdb_active_users_rows **out)
 {
@@ -650,8 +679,8 @@ int blogdb_active_users_list(blogdb *db, blogdb_active_users_rows **out)
 }
 
 static const blogdb_rt_query active_users_each_query = {
-    "SELECT id, email, password_hash, created_at, updated_at FROM public.active_users",
-    &active_users_rel, 0, NULL, BLOGDB_RT_MANY};
+    .sql = "SELECT id, email, password_hash, created_at, updated_at FROM public.active_users",
+    .rel = &active_users_rel, .nparams = 0, .result = BLOGDB_RT_MANY};
 
 int blogdb_active_users_each(blogdb *db, blogdb_active_users_row_fn fn, void *ctx)
 {
@@ -663,7 +692,8 @@ int blogdb_active_users_each(blogdb *db, blogdb_active_users_row_fn fn, void *ct
 
 static const blogdb_rt_relation *const schema_relations[] = {&users_rel, &posts_rel, &audit_log_rel, &active_users_rel};
 static const blogdb_rt_enum *const schema_enums[] = {&post_status_enum};
-static const blogdb_rt_schema schema = {schema_relations, 4, schema_enums, 1};
+static const blogdb_rt_schema schema = {
+    .relations = schema_relations, .nrelations = 4, .enums = schema_enums, .nenums = 1};
 
 int blogdb_check_schema(blogdb *db)
 {

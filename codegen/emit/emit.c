@@ -80,9 +80,9 @@ static void emit_enum(emitter *e, const gen_enum *en)
         sb_puts(e->c, i ? ", " : "");
         put_cstr(e->c, en->labels[i]);
     }
-    sb_printf(e->c, "};\nstatic const blogdb_rt_enum %s_enum = {", id);
+    sb_printf(e->c, "};\nstatic const blogdb_rt_enum %s_enum = {.name = ", id);
     put_cstr(e->c, en->name);
-    sb_printf(e->c, ", %s_labels, %zu, ", id, en->nlabels);
+    sb_printf(e->c, ", .labels = %s_labels, .count = %zu, .sql = ", id, en->nlabels);
     {
         strbuf q;
         sb_init(&q);
@@ -125,7 +125,10 @@ static void emit_schema_check(emitter *e, const relinfo *ris, size_t n)
         free(id);
     }
     sb_puts(e->c, nenum ? "};\n" : "NULL};\n");
-    sb_printf(e->c, "static const blogdb_rt_schema schema = {schema_relations, %zu, schema_enums, %zu};\n\n", nrel, nenum);
+    sb_printf(e->c,
+              "static const blogdb_rt_schema schema = {\n    .relations = schema_relations, .nrelations = %zu, "
+              ".enums = schema_enums, .nenums = %zu};\n\n",
+              nrel, nenum);
     name = xstrfmt("int %s_check_schema", e->P);
     emit_proto(e,
                " * Checks that the connected database has the schema this code was generated from: every\n"

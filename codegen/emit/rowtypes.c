@@ -70,23 +70,23 @@ void emit_descriptors(emitter *e, const relinfo *ri)
             key |= ri->pk[k] == (int)i;
         sb_init(&q);
         sb_put_ident(&q, col->name);
-        sb_puts(e->c, "    {");
+        /* designated initializers: a field left out is zero (no enum, no flags) */
+        sb_puts(e->c, "    {.name = ");
         put_cstr(e->c, col->name);
-        sb_puts(e->c, ", ");
+        sb_puts(e->c, ", .sql = ");
         put_cstr(e->c, q.data);
-        sb_printf(e->c, ", %s, offsetof(%s_%s_row, %s), ", rt_type(col->type.ct), e->P, ri->id, ri->fields[i]);
+        sb_printf(e->c, ", .type = %s, .offset = offsetof(%s_%s_row, %s),\n     .has_offset = ", rt_type(col->type.ct),
+                  e->P, ri->id, ri->fields[i]);
         if (!col_api_not_null(col) && !is_pointer_type(&col->type))
             sb_printf(e->c, "offsetof(%s_%s_row, has_%s)", e->P, ri->id, ri->fields[i]);
         else
             sb_puts(e->c, "BLOGDB_RT_NO_HAS");
-        sb_printf(e->c, ", %d, ", col->type.max_chars);
+        sb_printf(e->c, ", .max_chars = %d", col->type.max_chars);
         if (col->type.ct == CT_ENUM) {
             const gen_enum *en = &e->m->enums[col->type.enum_index];
             char *eid = object_ident(en->schema, en->name);
-            sb_printf(e->c, "&%s_enum", eid);
+            sb_printf(e->c, ", .enum_type = &%s_enum", eid);
             free(eid);
-        } else {
-            sb_puts(e->c, "NULL");
         }
         {
             strbuf fl;
@@ -101,7 +101,9 @@ void emit_descriptors(emitter *e, const relinfo *ri)
                 sb_puts(&fl, " | BLOGDB_RT_ARRAY");
             if (col_readonly(col))
                 sb_puts(&fl, " | BLOGDB_RT_READONLY");
-            sb_printf(e->c, ", %s, ", fl.len ? fl.data + 3 : "0");
+            if (fl.len)
+                sb_printf(e->c, ", .flags = %s", fl.data + 3);
+            sb_puts(e->c, ", .type_sql = ");
             put_cstr(e->c, col->type.sql);
             sb_puts(e->c, "},\n");
             sb_free(&fl);
@@ -113,12 +115,14 @@ void emit_descriptors(emitter *e, const relinfo *ri)
         strbuf q;
         sb_init(&q);
         put_qualified(&q, r->schema, r->name);
-        sb_printf(e->c, "static const blogdb_rt_relation %s_rel = {\n    ", ri->id);
+        sb_printf(e->c, "static const blogdb_rt_relation %s_rel = {\n    .name = ", ri->id);
         put_cstr(e->c, r->name);
-        sb_puts(e->c, ", ");
+        sb_puts(e->c, ", .sql = ");
         put_cstr(e->c, q.data);
-        sb_printf(e->c, ",\n    sizeof(%s_%s_row), _Alignof(%s_%s_row), %s_columns, %zu, '%c'};\n\n", e->P, ri->id,
-                  e->P, ri->id, ri->id, r->ncolumns,
+        sb_printf(e->c,
+                  ",\n    .row_size = sizeof(%s_%s_row), .row_align = _Alignof(%s_%s_row),\n"
+                  "    .columns = %s_columns, .ncolumns = %zu, .kind = '%c'};\n\n",
+                  e->P, ri->id, e->P, ri->id, ri->id, r->ncolumns,
                   r->kind == REL_VIEW ? 'v' : r->kind == REL_MATVIEW ? 'm' : r->kind == REL_PARTITIONED ? 'p' : 'r');
         sb_free(&q);
     }

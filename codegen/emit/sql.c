@@ -40,10 +40,12 @@ void emit_query(emitter *e, const relinfo *ri, const char *qname, const char *ta
         }
         sb_puts(e->c, "};\n");
     }
-    sb_printf(e->c, "static const blogdb_rt_query %s = {\n    ", qname);
+    sb_printf(e->c, "static const blogdb_rt_query %s = {\n    .sql = ", qname);
     put_cstr(e->c, sql.data);
-    sb_printf(e->c, ",\n    &%s_rel, %zu, %s%s, %s};\n\n", ri->id, nparams, nparams ? qname : "NULL",
-              nparams ? "_params" : "", result);
+    sb_printf(e->c, ",\n    .rel = &%s_rel, .nparams = %zu, ", ri->id, nparams);
+    if (nparams)
+        sb_printf(e->c, ".params = %s_params, ", qname);
+    sb_printf(e->c, ".result = %s};\n\n", result);
     sb_free(&sql);
 }
 
