@@ -59,6 +59,11 @@ void diag_error(const source *src, int pos, const char *fmt, ...) __attribute__(
 void diag_error_where(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "file:line:col" of byte offset pos (allocated). */
 char *diag_where(const source *src, int pos);
+/* Advances a (byte offset, line, column) cursor over src to byte offset `to`, restarting from the
+ * top when `to` is behind it. Lines are 1-based; columns count UTF-8 characters from 1. */
+void src_seek(const source *src, int to, int *at, int *line, int *col);
+/* Frees a vector of n strings and the vector. */
+void strv_free(char **v, size_t n);
 /* Silences diagnostics (the fuzzer). */
 extern bool diag_quiet;
 

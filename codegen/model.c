@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void free_strv(char **v, size_t n)
+void strv_free(char **v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         free(v[i]);
@@ -26,7 +26,7 @@ bool rel_is_table(const gen_relation *r)
 void gen_index_free(gen_index *ix)
 {
     free(ix->name);
-    free_strv(ix->columns, ix->ncolumns);
+    strv_free(ix->columns, ix->ncolumns);
 }
 
 void gen_fkey_free(gen_fkey *k)
@@ -34,8 +34,8 @@ void gen_fkey_free(gen_fkey *k)
     free(k->name);
     free(k->ref_schema);
     free(k->ref_table);
-    free_strv(k->columns, k->ncolumns);
-    free_strv(k->ref_columns, k->ncolumns);
+    strv_free(k->columns, k->ncolumns);
+    strv_free(k->ref_columns, k->ncolumns);
 }
 
 static void relation_free(gen_relation *r)
@@ -49,15 +49,15 @@ static void relation_free(gen_relation *r)
         free(r->columns[c].comment);
     }
     free(r->columns);
-    free_strv(r->primary_key, r->npk);
+    strv_free(r->primary_key, r->npk);
     for (size_t x = 0; x < r->nindexes; x++)
         gen_index_free(&r->indexes[x]);
     free(r->indexes);
     for (size_t f = 0; f < r->nfkeys; f++)
         gen_fkey_free(&r->fkeys[f]);
     free(r->fkeys);
-    free_strv(r->deps, r->ndeps);
-    free_strv(r->checks, r->nchecks);
+    strv_free(r->deps, r->ndeps);
+    strv_free(r->checks, r->nchecks);
     free(r->where);
 }
 
@@ -68,7 +68,7 @@ void model_free(gen_model *m)
         free(e->schema);
         free(e->name);
         free(e->comment);
-        free_strv(e->labels, e->nlabels);
+        strv_free(e->labels, e->nlabels);
     }
     free(m->enums);
     for (size_t i = 0; i < m->nrels; i++)
@@ -78,13 +78,13 @@ void model_free(gen_model *m)
         free(m->domains[i].schema);
         free(m->domains[i].name);
         free(m->domains[i].base.sql);
-        free_strv(m->domains[i].checks, m->domains[i].nchecks);
+        strv_free(m->domains[i].checks, m->domains[i].nchecks);
     }
     free(m->domains);
-    free_strv(m->schemas, m->nschemas);
-    free_strv(m->search_path, m->nsearch_path);
-    free_strv(m->extensions, m->nextensions);
-    free_strv(m->constraint_names, m->nconstraint_names);
+    strv_free(m->schemas, m->nschemas);
+    strv_free(m->search_path, m->nsearch_path);
+    strv_free(m->extensions, m->nextensions);
+    strv_free(m->constraint_names, m->nconstraint_names);
     memset(m, 0, sizeof *m);
 }
 

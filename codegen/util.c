@@ -273,19 +273,27 @@ void blank_meta_commands(char *text, size_t len)
 
 bool diag_quiet;
 
-char *diag_where(const source *src, int pos)
+void src_seek(const source *src, int to, int *at, int *line, int *col)
 {
-    /* Line is 1-based; column counts UTF-8 characters from 1, like a compiler's. */
-    int line = 1, col = 1;
-    for (size_t i = 0; i < (size_t)pos && i < src->len; i++) {
-        unsigned char c = (unsigned char)src->text[i];
+    if (to < *at) {
+        *at = 0;
+        *line = *col = 1;
+    }
+    for (; *at < to && (size_t)*at < src->len; (*at)++) {
+        unsigned char c = (unsigned char)src->text[*at];
         if (c == '\n') {
-            line++;
-            col = 1;
+            (*line)++;
+            *col = 1;
         } else if ((c & 0xC0) != 0x80) {
-            col++;
+            (*col)++;
         }
     }
+}
+
+char *diag_where(const source *src, int pos)
+{
+    int at = 0, line = 1, col = 1;
+    src_seek(src, pos, &at, &line, &col);
     return xstrfmt("%s:%d:%d", src->path, line, col);
 }
 

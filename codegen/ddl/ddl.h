@@ -12,7 +12,6 @@
 char *stmt_words(const Node *n);
 int skip_space(const source *src, int pos);
 char **strv_dup(char *const *v, size_t n);
-void strv_free(char **v, size_t n);
 
 /* ---- namespace.c: schemas and the search path ---- */
 

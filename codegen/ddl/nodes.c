@@ -71,9 +71,3 @@ char **strv_dup(char *const *v, size_t n)
     return out;
 }
 
-void strv_free(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}

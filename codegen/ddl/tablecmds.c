@@ -11,19 +11,8 @@
 /* "file:line:col" of byte offset pos, counting onward from the last position asked for. */
 static char *ctx_where(ctx *c, int pos)
 {
-    if (pos < c->at_pos) {
-        c->at_pos = 0;
-        c->at_line = c->at_col = 1;
-    }
-    for (; c->at_pos < pos && (size_t)c->at_pos < c->src->len; c->at_pos++) {
-        unsigned char ch = (unsigned char)c->src->text[c->at_pos];
-        if (ch == '\n') {
-            c->at_line++;
-            c->at_col = 1;
-        } else if ((ch & 0xC0) != 0x80) {
-            c->at_col++;
-        }
-    }
+    /* incremental: statements come in order, so each scan starts where the last one ended */
+    src_seek(c->src, pos, &c->at_pos, &c->at_line, &c->at_col);
     return xstrfmt("%s:%d:%d", c->src->path, c->at_line, c->at_col);
 }
 
