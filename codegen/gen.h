@@ -76,9 +76,10 @@ void blank_meta_commands(char *text, size_t len);
 
 typedef enum ctype {
     CT_UNSUPPORTED = 0,
-    CT_UUID, CT_TEXT, CT_BOOL, CT_INT2, CT_INT4, CT_INT8, CT_FLOAT4, CT_FLOAT8,
-    CT_TIMESTAMP, CT_TIMESTAMPTZ, CT_DATE, CT_BYTEA, CT_JSON, CT_JSONB, CT_ENUM,
-    CT_NUMERIC, CT_INTERVAL, CT_INET, CT_TIME
+    /* one per row of the runtime's type table, in its order: CT_<ID> is BLOGDB_RT_<ID> */
+#define BLOGDB_TYPE(id, oid, ctype, carray, len, form) CT_##id,
+#include "../lib/types.def"
+#undef BLOGDB_TYPE
 } ctype;
 
 typedef struct gen_enum {

@@ -12,11 +12,8 @@
 
 
 enum {
-    OID_BOOL = 16, OID_BYTEA = 17, OID_NAME = 19, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
-    OID_TEXT = 25, OID_JSON = 114, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_BPCHAR = 1042,
-    OID_VARCHAR = 1043, OID_DATE = 1082, OID_TIMESTAMP = 1114, OID_TIMESTAMPTZ = 1184,
-    OID_UUID = 2950, OID_JSONB = 3802, OID_NUMERIC = 1700, OID_INTERVAL = 1186, OID_INET = 869,
-    OID_TIME = 1083, OID_FIRST_USER = 16384
+    /* the OIDs of the types themselves are in types.def; these are text's other spellings */
+    OID_NAME = 19, OID_TEXT = 25, OID_BPCHAR = 1042, OID_VARCHAR = 1043, OID_FIRST_USER = 16384
 };
 
 /* ---- big-endian helpers ----------------------------------------------------- */
@@ -119,13 +116,22 @@ bool blogdb__utf8_text_ok(const char *s, size_t len)
 
 /* The built-in type OID of each wire type (0: enum, whose OID is the database's). */
 static const Oid type_oid[] = {
-    [BLOGDB_RT_UUID] = OID_UUID, [BLOGDB_RT_TEXT] = OID_TEXT, [BLOGDB_RT_BOOL] = OID_BOOL,
-    [BLOGDB_RT_INT2] = OID_INT2, [BLOGDB_RT_INT4] = OID_INT4, [BLOGDB_RT_INT8] = OID_INT8,
-    [BLOGDB_RT_FLOAT4] = OID_FLOAT4, [BLOGDB_RT_FLOAT8] = OID_FLOAT8, [BLOGDB_RT_TIMESTAMP] = OID_TIMESTAMP,
-    [BLOGDB_RT_TIMESTAMPTZ] = OID_TIMESTAMPTZ, [BLOGDB_RT_DATE] = OID_DATE, [BLOGDB_RT_BYTEA] = OID_BYTEA,
-    [BLOGDB_RT_JSON] = OID_JSON, [BLOGDB_RT_JSONB] = OID_JSONB, [BLOGDB_RT_ENUM] = 0,
-    [BLOGDB_RT_NUMERIC] = OID_NUMERIC, [BLOGDB_RT_INTERVAL] = OID_INTERVAL, [BLOGDB_RT_INET] = OID_INET,
-    [BLOGDB_RT_TIME] = OID_TIME};
+#define BLOGDB_TYPE(id, oid, ctype, carray, len, form) [BLOGDB_RT_##id] = oid,
+#include "types.def"
+#undef BLOGDB_TYPE
+};
+
+/* types.def and blogdb_rt_type (public, documented one by one) list the types in one order. */
+enum types_def_order {
+    TYPES_DEF_NONE_,
+#define BLOGDB_TYPE(id, oid, ctype, carray, len, form) TYPES_DEF_##id,
+#include "types.def"
+#undef BLOGDB_TYPE
+};
+#define BLOGDB_TYPE(id, oid, ctype, carray, len, form) \
+    _Static_assert((int)BLOGDB_RT_##id == (int)TYPES_DEF_##id, "types.def: " #id " out of blogdb_rt_type's order");
+#include "types.def"
+#undef BLOGDB_TYPE
 
 /* Element OIDs of the binary array encodings (0: sent as a text-format literal). */
 Oid blogdb__array_elem_oid(blogdb_rt_type t)
@@ -146,22 +152,24 @@ bool blogdb__oid_matches(blogdb_rt_type t, Oid oid)
 size_t blogdb__elem_size(blogdb_rt_type t)
 {
     switch (t) {
-    case BLOGDB_RT_BOOL: return sizeof(bool);
-    case BLOGDB_RT_INT2: return 2;
-    case BLOGDB_RT_INT4: case BLOGDB_RT_DATE: case BLOGDB_RT_FLOAT4: case BLOGDB_RT_ENUM: return 4;
-    case BLOGDB_RT_INT8: case BLOGDB_RT_FLOAT8: case BLOGDB_RT_TIMESTAMP: case BLOGDB_RT_TIMESTAMPTZ:
-    case BLOGDB_RT_TIME: return 8;
-    case BLOGDB_RT_UUID: return 16;
-    case BLOGDB_RT_INTERVAL: return sizeof(blogdb_interval);
-    case BLOGDB_RT_BYTEA: return sizeof(blogdb_bytes);
-    default: return sizeof(const char *);
+#define BLOGDB_TYPE(id, oid, ctype, carray, len, form) \
+    case BLOGDB_RT_##id:                              \
+        return sizeof(ctype);
+#include "types.def"
+#undef BLOGDB_TYPE
     }
+    return sizeof(const char *);
 }
 
 bool blogdb__is_string_type(blogdb_rt_type t)
 {
-    return t == BLOGDB_RT_TEXT || t == BLOGDB_RT_JSON || t == BLOGDB_RT_JSONB || t == BLOGDB_RT_NUMERIC ||
-           t == BLOGDB_RT_INET;
+    enum { FIXED, STRING, BYTES, LABEL };
+    static const unsigned char forms[] = {
+#define BLOGDB_TYPE(id, oid, ctype, carray, len, form) [BLOGDB_RT_##id] = form,
+#include "types.def"
+#undef BLOGDB_TYPE
+    };
+    return (size_t)t < sizeof forms && forms[t] == STRING;
 }
 
 /* Binary form of a fixed-size value into out (16 bytes at most): its length, or -1 when out of range. */

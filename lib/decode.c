@@ -127,10 +127,12 @@ static int inet_to_text(const unsigned char *v, int len, char *out)
     return 0;
 }
 
+/* Length of each type's binary form (0: it varies), from types.def. */
 static const int fixed_len[] = {
-    [BLOGDB_RT_UUID] = 16, [BLOGDB_RT_BOOL] = 1, [BLOGDB_RT_INT2] = 2, [BLOGDB_RT_INT4] = 4,
-    [BLOGDB_RT_INT8] = 8, [BLOGDB_RT_FLOAT4] = 4, [BLOGDB_RT_FLOAT8] = 8, [BLOGDB_RT_TIMESTAMP] = 8,
-    [BLOGDB_RT_TIMESTAMPTZ] = 8, [BLOGDB_RT_DATE] = 4, [BLOGDB_RT_INTERVAL] = 16, [BLOGDB_RT_TIME] = 8};
+#define BLOGDB_TYPE(id, oid, ctype, carray, len, form) [BLOGDB_RT_##id] = (len) > 0 ? (len) : 0,
+#include "types.def"
+#undef BLOGDB_TYPE
+};
 
 /* Checks one non-NULL value of scalar type t and returns the bytes it needs outside the row
  * struct; NULL when fine, else why it is malformed (a static string). Without `full`, only what

@@ -91,13 +91,10 @@ void put_comment_text(strbuf *sb, const char *s)
 const char *rt_type(ctype ct)
 {
     static const char *const names[] = {
-        [CT_UUID] = "BLOGDB_RT_UUID", [CT_TEXT] = "BLOGDB_RT_TEXT", [CT_BOOL] = "BLOGDB_RT_BOOL",
-        [CT_INT2] = "BLOGDB_RT_INT2", [CT_INT4] = "BLOGDB_RT_INT4", [CT_INT8] = "BLOGDB_RT_INT8",
-        [CT_FLOAT4] = "BLOGDB_RT_FLOAT4", [CT_FLOAT8] = "BLOGDB_RT_FLOAT8",
-        [CT_TIMESTAMP] = "BLOGDB_RT_TIMESTAMP", [CT_TIMESTAMPTZ] = "BLOGDB_RT_TIMESTAMPTZ",
-        [CT_DATE] = "BLOGDB_RT_DATE", [CT_BYTEA] = "BLOGDB_RT_BYTEA", [CT_JSON] = "BLOGDB_RT_JSON",
-        [CT_JSONB] = "BLOGDB_RT_JSONB", [CT_ENUM] = "BLOGDB_RT_ENUM", [CT_NUMERIC] = "BLOGDB_RT_NUMERIC",
-        [CT_INTERVAL] = "BLOGDB_RT_INTERVAL", [CT_INET] = "BLOGDB_RT_INET", [CT_TIME] = "BLOGDB_RT_TIME"};
+#define BLOGDB_TYPE(id, oid, ctype, carray, len, form) [CT_##id] = "BLOGDB_RT_" #id,
+#include "../../lib/types.def"
+#undef BLOGDB_TYPE
+    };
     return names[ct];
 }
 
@@ -113,20 +110,17 @@ static char *enum_c_type(const emitter *e, int enum_index, const char *suffix)
 /* C type of a value of this column ("int32_t", "const char *", "blogdb_post_status", "blogdb_text_array"). */
 char *c_type(const emitter *e, const gen_type *t)
 {
+    /* the C types of types.def (enums are generated per enum, below) */
     static const char *const scalars[] = {
-        [CT_UUID] = "uuid_t", [CT_TEXT] = "const char *", [CT_JSON] = "const char *", [CT_JSONB] = "const char *",
-        [CT_NUMERIC] = "const char *", [CT_INET] = "const char *", [CT_BOOL] = "bool", [CT_INT2] = "int16_t",
-        [CT_INT4] = "int32_t", [CT_DATE] = "int32_t", [CT_INT8] = "int64_t", [CT_TIME] = "int64_t",
-        [CT_FLOAT4] = "float", [CT_FLOAT8] = "double", [CT_TIMESTAMP] = "blogdb_timestamp",
-        [CT_TIMESTAMPTZ] = "blogdb_timestamp", [CT_BYTEA] = "blogdb_bytes", [CT_INTERVAL] = "blogdb_interval"};
+#define BLOGDB_TYPE(id, oid, ctype, carray, len, form) [CT_##id] = #ctype,
+#include "../../lib/types.def"
+#undef BLOGDB_TYPE
+    };
     static const char *const arrays[] = {
-        [CT_UUID] = "blogdb_uuid_array", [CT_TEXT] = "blogdb_text_array", [CT_JSON] = "blogdb_text_array",
-        [CT_JSONB] = "blogdb_text_array", [CT_NUMERIC] = "blogdb_text_array", [CT_INET] = "blogdb_text_array",
-        [CT_BOOL] = "blogdb_bool_array", [CT_INT2] = "blogdb_int16_array", [CT_INT4] = "blogdb_int32_array",
-        [CT_DATE] = "blogdb_int32_array", [CT_INT8] = "blogdb_int64_array", [CT_TIME] = "blogdb_int64_array",
-        [CT_FLOAT4] = "blogdb_float_array", [CT_FLOAT8] = "blogdb_double_array",
-        [CT_TIMESTAMP] = "blogdb_int64_array", [CT_TIMESTAMPTZ] = "blogdb_int64_array",
-        [CT_BYTEA] = "blogdb_bytes_array", [CT_INTERVAL] = "blogdb_interval_array"};
+#define BLOGDB_TYPE(id, oid, ctype, carray, len, form) [CT_##id] = #carray,
+#include "../../lib/types.def"
+#undef BLOGDB_TYPE
+    };
     if (t->ct == CT_ENUM)
         return enum_c_type(e, t->enum_index, t->is_array ? "_array" : "");
     return xstrdup(t->is_array ? arrays[t->ct] : scalars[t->ct]);
@@ -135,8 +129,13 @@ char *c_type(const emitter *e, const gen_type *t)
 /* Pointer-typed columns use NULL for SQL NULL; the others get a has_ flag. */
 bool is_pointer_type(const gen_type *t)
 {
-    return !t->is_array && (t->ct == CT_TEXT || t->ct == CT_JSON || t->ct == CT_JSONB || t->ct == CT_NUMERIC ||
-                            t->ct == CT_INET);
+    enum { FIXED, STRING, BYTES, LABEL };
+    static const unsigned char forms[] = {
+#define BLOGDB_TYPE(id, oid, ctype, carray, len, form) [CT_##id] = form,
+#include "../../lib/types.def"
+#undef BLOGDB_TYPE
+    };
+    return !t->is_array && forms[t->ct] == STRING;
 }
 
 /* "T name" as a declaration (pointer types bind the star to the name). */
