@@ -28,6 +28,9 @@ void sb_puts(strbuf *sb, const char *s);
 void sb_putc(strbuf *sb, char c);
 void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(strbuf *sb, const char *fmt, va_list ap);
+/* Appends tpl with each $(name) replaced by name's value: the arguments after tpl are name, value
+ * pairs (at most 16), then NULL. Templates name what they print instead of counting positions. */
+void sb_tpl(strbuf *sb, const char *tpl, ...) __attribute__((sentinel));
 /* Appends an SQL identifier, double-quoted when PostgreSQL would need it. */
 void sb_put_ident(strbuf *sb, const char *name);
 

@@ -323,3 +323,37 @@ void diag_error(const source *src, int pos, const char *fmt, ...)
     va_end(ap);
     free(where);
 }
+
+void sb_tpl(strbuf *sb, const char *tpl, ...)
+{
+    const char *names[16], *values[16];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, tpl);
+    for (const char *name; n < 16 && (name = va_arg(ap, const char *)) != NULL; n++) {
+        names[n] = name;
+        values[n] = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    while (*tpl) {
+        const char *open = strstr(tpl, "$("), *close;
+        size_t len;
+        size_t k;
+        if (!open) {
+            sb_puts(sb, tpl);
+            return;
+        }
+        for (; tpl < open; tpl++)
+            sb_putc(sb, *tpl);
+        close = strchr(open, ')');
+        len = close ? (size_t)(close - open - 2) : 0;
+        for (k = 0; k < n && !(strlen(names[k]) == len && strncmp(names[k], open + 2, len) == 0); k++)
+            ;
+        if (!close || k == n) {
+            fprintf(stderr, "blogdb-gen: internal error: template variable %.*s has no value\n", (int)len, open + 2);
+            abort();
+        }
+        sb_puts(sb, values[k]);
+        tpl = close + 1;
+    }
+}

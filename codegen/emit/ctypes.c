@@ -100,9 +100,9 @@ const char *rt_type(ctype ct)
 
 static char *enum_c_type(const emitter *e, int enum_index, const char *suffix)
 {
-    const gen_enum *en = &e->m->enums[enum_index];
+    const gen_enum *en = &e->model->enums[enum_index];
     char *id = object_ident(en->schema, en->name);
-    char *s = xstrfmt("%s_%s%s", e->P, id, suffix);
+    char *s = xstrfmt("%s_%s%s", e->prefix, id, suffix);
     free(id);
     return s;
 }

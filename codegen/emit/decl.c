@@ -84,25 +84,25 @@ static char *complete_doc(const char *doc, const char *ret_and_name, const char 
 void emit_proto(emitter *e, const char *doc, const char *ret_and_name, const char *params)
 {
     char *full = complete_doc(doc, ret_and_name, params);
-    sb_printf(e->h, "/**\n%s */\nBLOGDB_API %s(%s);\n\n", full, ret_and_name, params);
-    sb_printf(e->c, "%s(%s)\n{\n", ret_and_name, params);
+    sb_printf(e->hdr, "/**\n%s */\nBLOGDB_API %s(%s);\n\n", full, ret_and_name, params);
+    sb_printf(e->impl, "%s(%s)\n{\n", ret_and_name, params);
     free(full);
 }
 
 void emit_free_fns(emitter *e, const relinfo *ri)
 {
-    char *name = xstrfmt("void %s_%s_row_free", e->P, ri->id);
-    char *params = xstrfmt("%s_%s_row *row", e->P, ri->id);
+    char *name = xstrfmt("void %s_%s_row_free", e->prefix, ri->id);
+    char *params = xstrfmt("%s_%s_row *row", e->prefix, ri->id);
     if (rel_is_table(ri->r)) {
         emit_proto(e, " * Frees a row returned by a function of this table. NULL is ignored.\n", name, params);
-        sb_puts(e->c, "    blogdb_rt_free(row);\n}\n\n");
+        sb_puts(e->impl, "    blogdb_rt_free(row);\n}\n\n");
     }
     free(name);
     free(params);
-    name = xstrfmt("void %s_%s_rows_free", e->P, ri->id);
-    params = xstrfmt("%s_%s_rows *rows", e->P, ri->id);
+    name = xstrfmt("void %s_%s_rows_free", e->prefix, ri->id);
+    params = xstrfmt("%s_%s_rows *rows", e->prefix, ri->id);
     emit_proto(e, " * Frees a list and all its rows. NULL is ignored.\n", name, params);
-    sb_puts(e->c, "    blogdb_rt_free(rows);\n}\n\n");
+    sb_puts(e->impl, "    blogdb_rt_free(rows);\n}\n\n");
     free(name);
     free(params);
 }

@@ -50,55 +50,55 @@ static void emit_enum(emitter *e, const gen_enum *en)
 {
     char *id = object_ident(en->schema, en->name);
     char *ID = upper(id);
-    sb_printf(e->h, "/** %s%sValues of enum %s.%s. */\ntypedef enum %s_%s {\n", en->comment ? en->comment : "",
-              en->comment ? " " : "", en->schema, en->name, e->P, id);
+    sb_printf(e->hdr, "/** %s%sValues of enum %s.%s. */\ntypedef enum %s_%s {\n", en->comment ? en->comment : "",
+              en->comment ? " " : "", en->schema, en->name, e->prefix, id);
     for (size_t i = 0; i < en->nlabels; i++) {
         char *L = c_ident(en->labels[i]);
         char *LU = upper(L);
-        sb_printf(e->h, "    %s_%s_%s = %zu%s /**< '", e->U, ID, LU, i, i + 1 < en->nlabels ? "," : "");
-        put_comment_text(e->h, en->labels[i]);
-        sb_puts(e->h, "' */\n");
+        sb_printf(e->hdr, "    %s_%s_%s = %zu%s /**< '", e->PREFIX, ID, LU, i, i + 1 < en->nlabels ? "," : "");
+        put_comment_text(e->hdr, en->labels[i]);
+        sb_puts(e->hdr, "' */\n");
         free(L);
         free(LU);
     }
-    sb_printf(e->h, "} %s_%s;\n", e->P, id);
-    sb_printf(e->h, "/** An array of %s: items[0..count). */\ntypedef struct %s_%s_array {\n    %s_%s *items; /**< The values. */\n"
+    sb_printf(e->hdr, "} %s_%s;\n", e->prefix, id);
+    sb_printf(e->hdr, "/** An array of %s: items[0..count). */\ntypedef struct %s_%s_array {\n    %s_%s *items; /**< The values. */\n"
                     "    size_t count; /**< Number of values. */\n} %s_%s_array;\n",
-              en->name, e->P, id, e->P, id, e->P, id);
-    sb_printf(e->h, "/** Number of labels of %s. */\n#define %s_%s_COUNT %zu\n\n", en->name, e->U, ID, en->nlabels);
-    sb_printf(e->h,
+              en->name, e->prefix, id, e->prefix, id, e->prefix, id);
+    sb_printf(e->hdr, "/** Number of labels of %s. */\n#define %s_%s_COUNT %zu\n\n", en->name, e->PREFIX, ID, en->nlabels);
+    sb_printf(e->hdr,
               "/** The label of `value` (a static string), or NULL when value is not a %s. */\n"
               "BLOGDB_API const char *%s_%s_to_string(%s_%s value);\n\n",
-              en->name, e->P, id, e->P, id);
-    sb_printf(e->h,
+              en->name, e->prefix, id, e->prefix, id);
+    sb_printf(e->hdr,
               "/** Parses a label of %s. @return 0, or BLOGDB_EINVAL for NULL or unknown text (*out untouched). */\n"
               "BLOGDB_API int %s_%s_from_string(%s_%s *out, const char *text);\n\n",
-              en->name, e->P, id, e->P, id);
+              en->name, e->prefix, id, e->prefix, id);
 
-    sb_printf(e->c, "static const char *const %s_labels[] = {", id);
+    sb_printf(e->impl, "static const char *const %s_labels[] = {", id);
     for (size_t i = 0; i < en->nlabels; i++) {
-        sb_puts(e->c, i ? ", " : "");
-        put_cstr(e->c, en->labels[i]);
+        sb_puts(e->impl, i ? ", " : "");
+        put_cstr(e->impl, en->labels[i]);
     }
-    sb_printf(e->c, "};\nstatic const blogdb_rt_enum %s_enum = {.name = ", id);
-    put_cstr(e->c, en->name);
-    sb_printf(e->c, ", .labels = %s_labels, .count = %zu, .sql = ", id, en->nlabels);
+    sb_printf(e->impl, "};\nstatic const blogdb_rt_enum %s_enum = {.name = ", id);
+    put_cstr(e->impl, en->name);
+    sb_printf(e->impl, ", .labels = %s_labels, .count = %zu, .sql = ", id, en->nlabels);
     {
         strbuf q;
         sb_init(&q);
         put_qualified(&q, en->schema, en->name);
-        put_cstr(e->c, q.data);
+        put_cstr(e->impl, q.data);
         sb_free(&q);
     }
-    sb_puts(e->c, "};\n\n");
-    sb_printf(e->c, "const char *%s_%s_to_string(%s_%s value)\n{\n    return blogdb_rt_enum_label(&%s_enum, (int)value);\n}\n\n",
-              e->P, id, e->P, id, id);
-    sb_printf(e->c,
+    sb_puts(e->impl, "};\n\n");
+    sb_printf(e->impl, "const char *%s_%s_to_string(%s_%s value)\n{\n    return blogdb_rt_enum_label(&%s_enum, (int)value);\n}\n\n",
+              e->prefix, id, e->prefix, id, id);
+    sb_printf(e->impl,
               "int %s_%s_from_string(%s_%s *out, const char *text)\n{\n    int value;\n"
               "    int rc = out ? blogdb_rt_enum_value(&%s_enum, text, &value) : BLOGDB_EINVAL;\n"
               "    if (rc == 0)\n        *out = (%s_%s)value;\n    return rc;\n}\n\n",
-              e->P, id, e->P, id, id, e->P, id);
-    sb_printf(e->c, "_Static_assert(sizeof(%s_%s) == sizeof(int), \"generated enums must be int-sized\");\n\n", e->P, id);
+              e->prefix, id, e->prefix, id, id, e->prefix, id);
+    sb_printf(e->impl, "_Static_assert(sizeof(%s_%s) == sizeof(int), \"generated enums must be int-sized\");\n\n", e->prefix, id);
     free(id);
     free(ID);
 }
@@ -108,28 +108,28 @@ static void emit_schema_check(emitter *e, const relinfo *ris, size_t n)
 {
     size_t nrel = 0, nenum = 0;
     char *name;
-    sb_puts(e->c, "/* ---- the schema, for the run-time check ---- */\n\n");
-    sb_puts(e->c, "static const blogdb_rt_relation *const schema_relations[] = {");
+    sb_puts(e->impl, "/* ---- the schema, for the run-time check ---- */\n\n");
+    sb_puts(e->impl, "static const blogdb_rt_relation *const schema_relations[] = {");
     for (size_t i = 0; i < n; i++)
         if (!ris[i].r->is_partition)
-            sb_printf(e->c, "%s&%s_rel", nrel++ ? ", " : "", ris[i].id);
-    sb_puts(e->c, nrel ? "};\n" : "NULL};\n");
-    sb_puts(e->c, "static const blogdb_rt_enum *const schema_enums[] = {");
-    for (size_t i = 0; i < e->m->nenums; i++) {
-        const gen_enum *en = &e->m->enums[i];
+            sb_printf(e->impl, "%s&%s_rel", nrel++ ? ", " : "", ris[i].id);
+    sb_puts(e->impl, nrel ? "};\n" : "NULL};\n");
+    sb_puts(e->impl, "static const blogdb_rt_enum *const schema_enums[] = {");
+    for (size_t i = 0; i < e->model->nenums; i++) {
+        const gen_enum *en = &e->model->enums[i];
         char *id;
         if (!*en->name)
             continue;
         id = object_ident(en->schema, en->name);
-        sb_printf(e->c, "%s&%s_enum", nenum++ ? ", " : "", id);
+        sb_printf(e->impl, "%s&%s_enum", nenum++ ? ", " : "", id);
         free(id);
     }
-    sb_puts(e->c, nenum ? "};\n" : "NULL};\n");
-    sb_printf(e->c,
+    sb_puts(e->impl, nenum ? "};\n" : "NULL};\n");
+    sb_printf(e->impl,
               "static const blogdb_rt_schema schema = {\n    .relations = schema_relations, .nrelations = %zu, "
               ".enums = schema_enums, .nenums = %zu};\n\n",
               nrel, nenum);
-    name = xstrfmt("int %s_check_schema", e->P);
+    name = xstrfmt("int %s_check_schema", e->prefix);
     emit_proto(e,
                " * Checks that the connected database has the schema this code was generated from: every\n"
                " * relation with its kind, columns (names, order, types) and every enum with its labels.\n"
@@ -137,7 +137,7 @@ static void emit_schema_check(emitter *e, const relinfo *ris, size_t n)
                " * @return 0 when they match, BLOGDB_ESCHEMA naming the first difference in blogdb_errmsg(),\n"
                " *         or another BLOGDB_E* code.\n",
                name, "blogdb *db");
-    sb_puts(e->c, "    return blogdb_rt_check_schema(db, &schema);\n}\n");
+    sb_puts(e->impl, "    return blogdb_rt_check_schema(db, &schema);\n}\n");
     free(name);
 }
 
@@ -178,7 +178,7 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *h
                   "#error \"%s_schema.h was generated by blogdb-gen %s for runtime ABI %d: regenerate it with the "
                   "blogdb-gen that matches this blogdb/rt.h\"\n#endif\n\n"
                   "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n",
-                  prefix, GEN_VERSION, inputs, e.U, e.U, GEN_RT_ABI, prefix, GEN_VERSION, GEN_RT_ABI);
+                  prefix, GEN_VERSION, inputs, e.PREFIX, e.PREFIX, GEN_RT_ABI, prefix, GEN_VERSION, GEN_RT_ABI);
         sb_printf(impl,
                   "/* %s_schema.c: generated by blogdb-gen %s from %s. Do not edit. */\n"
                   "#include \"%s_schema.h\"\n\n#include <stddef.h>\n\n",
@@ -202,12 +202,12 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *h
                 emit_view_fns(&e, ri);
         }
         emit_schema_check(&e, ris, m->nrels);
-        sb_printf(hdr, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s_SCHEMA_H */\n", e.U);
+        sb_printf(hdr, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s_SCHEMA_H */\n", e.PREFIX);
     }
     for (size_t i = 0; i < m->nrels; i++)
         if (ris[i].r)
             relinfo_free(&ris[i]);
     free(ris);
-    free(e.U);
+    free(e.PREFIX);
     return rc;
 }

@@ -7,10 +7,10 @@
 #include "../gen.h"
 
 typedef struct emitter {
-    const gen_model *m;
-    const char *P; /* prefix, lower case: blogdb */
-    char *U;       /* prefix, upper case: BLOGDB */
-    strbuf *h, *c;
+    const gen_model *model;
+    const char *prefix; /* lower case: blogdb */
+    char *PREFIX;       /* upper case: BLOGDB */
+    strbuf *hdr, *impl; /* the header and the implementation being written */
 } emitter;
 
 /* ---- per-relation emission --------------------------------------------------- */

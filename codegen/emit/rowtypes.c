@@ -8,27 +8,27 @@
 void emit_row_struct(emitter *e, const relinfo *ri)
 {
     const gen_relation *r = ri->r;
-    sb_puts(e->h, "/**\n * ");
+    sb_puts(e->hdr, "/**\n * ");
     if (r->comment) {
-        put_comment_text(e->h, r->comment);
-        sb_puts(e->h, "\n * ");
+        put_comment_text(e->hdr, r->comment);
+        sb_puts(e->hdr, "\n * ");
     }
-    sb_printf(e->h, "One row of %s %s.%s.\n", kind_words(r->kind), r->schema, r->name);
-    sb_puts(e->h, " * Strings point into the same allocation as the row. */\n");
-    sb_printf(e->h, "typedef struct %s_%s_row {\n", e->P, ri->id);
+    sb_printf(e->hdr, "One row of %s %s.%s.\n", kind_words(r->kind), r->schema, r->name);
+    sb_puts(e->hdr, " * Strings point into the same allocation as the row. */\n");
+    sb_printf(e->hdr, "typedef struct %s_%s_row {\n", e->prefix, ri->id);
     for (size_t i = 0; i < r->ncolumns; i++) {
         const gen_column *col = &r->columns[i];
         char *t = c_type(e, &col->type);
         if (!col_api_not_null(col) && !is_pointer_type(&col->type))
-            sb_printf(e->h, "    bool has_%s; /**< false when %s is NULL */\n", ri->fields[i], ri->fields[i]);
-        sb_puts(e->h, "    ");
-        put_decl(e->h, t, ri->fields[i], false);
-        sb_puts(e->h, "; /**< ");
+            sb_printf(e->hdr, "    bool has_%s; /**< false when %s is NULL */\n", ri->fields[i], ri->fields[i]);
+        sb_puts(e->hdr, "    ");
+        put_decl(e->hdr, t, ri->fields[i], false);
+        sb_puts(e->hdr, "; /**< ");
         if (col->comment) {
-            put_comment_text(e->h, col->comment);
-            sb_puts(e->h, ". ");
+            put_comment_text(e->hdr, col->comment);
+            sb_puts(e->hdr, ". ");
         }
-        sb_printf(e->h, "%s%s%s%s */\n", col->type.sql,
+        sb_printf(e->hdr, "%s%s%s%s */\n", col->type.sql,
                   col_api_not_null(col)           ? " NOT NULL"
                   : is_pointer_type(&col->type) ? ", nullable: NULL pointer = SQL NULL"
                                                   : ", nullable: see has_",
@@ -38,30 +38,30 @@ void emit_row_struct(emitter *e, const relinfo *ri)
                   "");
         free(t);
     }
-    sb_printf(e->h, "} %s_%s_row;\n\n", e->P, ri->id);
-    sb_printf(e->h,
+    sb_printf(e->hdr, "} %s_%s_row;\n\n", e->prefix, ri->id);
+    sb_printf(e->hdr,
               "/** A list of %s rows, items[0..count). One allocation: free with %s_%s_rows_free(). */\n"
               "typedef struct %s_%s_rows {\n    %s_%s_row *items; /**< The rows. */\n"
               "    size_t count; /**< Number of rows. */\n} %s_%s_rows;\n\n",
-              r->name, e->P, ri->id, e->P, ri->id, e->P, ri->id, e->P, ri->id);
-    sb_printf(e->h,
+              r->name, e->prefix, ri->id, e->prefix, ri->id, e->prefix, ri->id, e->prefix, ri->id);
+    sb_printf(e->hdr,
               "/** Receives one row from the _each functions; the row is valid during the call only.\n"
               " * Return 0 to go on, a positive value to stop, or a BLOGDB_E* code to stop with that error. */\n"
               "typedef int (*%s_%s_row_fn)(const %s_%s_row *row, void *ctx);\n\n",
-              e->P, ri->id, e->P, ri->id);
+              e->prefix, ri->id, e->prefix, ri->id);
     if (rel_is_table(r))
-        sb_printf(e->h,
+        sb_printf(e->hdr,
                   "/** Produces rows for %s_%s_copy_in_fn(): fill *row and return 1, return 0 at the end,\n"
                   " * or a BLOGDB_E* code to abort the COPY. */\n"
                   "typedef int (*%s_%s_next_fn)(%s_%s_row *row, void *ctx);\n\n",
-                  e->P, ri->id, e->P, ri->id, e->P, ri->id);
+                  e->prefix, ri->id, e->prefix, ri->id, e->prefix, ri->id);
 }
 
 void emit_descriptors(emitter *e, const relinfo *ri)
 {
     const gen_relation *r = ri->r;
-    sb_printf(e->c, "/* ---- %s %s.%s ---- */\n\n", kind_words(r->kind), r->schema, r->name);
-    sb_printf(e->c, "static const blogdb_rt_column %s_columns[] = {\n", ri->id);
+    sb_printf(e->impl, "/* ---- %s %s.%s ---- */\n\n", kind_words(r->kind), r->schema, r->name);
+    sb_printf(e->impl, "static const blogdb_rt_column %s_columns[] = {\n", ri->id);
     for (size_t i = 0; i < r->ncolumns; i++) {
         const gen_column *col = &r->columns[i];
         strbuf q;
@@ -71,21 +71,21 @@ void emit_descriptors(emitter *e, const relinfo *ri)
         sb_init(&q);
         sb_put_ident(&q, col->name);
         /* designated initializers: a field left out is zero (no enum, no flags) */
-        sb_puts(e->c, "    {.name = ");
-        put_cstr(e->c, col->name);
-        sb_puts(e->c, ", .sql = ");
-        put_cstr(e->c, q.data);
-        sb_printf(e->c, ", .type = %s, .offset = offsetof(%s_%s_row, %s),\n     .has_offset = ", rt_type(col->type.ct),
-                  e->P, ri->id, ri->fields[i]);
+        sb_puts(e->impl, "    {.name = ");
+        put_cstr(e->impl, col->name);
+        sb_puts(e->impl, ", .sql = ");
+        put_cstr(e->impl, q.data);
+        sb_printf(e->impl, ", .type = %s, .offset = offsetof(%s_%s_row, %s),\n     .has_offset = ", rt_type(col->type.ct),
+                  e->prefix, ri->id, ri->fields[i]);
         if (!col_api_not_null(col) && !is_pointer_type(&col->type))
-            sb_printf(e->c, "offsetof(%s_%s_row, has_%s)", e->P, ri->id, ri->fields[i]);
+            sb_printf(e->impl, "offsetof(%s_%s_row, has_%s)", e->prefix, ri->id, ri->fields[i]);
         else
-            sb_puts(e->c, "BLOGDB_RT_NO_HAS");
-        sb_printf(e->c, ", .max_chars = %d", col->type.max_chars);
+            sb_puts(e->impl, "BLOGDB_RT_NO_HAS");
+        sb_printf(e->impl, ", .max_chars = %d", col->type.max_chars);
         if (col->type.ct == CT_ENUM) {
-            const gen_enum *en = &e->m->enums[col->type.enum_index];
+            const gen_enum *en = &e->model->enums[col->type.enum_index];
             char *eid = object_ident(en->schema, en->name);
-            sb_printf(e->c, ", .enum_type = &%s_enum", eid);
+            sb_printf(e->impl, ", .enum_type = &%s_enum", eid);
             free(eid);
         }
         {
@@ -102,69 +102,69 @@ void emit_descriptors(emitter *e, const relinfo *ri)
             if (col_readonly(col))
                 sb_puts(&fl, " | BLOGDB_RT_READONLY");
             if (fl.len)
-                sb_printf(e->c, ", .flags = %s", fl.data + 3);
-            sb_puts(e->c, ", .type_sql = ");
-            put_cstr(e->c, col->type.sql);
-            sb_puts(e->c, "},\n");
+                sb_printf(e->impl, ", .flags = %s", fl.data + 3);
+            sb_puts(e->impl, ", .type_sql = ");
+            put_cstr(e->impl, col->type.sql);
+            sb_puts(e->impl, "},\n");
             sb_free(&fl);
         }
         sb_free(&q);
     }
-    sb_puts(e->c, "};\n");
+    sb_puts(e->impl, "};\n");
     {
         strbuf q;
         sb_init(&q);
         put_qualified(&q, r->schema, r->name);
-        sb_printf(e->c, "static const blogdb_rt_relation %s_rel = {\n    .name = ", ri->id);
-        put_cstr(e->c, r->name);
-        sb_puts(e->c, ", .sql = ");
-        put_cstr(e->c, q.data);
-        sb_printf(e->c,
+        sb_printf(e->impl, "static const blogdb_rt_relation %s_rel = {\n    .name = ", ri->id);
+        put_cstr(e->impl, r->name);
+        sb_puts(e->impl, ", .sql = ");
+        put_cstr(e->impl, q.data);
+        sb_printf(e->impl,
                   ",\n    .row_size = sizeof(%s_%s_row), .row_align = _Alignof(%s_%s_row),\n"
                   "    .columns = %s_columns, .ncolumns = %zu, .kind = '%c'};\n\n",
-                  e->P, ri->id, e->P, ri->id, ri->id, r->ncolumns,
+                  e->prefix, ri->id, e->prefix, ri->id, ri->id, r->ncolumns,
                   r->kind == REL_VIEW ? 'v' : r->kind == REL_MATVIEW ? 'm' : r->kind == REL_PARTITIONED ? 'p' : 'r');
         sb_free(&q);
     }
     /* Typed callbacks reach the runtime through these, never through a cast function pointer. */
-    sb_printf(e->c,
-              "struct %s_each_ctx {\n    %s_%s_row_fn fn;\n    void *ctx;\n};\n\n"
-              "static int %s_each_row(const void *row, void *c)\n{\n"
-              "    const struct %s_each_ctx *x = c;\n    return x->fn(row, x->ctx);\n}\n\n",
-              ri->id, e->P, ri->id, ri->id, ri->id);
+    sb_tpl(e->impl,
+           "struct $(id)_each_ctx {\n    $(p)_$(id)_row_fn fn;\n    void *ctx;\n};\n\n"
+           "static int $(id)_each_row(const void *row, void *c)\n{\n"
+           "    const struct $(id)_each_ctx *x = c;\n    return x->fn(row, x->ctx);\n}\n\n",
+           "id", ri->id, "p", e->prefix, NULL);
     if (rel_is_table(r))
-        sb_printf(e->c,
-                  "struct %s_copy_ctx {\n    const %s_%s_row *rows;\n    size_t count, next;\n"
-                  "    %s_%s_next_fn fn;\n    void *ctx;\n};\n\n"
-                  "static int %s_copy_row(void *row, void *c)\n{\n    struct %s_copy_ctx *x = c;\n"
-                  "    if (x->fn)\n        return x->fn(row, x->ctx);\n    if (x->next == x->count)\n        return 0;\n"
-                  "    *(%s_%s_row *)row = x->rows[x->next++];\n    return 1;\n}\n\n",
-                  ri->id, e->P, ri->id, e->P, ri->id, ri->id, ri->id, e->P, ri->id);
+        sb_tpl(e->impl,
+               "struct $(id)_copy_ctx {\n    const $(p)_$(id)_row *rows;\n    size_t count, next;\n"
+               "    $(p)_$(id)_next_fn fn;\n    void *ctx;\n};\n\n"
+               "static int $(id)_copy_row(void *row, void *c)\n{\n    struct $(id)_copy_ctx *x = c;\n"
+               "    if (x->fn)\n        return x->fn(row, x->ctx);\n    if (x->next == x->count)\n        return 0;\n"
+               "    *($(p)_$(id)_row *)row = x->rows[x->next++];\n    return 1;\n}\n\n",
+               "id", ri->id, "p", e->prefix, NULL);
 }
 
 void emit_column_bits(emitter *e, const relinfo *ri)
 {
-    sb_printf(e->h, "/* Column bits of %s, for `with` and `mask` arguments. */\n", ri->r->name);
+    sb_printf(e->hdr, "/* Column bits of %s, for `with` and `mask` arguments. */\n", ri->r->name);
     for (size_t i = 0; i < ri->r->ncolumns; i++) {
         char *F = upper(ri->fields[i]);
-        sb_printf(e->h, "#define %s_%s_%s ((uint64_t)1 << %zu) /**< Column %s. */\n", e->U, ri->ID, F, i,
+        sb_printf(e->hdr, "#define %s_%s_%s ((uint64_t)1 << %zu) /**< Column %s. */\n", e->PREFIX, ri->ID, F, i,
                   ri->r->columns[i].name);
         free(F);
     }
-    sb_printf(e->h, "#define %s_%s_ALL_COLUMNS ((uint64_t)0x%llx) /**< Every column. */\n", e->U, ri->ID,
+    sb_printf(e->hdr, "#define %s_%s_ALL_COLUMNS ((uint64_t)0x%llx) /**< Every column. */\n", e->PREFIX, ri->ID,
               (unsigned long long)(ri->r->ncolumns == 64 ? ~0ULL : (1ULL << ri->r->ncolumns) - 1));
     {
         unsigned long long key = 0;
         for (size_t k = 0; k < ri->npk; k++)
             key |= 1ULL << ri->pk[k];
-        sb_printf(e->h, "#define %s_%s_KEY_COLUMNS ((uint64_t)0x%llx) /**< The primary key columns. */\n", e->U, ri->ID,
+        sb_printf(e->hdr, "#define %s_%s_KEY_COLUMNS ((uint64_t)0x%llx) /**< The primary key columns. */\n", e->PREFIX, ri->ID,
                   key);
         key = 0;
         for (size_t c = 0; c < ri->r->ncolumns; c++)
             if (col_readonly(&ri->r->columns[c]))
                 key |= 1ULL << c;
-        sb_printf(e->h, "#define %s_%s_READONLY_COLUMNS ((uint64_t)0x%llx) /**< Generated and identity ALWAYS columns. */\n",
-                  e->U, ri->ID, key);
+        sb_printf(e->hdr, "#define %s_%s_READONLY_COLUMNS ((uint64_t)0x%llx) /**< Generated and identity ALWAYS columns. */\n",
+                  e->PREFIX, ri->ID, key);
     }
-    sb_puts(e->h, "\n");
+    sb_puts(e->hdr, "\n");
 }

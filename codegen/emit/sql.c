@@ -30,22 +30,22 @@ void emit_query(emitter *e, const relinfo *ri, const char *qname, const char *ta
         sb_puts(&sql, tail_or_sql);
     }
     if (nparams) {
-        sb_printf(e->c, "static const uint16_t %s_params[] = {", qname);
+        sb_printf(e->impl, "static const uint16_t %s_params[] = {", qname);
         for (size_t i = 0; i < nparams; i++) {
-            sb_puts(e->c, i ? ", " : "");
+            sb_puts(e->impl, i ? ", " : "");
             if (params[i] < 0)
-                sb_puts(e->c, "BLOGDB_RT_PARAM_LIMIT");
+                sb_puts(e->impl, "BLOGDB_RT_PARAM_LIMIT");
             else
-                sb_printf(e->c, "%d", params[i]);
+                sb_printf(e->impl, "%d", params[i]);
         }
-        sb_puts(e->c, "};\n");
+        sb_puts(e->impl, "};\n");
     }
-    sb_printf(e->c, "static const blogdb_rt_query %s = {\n    .sql = ", qname);
-    put_cstr(e->c, sql.data);
-    sb_printf(e->c, ",\n    .rel = &%s_rel, .nparams = %zu, ", ri->id, nparams);
+    sb_printf(e->impl, "static const blogdb_rt_query %s = {\n    .sql = ", qname);
+    put_cstr(e->impl, sql.data);
+    sb_printf(e->impl, ",\n    .rel = &%s_rel, .nparams = %zu, ", ri->id, nparams);
     if (nparams)
-        sb_printf(e->c, ".params = %s_params, ", qname);
-    sb_printf(e->c, ".result = %s};\n\n", result);
+        sb_printf(e->impl, ".params = %s_params, ", qname);
+    sb_printf(e->impl, ".result = %s};\n\n", result);
     sb_free(&sql);
 }
 

@@ -25,28 +25,28 @@ static void emit_key_fn(emitter *e, const relinfo *ri, const int *cols, size_t n
     emit_query(e, ri, qname, tail.data, del, cols, n, del ? "BLOGDB_RT_AFFECT" : "BLOGDB_RT_ONE");
     if (del) {
         sb_printf(&params, "blogdb *db");
-        sb_printf(&nm, "int %s_%s_delete", e->P, ri->id);
+        sb_printf(&nm, "int %s_%s_delete", e->prefix, ri->id);
         sb_printf(&doc, " * Deletes the %s row whose key is given.\n"
                         " * @return 0, BLOGDB_ENOTFOUND when no row has that key, BLOGDB_EFOREIGNKEY when\n"
                         " *         other rows still reference it, or another BLOGDB_E* code.\n",
                   ri->r->name);
     } else {
-        sb_printf(&params, "blogdb *db, %s_%s_row **out", e->P, ri->id);
-        sb_printf(&nm, "int %s_%s_get_by_%s", e->P, ri->id, by);
+        sb_printf(&params, "blogdb *db, %s_%s_row **out", e->prefix, ri->id);
+        sb_printf(&nm, "int %s_%s_get_by_%s", e->prefix, ri->id, by);
         sb_printf(&doc, " * Fetches the %s row with the given %s.\n"
                         " * @param[out] out  The row on success (free with %s_%s_row_free()), else NULL.\n"
                         " * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (NULL argument, bad UTF-8), or another code.\n",
-                  ri->r->name, by, e->P, ri->id);
+                  ri->r->name, by, e->prefix, ri->id);
     }
     key_params(e, ri, &params, cols, n);
     emit_proto(e, doc.data, nm.data, params.data);
-    sb_puts(e->c, "    const void *args[] = {");
+    sb_puts(e->impl, "    const void *args[] = {");
     for (size_t i = 0; i < n; i++) {
         if (i)
-            sb_puts(e->c, ", ");
-        key_arg(e->c, ri, cols[i]);
+            sb_puts(e->impl, ", ");
+        key_arg(e->impl, ri, cols[i]);
     }
-    sb_printf(e->c, "};\n    return blogdb_rt_exec(db, &%s, args, %s);\n}\n\n", qname, del ? "NULL" : "out");
+    sb_printf(e->impl, "};\n    return blogdb_rt_exec(db, &%s, args, %s);\n}\n\n", qname, del ? "NULL" : "out");
     free(by);
     free(qname);
     sb_free(&tail);
@@ -122,8 +122,8 @@ static void emit_each_fn(emitter *e, const relinfo *ri, const char *suffix, cons
         pcols[np++] = range;
     }
     emit_query(e, ri, q, tail.data, false, pcols, np, "BLOGDB_RT_MANY");
-    sb_printf(&nm, "int %s_%s_each%s", e->P, ri->id, suffix);
-    sb_printf(&params, "blogdb *db, %s_%s_row_fn fn, void *ctx", e->P, ri->id);
+    sb_printf(&nm, "int %s_%s_each%s", e->prefix, ri->id, suffix);
+    sb_printf(&params, "blogdb *db, %s_%s_row_fn fn, void *ctx", e->prefix, ri->id);
     key_params(e, ri, &params, eq, neq);
     if (range >= 0) {
         char *t = c_type(e, &ri->r->columns[range].type);
@@ -137,18 +137,18 @@ static void emit_each_fn(emitter *e, const relinfo *ri, const char *suffix, cons
               " * @return 0 when every row was read or fn stopped with a positive value; fn's negative\n"
               " *         code; or another BLOGDB_E* code.\n");
     emit_proto(e, doc.data, nm.data, params.data);
-    sb_printf(e->c, "    struct %s_each_ctx x = {fn, ctx};\n", ri->id);
+    sb_printf(e->impl, "    struct %s_each_ctx x = {fn, ctx};\n", ri->id);
     if (np) {
-        sb_puts(e->c, "    const void *args[] = {");
+        sb_puts(e->impl, "    const void *args[] = {");
         for (size_t i = 0; i < neq; i++) {
-            sb_puts(e->c, i ? ", " : "");
-            key_arg(e->c, ri, eq[i]);
+            sb_puts(e->impl, i ? ", " : "");
+            key_arg(e->impl, ri, eq[i]);
         }
         if (range >= 0)
-            sb_puts(e->c, neq ? ", &from, &to" : "&from, &to");
-        sb_printf(e->c, "};\n    return blogdb_rt_each(db, &%s, args, fn ? %s_each_row : NULL, &x);\n}\n\n", q, ri->id);
+            sb_puts(e->impl, neq ? ", &from, &to" : "&from, &to");
+        sb_printf(e->impl, "};\n    return blogdb_rt_each(db, &%s, args, fn ? %s_each_row : NULL, &x);\n}\n\n", q, ri->id);
     } else {
-        sb_printf(e->c, "    return blogdb_rt_each(db, &%s, NULL, fn ? %s_each_row : NULL, &x);\n}\n\n", q, ri->id);
+        sb_printf(e->impl, "    return blogdb_rt_each(db, &%s, NULL, fn ? %s_each_row : NULL, &x);\n}\n\n", q, ri->id);
     }
     free(q);
     sb_free(&tail);
@@ -159,32 +159,32 @@ static void emit_each_fn(emitter *e, const relinfo *ri, const char *suffix, cons
 
 static void emit_copy_fns(emitter *e, const relinfo *ri)
 {
-    char *nm = xstrfmt("int %s_%s_copy_in", e->P, ri->id);
-    char *params = xstrfmt("blogdb *db, const %s_%s_row *rows, size_t count, uint64_t with", e->P, ri->id);
+    char *nm = xstrfmt("int %s_%s_copy_in", e->prefix, ri->id);
+    char *params = xstrfmt("blogdb *db, const %s_%s_row *rows, size_t count, uint64_t with", e->prefix, ri->id);
     char *doc = xstrfmt(" * Bulk insert with COPY (binary): rows[0..count), the columns an insert with `with` sends.\n"
                         " * All or nothing: a bad row stops the COPY, nothing of it is kept, and\n"
                         " * blogdb_failed_index() gives the row's index. Runs in the open transaction, or its own.\n"
                         " * @return 0, or the code of the failure (BLOGDB_EINVAL, BLOGDB_ETOOLONG, BLOGDB_EUNIQUE...).\n");
     emit_proto(e, doc, nm, params);
-    sb_printf(e->c,
+    sb_printf(e->impl,
               "    %s_%s_row scratch;\n    struct %s_copy_ctx x = {rows, count, 0, NULL, NULL};\n"
               "    if (!rows && count)\n        return blogdb_rt_copy_in(db, &%s_rel, with, NULL, NULL, NULL);\n"
               "    return blogdb_rt_copy_in(db, &%s_rel, with, %s_copy_row, &x, &scratch);\n}\n\n",
-              e->P, ri->id, ri->id, ri->id, ri->id, ri->id);
+              e->prefix, ri->id, ri->id, ri->id, ri->id, ri->id);
     free(nm);
     free(params);
     free(doc);
-    nm = xstrfmt("int %s_%s_copy_in_fn", e->P, ri->id);
-    params = xstrfmt("blogdb *db, %s_%s_next_fn next, void *ctx, uint64_t with", e->P, ri->id);
+    nm = xstrfmt("int %s_%s_copy_in_fn", e->prefix, ri->id);
+    params = xstrfmt("blogdb *db, %s_%s_next_fn next, void *ctx, uint64_t with", e->prefix, ri->id);
     doc = xstrfmt(" * Bulk insert with COPY (binary) from a row producer: as %s_%s_copy_in(), with rows\n"
                   " * from next() until it returns 0; a negative return aborts the COPY.\n",
-                  e->P, ri->id);
+                  e->prefix, ri->id);
     emit_proto(e, doc, nm, params);
-    sb_printf(e->c,
+    sb_printf(e->impl,
               "    %s_%s_row scratch;\n    struct %s_copy_ctx x = {NULL, 0, 0, next, ctx};\n"
               "    if (!next)\n        return blogdb_rt_copy_in(db, &%s_rel, with, NULL, NULL, NULL);\n"
               "    return blogdb_rt_copy_in(db, &%s_rel, with, %s_copy_row, &x, &scratch);\n}\n\n",
-              e->P, ri->id, ri->id, ri->id, ri->id, ri->id);
+              e->prefix, ri->id, ri->id, ri->id, ri->id, ri->id);
     free(nm);
     free(params);
     free(doc);
@@ -200,15 +200,15 @@ static void emit_list_fn(emitter *e, const relinfo *ri, const list_spec *ls)
     sb_init(&params);
     sb_init(&doc);
     sb_init(&nm);
-    sb_printf(&nm, "int %s_%s_list%s", e->P, ri->id, ls->suffix);
-    sb_printf(&params, "blogdb *db, %s_%s_rows **out", e->P, ri->id);
+    sb_printf(&nm, "int %s_%s_list%s", e->prefix, ri->id, ls->suffix);
+    sb_printf(&params, "blogdb *db, %s_%s_rows **out", e->prefix, ri->id);
     key_params(e, ri, &params, ls->eq, ls->neq);
     if (ls->range >= 0) {
         char *t = c_type(e, &ri->r->columns[ls->range].type);
         sb_printf(&params, ", %s from, %s to", t, t);
         free(t);
     }
-    sb_printf(&params, ", int64_t limit, const %s_%s_row *after", e->P, ri->id);
+    sb_printf(&params, ", int64_t limit, const %s_%s_row *after", e->prefix, ri->id);
     sb_printf(&doc,
               " * %s\n"
               " * Keyset pagination: pass the last row of the previous page as `after` (only its\n"
@@ -216,24 +216,24 @@ static void emit_list_fn(emitter *e, const relinfo *ri, const list_spec *ls)
               " * @param[out] out  The rows (possibly none; free with %s_%s_rows_free()), else NULL.\n"
               " * @param limit     Most rows to return, >= 0.\n"
               " * @return 0, BLOGDB_EINVAL (NULL argument, negative limit), or another code.\n",
-              ls->doc, e->P, ri->id);
+              ls->doc, e->prefix, ri->id);
     emit_proto(e, doc.data, nm.data, params.data);
     for (int pass = 0; pass < 2; pass++) {
-        sb_puts(e->c, pass == 0 ? "    if (!after) {\n" : "    } else {\n");
-        sb_puts(e->c, "        const void *args[] = {");
+        sb_puts(e->impl, pass == 0 ? "    if (!after) {\n" : "    } else {\n");
+        sb_puts(e->impl, "        const void *args[] = {");
         for (size_t i = 0; i < ls->neq; i++) {
-            key_arg(e->c, ri, ls->eq[i]);
-            sb_puts(e->c, ", ");
+            key_arg(e->impl, ri, ls->eq[i]);
+            sb_puts(e->impl, ", ");
         }
         if (ls->range >= 0)
-            sb_puts(e->c, "&from, &to, ");
-        sb_puts(e->c, "&limit");
+            sb_puts(e->impl, "&from, &to, ");
+        sb_puts(e->impl, "&limit");
         if (pass == 1)
             for (size_t i = 0; i < ls->norder; i++)
-                sb_printf(e->c, ", &after->%s", ri->fields[ls->order[i]]);
-        sb_printf(e->c, "};\n        return blogdb_rt_exec(db, &%s, args, out);\n", pass ? q2 : q1);
+                sb_printf(e->impl, ", &after->%s", ri->fields[ls->order[i]]);
+        sb_printf(e->impl, "};\n        return blogdb_rt_exec(db, &%s, args, out);\n", pass ? q2 : q1);
     }
-    sb_puts(e->c, "    }\n}\n\n");
+    sb_puts(e->impl, "    }\n}\n\n");
     emit_each_fn(e, ri, ls->suffix, ls->eq, ls->neq, ls->range);
     free(q1);
     free(q2);
@@ -267,179 +267,236 @@ static bool same_cols(const int *a, size_t na, const int *b, size_t nb)
     return na == nb && memcmp(a, b, na * sizeof *a) == 0;
 }
 
-void emit_table_fns(emitter *e, const relinfo *ri)
-{
-    const gen_relation *r = ri->r;
-    int done[64][32];
-    size_t done_n[64], ndone = 0;
-    char *nm, *params, *q;
+/* Column sets already given a function (so two indexes on the same columns give one). */
+typedef struct colsets {
+    int **cols;
+    size_t *ns;
+    size_t n;
+} colsets;
 
-    /* insert */
-    nm = xstrfmt("int %s_%s_insert", e->P, ri->id);
-    params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row, uint64_t with", e->P, ri->id, e->P, ri->id);
-    {
-        char *doc = xstrfmt(
-            " * Inserts a %s row and returns it as stored (defaults and triggers applied).\n"
-            " * @param[out] out  The stored row (free with %s_%s_row_free()), or NULL when not wanted.\n"
-            " * @param row       The values. Columns with a DEFAULT are sent only when their\n"
-            " *                  %s_%s_* bit is in `with`; otherwise the server default applies.\n"
-            " * @return 0, BLOGDB_EUNIQUE, BLOGDB_EFOREIGNKEY, BLOGDB_ENOTNULL, BLOGDB_ECHECK,\n"
-            " *         BLOGDB_ETOOLONG, BLOGDB_EINVAL (NULL argument or string, bad UTF-8, bad enum),\n"
-            " *         or another code. Nothing is written on failure.\n",
-            r->name, e->P, ri->id, e->U, ri->ID);
-        emit_proto(e, doc, nm, params);
-        free(doc);
+static bool colsets_add(colsets *s, const int *cols, size_t n)
+{
+    for (size_t d = 0; d < s->n; d++)
+        if (same_cols(s->cols[d], s->ns[d], cols, n))
+            return false;
+    *VEC_PUSH(s->cols, s->n) = memcpy(xcalloc(n ? n : 1, sizeof(int)), cols, n * sizeof(int));
+    s->ns = xrealloc(s->ns, s->n * sizeof *s->ns);
+    s->ns[s->n - 1] = n;
+    return true;
+}
+
+static void colsets_free(colsets *s)
+{
+    for (size_t d = 0; d < s->n; d++)
+        free(s->cols[d]);
+    free(s->cols);
+    free(s->ns);
+}
+
+/* The columns of an index as column indexes (allocated), or NULL when it has an expression. */
+static int *index_columns(const relinfo *ri, const gen_index *ix)
+{
+    int *cols = xcalloc(ix->ncolumns + 1, sizeof *cols);
+    if (!index_cols(ri, ix, cols)) {
+        free(cols);
+        return NULL;
     }
-    sb_printf(e->c, "    return blogdb_rt_insert(db, &%s_rel, row, with, out);\n}\n\n", ri->id);
+    return cols;
+}
+
+static void emit_insert_fn(emitter *e, const relinfo *ri)
+{
+    char *nm = xstrfmt("int %s_%s_insert", e->prefix, ri->id);
+    char *params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row, uint64_t with", e->prefix, ri->id,
+                           e->prefix, ri->id);
+    strbuf doc;
+    sb_init(&doc);
+    sb_tpl(&doc,
+           " * Inserts a $(rel) row and returns it as stored (defaults and triggers applied).\n"
+           " * @param[out] out  The stored row (free with $(p)_$(id)_row_free()), or NULL when not wanted.\n"
+           " * @param row       The values. Columns with a DEFAULT are sent only when their\n"
+           " *                  $(P)_$(ID)_* bit is in `with`; otherwise the server default applies.\n"
+           " * @return 0, BLOGDB_EUNIQUE, BLOGDB_EFOREIGNKEY, BLOGDB_ENOTNULL, BLOGDB_ECHECK,\n"
+           " *         BLOGDB_ETOOLONG, BLOGDB_EINVAL (NULL argument or string, bad UTF-8, bad enum),\n"
+           " *         or another code. Nothing is written on failure.\n",
+           "rel", ri->r->name, "p", e->prefix, "id", ri->id, "P", e->PREFIX, "ID", ri->ID, NULL);
+    emit_proto(e, doc.data, nm, params);
+    sb_tpl(e->impl, "    return blogdb_rt_insert(db, &$(id)_rel, row, with, out);\n}\n\n", "id", ri->id, NULL);
+    sb_free(&doc);
     free(nm);
     free(params);
+}
 
+/* get_by: the primary key, then each unique index on other columns. */
+static void emit_finders(emitter *e, const relinfo *ri)
+{
+    colsets done = {0};
     if (ri->npk) {
         emit_key_fn(e, ri, ri->pk, ri->npk, false);
-        memcpy(done[ndone], ri->pk, ri->npk * sizeof(int));
-        done_n[ndone++] = ri->npk;
+        colsets_add(&done, ri->pk, ri->npk);
     }
-    /* get_by each unique index */
-    for (size_t x = 0; x < r->nindexes && ndone < 64; x++) {
-        int cols[32];
-        bool dup = false;
+    for (size_t x = 0; x < ri->r->nindexes; x++) {
+        const gen_index *ix = &ri->r->indexes[x];
+        int *cols = ix->unique ? index_columns(ri, ix) : NULL;
+        if (cols && colsets_add(&done, cols, ix->ncolumns))
+            emit_key_fn(e, ri, cols, ix->ncolumns, false);
+        free(cols);
+    }
+    colsets_free(&done);
+}
+
+/* list (keyset-paginated by primary key), list_by each plain index, and a range list on each
+ * single orderable column. */
+static void emit_lists(emitter *e, const relinfo *ri)
+{
+    const gen_relation *r = ri->r;
+    list_spec all = {"", NULL, 0, -1, ri->pk, ri->npk, "Lists rows in primary key order."};
+    colsets seen = {0};
+    emit_list_fn(e, ri, &all);
+    for (size_t x = 0; x < r->nindexes; x++) {
         const gen_index *ix = &r->indexes[x];
-        if (!ix->unique || !index_cols(ri, ix, cols))
+        int *cols = ix->unique ? NULL : index_columns(ri, ix), *order;
+        char *by, *suffix, *doc;
+        if (!cols || !colsets_add(&seen, cols, ix->ncolumns)) {
+            free(cols);
             continue;
-        for (size_t d = 0; d < ndone; d++)
-            dup |= same_cols(done[d], done_n[d], cols, ix->ncolumns);
-        if (dup)
-            continue;
-        emit_key_fn(e, ri, cols, ix->ncolumns, false);
-        memcpy(done[ndone], cols, ix->ncolumns * sizeof(int));
-        done_n[ndone++] = ix->ncolumns;
-    }
-    if (ri->npk) {
-        list_spec all = {"", NULL, 0, -1, ri->pk, ri->npk, "Lists rows in primary key order."};
-        int seen[64][32];
-        size_t seen_n[64], nseen = 0;
-        emit_list_fn(e, ri, &all);
-        for (size_t x = 0; x < r->nindexes && nseen < 64; x++) {
-            int cols[32], order[64];
-            bool dup = false;
-            const gen_index *ix = &r->indexes[x];
-            char *by, *suffix, *doc;
-            if (ix->unique || !index_cols(ri, ix, cols))
-                continue;
-            for (size_t d = 0; d < nseen; d++)
-                dup |= same_cols(seen[d], seen_n[d], cols, ix->ncolumns);
-            if (dup)
-                continue;
-            memcpy(seen[nseen], cols, ix->ncolumns * sizeof(int));
-            seen_n[nseen++] = ix->ncolumns;
-            by = by_name(ri, cols, ix->ncolumns);
-            suffix = xstrfmt("_by_%s", by);
-            doc = xstrfmt("Lists the rows with the given %s, in primary key order.", by);
+        }
+        by = by_name(ri, cols, ix->ncolumns);
+        suffix = xstrfmt("_by_%s", by);
+        doc = xstrfmt("Lists the rows with the given %s, in primary key order.", by);
+        {
+            list_spec eq = {suffix, cols, ix->ncolumns, -1, ri->pk, ri->npk, doc};
+            emit_list_fn(e, ri, &eq);
+        }
+        free(suffix);
+        free(doc);
+        if (ix->ncolumns == 1 && orderable(&r->columns[cols[0]].type)) {
+            order = xcalloc(ri->npk + 1, sizeof *order);
+            order[0] = cols[0];
+            memcpy(order + 1, ri->pk, ri->npk * sizeof(int));
+            suffix = xstrfmt("_by_%s_range", by);
+            doc = xstrfmt("Lists the rows with from <= %s < to, ordered by %s then primary key.", by, by);
             {
-                list_spec eq = {suffix, cols, ix->ncolumns, -1, ri->pk, ri->npk, doc};
-                emit_list_fn(e, ri, &eq);
+                list_spec rg = {suffix, NULL, 0, cols[0], order, ri->npk + 1, doc};
+                emit_list_fn(e, ri, &rg);
             }
             free(suffix);
             free(doc);
-            if (ix->ncolumns == 1 && orderable(&r->columns[cols[0]].type)) {
-                order[0] = cols[0];
-                memcpy(order + 1, ri->pk, ri->npk * sizeof(int));
-                suffix = xstrfmt("_by_%s_range", by);
-                doc = xstrfmt("Lists the rows with from <= %s < to, ordered by %s then primary key.", by, by);
-                {
-                    list_spec rg = {suffix, NULL, 0, cols[0], order, ri->npk + 1, doc};
-                    emit_list_fn(e, ri, &rg);
-                }
-                free(suffix);
-                free(doc);
-            }
-            free(by);
+            free(order);
         }
-        /* update: whole row, and chosen fields */
-        nm = xstrfmt("int %s_%s_update", e->P, ri->id);
-        params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row", e->P, ri->id, e->P, ri->id);
-        {
-            char *doc = xstrfmt(" * Writes every non-key, writable column of `row` to the %s row with row's key.\n"
-                                " * @param[out] out  The row as stored (free with %s_%s_row_free()), or NULL.\n"
-                                " * @return 0, BLOGDB_ENOTFOUND, or the codes of %s_%s_insert().\n",
-                                r->name, e->P, ri->id, e->P, ri->id);
-            emit_proto(e, doc, nm, params);
-            free(doc);
-        }
-        sb_printf(e->c, "    return blogdb_rt_update(db, &%s_rel, row, %s_%s_ALL_COLUMNS & ~(%s_%s_KEY_COLUMNS | %s_%s_READONLY_COLUMNS), out);\n}\n\n",
-                  ri->id, e->U, ri->ID, e->U, ri->ID, e->U, ri->ID);
-        free(nm);
-        free(params);
-        nm = xstrfmt("int %s_%s_update_fields", e->P, ri->id);
-        params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row, uint64_t mask", e->P, ri->id, e->P,
-                         ri->id);
-        {
-            char *doc = xstrfmt(" * Writes only the columns in `mask` (%s_%s_* bits, no key column) of `row`\n"
-                                " * to the %s row with row's key.\n"
-                                " * @param[out] out  The row as stored (free with %s_%s_row_free()), or NULL.\n"
-                                " * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (empty mask, key column in mask),\n"
-                                " *         or the codes of %s_%s_insert().\n",
-                                e->U, ri->ID, r->name, e->P, ri->id, e->P, ri->id);
-            emit_proto(e, doc, nm, params);
-            free(doc);
-        }
-        sb_printf(e->c, "    return blogdb_rt_update(db, &%s_rel, row, mask, out);\n}\n\n", ri->id);
-        free(nm);
-        free(params);
-        emit_key_fn(e, ri, ri->pk, ri->npk, true);
+        free(by);
+        free(cols);
+    }
+    colsets_free(&seen);
+}
+
+/* update (every non-key writable column) and update_fields (the columns in a mask). */
+static void emit_update_fns(emitter *e, const relinfo *ri)
+{
+    strbuf doc;
+    char *nm = xstrfmt("int %s_%s_update", e->prefix, ri->id);
+    char *params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row", e->prefix, ri->id, e->prefix, ri->id);
+    sb_init(&doc);
+    sb_tpl(&doc,
+           " * Writes every non-key, writable column of `row` to the $(rel) row with row's key.\n"
+           " * @param[out] out  The row as stored (free with $(p)_$(id)_row_free()), or NULL.\n"
+           " * @return 0, BLOGDB_ENOTFOUND, or the codes of $(p)_$(id)_insert().\n",
+           "rel", ri->r->name, "p", e->prefix, "id", ri->id, NULL);
+    emit_proto(e, doc.data, nm, params);
+    sb_tpl(e->impl,
+           "    return blogdb_rt_update(db, &$(id)_rel, row, $(P)_$(ID)_ALL_COLUMNS & ~($(P)_$(ID)_KEY_COLUMNS | "
+           "$(P)_$(ID)_READONLY_COLUMNS), out);\n}\n\n",
+           "id", ri->id, "P", e->PREFIX, "ID", ri->ID, NULL);
+    free(nm);
+    free(params);
+    sb_free(&doc);
+    sb_init(&doc);
+    nm = xstrfmt("int %s_%s_update_fields", e->prefix, ri->id);
+    params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row, uint64_t mask", e->prefix, ri->id,
+                     e->prefix, ri->id);
+    sb_tpl(&doc,
+           " * Writes only the columns in `mask` ($(P)_$(ID)_* bits, no key column) of `row`\n"
+           " * to the $(rel) row with row's key.\n"
+           " * @param[out] out  The row as stored (free with $(p)_$(id)_row_free()), or NULL.\n"
+           " * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (empty mask, key column in mask),\n"
+           " *         or the codes of $(p)_$(id)_insert().\n",
+           "P", e->PREFIX, "ID", ri->ID, "rel", ri->r->name, "p", e->prefix, "id", ri->id, NULL);
+    emit_proto(e, doc.data, nm, params);
+    sb_tpl(e->impl, "    return blogdb_rt_update(db, &$(id)_rel, row, mask, out);\n}\n\n", "id", ri->id, NULL);
+    sb_free(&doc);
+    free(nm);
+    free(params);
+}
+
+/* A table without a primary key: list (no stable order to page by) and each. */
+static void emit_keyless_list(emitter *e, const relinfo *ri)
+{
+    int limit_param = -1;
+    char *q = xstrfmt("%s_list_query", ri->id), *nm = xstrfmt("int %s_%s_list", e->prefix, ri->id);
+    char *params = xstrfmt("blogdb *db, %s_%s_rows **out, int64_t limit", e->prefix, ri->id);
+    strbuf doc;
+    sb_init(&doc);
+    emit_query(e, ri, q, " LIMIT $1", false, &limit_param, 1, "BLOGDB_RT_MANY");
+    sb_tpl(&doc,
+           " * Lists up to `limit` rows of $(rel), in the server's order (no primary key to page by).\n"
+           " * @param[out] out  The rows (free with $(p)_$(id)_rows_free()), else NULL.\n"
+           " * @return 0 or a BLOGDB_E* code.\n",
+           "rel", ri->r->name, "p", e->prefix, "id", ri->id, NULL);
+    emit_proto(e, doc.data, nm, params);
+    sb_tpl(e->impl, "    const void *args[] = {&limit};\n    return blogdb_rt_exec(db, &$(q), args, out);\n}\n\n", "q",
+           q, NULL);
+    emit_each_fn(e, ri, "", NULL, 0, -1);
+    sb_free(&doc);
+    free(q);
+    free(nm);
+    free(params);
+}
+
+static void emit_count_fn(emitter *e, const relinfo *ri)
+{
+    char *q = xstrfmt("%s_count_query", ri->id), *nm = xstrfmt("int %s_%s_count", e->prefix, ri->id);
+    char *doc = xstrfmt(" * Counts the rows of %s.\n * @return 0 with *out set, or a BLOGDB_E* code.\n", ri->r->name);
+    strbuf sql;
+    sb_init(&sql);
+    sb_puts(&sql, "SELECT count(*) FROM ");
+    put_qualified(&sql, ri->r->schema, ri->r->name);
+    emit_query(e, ri, q, sql.data, true, NULL, 0, "BLOGDB_RT_COUNT");
+    emit_proto(e, doc, nm, "blogdb *db, int64_t *out");
+    sb_tpl(e->impl, "    return blogdb_rt_exec(db, &$(q), NULL, out);\n}\n\n", "q", q, NULL);
+    sb_free(&sql);
+    free(doc);
+    free(nm);
+    free(q);
+}
+
+/* Every function of a table, in the order the header lists them. */
+void emit_table_fns(emitter *e, const relinfo *ri)
+{
+    emit_insert_fn(e, ri);
+    emit_finders(e, ri);
+    if (ri->npk) {
+        emit_lists(e, ri);
+        emit_update_fns(e, ri);
+        emit_key_fn(e, ri, ri->pk, ri->npk, true); /* delete */
     } else {
-        /* No primary key: no stable order to page by. */
-        int limit_param = -1;
-        q = xstrfmt("%s_list_query", ri->id);
-        emit_query(e, ri, q, " LIMIT $1", false, &limit_param, 1, "BLOGDB_RT_MANY");
-        nm = xstrfmt("int %s_%s_list", e->P, ri->id);
-        params = xstrfmt("blogdb *db, %s_%s_rows **out, int64_t limit", e->P, ri->id);
-        {
-            char *doc = xstrfmt(" * Lists up to `limit` rows of %s, in the server's order (no primary key to page by).\n"
-                                " * @param[out] out  The rows (free with %s_%s_rows_free()), else NULL.\n"
-                                " * @return 0 or a BLOGDB_E* code.\n",
-                                r->name, e->P, ri->id);
-            emit_proto(e, doc, nm, params);
-            free(doc);
-        }
-        sb_printf(e->c, "    const void *args[] = {&limit};\n    return blogdb_rt_exec(db, &%s, args, out);\n}\n\n", q);
-        emit_each_fn(e, ri, "", NULL, 0, -1);
-        free(q);
-        free(nm);
-        free(params);
+        emit_keyless_list(e, ri);
     }
     emit_copy_fns(e, ri);
-    /* count */
-    q = xstrfmt("%s_count_query", ri->id);
-    {
-        strbuf sql;
-        char *doc = xstrfmt(" * Counts the rows of %s.\n * @return 0 with *out set, or a BLOGDB_E* code.\n", r->name);
-        sb_init(&sql);
-        sb_puts(&sql, "SELECT count(*) FROM ");
-        put_qualified(&sql, r->schema, r->name);
-        emit_query(e, ri, q, sql.data, true, NULL, 0, "BLOGDB_RT_COUNT");
-        nm = xstrfmt("int %s_%s_count", e->P, ri->id);
-        emit_proto(e, doc, nm, "blogdb *db, int64_t *out");
-        sb_printf(e->c, "    return blogdb_rt_exec(db, &%s, NULL, out);\n}\n\n", q);
-        free(doc);
-        free(nm);
-        sb_free(&sql);
-    }
-    free(q);
+    emit_count_fn(e, ri);
 }
 
 void emit_view_fns(emitter *e, const relinfo *ri)
 {
     char *q = xstrfmt("%s_list_query", ri->id);
-    char *nm = xstrfmt("int %s_%s_list", e->P, ri->id);
-    char *params = xstrfmt("blogdb *db, %s_%s_rows **out", e->P, ri->id);
+    char *nm = xstrfmt("int %s_%s_list", e->prefix, ri->id);
+    char *params = xstrfmt("blogdb *db, %s_%s_rows **out", e->prefix, ri->id);
     char *doc = xstrfmt(" * Lists every row of %s %s, in the server's order.\n"
                         " * @param[out] out  The rows (free with %s_%s_rows_free()), else NULL.\n"
                         " * @return 0 or a BLOGDB_E* code.\n",
-                        kind_words(ri->r->kind), ri->r->name, e->P, ri->id);
+                        kind_words(ri->r->kind), ri->r->name, e->prefix, ri->id);
     emit_query(e, ri, q, "", false, NULL, 0, "BLOGDB_RT_MANY");
     emit_proto(e, doc, nm, params);
-    sb_printf(e->c, "    return blogdb_rt_exec(db, &%s, NULL, out);\n}\n\n", q);
+    sb_printf(e->impl, "    return blogdb_rt_exec(db, &%s, NULL, out);\n}\n\n", q);
     emit_each_fn(e, ri, "", NULL, 0, -1);
     if (ri->r->kind == REL_MATVIEW) {
         strbuf sql;
@@ -447,7 +504,7 @@ void emit_view_fns(emitter *e, const relinfo *ri)
         free(nm);
         free(doc);
         q = xstrfmt("%s_refresh_query", ri->id);
-        nm = xstrfmt("int %s_%s_refresh", e->P, ri->id);
+        nm = xstrfmt("int %s_%s_refresh", e->prefix, ri->id);
         doc = xstrfmt(" * REFRESH MATERIALIZED VIEW %s: recomputes its rows.\n * @return 0 or a BLOGDB_E* code.\n",
                       ri->r->name);
         sb_init(&sql);
@@ -455,7 +512,7 @@ void emit_view_fns(emitter *e, const relinfo *ri)
         put_qualified(&sql, ri->r->schema, ri->r->name);
         emit_query(e, ri, q, sql.data, true, NULL, 0, "BLOGDB_RT_EXEC");
         emit_proto(e, doc, nm, "blogdb *db");
-        sb_printf(e->c, "    return blogdb_rt_exec(db, &%s, NULL, NULL);\n}\n\n", q);
+        sb_printf(e->impl, "    return blogdb_rt_exec(db, &%s, NULL, NULL);\n}\n\n", q);
         sb_free(&sql);
     }
     free(q);
