@@ -304,27 +304,36 @@ static int *index_columns(const relinfo *ri, const gen_index *ix)
     return cols;
 }
 
+/* One generated function from templates: its name and return type, parameters, doc block and body
+ * may use $(rel) (the SQL name), $(p)/$(P) (the prefix), $(id)/$(ID) (the relation's C name) and
+ * $(q) (a query descriptor's name). */
+static void emit_fn(emitter *e, const relinfo *ri, const char *q, const char *ret_name, const char *params,
+                    const char *doc, const char *body)
+{
+    strbuf t[4];
+    const char *tpl[4] = {ret_name, params, doc, body};
+    for (int i = 0; i < 4; i++) {
+        sb_init(&t[i]);
+        sb_tpl(&t[i], tpl[i], "rel", ri->r->name, "p", e->prefix, "P", e->PREFIX, "id", ri->id, "ID", ri->ID, "q",
+               q ? q : "", NULL);
+    }
+    emit_proto(e, t[2].data, t[0].data, t[1].data);
+    sb_puts(e->impl, t[3].data);
+    for (int i = 0; i < 4; i++)
+        sb_free(&t[i]);
+}
+
 static void emit_insert_fn(emitter *e, const relinfo *ri)
 {
-    char *nm = xstrfmt("int %s_%s_insert", e->prefix, ri->id);
-    char *params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row, uint64_t with", e->prefix, ri->id,
-                           e->prefix, ri->id);
-    strbuf doc;
-    sb_init(&doc);
-    sb_tpl(&doc,
-           " * Inserts a $(rel) row and returns it as stored (defaults and triggers applied).\n"
-           " * @param[out] out  The stored row (free with $(p)_$(id)_row_free()), or NULL when not wanted.\n"
-           " * @param row       The values. Columns with a DEFAULT are sent only when their\n"
-           " *                  $(P)_$(ID)_* bit is in `with`; otherwise the server default applies.\n"
-           " * @return 0, BLOGDB_EUNIQUE, BLOGDB_EFOREIGNKEY, BLOGDB_ENOTNULL, BLOGDB_ECHECK,\n"
-           " *         BLOGDB_ETOOLONG, BLOGDB_EINVAL (NULL argument or string, bad UTF-8, bad enum),\n"
-           " *         or another code. Nothing is written on failure.\n",
-           "rel", ri->r->name, "p", e->prefix, "id", ri->id, "P", e->PREFIX, "ID", ri->ID, NULL);
-    emit_proto(e, doc.data, nm, params);
-    sb_tpl(e->impl, "    return blogdb_rt_insert(db, &$(id)_rel, row, with, out);\n}\n\n", "id", ri->id, NULL);
-    sb_free(&doc);
-    free(nm);
-    free(params);
+    emit_fn(e, ri, NULL, "int $(p)_$(id)_insert", "blogdb *db, $(p)_$(id)_row **out, const $(p)_$(id)_row *row, uint64_t with",
+            " * Inserts a $(rel) row and returns it as stored (defaults and triggers applied).\n"
+            " * @param[out] out  The stored row (free with $(p)_$(id)_row_free()), or NULL when not wanted.\n"
+            " * @param row       The values. Columns with a DEFAULT are sent only when their\n"
+            " *                  $(P)_$(ID)_* bit is in `with`; otherwise the server default applies.\n"
+            " * @return 0, BLOGDB_EUNIQUE, BLOGDB_EFOREIGNKEY, BLOGDB_ENOTNULL, BLOGDB_ECHECK,\n"
+            " *         BLOGDB_ETOOLONG, BLOGDB_EINVAL (NULL argument or string, bad UTF-8, bad enum),\n"
+            " *         or another code. Nothing is written on failure.\n",
+            "    return blogdb_rt_insert(db, &$(id)_rel, row, with, out);\n}\n\n");
 }
 
 /* get_by: the primary key, then each unique index on other columns. */
@@ -393,79 +402,49 @@ static void emit_lists(emitter *e, const relinfo *ri)
 /* update (every non-key writable column) and update_fields (the columns in a mask). */
 static void emit_update_fns(emitter *e, const relinfo *ri)
 {
-    strbuf doc;
-    char *nm = xstrfmt("int %s_%s_update", e->prefix, ri->id);
-    char *params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row", e->prefix, ri->id, e->prefix, ri->id);
-    sb_init(&doc);
-    sb_tpl(&doc,
-           " * Writes every non-key, writable column of `row` to the $(rel) row with row's key.\n"
-           " * @param[out] out  The row as stored (free with $(p)_$(id)_row_free()), or NULL.\n"
-           " * @return 0, BLOGDB_ENOTFOUND, or the codes of $(p)_$(id)_insert().\n",
-           "rel", ri->r->name, "p", e->prefix, "id", ri->id, NULL);
-    emit_proto(e, doc.data, nm, params);
-    sb_tpl(e->impl,
-           "    return blogdb_rt_update(db, &$(id)_rel, row, $(P)_$(ID)_ALL_COLUMNS & ~($(P)_$(ID)_KEY_COLUMNS | "
-           "$(P)_$(ID)_READONLY_COLUMNS), out);\n}\n\n",
-           "id", ri->id, "P", e->PREFIX, "ID", ri->ID, NULL);
-    free(nm);
-    free(params);
-    sb_free(&doc);
-    sb_init(&doc);
-    nm = xstrfmt("int %s_%s_update_fields", e->prefix, ri->id);
-    params = xstrfmt("blogdb *db, %s_%s_row **out, const %s_%s_row *row, uint64_t mask", e->prefix, ri->id,
-                     e->prefix, ri->id);
-    sb_tpl(&doc,
-           " * Writes only the columns in `mask` ($(P)_$(ID)_* bits, no key column) of `row`\n"
-           " * to the $(rel) row with row's key.\n"
-           " * @param[out] out  The row as stored (free with $(p)_$(id)_row_free()), or NULL.\n"
-           " * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (empty mask, key column in mask),\n"
-           " *         or the codes of $(p)_$(id)_insert().\n",
-           "P", e->PREFIX, "ID", ri->ID, "rel", ri->r->name, "p", e->prefix, "id", ri->id, NULL);
-    emit_proto(e, doc.data, nm, params);
-    sb_tpl(e->impl, "    return blogdb_rt_update(db, &$(id)_rel, row, mask, out);\n}\n\n", "id", ri->id, NULL);
-    sb_free(&doc);
-    free(nm);
-    free(params);
+    emit_fn(e, ri, NULL, "int $(p)_$(id)_update", "blogdb *db, $(p)_$(id)_row **out, const $(p)_$(id)_row *row",
+            " * Writes every non-key, writable column of `row` to the $(rel) row with row's key.\n"
+            " * @param[out] out  The row as stored (free with $(p)_$(id)_row_free()), or NULL.\n"
+            " * @return 0, BLOGDB_ENOTFOUND, or the codes of $(p)_$(id)_insert().\n",
+            "    return blogdb_rt_update(db, &$(id)_rel, row, $(P)_$(ID)_ALL_COLUMNS & ~($(P)_$(ID)_KEY_COLUMNS | "
+            "$(P)_$(ID)_READONLY_COLUMNS), out);\n}\n\n");
+    emit_fn(e, ri, NULL, "int $(p)_$(id)_update_fields",
+            "blogdb *db, $(p)_$(id)_row **out, const $(p)_$(id)_row *row, uint64_t mask",
+            " * Writes only the columns in `mask` ($(P)_$(ID)_* bits, no key column) of `row`\n"
+            " * to the $(rel) row with row's key.\n"
+            " * @param[out] out  The row as stored (free with $(p)_$(id)_row_free()), or NULL.\n"
+            " * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (empty mask, key column in mask),\n"
+            " *         or the codes of $(p)_$(id)_insert().\n",
+            "    return blogdb_rt_update(db, &$(id)_rel, row, mask, out);\n}\n\n");
 }
 
 /* A table without a primary key: list (no stable order to page by) and each. */
 static void emit_keyless_list(emitter *e, const relinfo *ri)
 {
     int limit_param = -1;
-    char *q = xstrfmt("%s_list_query", ri->id), *nm = xstrfmt("int %s_%s_list", e->prefix, ri->id);
-    char *params = xstrfmt("blogdb *db, %s_%s_rows **out, int64_t limit", e->prefix, ri->id);
-    strbuf doc;
-    sb_init(&doc);
+    char *q = xstrfmt("%s_list_query", ri->id);
     emit_query(e, ri, q, " LIMIT $1", false, &limit_param, 1, "BLOGDB_RT_MANY");
-    sb_tpl(&doc,
-           " * Lists up to `limit` rows of $(rel), in the server's order (no primary key to page by).\n"
-           " * @param[out] out  The rows (free with $(p)_$(id)_rows_free()), else NULL.\n"
-           " * @return 0 or a BLOGDB_E* code.\n",
-           "rel", ri->r->name, "p", e->prefix, "id", ri->id, NULL);
-    emit_proto(e, doc.data, nm, params);
-    sb_tpl(e->impl, "    const void *args[] = {&limit};\n    return blogdb_rt_exec(db, &$(q), args, out);\n}\n\n", "q",
-           q, NULL);
+    emit_fn(e, ri, q, "int $(p)_$(id)_list", "blogdb *db, $(p)_$(id)_rows **out, int64_t limit",
+            " * Lists up to `limit` rows of $(rel), in the server's order (no primary key to page by).\n"
+            " * @param[out] out  The rows (free with $(p)_$(id)_rows_free()), else NULL.\n"
+            " * @return 0 or a BLOGDB_E* code.\n",
+            "    const void *args[] = {&limit};\n    return blogdb_rt_exec(db, &$(q), args, out);\n}\n\n");
     emit_each_fn(e, ri, "", NULL, 0, -1);
-    sb_free(&doc);
     free(q);
-    free(nm);
-    free(params);
 }
 
 static void emit_count_fn(emitter *e, const relinfo *ri)
 {
-    char *q = xstrfmt("%s_count_query", ri->id), *nm = xstrfmt("int %s_%s_count", e->prefix, ri->id);
-    char *doc = xstrfmt(" * Counts the rows of %s.\n * @return 0 with *out set, or a BLOGDB_E* code.\n", ri->r->name);
+    char *q = xstrfmt("%s_count_query", ri->id);
     strbuf sql;
     sb_init(&sql);
     sb_puts(&sql, "SELECT count(*) FROM ");
     put_qualified(&sql, ri->r->schema, ri->r->name);
     emit_query(e, ri, q, sql.data, true, NULL, 0, "BLOGDB_RT_COUNT");
-    emit_proto(e, doc, nm, "blogdb *db, int64_t *out");
-    sb_tpl(e->impl, "    return blogdb_rt_exec(db, &$(q), NULL, out);\n}\n\n", "q", q, NULL);
+    emit_fn(e, ri, q, "int $(p)_$(id)_count", "blogdb *db, int64_t *out",
+            " * Counts the rows of $(rel).\n * @return 0 with *out set, or a BLOGDB_E* code.\n",
+            "    return blogdb_rt_exec(db, &$(q), NULL, out);\n}\n\n");
     sb_free(&sql);
-    free(doc);
-    free(nm);
     free(q);
 }
 
