@@ -180,7 +180,7 @@ typedef struct gen_model {
     size_t nsearch_path;
     char **extensions;         /* CREATE EXTENSION names, "name@schema" */
     size_t nextensions;
-    gen_relation *rels;
+    gen_relation **rels; /* each its own allocation: a pointer to one stays valid as the model grows */
     size_t nrels;
     char **constraint_names;   /* every index/constraint name, for PostgreSQL's uniqueness rule */
     size_t nconstraint_names;
@@ -191,6 +191,10 @@ void model_free(gen_model *m);
 bool rel_is_table(const gen_relation *r);
 gen_relation *model_find_rel(gen_model *m, const char *schema, const char *name);
 /* Removes relation i (freeing it and releasing its index and constraint names). */
+/* Appends a new, zeroed relation (its own allocation: pointers to relations stay valid). */
+gen_relation *model_add_rel(gen_model *m);
+/* The index of r in the model (nrels when it is not there). */
+size_t model_rel_index(const gen_model *m, const gen_relation *r);
 void model_remove_rel(gen_model *m, size_t i);
 /* Object names (relations, indexes, constraints) per schema, for PostgreSQL's naming rules. */
 bool name_taken(const gen_model *m, const char *schema, const char *name);

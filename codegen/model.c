@@ -71,8 +71,10 @@ void model_free(gen_model *m)
         strv_free(e->labels, e->nlabels);
     }
     free(m->enums);
-    for (size_t i = 0; i < m->nrels; i++)
-        relation_free(&m->rels[i]);
+    for (size_t i = 0; i < m->nrels; i++) {
+        relation_free(m->rels[i]);
+        free(m->rels[i]);
+    }
     free(m->rels);
     for (size_t i = 0; i < m->ndomains; i++) {
         free(m->domains[i].schema);
@@ -100,7 +102,7 @@ bool name_taken(const gen_model *m, const char *schema, const char *name)
     for (size_t i = 0; i < m->nconstraint_names && !taken; i++)
         taken = strcmp(m->constraint_names[i], key) == 0;
     for (size_t i = 0; i < m->nrels && !taken; i++)
-        taken = strcmp(m->rels[i].schema, schema) == 0 && strcmp(m->rels[i].name, name) == 0;
+        taken = strcmp(m->rels[i]->schema, schema) == 0 && strcmp(m->rels[i]->name, name) == 0;
     free(key);
     return taken;
 }
@@ -122,9 +124,24 @@ void release_name(gen_model *m, const char *schema, const char *name)
     free(key);
 }
 
+size_t model_rel_index(const gen_model *m, const gen_relation *r)
+{
+    for (size_t i = 0; i < m->nrels; i++)
+        if (m->rels[i] == r)
+            return i;
+    return m->nrels;
+}
+
+gen_relation *model_add_rel(gen_model *m)
+{
+    gen_relation *r = xcalloc(1, sizeof *r);
+    *VEC_PUSH(m->rels, m->nrels) = r;
+    return r;
+}
+
 void model_remove_rel(gen_model *m, size_t i)
 {
-    gen_relation *r = &m->rels[i];
+    gen_relation *r = m->rels[i];
     for (size_t x = 0; x < r->nindexes; x++)
         release_name(m, r->schema, r->indexes[x].name);
     for (size_t f = 0; f < r->nfkeys; f++)
@@ -132,15 +149,16 @@ void model_remove_rel(gen_model *m, size_t i)
     for (size_t k = 0; k < r->nchecks; k++)
         release_name(m, r->schema, r->checks[k]);
     relation_free(r);
-    memmove(r, r + 1, (m->nrels - i - 1) * sizeof *r);
+    free(r);
+    memmove(&m->rels[i], &m->rels[i + 1], (m->nrels - i - 1) * sizeof *m->rels);
     m->nrels--;
 }
 
 gen_relation *model_find_rel(gen_model *m, const char *schema, const char *name)
 {
     for (size_t i = 0; i < m->nrels; i++)
-        if (strcmp(m->rels[i].schema, schema) == 0 && strcmp(m->rels[i].name, name) == 0)
-            return &m->rels[i];
+        if (strcmp(m->rels[i]->schema, schema) == 0 && strcmp(m->rels[i]->name, name) == 0)
+            return m->rels[i];
     return NULL;
 }
 
@@ -209,7 +227,7 @@ void model_dump_json(const gen_model *m, strbuf *sb)
     }
     sb_puts(sb, "],\n \"relations\": [");
     for (size_t i = 0, n = 0; i < m->nrels; i++) {
-        const gen_relation *r = &m->rels[i];
+        const gen_relation *r = m->rels[i];
         if (r->is_partition)
             continue;
         sb_puts(sb, n++ ? ",\n  " : "\n  ");

@@ -44,11 +44,11 @@ const gen_fkey *referencing_fkey(const gen_model *m, const gen_relation *r, cons
                                         const gen_relation **from)
 {
     for (size_t i = 0; i < m->nrels; i++)
-        for (size_t f = 0; f < m->rels[i].nfkeys; f++) {
-            const gen_fkey *k = &m->rels[i].fkeys[f];
+        for (size_t f = 0; f < m->rels[i]->nfkeys; f++) {
+            const gen_fkey *k = &m->rels[i]->fkeys[f];
             if (strcmp(k->ref_schema, r->schema) == 0 && strcmp(k->ref_table, r->name) == 0 &&
-                (!col || strv_has(k->ref_columns, k->ncolumns, col)) && &m->rels[i] != r) {
-                *from = &m->rels[i];
+                (!col || strv_has(k->ref_columns, k->ncolumns, col)) && m->rels[i] != r) {
+                *from = m->rels[i];
                 return k;
             }
         }
@@ -74,11 +74,11 @@ static int drop_column(ctx *c, gen_relation *r, const PgQuery__AlterTableCmd *cm
         FAIL(c, c->stmt_pos, "cannot drop column %s of table %s because other objects depend on it", cmd->name,
              r->name);
     for (size_t i = 0; i < c->m->nrels; i++) /* CASCADE: the foreign keys that reference it go */
-        for (size_t f = 0; f < c->m->rels[i].nfkeys;) {
-            gen_fkey *k = &c->m->rels[i].fkeys[f];
-            if (&c->m->rels[i] != r && strcmp(k->ref_schema, r->schema) == 0 && strcmp(k->ref_table, r->name) == 0 &&
+        for (size_t f = 0; f < c->m->rels[i]->nfkeys;) {
+            gen_fkey *k = &c->m->rels[i]->fkeys[f];
+            if (c->m->rels[i] != r && strcmp(k->ref_schema, r->schema) == 0 && strcmp(k->ref_table, r->name) == 0 &&
                 strv_has(k->ref_columns, k->ncolumns, cmd->name))
-                remove_fkey_at(c->m, &c->m->rels[i], f);
+                remove_fkey_at(c->m, c->m->rels[i], f);
             else
                 f++;
         }
@@ -217,11 +217,11 @@ int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s)
             return 0;
         FAIL(c, s->relation->location, "relation \"%s\" does not exist", s->relation->relname);
     }
-    ri = (size_t)(r - c->m->rels);
+    ri = model_rel_index(c->m, r);
     for (size_t i = 0; i < s->n_cmds; i++) {
         const PgQuery__AlterTableCmd *cmd = s->cmds[i]->alter_table_cmd;
         gen_column *col;
-        r = &c->m->rels[ri];
+        r = c->m->rels[ri];
         switch (cmd->subtype) {
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
             if (add_constraint(c, r, cmd->def->constraint, NULL) != 0)
@@ -305,7 +305,7 @@ int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s)
                 FAIL(c, c->stmt_pos, "table \"%s\" is not partitioned", r->name);
             part->is_partition = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition;
             if (part->is_partition && part->ndeps == 0)
-                add_dep(part, &c->m->rels[ri], NULL);
+                add_dep(part, c->m->rels[ri], NULL);
             break;
         }
             break;

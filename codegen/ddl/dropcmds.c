@@ -14,14 +14,14 @@ static int drop_relation(ctx *c, size_t ri, bool cascade);
 static int drop_dependents(ctx *c, size_t ri, bool cascade)
 {
     for (;;) {
-        const gen_relation *view = dependent_view(c->m, &c->m->rels[ri], NULL);
+        const gen_relation *view = dependent_view(c->m, c->m->rels[ri], NULL);
         size_t vi;
         if (!view)
             return 0;
         if (!cascade)
             FAIL(c, c->stmt_pos, "cannot drop %s %s because other objects depend on it (view %s)",
-                 c->m->rels[ri].kind == REL_VIEW ? "view" : "table", c->m->rels[ri].name, view->name);
-        vi = (size_t)(view - c->m->rels);
+                 c->m->rels[ri]->kind == REL_VIEW ? "view" : "table", c->m->rels[ri]->name, view->name);
+        vi = model_rel_index(c->m, view);
         if (drop_relation(c, vi, true) != 0)
             return -1;
         if (vi < ri)
@@ -32,7 +32,7 @@ static int drop_dependents(ctx *c, size_t ri, bool cascade)
 static int drop_relation(ctx *c, size_t ri, bool cascade)
 {
     const gen_relation *from;
-    gen_relation *r = &c->m->rels[ri];
+    gen_relation *r = c->m->rels[ri];
     char *schema = xstrdup(r->schema), *name = xstrdup(r->name);
     size_t i;
     if (referencing_fkey(c->m, r, NULL, &from) && !cascade) {
@@ -43,10 +43,10 @@ static int drop_relation(ctx *c, size_t ri, bool cascade)
         return -1;
     }
     for (i = 0; i < c->m->nrels; i++) /* CASCADE: referencing foreign keys go */
-        for (size_t f = 0; f < c->m->rels[i].nfkeys;) {
-            gen_fkey *k = &c->m->rels[i].fkeys[f];
+        for (size_t f = 0; f < c->m->rels[i]->nfkeys;) {
+            gen_fkey *k = &c->m->rels[i]->fkeys[f];
             if (i != ri && strcmp(k->ref_schema, schema) == 0 && strcmp(k->ref_table, name) == 0)
-                remove_fkey_at(c->m, &c->m->rels[i], f);
+                remove_fkey_at(c->m, c->m->rels[i], f);
             else
                 f++;
         }
@@ -57,7 +57,7 @@ static int drop_relation(ctx *c, size_t ri, bool cascade)
     }
     /* Partitions go with their partitioned table, without CASCADE. */
     for (i = 0; i < c->m->nrels;) {
-        const gen_relation *p = &c->m->rels[i];
+        const gen_relation *p = c->m->rels[i];
         char *key = xstrfmt("%s\x1f%s", schema, name);
         bool child = p->is_partition && p->ndeps && strcmp(p->deps[0], key) == 0;
         free(key);
@@ -67,7 +67,7 @@ static int drop_relation(ctx *c, size_t ri, bool cascade)
             i++;
     }
     /* Dropping dependents moved it: find it again. */
-    for (i = 0; i < c->m->nrels && !rel_key_is(&c->m->rels[i], schema, name); i++)
+    for (i = 0; i < c->m->nrels && !rel_key_is(c->m->rels[i], schema, name); i++)
         ;
     if (i < c->m->nrels)
         model_remove_rel(c->m, i);
@@ -114,7 +114,7 @@ int do_drop(ctx *c, const PgQuery__DropStmt *s)
             if ((want == REL_TABLE) != rel_is_table(r) || (want != REL_TABLE && r->kind != want))
                 FAIL(c, c->stmt_pos, "\"%s\" is not a %s", name,
                      want == REL_VIEW ? "view" : want == REL_MATVIEW ? "materialized view" : "table");
-            if (drop_relation(c, (size_t)(r - c->m->rels), cascade) != 0)
+            if (drop_relation(c, model_rel_index(c->m, r), cascade) != 0)
                 return -1;
             break;
         }
@@ -184,7 +184,7 @@ int do_drop(ctx *c, const PgQuery__DropStmt *s)
             for (size_t i = 0; i < c->m->nschemas; i++)
                 if (strcmp(c->m->schemas[i], sname) == 0) {
                     for (size_t r = 0; r < c->m->nrels; r++)
-                        if (strcmp(c->m->rels[r].schema, sname) == 0)
+                        if (strcmp(c->m->rels[r]->schema, sname) == 0)
                             FAIL(c, c->stmt_pos, "cannot drop schema %s because other objects depend on it", sname);
                     free(c->m->schemas[i]);
                     c->m->schemas[i] = c->m->schemas[--c->m->nschemas];

@@ -28,8 +28,8 @@ static void rename_column_refs(gen_model *m, gen_relation *r, const char *old, c
                 r->fkeys[f].columns[k] = xstrdup(new_name);
             }
     for (size_t i = 0; i < m->nrels; i++) /* foreign keys that reference the column */
-        for (size_t f = 0; f < m->rels[i].nfkeys; f++) {
-            gen_fkey *k = &m->rels[i].fkeys[f];
+        for (size_t f = 0; f < m->rels[i]->nfkeys; f++) {
+            gen_fkey *k = &m->rels[i]->fkeys[f];
             if (!rel_key_is(r, k->ref_schema, k->ref_table))
                 continue;
             for (size_t j = 0; j < k->ncolumns; j++)
@@ -42,10 +42,10 @@ static void rename_column_refs(gen_model *m, gen_relation *r, const char *old, c
         /* Views keep reading it (PostgreSQL binds them by column number): rename the dependency. */
         char *okey = xstrfmt("%s\x1f%s\x1f%s", r->schema, r->name, old);
         for (size_t i = 0; i < m->nrels; i++)
-            for (size_t d = 0; d < m->rels[i].ndeps; d++)
-                if (strcmp(m->rels[i].deps[d], okey) == 0) {
-                    free(m->rels[i].deps[d]);
-                    m->rels[i].deps[d] = xstrfmt("%s\x1f%s\x1f%s", r->schema, r->name, new_name);
+            for (size_t d = 0; d < m->rels[i]->ndeps; d++)
+                if (strcmp(m->rels[i]->deps[d], okey) == 0) {
+                    free(m->rels[i]->deps[d]);
+                    m->rels[i]->deps[d] = xstrfmt("%s\x1f%s\x1f%s", r->schema, r->name, new_name);
                 }
         free(okey);
     }
@@ -56,17 +56,17 @@ static void rename_relation_refs(gen_model *m, gen_relation *r, const char *new_
     char *oprefix = xstrfmt("%s\x1f%s", r->schema, r->name);
     size_t olen = strlen(oprefix);
     for (size_t i = 0; i < m->nrels; i++) {
-        for (size_t f = 0; f < m->rels[i].nfkeys; f++) {
-            gen_fkey *k = &m->rels[i].fkeys[f];
+        for (size_t f = 0; f < m->rels[i]->nfkeys; f++) {
+            gen_fkey *k = &m->rels[i]->fkeys[f];
             if (rel_key_is(r, k->ref_schema, k->ref_table)) {
                 free(k->ref_table);
                 k->ref_table = xstrdup(new_name);
             }
         }
-        for (size_t d = 0; d < m->rels[i].ndeps; d++) {
-            char *dep = m->rels[i].deps[d];
+        for (size_t d = 0; d < m->rels[i]->ndeps; d++) {
+            char *dep = m->rels[i]->deps[d];
             if (strncmp(dep, oprefix, olen) == 0 && (dep[olen] == '\0' || dep[olen] == '\x1f')) {
-                m->rels[i].deps[d] = xstrfmt("%s\x1f%s%s", r->schema, new_name, dep + olen);
+                m->rels[i]->deps[d] = xstrfmt("%s\x1f%s%s", r->schema, new_name, dep + olen);
                 free(dep);
             }
         }
@@ -79,10 +79,10 @@ static void rename_relation_refs(gen_model *m, gen_relation *r, const char *new_
 gen_index *find_index(gen_model *m, const char *schema, const char *name, gen_relation **owner)
 {
     for (size_t i = 0; i < m->nrels; i++)
-        for (size_t x = 0; x < m->rels[i].nindexes; x++)
-            if ((!schema || strcmp(m->rels[i].schema, schema) == 0) && strcmp(m->rels[i].indexes[x].name, name) == 0) {
-                *owner = &m->rels[i];
-                return &m->rels[i].indexes[x];
+        for (size_t x = 0; x < m->rels[i]->nindexes; x++)
+            if ((!schema || strcmp(m->rels[i]->schema, schema) == 0) && strcmp(m->rels[i]->indexes[x].name, name) == 0) {
+                *owner = m->rels[i];
+                return &m->rels[i]->indexes[x];
             }
     return NULL;
 }

@@ -18,7 +18,7 @@ static char *ctx_where(ctx *c, int pos)
 
 gen_relation *new_relation(ctx *c, const char *schema, const char *name, rel_kind kind)
 {
-    gen_relation *r = VEC_PUSH(c->m->rels, c->m->nrels);
+    gen_relation *r = model_add_rel(c->m);
     r->schema = xstrdup(schema);
     r->name = xstrdup(name);
     r->kind = kind;
@@ -45,9 +45,9 @@ const gen_relation *dependent_view(const gen_model *m, const gen_relation *r, co
     char *key = col ? xstrfmt("%s\x1f%s\x1f%s", r->schema, r->name, col) : xstrfmt("%s\x1f%s", r->schema, r->name);
     const gen_relation *found = NULL;
     for (size_t i = 0; i < m->nrels && !found; i++)
-        for (size_t d = 0; d < m->rels[i].ndeps && !found && !m->rels[i].is_partition; d++)
-            if (strcmp(m->rels[i].deps[d], key) == 0)
-                found = &m->rels[i];
+        for (size_t d = 0; d < m->rels[i]->ndeps && !found && !m->rels[i]->is_partition; d++)
+            if (strcmp(m->rels[i]->deps[d], key) == 0)
+                found = m->rels[i];
     free(key);
     return found;
 }
@@ -312,15 +312,15 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
 {
     enum { LIKE_DEFAULTS = 1 << 3, LIKE_GENERATED = 1 << 4, LIKE_IDENTITY = 1 << 5, LIKE_INDEXES = 1 << 6,
            LIKE_CONSTRAINTS = 1 << 2 };
-    size_t src_idx, dst_idx = (size_t)(*rp - c->m->rels);
+    size_t src_idx, dst_idx = model_rel_index(c->m, *rp);
     gen_relation *src = find_rv(c, like->relation), *r;
     if (!src)
         FAIL(c, like->relation->location, "relation \"%s\" does not exist", like->relation->relname);
-    src_idx = (size_t)(src - c->m->rels);
-    for (size_t i = 0; i < c->m->rels[src_idx].ncolumns; i++) {
-        const gen_column *sc = &c->m->rels[src_idx].columns[i];
+    src_idx = model_rel_index(c->m, src);
+    for (size_t i = 0; i < c->m->rels[src_idx]->ncolumns; i++) {
+        const gen_column *sc = &c->m->rels[src_idx]->columns[i];
         gen_column *col;
-        r = &c->m->rels[dst_idx];
+        r = c->m->rels[dst_idx];
         if (rel_find_column(r, sc->name) >= 0)
             FAIL(c, like->relation->location, "column \"%s\" specified more than once", sc->name);
         col = VEC_PUSH(r->columns, r->ncolumns);
@@ -338,8 +338,8 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
             take_sequence_name(c, r, col->name);
         }
     }
-    src = &c->m->rels[src_idx];
-    r = &c->m->rels[dst_idx];
+    src = c->m->rels[src_idx];
+    r = c->m->rels[dst_idx];
     if (like->options & LIKE_CONSTRAINTS)
         for (size_t k = 0; k < src->nchecks; k++) {
             char *name = xstrdup(src->checks[k]);
@@ -360,7 +360,7 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
             if (si->primary)
                 set_primary_key(r, si->columns, si->ncolumns);
             free(joined);
-            src = &c->m->rels[src_idx];
+            src = c->m->rels[src_idx];
         }
     *rp = r;
     return 0;
@@ -397,11 +397,11 @@ int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
             FAIL(c, in->range_var->location, "\"%s\" is not partitioned", parent->name);
     }
     {
-        size_t parent_idx = parent ? (size_t)(parent - c->m->rels) : 0;
+        size_t parent_idx = parent ? model_rel_index(c->m, parent) : 0;
         r = new_relation(c, schema, s->relation->relname, s->partspec ? REL_PARTITIONED : REL_TABLE);
         if (parent) {
             /* A partition: the parent's columns; it stays out of the model's output and API. */
-            const gen_relation *p = &c->m->rels[parent_idx];
+            const gen_relation *p = c->m->rels[parent_idx];
             r->is_partition = true;
             add_dep(r, p, NULL); /* deps[0]: the parent, so DROP of the parent takes it along */
             for (size_t i = 0; i < p->ncolumns; i++) {

@@ -121,8 +121,8 @@ int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s)
 void respell_columns(gen_model *m, bool is_enum, int idx, const char *schema, const char *name)
 {
     for (size_t i = 0; i < m->nrels; i++)
-        for (size_t k = 0; k < m->rels[i].ncolumns; k++) {
-            gen_type *t = &m->rels[i].columns[k].type;
+        for (size_t k = 0; k < m->rels[i]->ncolumns; k++) {
+            gen_type *t = &m->rels[i]->columns[k].type;
             if ((is_enum && t->enum_index == idx && t->domain_index < 0) || (!is_enum && t->domain_index == idx)) {
                 strbuf sb;
                 sb_init(&sb);
@@ -139,11 +139,11 @@ void respell_columns(gen_model *m, bool is_enum, int idx, const char *schema, co
 const gen_column *type_user(const gen_model *m, bool is_enum, int idx, const gen_relation **rel)
 {
     for (size_t i = 0; i < m->nrels; i++)
-        for (size_t k = 0; k < m->rels[i].ncolumns; k++) {
-            const gen_type *t = &m->rels[i].columns[k].type;
+        for (size_t k = 0; k < m->rels[i]->ncolumns; k++) {
+            const gen_type *t = &m->rels[i]->columns[k].type;
             if ((is_enum && t->enum_index == idx) || (!is_enum && t->domain_index == idx)) {
-                *rel = &m->rels[i];
-                return &m->rels[i].columns[k];
+                *rel = m->rels[i];
+                return &m->rels[i]->columns[k];
             }
         }
     return NULL;

@@ -27,7 +27,7 @@ int create_from_query(ctx *c, const PgQuery__RangeVar *rv, const Node *query, No
     rel = new_relation(c, schema, rv->relname, kind);
     ri = c->m->nrels - 1;
     rc = infer_query(c, query, rel, rel);
-    rel = &c->m->rels[ri];
+    rel = c->m->rels[ri];
     if (rc == 0 && naliases > rel->ncolumns)
         FAIL(c, rv->location, "CREATE VIEW specifies more column names than columns");
     for (size_t i = 0; i < naliases && rc == 0; i++) {
@@ -45,8 +45,8 @@ int create_from_query(ctx *c, const PgQuery__RangeVar *rv, const Node *query, No
         return -1;
     if (existing) {
         /* CREATE OR REPLACE VIEW: may only add columns at the end, keeping names and types. */
-        size_t ei = (size_t)(model_find_rel(c->m, schema, rv->relname) - c->m->rels);
-        const gen_relation *old = &c->m->rels[ei];
+        size_t ei = model_rel_index(c->m, model_find_rel(c->m, schema, rv->relname));
+        const gen_relation *old = c->m->rels[ei];
         if (rel->ncolumns < old->ncolumns)
             FAIL(c, rv->location, "cannot drop columns from view");
         for (size_t i = 0; i < old->ncolumns; i++) {
@@ -59,15 +59,15 @@ int create_from_query(ctx *c, const PgQuery__RangeVar *rv, const Node *query, No
         }
         /* The new definition takes the old one's place (keeping its position and comment). */
         {
-            gen_relation fresh = c->m->rels[ri];
-            char *comment = c->m->rels[ei].comment;
-            c->m->rels[ei].comment = NULL;
+            gen_relation *fresh = c->m->rels[ri];
+            char *comment = c->m->rels[ei]->comment;
+            c->m->rels[ei]->comment = NULL;
             c->m->nrels--; /* detach fresh from the end */
             model_remove_rel(c->m, ei);
-            VEC_PUSH(c->m->rels, c->m->nrels);
+            *VEC_PUSH(c->m->rels, c->m->nrels) = NULL;
             memmove(&c->m->rels[ei + 1], &c->m->rels[ei], (c->m->nrels - 1 - ei) * sizeof *c->m->rels);
             c->m->rels[ei] = fresh;
-            c->m->rels[ei].comment = comment;
+            fresh->comment = comment;
         }
     }
     return 0;

@@ -149,7 +149,7 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *h
 
     for (size_t i = 0; i < m->nrels && rc == 0; i++) {
         relinfo *ri = &ris[i];
-        const gen_relation *r = &m->rels[i];
+        const gen_relation *r = m->rels[i];
         ri->r = r;
         ri->id = object_ident(r->schema, r->name);
         ri->ID = upper(ri->id);
