@@ -137,14 +137,23 @@ static int read_query(blogdb *db, bool block, PGresult **held)
 /* Reads up to and including a PGRES_PIPELINE_SYNC. */
 static int read_sync(blogdb *db, bool block)
 {
+    int nulls = 0;
     for (;;) {
         PGresult *r;
         ExecStatusType st;
         int rc = next_result(db, block, &r);
         if (rc)
             return rc;
-        if (!r)
+        if (!r) {
+            /* Nothing is queued in libpq any more: the Sync we wait for will never come. Only a
+             * miscount could bring us here; give up rather than spin. */
+            if (++nulls > 2) {
+                db->pl_lost = true;
+                return -1;
+            }
             continue;
+        }
+        nulls = 0;
         st = PQresultStatus(r);
         PQclear(r);
         if (st == PGRES_PIPELINE_SYNC)
