@@ -41,7 +41,6 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
 
     if (blogdb__check_conn(db) != 0)
         return NULL;
-    db->answered = false;
     if (!db->acting[0] || blogdb__in_transaction(db)) {
         if (blogdb__sent(db, PQsendQueryPrepared(db->conn, name, nparams, db->pvalues, db->plengths, db->pformats,
                                                  1)) != 0)
@@ -50,6 +49,7 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
     }
     /* One round trip: set_config(..., true) and the statement share the implicit transaction
      * that the pipeline's Sync ends, so the acting user ends with the statement. */
+    db->answered = false;
     if (!PQenterPipelineMode(db->conn)) {
         blogdb__fail(db, BLOGDB_ECONNECTION, "cannot enter pipeline mode: %s", PQerrorMessage(db->conn));
         return NULL;

@@ -133,9 +133,7 @@ static int open_conn(blogdb *db, char *msg, size_t msgsz)
     }
     PQclear(res);
     if (db->stmt_timeout_ms > 0) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "SET statement_timeout = %d", db->stmt_timeout_ms);
-        if ((rc = blogdb__simple(db, sql)) != 0) {
+        if ((rc = blogdb__apply_statement_timeout(db, db->stmt_timeout_ms)) != 0) {
             snprintf(msg, msgsz, "%s", db->errmsg);
             goto fail;
         }
@@ -259,4 +257,11 @@ bool blogdb__in_transaction(const blogdb *db)
 {
     PGTransactionStatusType t = PQtransactionStatus(db->conn);
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+int blogdb__apply_statement_timeout(blogdb *db, int milliseconds)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET statement_timeout = %d", milliseconds);
+    return blogdb__simple(db, sql);
 }

@@ -110,6 +110,16 @@ int blogdb__code_of_sqlstate(const char *s)
     return BLOGDB_ESERVER;
 }
 
+int blogdb__fail_lost(blogdb *db, int code, bool in_doubt, const char *msg)
+{
+    if (db->writing && in_doubt)
+        return blogdb__fail(db, BLOGDB_EUNKNOWN,
+                            "%s; the connection was lost before the server answered, so whether the write was "
+                            "committed is unknown",
+                            msg);
+    return blogdb__fail(db, code, "%s", msg);
+}
+
 int blogdb__fail_result(blogdb *db, const PGresult *res)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -126,13 +136,9 @@ int blogdb__fail_result(blogdb *db, const PGresult *res)
         code = state ? blogdb__code_of_sqlstate(state) : BLOGDB_ECONNECTION;
         /* A write lost after its own answer, or without a word from the server, may have been
          * committed; a server that refused it first (FATAL in its place) did not commit it. */
-        if (db->writing && (code == BLOGDB_ECONNECTION || code == BLOGDB_ESERVER) && (!state || db->answered))
-            blogdb__fail(db, code = BLOGDB_EUNKNOWN,
-                         "%s; the connection was lost before the server answered, so whether the write was "
-                         "committed is unknown",
-                         *msg ? msg : "connection to the server lost");
-        else
-            blogdb__fail(db, code, "%s", *msg ? msg : "connection to the server lost");
+        code = blogdb__fail_lost(db, code,
+                                 (code == BLOGDB_ECONNECTION || code == BLOGDB_ESERVER) && (!state || db->answered),
+                                 *msg ? msg : "connection to the server lost");
         if (state)
             snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state);
         return code;

@@ -109,6 +109,9 @@ int blogdb__fail(blogdb *db, int code, const char *fmt, ...) __attribute__((form
 /* Records the error a PGresult carries (or the connection's, or the wait layer's when res is NULL)
  * and returns its code; BLOGDB_EUNKNOWN for a write lost in flight. */
 int blogdb__fail_result(blogdb *db, const PGresult *res);
+/* Records a lost connection: code, or BLOGDB_EUNKNOWN when a write or COMMIT in flight
+ * (db->writing) may have been committed (in_doubt). */
+int blogdb__fail_lost(blogdb *db, int code, bool in_doubt, const char *msg);
 /* The BLOGDB_E* code of a SQLSTATE (NULL: BLOGDB_ESERVER). */
 int blogdb__code_of_sqlstate(const char *sqlstate);
 /* Trims trailing newlines and blanks (libpq's messages end with one). */
@@ -120,6 +123,8 @@ void blogdb__trim(char *s);
 int blogdb__simple(blogdb *db, const char *sql);
 /* Whether a transaction block is open on the connection. */
 bool blogdb__in_transaction(const blogdb *db);
+/* SET statement_timeout (what blogdb_set_statement_timeout and blogdb_reconnect send). */
+int blogdb__apply_statement_timeout(blogdb *db, int milliseconds);
 
 /* ---- wait.c: bounded waits; every byte sent or awaited goes through these --------------- */
 
@@ -150,8 +155,10 @@ int blogdb__lost(blogdb *db, int code, const char *fmt, const char *why);
 int blogdb__sent(blogdb *db, int ok);
 /* Pushes queued output to the server, reading meanwhile. */
 int blogdb__flush(blogdb *db);
-/* The next result (NULL at the end of a query's results). */
+/* The next result (NULL at the end of a query's results), waiting for it. */
 int blogdb__result(blogdb *db, PGresult **out);
+/* The same; without block, 1 when nothing complete has arrived yet (it never waits). */
+int blogdb__next_result(blogdb *db, bool block, PGresult **out);
 /* Every result of one query, as PQexec returns them: the first error, else the last result (or
  * a COPY state at once). NULL when the wait layer failed (recorded). */
 PGresult *blogdb__collect(blogdb *db);

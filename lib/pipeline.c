@@ -81,31 +81,20 @@ static int result_code(blogdb *db, PGresult *res)
     return blogdb__fail_result(db, res);
 }
 
-/* The next result, without blocking when !block. 0 with *out set (NULL: end of a query's
- * results), 1 when nothing is ready yet, -1 when the connection is gone (db->pl_lost).
- * Order matters: what libpq has buffered is parsed (PQisBusy) before it reads again, because a
- * read that meets the end of the stream while a result is incomplete makes libpq give up on the
- * results still queued. Read this way, every complete message arrives in order, the server's
- * FATAL included; after it comes libpq's own "connection lost" result (no SQLSTATE), or NULL on a
- * broken connection: there the reading ends. */
+/* The next result, without blocking when !block (blogdb__next_result: what the server sent before
+ * a break is all handed out, in order). 0 with *out set (NULL: end of a query's results), 1 when
+ * nothing is ready yet, -1 when the connection is gone (db->pl_lost): after libpq's own
+ * "connection lost" result (no SQLSTATE), or NULL on a broken connection, the reading ends. */
 static int next_result(blogdb *db, bool block, PGresult **out)
 {
+    int rc;
     *out = NULL;
-    if (db->pl_lost || !db->conn) {
+    if (db->pl_lost || !db->conn || (rc = blogdb__next_result(db, block, out)) < 0) {
         db->pl_lost = true;
         return -1;
     }
-    if (!block) {
-        if (PQisBusy(db->conn)) {
-            PQconsumeInput(db->conn);
-            if (PQisBusy(db->conn))
-                return 1;
-        }
-        *out = PQgetResult(db->conn);
-    } else if (blogdb__result(db, out) != 0) {
-        db->pl_lost = true;
-        return -1;
-    }
+    if (rc > 0)
+        return 1;
     if (db->conn && PQstatus(db->conn) == CONNECTION_BAD &&
         (!*out || (PQresultStatus(*out) == PGRES_FATAL_ERROR && !PQresultErrorField(*out, PG_DIAG_SQLSTATE)))) {
         PQclear(*out);

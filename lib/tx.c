@@ -205,16 +205,13 @@ int blogdb_transact(blogdb *db, const blogdb_tx_options *opts, blogdb_tx_fn fn, 
 
 int blogdb_set_statement_timeout(blogdb *db, int milliseconds)
 {
-    char sql[64];
     int rc;
     if (!db)
         return BLOGDB_EINVAL;
     blogdb__clear_error(db);
     if (milliseconds < 0)
         return blogdb__fail(db, BLOGDB_EINVAL, "a timeout cannot be negative");
-    snprintf(sql, sizeof sql, "SET statement_timeout = %d", milliseconds);
-    rc = blogdb__simple(db, sql);
-    if (rc == 0)
+    if ((rc = blogdb__apply_statement_timeout(db, milliseconds)) == 0)
         db->stmt_timeout_ms = milliseconds; /* blogdb_reconnect() sets it again */
     return rc;
 }

@@ -194,15 +194,7 @@ int blogdb__lost(blogdb *db, int code, const char *fmt, const char *why)
         PQfinish(db->conn);
         db->conn = NULL;
     }
-    if (db->writing && code != BLOGDB_EUNKNOWN) {
-        db->io_code = blogdb__fail(db, BLOGDB_EUNKNOWN,
-                                   "%s; the connection closed before the server answered, so whether the write "
-                                   "was committed is unknown",
-                                   msg);
-        return db->io_code;
-    }
-    db->io_code = blogdb__fail(db, code, "%s", msg);
-    return db->io_code;
+    return db->io_code = blogdb__fail_lost(db, code, true, msg);
 }
 
 bool blogdb__conn_alive(const blogdb *db)
@@ -262,12 +254,6 @@ static int wait_socket(blogdb *db, bool want_write)
     }
 }
 
-/* Reads what has arrived; a broken connection shows up as an error result from libpq. */
-static void consume(blogdb *db)
-{
-    PQconsumeInput(db->conn);
-}
-
 int blogdb__flush(blogdb *db)
 {
     int r;
@@ -277,7 +263,7 @@ int blogdb__flush(blogdb *db)
         int rc = wait_socket(db, true);
         if (rc)
             return rc;
-        consume(db);
+        PQconsumeInput(db->conn);
     }
     /* A connection libpq saw break keeps what it had read: the results tell what the server said
      * (a FATAL before our request means it never ran). Only abandon one libpq still trusts. */
@@ -286,7 +272,7 @@ int blogdb__flush(blogdb *db)
     return 0;
 }
 
-int blogdb__result(blogdb *db, PGresult **out)
+int blogdb__next_result(blogdb *db, bool block, PGresult **out)
 {
     int rc;
     *out = NULL;
@@ -296,9 +282,18 @@ int blogdb__result(blogdb *db, PGresult **out)
         *out = PQgetResult(db->conn);
         return 0;
     }
-    if ((rc = blogdb__flush(db)) != 0)
+    if (block && (rc = blogdb__flush(db)) != 0)
         return rc;
+    /* PQisBusy parses what is buffered before PQconsumeInput reads more: a read that meets the end
+     * of the stream while a result is incomplete makes libpq give up on the results still queued,
+     * so in this order every complete message the server sent is handed out, its FATAL included. */
     while (PQisBusy(db->conn)) {
+        if (!block) {
+            PQconsumeInput(db->conn);
+            if (PQisBusy(db->conn))
+                return 1;
+            break;
+        }
         if ((rc = wait_socket(db, false)) != 0)
             return rc;
         if (!PQconsumeInput(db->conn))
@@ -306,6 +301,11 @@ int blogdb__result(blogdb *db, PGresult **out)
     }
     *out = PQgetResult(db->conn);
     return 0;
+}
+
+int blogdb__result(blogdb *db, PGresult **out)
+{
+    return blogdb__next_result(db, true, out);
 }
 
 int blogdb__sent(blogdb *db, int ok)
@@ -319,6 +319,7 @@ int blogdb__sent(blogdb *db, int ok)
 PGresult *blogdb__collect(blogdb *db)
 {
     PGresult *keep = NULL, *r;
+    db->answered = false;
     for (;;) {
         ExecStatusType st;
         if (blogdb__result(db, &r) != 0) {
@@ -332,6 +333,8 @@ PGresult *blogdb__collect(blogdb *db)
             PQclear(keep);
             return r;
         }
+        /* a loss after this leaves a write's commit in doubt (blogdb__fail_result) */
+        db->answered |= st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
         /* as PQexec: the first error wins, else the last result */
         if (keep && PQresultStatus(keep) == PGRES_FATAL_ERROR) {
             PQclear(r);
@@ -346,27 +349,28 @@ PGresult *blogdb__collect(blogdb *db)
     return keep;
 }
 
+/* The results of what a PQsend* (its return value: ok) queued. */
+static PGresult *sent_collect(blogdb *db, int ok)
+{
+    return blogdb__sent(db, ok) != 0 ? NULL : blogdb__collect(db);
+}
+
 PGresult *blogdb__exec(blogdb *db, const char *sql)
 {
-    if (blogdb__check_conn(db) != 0 || blogdb__sent(db, PQsendQuery(db->conn, sql)) != 0)
-        return NULL;
-    return blogdb__collect(db);
+    return blogdb__check_conn(db) != 0 ? NULL : sent_collect(db, PQsendQuery(db->conn, sql));
 }
 
 PGresult *blogdb__exec_params(blogdb *db, const char *sql, int n, const char *const *values, const int *lengths,
                               const int *formats, int result_format)
 {
-    if (blogdb__check_conn(db) != 0 ||
-        blogdb__sent(db, PQsendQueryParams(db->conn, sql, n, NULL, values, lengths, formats, result_format)) != 0)
-        return NULL;
-    return blogdb__collect(db);
+    return blogdb__check_conn(db) != 0
+               ? NULL
+               : sent_collect(db, PQsendQueryParams(db->conn, sql, n, NULL, values, lengths, formats, result_format));
 }
 
 PGresult *blogdb__prepare(blogdb *db, const char *name, const char *sql, int n)
 {
-    if (blogdb__check_conn(db) != 0 || blogdb__sent(db, PQsendPrepare(db->conn, name, sql, n, NULL)) != 0)
-        return NULL;
-    return blogdb__collect(db);
+    return blogdb__check_conn(db) != 0 ? NULL : sent_collect(db, PQsendPrepare(db->conn, name, sql, n, NULL));
 }
 
 /* PQputCopyData (buf, len) or, when end, PQputCopyEnd (errmsg): retried while libpq's queue is
@@ -377,7 +381,7 @@ static int put_copy(blogdb *db, const char *buf, int len, bool end, const char *
     while ((r = end ? PQputCopyEnd(db->conn, errmsg) : PQputCopyData(db->conn, buf, len)) == 0) {
         if ((rc = wait_socket(db, true)) != 0)
             return rc;
-        consume(db);
+        PQconsumeInput(db->conn);
         if (PQflush(db->conn) < 0)
             break;
     }

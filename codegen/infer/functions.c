@@ -41,25 +41,29 @@ static const struct fn {
     {"to_date", "date", 's'}, {"to_number", "numeric", 's'}, {"timezone", NULL, 's'},
 };
 
-bool function_known(const PgQuery__FuncCall *f)
+/* The table's entry for a call's function (the last one of that name), or NULL. */
+static const struct fn *find_fn(const PgQuery__FuncCall *f)
 {
     const char *fname = node_str(f->funcname[f->n_funcname - 1]);
+    const struct fn *fn = NULL;
     for (size_t i = 0; fname && i < sizeof functions / sizeof functions[0]; i++)
         if (strcmp(functions[i].name, fname) == 0)
-            return true;
-    return false;
+            fn = &functions[i];
+    return fn;
+}
+
+bool function_known(const PgQuery__FuncCall *f)
+{
+    return find_fn(f) != NULL;
 }
 
 int type_function(ctx *c, const PgQuery__FuncCall *f, texpr *args, size_t nargs, texpr *out)
 {
     const char *fname = node_str(f->funcname[f->n_funcname - 1]);
-    const struct fn *fn = NULL;
+    const struct fn *fn = find_fn(f);
     bool all_nn = true;
     int rc = 0;
 
-    for (size_t i = 0; fname && i < sizeof functions / sizeof functions[0]; i++)
-        if (strcmp(functions[i].name, fname) == 0)
-            fn = &functions[i];
     for (size_t i = 0; i < nargs; i++)
         all_nn &= args[i].not_null;
     memset(out, 0, sizeof *out);
