@@ -40,8 +40,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Returns arr grown so that index `count` exists (capacity doubles at powers of two);
- * the new element is zeroed. */
+/* Returns arr grown so that index `count` exists; the new element is zeroed. Safe for any vector
+ * of at least `count` elements, however it was allocated (no capacity to keep in step). */
 void *vec_grow(void *arr, size_t count, size_t elsize);
 /* Appends one zeroed element to a (pointer, count) pair and yields its address. */
 #define VEC_PUSH(arr, count) \
@@ -85,6 +85,8 @@ typedef enum ctype {
 #undef BLOGDB_TYPE
 } ctype;
 
+struct gen_domain;
+
 typedef struct gen_enum {
     char *schema, *name;
     char **labels;
@@ -97,8 +99,8 @@ typedef struct gen_type {
     char *sql;          /* exactly as format_type(atttypid, atttypmod) prints it */
     ctype ct;           /* of the element, for an array */
     int max_chars;      /* varchar(n) / char(n), else -1 */
-    int enum_index;     /* into model.enums for CT_ENUM, else -1 */
-    int domain_index;   /* into model.domains when the column's type is a domain, else -1 */
+    const gen_enum *enum_def;            /* CT_ENUM: the enum (owned by the model), else NULL */
+    const struct gen_domain *domain_def; /* the column's type is this domain (owned by the model), else NULL */
     bool is_array;
     bool domain_not_null; /* a domain's NOT NULL: not in pg_attribute, but no NULL can be stored */
     bool domain_default;  /* a domain's DEFAULT: an insert may omit the column */
@@ -169,10 +171,14 @@ typedef struct gen_relation {
     size_t nchecks;
 } gen_relation;
 
+/* Enums, domains and relations are each their own allocation, held by pointer: a gen_type points at
+ * its enum and domain, and those pointers stay valid as the vectors grow. DROP TYPE / DROP DOMAIN
+ * removes and frees the object only after checking that no column or domain refers to it
+ * (ddl/dropcmds.c, type_user), so no pointer is left dangling. */
 typedef struct gen_model {
-    gen_enum *enums;
+    gen_enum **enums;
     size_t nenums;
-    gen_domain *domains;
+    gen_domain **domains;
     size_t ndomains;
     char **schemas;            /* existing schemas; "public" is there from the start */
     size_t nschemas;
@@ -196,10 +202,16 @@ gen_relation *model_add_rel(gen_model *m);
 /* The index of r in the model (nrels when it is not there). */
 size_t model_rel_index(const gen_model *m, const gen_relation *r);
 void model_remove_rel(gen_model *m, size_t i);
+/* Remove and free enum / domain i; the caller has checked that nothing refers to it. */
+void model_remove_enum(gen_model *m, size_t i);
+void model_remove_domain(gen_model *m, size_t i);
 /* Object names (relations, indexes, constraints) per schema, for PostgreSQL's naming rules. */
 bool name_taken(const gen_model *m, const char *schema, const char *name);
 void take_name(gen_model *m, const char *schema, const char *name);
 void release_name(gen_model *m, const char *schema, const char *name);
+/* Free what a relation owns, not the struct itself (a model relation, or a derived one of the
+ * query typer, whose schema, name and comments are NULL). */
+void gen_relation_free(gen_relation *r);
 void gen_index_free(gen_index *ix);
 void gen_fkey_free(gen_fkey *k);
 int rel_find_column(const gen_relation *r, const char *name);

@@ -38,7 +38,7 @@ void gen_fkey_free(gen_fkey *k)
     strv_free(k->ref_columns, k->ncolumns);
 }
 
-static void relation_free(gen_relation *r)
+void gen_relation_free(gen_relation *r)
 {
     free(r->schema);
     free(r->name);
@@ -61,27 +61,55 @@ static void relation_free(gen_relation *r)
     free(r->where);
 }
 
+static void enum_free(gen_enum *e)
+{
+    free(e->schema);
+    free(e->name);
+    free(e->comment);
+    strv_free(e->labels, e->nlabels);
+    free(e);
+}
+
+static void domain_free(gen_domain *d)
+{
+    free(d->schema);
+    free(d->name);
+    free(d->base.sql);
+    strv_free(d->checks, d->nchecks);
+    free(d);
+}
+
+/* Removes element i of a vector of n pointers, keeping the others' order (the emitted order). */
+static void vec_remove(void **v, size_t *n, size_t i)
+{
+    memmove(&v[i], &v[i + 1], (*n - i - 1) * sizeof *v);
+    (*n)--;
+}
+
+void model_remove_enum(gen_model *m, size_t i)
+{
+    enum_free(m->enums[i]);
+    vec_remove((void **)m->enums, &m->nenums, i);
+}
+
+void model_remove_domain(gen_model *m, size_t i)
+{
+    domain_free(m->domains[i]);
+    vec_remove((void **)m->domains, &m->ndomains, i);
+}
+
 void model_free(gen_model *m)
 {
-    for (size_t i = 0; i < m->nenums; i++) {
-        gen_enum *e = &m->enums[i];
-        free(e->schema);
-        free(e->name);
-        free(e->comment);
-        strv_free(e->labels, e->nlabels);
-    }
+    for (size_t i = 0; i < m->nenums; i++)
+        enum_free(m->enums[i]);
     free(m->enums);
     for (size_t i = 0; i < m->nrels; i++) {
-        relation_free(m->rels[i]);
+        gen_relation_free(m->rels[i]);
         free(m->rels[i]);
     }
     free(m->rels);
-    for (size_t i = 0; i < m->ndomains; i++) {
-        free(m->domains[i].schema);
-        free(m->domains[i].name);
-        free(m->domains[i].base.sql);
-        strv_free(m->domains[i].checks, m->domains[i].nchecks);
-    }
+    for (size_t i = 0; i < m->ndomains; i++)
+        domain_free(m->domains[i]);
     free(m->domains);
     strv_free(m->schemas, m->nschemas);
     strv_free(m->search_path, m->nsearch_path);
@@ -148,7 +176,7 @@ void model_remove_rel(gen_model *m, size_t i)
         release_name(m, r->schema, r->fkeys[f].name);
     for (size_t k = 0; k < r->nchecks; k++)
         release_name(m, r->schema, r->checks[k]);
-    relation_free(r);
+    gen_relation_free(r);
     free(r);
     memmove(&m->rels[i], &m->rels[i + 1], (m->nrels - i - 1) * sizeof *m->rels);
     m->nrels--;
@@ -212,11 +240,9 @@ static const char *kind_name(rel_kind k)
 void model_dump_json(const gen_model *m, strbuf *sb)
 {
     sb_puts(sb, "{\"enums\": [");
-    for (size_t i = 0, n = 0; i < m->nenums; i++) {
-        const gen_enum *e = &m->enums[i];
-        if (!*e->name)
-            continue; /* dropped */
-        sb_puts(sb, n++ ? ",\n  " : "\n  ");
+    for (size_t i = 0; i < m->nenums; i++) {
+        const gen_enum *e = m->enums[i];
+        sb_puts(sb, i ? ",\n  " : "\n  ");
         sb_puts(sb, "{\"schema\": ");
         json_str(sb, e->schema);
         sb_puts(sb, ", \"name\": ");

@@ -1,9 +1,11 @@
 /* blogdb-gen utilities: allocation that aborts on exhaustion, strings, diagnostics. */
 #include "gen.h"
+#include "../lib/utf8.h"
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,10 +57,18 @@ char *xstrfmt(const char *fmt, ...)
     return sb.data;
 }
 
+/* The capacity is never stored and never inferred from the count: every push asks realloc for
+ * room for count + 1 elements, rounded up to a power of two (at least 4). When the block already
+ * has that room glibc's realloc returns it as it is, so growth stays amortised, and a vector that
+ * was allocated any other way (xcalloc of exactly n, a copy) is as safe to push to. */
 void *vec_grow(void *arr, size_t count, size_t elsize)
 {
-    if (count == 0 || (count & (count - 1)) == 0)
-        arr = xrealloc(arr, elsize * (count ? count * 2 : 4));
+    size_t cap = 4;
+    while (cap < count + 1)
+        cap *= 2;
+    if (cap > SIZE_MAX / elsize)
+        oom();
+    arr = xrealloc(arr, elsize * cap);
     memset((char *)arr + count * elsize, 0, elsize);
     return arr;
 }
@@ -173,36 +183,10 @@ void sb_put_ident(strbuf *sb, const char *s)
 /* Offset of the first byte that breaks UTF-8, or -1 when the text is valid. */
 long utf8_invalid_at(const unsigned char *s, size_t len)
 {
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t n;
-        unsigned cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
+    size_t i = 0, n;
+    for (; i < len; i += n)
+        if (!(n = blogdb__utf8_seq(s + i, len - i)))
             return (long)i;
-        }
-        for (size_t k = 1; k <= n; k++) {
-            if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
-                return (long)i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-            return (long)i;
-        i += n + 1;
-    }
     return -1;
 }
 

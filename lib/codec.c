@@ -1,5 +1,6 @@
 /* libblogdb: the type table, UTF-8 checks, parameter encoding (C values -> the wire), enums. */
 #include "internal.h"
+#include "utf8.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -52,7 +53,7 @@ static bool ascii16(const unsigned char *p)
 
 /* Scans UTF-8: the number of characters, or -1 when the bytes are not valid UTF-8 (overlong
  * forms, surrogates and code points past U+10FFFF are invalid), or hold a NUL and nul_ok is false.
- * The one UTF-8 decoder of the runtime: parameters going out and text coming in. */
+ * Parameters going out and text coming in; the decoding step is lib/utf8.h, shared with the generator. */
 static long utf8_scan(const char *str, size_t len, bool nul_ok)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -61,7 +62,6 @@ static long utf8_scan(const char *str, size_t len, bool nul_ok)
     while (i < len) {
         unsigned char c = s[i];
         size_t n;
-        uint32_t cp;
         /* ASCII fast path: sixteen bytes at a time while none has its high bit set or is zero. */
         if (c < 0x80 && len - i >= 16 && ascii16(s + i)) {
             i += 16;
@@ -69,35 +69,11 @@ static long utf8_scan(const char *str, size_t len, bool nul_ok)
             continue;
         }
         chars++;
-        if (c < 0x80) {
-            if (c == 0 && !nul_ok)
-                return -1;
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07u;
-        } else {
+        if (c == 0 && !nul_ok)
             return -1;
-        }
-        if (len - i <= n)
+        if (!(n = blogdb__utf8_seq(s + i, len - i)))
             return -1;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return -1;
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return -1;
-        i += n + 1;
+        i += n;
     }
     return chars;
 }

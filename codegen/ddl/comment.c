@@ -28,13 +28,13 @@ int do_comment(ctx *c, const PgQuery__CommentStmt *s)
     }
     if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE) {
         const PgQuery__TypeName *tn = s->object->type_name;
-        int idx;
+        gen_enum *en;
         if (names_split(tn->names, tn->n_names, &schema, &relname) != 0)
             FAIL(c, c->stmt_pos, "malformed type name");
-        if ((idx = find_enum_idx(c, schema, relname)) >= 0) {
-            free(c->m->enums[idx].comment);
-            c->m->enums[idx].comment = s->comment && *s->comment ? xstrdup(s->comment) : NULL;
-        } else if (find_domain_idx(c, schema, relname) < 0) {
+        if ((en = find_enum(c, schema, relname, NULL))) {
+            free(en->comment);
+            en->comment = s->comment && *s->comment ? xstrdup(s->comment) : NULL;
+        } else if (!find_domain(c, schema, relname, NULL)) {
             FAIL(c, c->stmt_pos, "type \"%s\" does not exist", relname);
         }
         return 0;

@@ -19,8 +19,10 @@ bool schema_exists(const gen_model *m, const char *s);
 const char *target_schema(ctx *c, const char *explicit_schema, int loc);
 gen_relation *lookup_rel(ctx *c, const char *schema, const char *name);
 int names_split(Node **names, size_t n, const char **schema, const char **name);
-int find_enum_idx(ctx *c, const char *schema, const char *name);
-int find_domain_idx(ctx *c, const char *schema, const char *name);
+/* The enum / domain named (schema, name), through the search path when schema is NULL, or NULL;
+ * *pos (when pos is not NULL) gets its position in the model's vector. */
+gen_enum *find_enum(ctx *c, const char *schema, const char *name, size_t *pos);
+gen_domain *find_domain(ctx *c, const char *schema, const char *name, size_t *pos);
 bool has_extension(const gen_model *m, const char *name, const char **schema_out);
 
 /* ---- types.c: types ---- */
@@ -49,8 +51,10 @@ bool type_name_taken(ctx *c, const char *schema, const char *name);
 int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s);
 int do_alter_enum(ctx *c, const PgQuery__AlterEnumStmt *s);
 int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s);
-void respell_columns(gen_model *m, bool is_enum, int idx, const char *schema, const char *name);
-const gen_column *type_user(const gen_model *m, bool is_enum, int idx, const gen_relation **rel);
+/* Re-spells the type of every column of enum `en` (or, when en is NULL, of domain `dom`) after a rename. */
+void respell_columns(gen_model *m, const gen_enum *en, const gen_domain *dom);
+/* A column whose type is enum `en` (or, when en is NULL, domain `dom`), or NULL; *rel gets its relation. */
+const gen_column *type_user(const gen_model *m, const gen_enum *en, const gen_domain *dom, const gen_relation **rel);
 
 /* ---- comment.c: COMMENT ON ---- */
 

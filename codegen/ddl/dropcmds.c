@@ -137,44 +137,32 @@ int do_drop(ctx *c, const PgQuery__DropStmt *s)
         }
         case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
         case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
-            bool is_enum;
-            int idx;
+            gen_enum *en;
+            gen_domain *dom = NULL;
+            size_t pos;
             const gen_relation *user_rel = NULL;
             const gen_column *user;
             if (names_split(names, n, &schema, &name) != 0)
                 FAIL(c, c->stmt_pos, "malformed name in DROP");
-            idx = find_enum_idx(c, schema, name);
-            is_enum = idx >= 0;
-            if (!is_enum)
-                idx = find_domain_idx(c, schema, name);
-            if (idx < 0) {
+            en = find_enum(c, schema, name, &pos);
+            if (!en && !(dom = find_domain(c, schema, name, &pos))) {
                 if (s->missing_ok)
                     continue;
                 FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);
             }
-            user = type_user(c->m, is_enum, idx, &user_rel);
+            user = type_user(c->m, en, dom, &user_rel);
             if (user)
                 FAIL(c, c->stmt_pos, "cannot drop type %s because column %s of table %s depends on it", name,
                      user->name, user_rel->name);
-            if (is_enum) {
-                for (size_t d = 0; d < c->m->ndomains; d++)
-                    if (c->m->domains[d].base.enum_index == idx)
-                        FAIL(c, c->stmt_pos, "cannot drop type %s because domain %s depends on it", name,
-                             c->m->domains[d].name);
-            }
-            /* Indexes into the vectors shift: leave a tombstone instead, never matched again. */
-            if (is_enum) {
-                gen_enum *e = &c->m->enums[idx];
-                free(e->name);
-                e->name = xstrdup("");
-                free(e->schema);
-                e->schema = xstrdup("");
+            for (size_t d = 0; en && d < c->m->ndomains; d++)
+                if (c->m->domains[d]->base.enum_def == en)
+                    FAIL(c, c->stmt_pos, "cannot drop type %s because domain %s depends on it", name,
+                         c->m->domains[d]->name);
+            /* Nothing refers to it any more (the checks above): remove it, keeping the others' order. */
+            if (en) {
+                model_remove_enum(c->m, pos);
             } else {
-                gen_domain *d = &c->m->domains[idx];
-                free(d->name);
-                d->name = xstrdup("");
-                free(d->schema);
-                d->schema = xstrdup("");
+                model_remove_domain(c->m, pos);
             }
             break;
         }

@@ -65,32 +65,39 @@ int names_split(Node **names, size_t n, const char **schema, const char **name)
     return 0;
 }
 
-/* Index of the object named (schema, name) in an array of structs that begin with
- * `char *schema, *name;` (enums, domains), through the search path when schema is NULL. */
-static int find_named(const ctx *c, const char *schema, const char *name, const void *base, size_t n, size_t stride)
+/* Position of the object named (schema, name) in a vector of pointers to structs that begin with
+ * `char *schema, *name;` (enums, domains), through the search path when schema is NULL; -1 if none. */
+static long find_named(const ctx *c, const char *schema, const char *name, void *const *v, size_t n)
 {
     for (size_t p = 0; p < (schema ? 1 : c->m->nsearch_path); p++) {
         const char *s = schema ? schema : c->m->search_path[p];
         for (size_t i = 0; i < n; i++) {
-            char *const *sn = (char *const *)(const void *)((const char *)base + i * stride);
+            char *const *sn = v[i];
             if (strcmp(sn[0], s) == 0 && strcmp(sn[1], name) == 0)
-                return (int)i;
+                return (long)i;
         }
     }
     return -1;
 }
 
-_Static_assert(offsetof(gen_enum, name) == sizeof(char *) && offsetof(gen_domain, name) == sizeof(char *),
+_Static_assert(offsetof(gen_enum, schema) == 0 && offsetof(gen_domain, schema) == 0 &&
+                   offsetof(gen_enum, name) == sizeof(char *) && offsetof(gen_domain, name) == sizeof(char *),
                "find_named expects schema and name first");
 
-int find_enum_idx(ctx *c, const char *schema, const char *name)
+gen_enum *find_enum(ctx *c, const char *schema, const char *name, size_t *pos)
 {
-    return find_named(c, schema, name, c->m->enums, c->m->nenums, sizeof *c->m->enums);
+    long i = find_named(c, schema, name, (void *const *)c->m->enums, c->m->nenums);
+    if (i >= 0 && pos)
+        *pos = (size_t)i;
+    return i >= 0 ? c->m->enums[i] : NULL;
 }
 
-int find_domain_idx(ctx *c, const char *schema, const char *name)
+gen_domain *find_domain(ctx *c, const char *schema, const char *name, size_t *pos)
 {
-    return find_named(c, schema, name, c->m->domains, c->m->ndomains, sizeof *c->m->domains);
+    long i = find_named(c, schema, name, (void *const *)c->m->domains, c->m->ndomains);
+    if (i >= 0 && pos)
+        *pos = (size_t)i;
+    return i >= 0 ? c->m->domains[i] : NULL;
 }
 
 /* Whether an extension (by name) was created; *schema_out gets its schema. */

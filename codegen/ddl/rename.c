@@ -91,7 +91,8 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
 {
     gen_relation *r = NULL;
     const char *schema, *name;
-    int idx;
+    gen_enum *e;
+    gen_domain *d;
     switch (s->rename_type) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
@@ -172,22 +173,20 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
         }
         if (!names || names_split(names, n, &schema, &name) != 0)
             FAIL(c, c->stmt_pos, "malformed type name");
-        if ((idx = find_enum_idx(c, schema, name)) >= 0) {
-            gen_enum *e = &c->m->enums[idx];
+        if ((e = find_enum(c, schema, name, NULL))) {
             if (type_name_taken(c, e->schema, s->newname))
                 FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
             free(e->name);
             e->name = xstrdup(s->newname);
-            respell_columns(c->m, true, idx, e->schema, e->name);
+            respell_columns(c->m, e, NULL);
             return 0;
         }
-        if ((idx = find_domain_idx(c, schema, name)) >= 0) {
-            gen_domain *d = &c->m->domains[idx];
+        if ((d = find_domain(c, schema, name, NULL))) {
             if (type_name_taken(c, d->schema, s->newname))
                 FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
             free(d->name);
             d->name = xstrdup(s->newname);
-            respell_columns(c->m, false, idx, d->schema, d->name);
+            respell_columns(c->m, NULL, d);
             return 0;
         }
         FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);

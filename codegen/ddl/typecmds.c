@@ -10,7 +10,7 @@
 
 bool type_name_taken(ctx *c, const char *schema, const char *name)
 {
-    return find_enum_idx(c, schema, name) >= 0 || find_domain_idx(c, schema, name) >= 0;
+    return find_enum(c, schema, name, NULL) || find_domain(c, schema, name, NULL);
 }
 
 int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s)
@@ -30,7 +30,7 @@ int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s)
             if (strcmp(node_str(s->vals[i]), node_str(s->vals[j])) == 0)
                 FAIL(c, c->stmt_pos, "enum label \"%s\" used more than once", node_str(s->vals[i]));
     }
-    e = VEC_PUSH(c->m->enums, c->m->nenums);
+    e = *VEC_PUSH(c->m->enums, c->m->nenums) = xcalloc(1, sizeof *e);
     e->schema = xstrdup(schema);
     e->name = xstrdup(name);
     /* Grown with VEC_PUSH from the start: ALTER TYPE ... ADD VALUE appends to it later. */
@@ -51,10 +51,8 @@ int do_alter_enum(ctx *c, const PgQuery__AlterEnumStmt *s)
 {
     const char *schema, *name;
     gen_enum *e;
-    int idx;
-    if (names_split(s->type_name, s->n_type_name, &schema, &name) != 0 || (idx = find_enum_idx(c, schema, name)) < 0)
+    if (names_split(s->type_name, s->n_type_name, &schema, &name) != 0 || !(e = find_enum(c, schema, name, NULL)))
         FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name ? name : "?");
-    e = &c->m->enums[idx];
     if (s->old_val && *s->old_val) { /* RENAME VALUE */
         int at = enum_label_index(e, s->old_val);
         if (at < 0)
@@ -98,11 +96,11 @@ int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s)
         FAIL(c, c->stmt_pos, "type \"%s\" already exists", name);
     if (resolve_type(c, s->type_name, &base, NULL) != 0)
         return -1;
-    d = VEC_PUSH(c->m->domains, c->m->ndomains);
+    d = *VEC_PUSH(c->m->domains, c->m->ndomains) = xcalloc(1, sizeof *d);
     d->schema = xstrdup(schema);
     d->name = xstrdup(name);
     d->base = base;
-    d->base.domain_index = -1;
+    d->base.domain_def = NULL;
     for (size_t i = 0; i < s->n_constraints; i++) {
         const PgQuery__Constraint *k = s->constraints[i]->constraint;
         if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL)
@@ -117,16 +115,22 @@ int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s)
     return 0;
 }
 
-/* Re-spells the type of every column using enum/domain `idx` after a rename. */
-void respell_columns(gen_model *m, bool is_enum, int idx, const char *schema, const char *name)
+/* Whether t is of enum en (a domain over it included) or, when en is NULL, of domain dom. */
+static bool type_is(const gen_type *t, const gen_enum *en, const gen_domain *dom)
+{
+    return en ? t->enum_def == en : t->domain_def == dom;
+}
+
+void respell_columns(gen_model *m, const gen_enum *en, const gen_domain *dom)
 {
     for (size_t i = 0; i < m->nrels; i++)
         for (size_t k = 0; k < m->rels[i]->ncolumns; k++) {
             gen_type *t = &m->rels[i]->columns[k].type;
-            if ((is_enum && t->enum_index == idx && t->domain_index < 0) || (!is_enum && t->domain_index == idx)) {
+            /* a column of a domain over the enum is spelled by the domain's name */
+            if (type_is(t, en, dom) && !(en && t->domain_def)) {
                 strbuf sb;
                 sb_init(&sb);
-                put_type_name(&sb, schema, name);
+                put_type_name(&sb, en ? en->schema : dom->schema, en ? en->name : dom->name);
                 if (t->is_array)
                     sb_puts(&sb, "[]");
                 free(t->sql);
@@ -135,16 +139,13 @@ void respell_columns(gen_model *m, bool is_enum, int idx, const char *schema, co
         }
 }
 
-/* Whether any column uses enum/domain idx. */
-const gen_column *type_user(const gen_model *m, bool is_enum, int idx, const gen_relation **rel)
+const gen_column *type_user(const gen_model *m, const gen_enum *en, const gen_domain *dom, const gen_relation **rel)
 {
     for (size_t i = 0; i < m->nrels; i++)
-        for (size_t k = 0; k < m->rels[i]->ncolumns; k++) {
-            const gen_type *t = &m->rels[i]->columns[k].type;
-            if ((is_enum && t->enum_index == idx) || (!is_enum && t->domain_index == idx)) {
+        for (size_t k = 0; k < m->rels[i]->ncolumns; k++)
+            if (type_is(&m->rels[i]->columns[k].type, en, dom)) {
                 *rel = m->rels[i];
                 return &m->rels[i]->columns[k];
             }
-        }
     return NULL;
 }

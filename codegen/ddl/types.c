@@ -65,8 +65,6 @@ static gen_type type_init(void)
     gen_type t;
     memset(&t, 0, sizeof t);
     t.max_chars = -1;
-    t.enum_index = -1;
-    t.domain_index = -1;
     return t;
 }
 
@@ -161,7 +159,9 @@ int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool *seria
 {
     const char *schema = NULL, *name = NULL, *ext_schema;
     strbuf sb;
-    int mods[2] = {-1, -1}, idx;
+    int mods[2] = {-1, -1};
+    const gen_enum *e;
+    const gen_domain *d;
     size_t nmods = tn->n_typmods;
 
     *out = type_init();
@@ -197,19 +197,17 @@ int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool *seria
             goto done;
         }
     }
-    if ((idx = find_enum_idx(c, schema, name)) >= 0) {
-        const gen_enum *e = &c->m->enums[idx];
+    if ((e = find_enum(c, schema, name, NULL))) {
         out->ct = CT_ENUM;
-        out->enum_index = idx;
+        out->enum_def = e;
         put_type_name(&sb, e->schema, e->name);
-    } else if ((idx = find_domain_idx(c, schema, name)) >= 0) {
-        const gen_domain *d = &c->m->domains[idx];
+    } else if ((d = find_domain(c, schema, name, NULL))) {
         if (tn->n_array_bounds) {
             sb_free(&sb);
             FAIL(c, tn->location, "arrays of domains are not supported yet");
         }
         *out = d->base;
-        out->domain_index = idx;
+        out->domain_def = d;
         out->domain_not_null = d->not_null || d->base.domain_not_null;
         out->domain_default = d->has_default || d->base.domain_default;
         put_type_name(&sb, d->schema, d->name);

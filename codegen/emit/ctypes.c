@@ -98,9 +98,8 @@ const char *rt_type(ctype ct)
     return names[ct];
 }
 
-static char *enum_c_type(const emitter *e, int enum_index, const char *suffix)
+static char *enum_c_type(const emitter *e, const gen_enum *en, const char *suffix)
 {
-    const gen_enum *en = &e->model->enums[enum_index];
     char *id = object_ident(en->schema, en->name);
     char *s = xstrfmt("%s_%s%s", e->prefix, id, suffix);
     free(id);
@@ -122,7 +121,7 @@ char *c_type(const emitter *e, const gen_type *t)
 #undef BLOGDB_TYPE
     };
     if (t->ct == CT_ENUM)
-        return enum_c_type(e, t->enum_index, t->is_array ? "_array" : "");
+        return enum_c_type(e, t->enum_def, t->is_array ? "_array" : "");
     return xstrdup(t->is_array ? arrays[t->ct] : scalars[t->ct]);
 }
 

@@ -116,11 +116,8 @@ static void emit_schema_check(emitter *e, const relinfo *ris, size_t n)
     sb_puts(e->impl, nrel ? "};\n" : "NULL};\n");
     sb_puts(e->impl, "static const blogdb_rt_enum *const schema_enums[] = {");
     for (size_t i = 0; i < e->model->nenums; i++) {
-        const gen_enum *en = &e->model->enums[i];
-        char *id;
-        if (!*en->name)
-            continue;
-        id = object_ident(en->schema, en->name);
+        const gen_enum *en = e->model->enums[i];
+        char *id = object_ident(en->schema, en->name);
         sb_printf(e->impl, "%s&%s_enum", nenum++ ? ", " : "", id);
         free(id);
     }
@@ -184,8 +181,7 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *h
                   "#include \"%s_schema.h\"\n\n#include <stddef.h>\n\n",
                   prefix, GEN_VERSION, inputs, prefix);
         for (size_t i = 0; i < m->nenums; i++)
-            if (*m->enums[i].name)
-                emit_enum(&e, &m->enums[i]);
+            emit_enum(&e, m->enums[i]);
         for (size_t i = 0; i < m->nrels; i++) {
             const relinfo *ri = &ris[i];
             if (ri->r->is_partition)

@@ -83,7 +83,7 @@ void emit_descriptors(emitter *e, const relinfo *ri)
             sb_puts(e->impl, "BLOGDB_RT_NO_HAS");
         sb_printf(e->impl, ", .max_chars = %d", col->type.max_chars);
         if (col->type.ct == CT_ENUM) {
-            const gen_enum *en = &e->model->enums[col->type.enum_index];
+            const gen_enum *en = col->type.enum_def;
             char *eid = object_ident(en->schema, en->name);
             sb_printf(e->impl, ", .enum_type = &%s_enum", eid);
             free(eid);

@@ -8,7 +8,7 @@
 
 static bool is_string(const gen_type *t)
 {
-    return !t->is_array && t->ct == CT_TEXT && t->enum_index < 0;
+    return !t->is_array && t->ct == CT_TEXT && !t->enum_def;
 }
 
 /* PostgreSQL's select_common_type, for the cases schemas meet. Consumes a and b. */
@@ -383,17 +383,17 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
             gen_relation sub;
             memset(&sub, 0, sizeof sub);
             if (s->subquery(c, sl->subselect, &sub, s, s->deps_of) != 0) {
-                relation_release(&sub);
+                gen_relation_free(&sub);
                 return -1;
             }
             if (sub.ncolumns != 1) {
-                relation_release(&sub);
+                gen_relation_free(&sub);
                 FAIL(c, sl->location, "subquery must return only one column");
             }
             out->t = type_copy(&sub.columns[0].type);
             out->not_null = false; /* no row gives NULL */
             out->name = "?column?";
-            relation_release(&sub);
+            gen_relation_free(&sub);
             return 0;
         }
         if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK)

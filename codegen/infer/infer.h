@@ -46,7 +46,6 @@ void tx_free(texpr *e);
 int numeric_rank(const gen_type *t);
 const char *numeric_name(int rank);
 void strip_typmod(gen_type *t);
-void relation_release(gen_relation *r);
 
 /* ---- query.c: query scopes, FROM items, target lists, WITH, set operations ---- */
 

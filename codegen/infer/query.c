@@ -11,12 +11,12 @@ static void scope_free(scope *s)
 {
     for (size_t i = 0; i < s->n; i++)
         if (s->items[i].derived) {
-            relation_release(s->items[i].rel);
+            gen_relation_free(s->items[i].rel);
             free(s->items[i].rel);
         }
     free(s->items);
     for (size_t i = 0; i < s->nctes; i++)
-        relation_release(&s->ctes[i].rel);
+        gen_relation_free(&s->ctes[i].rel);
     free(s->ctes);
 }
 
@@ -99,7 +99,7 @@ static int add_from(ctx *c, scope *s, const Node *n, bool nullable)
         if (!rs->alias)
             FAIL(c, c->stmt_pos, "subquery in FROM must have an alias");
         if (infer_into(c, rs->subquery, r, rs->lateral ? s : s->parent, s->deps_of) != 0) {
-            relation_release(r);
+            gen_relation_free(r);
             free(r);
             return -1;
         }
@@ -198,7 +198,7 @@ static int with_clause(ctx *c, scope *s, const PgQuery__WithClause *w)
         if (w->recursive)
             FAIL(c, ce->location, "WITH RECURSIVE in a view is not supported yet");
         if (infer_into(c, ce->ctequery, &rel, s, s->deps_of) != 0) {
-            relation_release(&rel);
+            gen_relation_free(&rel);
             return -1;
         }
         for (size_t k = 0; k < ce->n_aliascolnames && k < rel.ncolumns; k++) {
@@ -256,7 +256,7 @@ int infer_into(ctx *c, const Node *query, gen_relation *out, const scope *parent
                 out->columns[i].type.sql = xstrdup("");
             }
         }
-        relation_release(&right);
+        gen_relation_free(&right);
     } else if (rc == 0 && sel->n_values_lists) {
         const PgQuery__List *row = sel->values_lists[0]->list;
         for (size_t i = 0; i < row->n_items && rc == 0; i++) {

@@ -49,7 +49,7 @@ const char *numeric_name(int rank)
 void strip_typmod(gen_type *t)
 {
     char *paren = strchr(t->sql, '(');
-    if (t->enum_index >= 0 || t->domain_index >= 0 || !paren)
+    if (t->enum_def || t->domain_def || !paren)
         return;
     {
         char *close = strchr(paren, ')');
@@ -63,16 +63,4 @@ void strip_typmod(gen_type *t)
         t->sql = out;
         t->max_chars = -1;
     }
-}
-
-void relation_release(gen_relation *r)
-{
-    for (size_t i = 0; i < r->ncolumns; i++) {
-        free(r->columns[i].name);
-        free(r->columns[i].type.sql);
-    }
-    free(r->columns);
-    for (size_t i = 0; i < r->ndeps; i++)
-        free(r->deps[i]);
-    free(r->deps);
 }

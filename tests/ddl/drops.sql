@@ -14,3 +14,14 @@ CREATE TABLE d (id int PRIMARY KEY, k kept);
 CREATE VIEW d_view AS SELECT * FROM d;
 DROP TABLE d CASCADE;
 CREATE TABLE e (id int PRIMARY KEY, k kept);
+-- enums and domains removed from the middle of the model: what stays keeps its type and order
+CREATE TYPE first_gone AS ENUM ('p');
+CREATE DOMAIN gone_d AS int;
+CREATE DOMAIN kept_d AS kept NOT NULL;
+CREATE TYPE also_kept AS ENUM ('z', 'w');
+DROP DOMAIN gone_d;
+DROP TYPE first_gone;
+CREATE TABLE f (id int PRIMARY KEY, kd kept_d, ak also_kept[]);
+ALTER TYPE also_kept RENAME TO still_kept;
+CREATE DOMAIN dom_on_gone AS int;
+DROP DOMAIN dom_on_gone;
