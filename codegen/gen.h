@@ -65,6 +65,8 @@ char *diag_where(const source *src, int pos);
 /* Advances a (byte offset, line, column) cursor over src to byte offset `to`, restarting from the
  * top when `to` is behind it. Lines are 1-based; columns count UTF-8 characters from 1. */
 void src_seek(const source *src, int to, int *at, int *line, int *col);
+/* Byte offset of the cursorpos-th character (1-based, as PostgreSQL's error positions count). */
+int src_char_to_byte(const source *src, int cursorpos);
 /* Frees a vector of n strings and the vector. */
 void strv_free(char **v, size_t n);
 /* Silences diagnostics (the fuzzer). */
@@ -171,6 +173,35 @@ typedef struct gen_relation {
     size_t nchecks;
 } gen_relation;
 
+/* What a query's function returns (sqlc's commands; its :batch* forms are the plain ones). */
+typedef enum query_cmd { QUERY_ONE, QUERY_MANY, QUERY_EXEC, QUERY_EXECROWS } query_cmd;
+
+/* One parameter of a query: $n is params[n - 1]. */
+typedef struct gen_param {
+    char *name;         /* @name / sqlc.arg(name); else from its context (the column it meets); else NULL */
+    bool named;         /* the query named it */
+    gen_type type;      /* as PostgreSQL infers it, without typmod */
+    bool typed;
+    bool nullable;      /* sqlc.narg(name): NULL may be sent */
+    bool slice;         /* sqlc.slice(name): a list, sent as an array */
+    int pos;            /* byte offset of its first use in the query file */
+} gen_param;
+
+/* One query of a query file: `-- name: Name :cmd` and its statement. */
+typedef struct gen_query {
+    char *name;         /* as written ("FeedPage") */
+    char *command;      /* as written (":many", ":batchexec") */
+    query_cmd cmd;
+    char *doc;          /* the comment lines above it, or NULL */
+    char *sql;          /* exactly the text sent: $n parameters */
+    gen_param *params;
+    size_t nparams;
+    gen_relation result; /* its result columns (none for a command without RETURNING) */
+    const gen_relation *row_of; /* the result is exactly this table's row: its row type is used */
+    bool writes;        /* not a plain SELECT: may change data */
+    char *where;        /* "file:line:col" of its annotation */
+} gen_query;
+
 /* Enums, domains and relations are each their own allocation, held by pointer: a gen_type points at
  * its enum and domain, and those pointers stay valid as the vectors grow. DROP TYPE / DROP DOMAIN
  * removes and frees the object only after checking that no column or domain refers to it
@@ -190,6 +221,8 @@ typedef struct gen_model {
     size_t nrels;
     char **constraint_names;   /* every index/constraint name, for PostgreSQL's uniqueness rule */
     size_t nconstraint_names;
+    gen_query **queries;       /* the query files' queries, in the order read */
+    size_t nqueries;
 } gen_model;
 
 void model_init(gen_model *m);
@@ -205,6 +238,7 @@ void model_remove_rel(gen_model *m, size_t i);
 /* Remove and free enum / domain i; the caller has checked that nothing refers to it. */
 void model_remove_enum(gen_model *m, size_t i);
 void model_remove_domain(gen_model *m, size_t i);
+void gen_query_free(gen_query *q);
 /* Object names (relations, indexes, constraints) per schema, for PostgreSQL's naming rules. */
 bool name_taken(const gen_model *m, const char *schema, const char *name);
 void take_name(gen_model *m, const char *schema, const char *name);
@@ -223,7 +257,13 @@ void model_dump_json(const gen_model *m, strbuf *out);
 /* Parses one SQL file and replays it into the model. Returns 0 or -1 (errors reported). */
 int parse_sql(gen_model *m, const source *src);
 
+/* Reads one query file (sqlc's annotated SQL) and types its queries against the model (after every
+ * schema input). Returns 0 or -1 (errors reported). */
+int parse_queries(gen_model *m, const source *src);
+
 /* Emits <prefix>_schema.h and .c into hdr and impl. Returns 0 or -1 (errors reported). */
 int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *hdr, strbuf *impl);
+/* Emits <prefix>_queries.h and .c for the model's queries. Returns 0 or -1 (errors reported). */
+int emit_queries(const gen_model *m, const char *prefix, const char *inputs, strbuf *hdr, strbuf *impl);
 
 #endif

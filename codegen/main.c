@@ -13,11 +13,16 @@
 #include <pg_query.h>
 
 static const char usage[] =
-    "usage: blogdb-gen [--prefix NAME] [--out-dir DIR] [--check] [--dump-model] FILE.sql|DIR...\n"
+    "usage: blogdb-gen [--prefix NAME] [--out-dir DIR] [--check] [--dump-model] [--queries PATH]...\n"
+    "                  FILE.sql|DIR...\n"
     "\n"
     "Reads PostgreSQL DDL (files in the order given; a directory's *.sql files in lexical\n"
     "order, *.down.sql skipped) and writes C bindings: DIR/NAME_schema.h and DIR/NAME_schema.c.\n"
+    "With --queries, also the typed functions of the queries: DIR/NAME_queries.h and .c.\n"
+    "Options may stand anywhere; after --, everything is an input.\n"
     "\n"
+    "  --queries PATH  a query file (sqlc's \"-- name: Name :command\" annotations) or a directory of\n"
+    "                  them (lexical order); repeatable; read after every schema input\n"
     "  --prefix NAME   C prefix of every generated name (default: blogdb)\n"
     "  --out-dir DIR   where the files go (default: generated)\n"
     "  --check         write nothing; exit 1 naming each file that differs from what would be written\n"
@@ -138,62 +143,10 @@ static bool valid_prefix(const char *p)
     return true;
 }
 
-int main(int argc, char **argv)
+/* Reads each file and hands it to parse (DDL or queries); *names gets their base names. */
+static int read_all(gen_model *m, char **files, size_t nfiles, int (*parse)(gen_model *, const source *),
+                    strbuf *names, bool *parsed)
 {
-    const char *prefix = "blogdb", *out_dir = "generated";
-    bool check = false, dump = false;
-    char **files = NULL;
-    size_t nfiles = 0;
-    int first_input = argc, status = 1;
-    bool parsed = false;
-    gen_model model;
-    strbuf names;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (strcmp(a, "--version") == 0) {
-            printf("blogdb-gen %s (libpg_query, PostgreSQL %s)\n", GEN_VERSION, PG_VERSION);
-            return 0;
-        } else if (strcmp(a, "--check") == 0) {
-            check = true;
-        } else if (strcmp(a, "--dump-model") == 0) {
-            dump = true;
-        } else if ((strcmp(a, "--prefix") == 0 || strcmp(a, "--out-dir") == 0) && i + 1 < argc) {
-            if (strcmp(a, "--prefix") == 0)
-                prefix = argv[++i];
-            else
-                out_dir = argv[++i];
-        } else if (strcmp(a, "--") == 0) {
-            first_input = i + 1;
-            break;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "blogdb-gen: error: unknown or incomplete option '%s'\n%s", a, usage);
-            return 2;
-        } else {
-            first_input = i;
-            break;
-        }
-    }
-    if (first_input >= argc) {
-        fprintf(stderr, "blogdb-gen: error: no input files\n%s", usage);
-        return 2;
-    }
-    if (!valid_prefix(prefix)) {
-        fprintf(stderr, "blogdb-gen: error: --prefix must match [a-z][a-z0-9_]*, got '%s'\n", prefix);
-        return 2;
-    }
-    model_init(&model);
-    if (collect_inputs(argv + first_input, argc - first_input, &files, &nfiles) != 0)
-        goto out;
-    if (nfiles == 0) {
-        fprintf(stderr, "blogdb-gen: error: no .sql files in the inputs\n");
-        goto out;
-    }
-
-    sb_init(&names);
     for (size_t i = 0; i < nfiles; i++) {
         source src;
         size_t len = 0;
@@ -202,8 +155,7 @@ int main(int argc, char **argv)
         int rc;
         if (!text) {
             fprintf(stderr, "%s: error: %s\n", files[i], strerror(errno ? errno : EIO));
-            sb_free(&names);
-            goto out;
+            return -1;
         }
         src.path = files[i];
         src.text = text;
@@ -216,17 +168,119 @@ int main(int argc, char **argv)
             rc = -1;
         } else {
             blank_meta_commands(text, len);
-            rc = parse_sql(&model, &src);
-            parsed = true;
+            rc = parse(m, &src);
+            *parsed = true;
         }
         free(text);
-        if (rc != 0) {
-            sb_free(&names);
-            goto out;
-        }
-        sb_puts(&names, i ? ", " : "");
-        sb_puts(&names, base_name(files[i]));
+        if (rc != 0)
+            return -1;
+        sb_puts(names, names->len ? ", " : "");
+        sb_puts(names, base_name(files[i]));
     }
+    return 0;
+}
+
+/* Checks (check) or writes the n files: every temporary first, then the renames, so a failure
+ * touches nothing. Returns the exit status. */
+static int write_outputs(char **paths, const strbuf *const *data, int n, bool check)
+{
+    char *tmps[4];
+    int status = 0;
+    if (check) {
+        for (int k = 0; k < n; k++)
+            if (!same_content(paths[k], data[k])) {
+                fprintf(stderr, "%s: differs from what blogdb-gen would write\n", paths[k]);
+                status = 1;
+            }
+        return status;
+    }
+    for (int k = 0; k < n; k++)
+        tmps[k] = xstrfmt("%s.tmp%ld", paths[k], (long)getpid());
+    for (int k = 0; k < n && status == 0; k++)
+        if (write_temp(tmps[k], data[k]) != 0) {
+            fprintf(stderr, "%s: error: cannot write: %s\n", tmps[k], strerror(errno));
+            status = 1;
+        }
+    for (int k = 0; k < n && status == 0; k++)
+        if (rename(tmps[k], paths[k]) != 0) {
+            fprintf(stderr, "%s: error: cannot write: %s\n", paths[k], strerror(errno));
+            status = 1;
+        }
+    for (int k = 0; k < n; k++) {
+        if (status != 0)
+            remove(tmps[k]);
+        free(tmps[k]);
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    const char *prefix = "blogdb", *out_dir = "generated";
+    bool check = false, dump = false, parsed = false;
+    char **inputs = NULL, **query_args = NULL, **files = NULL, **qfiles = NULL;
+    size_t ninputs = 0, nquery_args = 0, nfiles = 0, nqfiles = 0;
+    int status = 1;
+    gen_model model;
+    strbuf names, qnames;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            status = 0;
+            goto args_out;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("blogdb-gen %s (libpg_query, PostgreSQL %s)\n", GEN_VERSION, PG_VERSION);
+            status = 0;
+            goto args_out;
+        } else if (strcmp(a, "--check") == 0) {
+            check = true;
+        } else if (strcmp(a, "--dump-model") == 0) {
+            dump = true;
+        } else if ((strcmp(a, "--prefix") == 0 || strcmp(a, "--out-dir") == 0 || strcmp(a, "--queries") == 0) &&
+                   i + 1 < argc) {
+            if (strcmp(a, "--prefix") == 0)
+                prefix = argv[++i];
+            else if (strcmp(a, "--out-dir") == 0)
+                out_dir = argv[++i];
+            else
+                *VEC_PUSH(query_args, nquery_args) = argv[++i];
+        } else if (strcmp(a, "--") == 0) {
+            while (++i < argc)
+                *VEC_PUSH(inputs, ninputs) = argv[i];
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "blogdb-gen: error: unknown or incomplete option '%s'\n%s", a, usage);
+            status = 2;
+            goto args_out;
+        } else {
+            *VEC_PUSH(inputs, ninputs) = argv[i];
+        }
+    }
+    if (ninputs == 0) {
+        fprintf(stderr, "blogdb-gen: error: no input files\n%s", usage);
+        status = 2;
+        goto args_out;
+    }
+    if (!valid_prefix(prefix)) {
+        fprintf(stderr, "blogdb-gen: error: --prefix must match [a-z][a-z0-9_]*, got '%s'\n", prefix);
+        status = 2;
+        goto args_out;
+    }
+    model_init(&model);
+    sb_init(&names);
+    sb_init(&qnames);
+    names.data[0] = qnames.data[0] = '\0';
+    if (collect_inputs(inputs, (int)ninputs, &files, &nfiles) != 0 ||
+        collect_inputs(query_args, (int)nquery_args, &qfiles, &nqfiles) != 0)
+        goto out;
+    if (nfiles == 0 || (nquery_args && nqfiles == 0)) {
+        fprintf(stderr, "blogdb-gen: error: no .sql files in the %s\n", nfiles == 0 ? "inputs" : "--queries paths");
+        goto out;
+    }
+    if (read_all(&model, files, nfiles, parse_sql, &names, &parsed) != 0 ||
+        read_all(&model, qfiles, nqfiles, parse_queries, &qnames, &parsed) != 0)
+        goto out;
 
     if (dump) {
         strbuf json;
@@ -236,52 +290,34 @@ int main(int argc, char **argv)
         sb_free(&json);
         status = 0;
     } else {
-        strbuf hdr, impl;
+        strbuf hdr, impl, qhdr, qimpl;
+        char *paths[4] = {xstrfmt("%s/%s_schema.h", out_dir, prefix), xstrfmt("%s/%s_schema.c", out_dir, prefix),
+                          xstrfmt("%s/%s_queries.h", out_dir, prefix), xstrfmt("%s/%s_queries.c", out_dir, prefix)};
+        const strbuf *data[4] = {&hdr, &impl, &qhdr, &qimpl};
         sb_init(&hdr);
         sb_init(&impl);
-        if (emit_c(&model, prefix, names.data, &hdr, &impl) == 0) {
-            char *paths[2] = {xstrfmt("%s/%s_schema.h", out_dir, prefix), xstrfmt("%s/%s_schema.c", out_dir, prefix)};
-            const strbuf *data[2] = {&hdr, &impl};
-            status = 0;
-            if (check) {
-                for (int k = 0; k < 2; k++)
-                    if (!same_content(paths[k], data[k])) {
-                        fprintf(stderr, "%s: differs from what blogdb-gen would write\n", paths[k]);
-                        status = 1;
-                    }
-            } else {
-                /* Both temporaries first, then the renames: a failure touches nothing. */
-                char *tmps[2] = {xstrfmt("%s.tmp%ld", paths[0], (long)getpid()),
-                                 xstrfmt("%s.tmp%ld", paths[1], (long)getpid())};
-                for (int k = 0; k < 2 && status == 0; k++)
-                    if (write_temp(tmps[k], data[k]) != 0) {
-                        fprintf(stderr, "%s: error: cannot write: %s\n", tmps[k], strerror(errno));
-                        status = 1;
-                    }
-                for (int k = 0; k < 2 && status == 0; k++)
-                    if (rename(tmps[k], paths[k]) != 0) {
-                        fprintf(stderr, "%s: error: cannot write: %s\n", paths[k], strerror(errno));
-                        status = 1;
-                    }
-                if (status != 0)
-                    for (int k = 0; k < 2; k++)
-                        remove(tmps[k]);
-                free(tmps[0]);
-                free(tmps[1]);
-            }
-            free(paths[0]);
-            free(paths[1]);
-        }
+        sb_init(&qhdr);
+        sb_init(&qimpl);
+        if (emit_c(&model, prefix, names.data, &hdr, &impl) == 0 &&
+            (!nqfiles || emit_queries(&model, prefix, qnames.data, &qhdr, &qimpl) == 0))
+            status = write_outputs(paths, data, nqfiles ? 4 : 2, check);
+        for (int k = 0; k < 4; k++)
+            free(paths[k]);
         sb_free(&hdr);
         sb_free(&impl);
+        sb_free(&qhdr);
+        sb_free(&qimpl);
     }
-    sb_free(&names);
 out:
-    for (size_t i = 0; i < nfiles; i++)
-        free(files[i]);
-    free(files);
+    sb_free(&names);
+    sb_free(&qnames);
+    strv_free(files, nfiles);
+    strv_free(qfiles, nqfiles);
     model_free(&model);
     if (parsed)
         pg_query_exit(); /* it crashes when libpg_query was never used */
+args_out:
+    free(inputs);
+    free(query_args);
     return status;
 }

@@ -98,6 +98,22 @@ void model_remove_domain(gen_model *m, size_t i)
     vec_remove((void **)m->domains, &m->ndomains, i);
 }
 
+void gen_query_free(gen_query *q)
+{
+    free(q->name);
+    free(q->command);
+    free(q->doc);
+    free(q->sql);
+    for (size_t i = 0; i < q->nparams; i++) {
+        free(q->params[i].name);
+        free(q->params[i].type.sql);
+    }
+    free(q->params);
+    gen_relation_free(&q->result);
+    free(q->where);
+    free(q);
+}
+
 void model_free(gen_model *m)
 {
     for (size_t i = 0; i < m->nenums; i++)
@@ -115,6 +131,9 @@ void model_free(gen_model *m)
     strv_free(m->search_path, m->nsearch_path);
     strv_free(m->extensions, m->nextensions);
     strv_free(m->constraint_names, m->nconstraint_names);
+    for (size_t i = 0; i < m->nqueries; i++)
+        gen_query_free(m->queries[i]);
+    free(m->queries);
     memset(m, 0, sizeof *m);
 }
 
@@ -237,6 +256,42 @@ static const char *kind_name(rel_kind k)
     return names[k];
 }
 
+static void dump_column(strbuf *sb, const char *name, const char *type, bool not_null, bool first)
+{
+    sb_puts(sb, first ? "\n     " : ",\n     ");
+    sb_puts(sb, "{\"name\": ");
+    json_str(sb, name);
+    sb_puts(sb, ", \"type\": ");
+    json_str(sb, type);
+    sb_printf(sb, ", \"not_null\": %s}", not_null ? "true" : "false");
+}
+
+/* "queries": name, command, the SQL sent, parameters and result columns (types as format_type). */
+static void dump_queries(const gen_model *m, strbuf *sb)
+{
+    sb_puts(sb, ",\n \"queries\": [");
+    for (size_t i = 0; i < m->nqueries; i++) {
+        const gen_query *q = m->queries[i];
+        sb_puts(sb, i ? ",\n  " : "\n  ");
+        sb_puts(sb, "{\"name\": ");
+        json_str(sb, q->name);
+        sb_puts(sb, ", \"command\": ");
+        json_str(sb, q->command);
+        sb_puts(sb, ", \"sql\": ");
+        json_str(sb, q->sql);
+        sb_puts(sb, ",\n   \"params\": [");
+        for (size_t p = 0; p < q->nparams; p++)
+            dump_column(sb, q->params[p].name ? q->params[p].name : "", q->params[p].type.sql,
+                        !q->params[p].nullable, p == 0);
+        sb_puts(sb, "],\n   \"columns\": [");
+        for (size_t c = 0; c < q->result.ncolumns; c++)
+            dump_column(sb, q->result.columns[c].name, q->result.columns[c].type.sql, q->result.columns[c].not_null,
+                        c == 0);
+        sb_puts(sb, "]}");
+    }
+    sb_putc(sb, ']');
+}
+
 void model_dump_json(const gen_model *m, strbuf *sb)
 {
     sb_puts(sb, "{\"enums\": [");
@@ -302,5 +357,8 @@ void model_dump_json(const gen_model *m, strbuf *sb)
         }
         sb_puts(sb, "]}");
     }
-    sb_puts(sb, "]}\n");
+    sb_putc(sb, ']');
+    if (m->nqueries)
+        dump_queries(m, sb);
+    sb_puts(sb, "}\n");
 }

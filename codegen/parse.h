@@ -15,6 +15,7 @@ typedef struct ctx {
     int stmt_pos; /* first token of the statement being replayed */
     /* line and column of byte offset at_pos, advanced statement by statement (no rescans) */
     int at_pos, at_line, at_col;
+    gen_query *query; /* the query being typed (its parameters); NULL while replaying DDL */
 } ctx;
 
 #define FAIL(c, pos, ...)                         \
@@ -44,5 +45,9 @@ void add_dep(gen_relation *view, const gen_relation *base, const char *col);
 /* Types the columns of a query (SELECT, UNION, VALUES, WITH) into out (columns appended).
  * Dependencies on base relations are recorded in deps_of. Returns 0 or -1 (reported). */
 int infer_query(ctx *c, const Node *query, gen_relation *out, gen_relation *deps_of);
+
+/* Parses a query file's statement (src: the file with the statement alone left in place, see
+ * queries/read.c) and types its parameters and result into q. Returns 0 or -1 (reported). */
+int type_query(gen_model *m, const source *src, gen_query *q);
 
 #endif

@@ -14,7 +14,7 @@ version=$(sed -n 's/^#define BLOGDB_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/
 flags=(-std=c11 -D_POSIX_C_SOURCE=200809L -DGEN_VERSION="\"$version\"" -g -O1 -fsanitize=fuzzer,address,undefined
        -fno-sanitize-recover=all)
 mkdir -p "$out/corpus" "$out/corpus-decode"
-clang "${flags[@]}" "$root/fuzz/fuzz_gen.c" "$root"/codegen/ddl/*.c "$root"/codegen/infer/*.c "$root"/codegen/emit/*.c "$root"/codegen/{model,util}.c -lpg_query -o "$out/fuzz_gen"
+clang "${flags[@]}" "$root/fuzz/fuzz_gen.c" "$root"/codegen/ddl/*.c "$root"/codegen/infer/*.c "$root"/codegen/emit/*.c "$root"/codegen/queries/*.c "$root"/codegen/{model,util}.c -lpg_query -o "$out/fuzz_gen"
 clang "${flags[@]}" -I"$root/include" -I"$root/lib" -I"$(pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)" \
   "$root/fuzz/fuzz_decode.c" "$root"/lib/{codec,decode,error,wait}.c -lpq -lpthread -o "$out/fuzz_decode"
 cp "$root"/schema.sql "$root"/tests/types/types.sql "$root"/tests/ddl/*.sql "$root"/tests/ddl/migrations/*.sql \

@@ -35,8 +35,9 @@ static int decode_into_rowbuf(blogdb *db, const blogdb_rt_relation *rel, const P
     return 0;
 }
 
-int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args,
-                   int (*fn)(const void *row, void *ctx), void *ctx)
+/* Streams the rows of sql (its nparams parameters encoded in db's scratch) to fn, as rel's rows. */
+static int stream(blogdb *db, const char *sql_in, int nparams, const blogdb_rt_relation *rel,
+                  int (*fn)(const void *row, void *ctx), void *ctx)
 {
     char declare[40], fetch[96], close[64];
     char *sql = NULL;
@@ -44,20 +45,13 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
     int rc = 0, stop = 0;
     PGresult *res;
 
-    if (!db || !q)
-        return BLOGDB_EINVAL;
-    blogdb__clear_error(db);
-    if (!fn)
-        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the callback is NULL", q->rel->name);
-    if (db->pipeline)
-        return blogdb__fail(db, BLOGDB_EINVAL, "streaming reads cannot be queued on a pipeline");
-    if ((rc = blogdb__check_conn(db)) != 0 || (rc = blogdb__encode_args(db, q, args)) != 0)
-        return rc;
     snprintf(declare, sizeof declare, "blogdb_cursor_%lu", ++db->next_cursor);
-    sql = malloc(strlen(q->sql) + 80);
-    if (!sql)
+    sql = malloc(strlen(sql_in) + 80);
+    if (!sql) {
+        blogdb__params_release(db);
         return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
-    sprintf(sql, "DECLARE %s NO SCROLL CURSOR FOR %s", declare, q->sql);
+    }
+    sprintf(sql, "DECLARE %s NO SCROLL CURSOR FOR %s", declare, sql_in);
     snprintf(fetch, sizeof fetch, "FETCH FORWARD %d FROM %s", FETCH_ROWS, declare);
     snprintf(close, sizeof close, "CLOSE %s", declare);
 
@@ -65,9 +59,10 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
     own = !blogdb__in_transaction(db);
     if (own && (rc = blogdb__begin(db, "READ ONLY", db->acting)) != 0) {
         free(sql);
+        blogdb__params_release(db);
         return rc;
     }
-    res = blogdb__exec_params(db, sql, q->nparams, db->pvalues, db->plengths, db->pformats, 1);
+    res = blogdb__exec_params(db, sql, nparams, db->pvalues, db->plengths, db->pformats, 1);
     free(sql);
     blogdb__params_release(db);
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -83,18 +78,18 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
             break;
         }
         n = PQntuples(res);
-        if (n > 0 && PQnfields(res) != q->rel->ncolumns)
-            rc = blogdb__fail(db, BLOGDB_EDECODE, "%s: %d columns where %u were expected", q->rel->name,
-                              PQnfields(res), (unsigned)q->rel->ncolumns);
-        for (int f = 0; n > 0 && rc == 0 && f < q->rel->ncolumns; f++)
-            rc = blogdb__check_column(db, res, f, &q->rel->columns[f]);
+        if (n > 0 && PQnfields(res) != rel->ncolumns)
+            rc = blogdb__fail(db, BLOGDB_EDECODE, "%s: %d columns where %u were expected", rel->name,
+                              PQnfields(res), (unsigned)rel->ncolumns);
+        for (int f = 0; n > 0 && rc == 0 && f < rel->ncolumns; f++)
+            rc = blogdb__check_column(db, res, f, &rel->columns[f]);
         for (int r = 0; r < n && rc == 0 && stop == 0; r++) {
             if (blogdb__cancelled(db)) { /* blogdb_cancel() from another thread: stop before this row */
                 blogdb__cancel_consumed(db); /* handled here: the cleanup must not cancel anything */
-                rc = blogdb__fail(db, BLOGDB_ETIMEOUT, "%s: stream canceled", q->rel->name);
+                rc = blogdb__fail(db, BLOGDB_ETIMEOUT, "%s: stream canceled", rel->name);
                 break;
             }
-            rc = decode_into_rowbuf(db, q->rel, res, r);
+            rc = decode_into_rowbuf(db, rel, res, r);
             if (rc == 0)
                 stop = fn(db->rowbuf, ctx);
         }
@@ -103,13 +98,47 @@ int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args
             break;
     }
     if (stop < 0 && rc == 0)
-        rc = blogdb__fail(db, stop, "%s: stopped by the callback (%s)", q->rel->name, blogdb_strerror(stop));
+        rc = blogdb__fail(db, stop, "%s: stopped by the callback (%s)", rel->name, blogdb_strerror(stop));
     /* Stopping early leaves the rest unread on the server: closing the cursor drops it. */
     if (!own && db->conn && PQtransactionStatus(db->conn) == PQTRANS_INTRANS) {
         blogdb__deadline_renew(db);
         PQclear(blogdb__exec(db, close));
     }
     return blogdb__end_own(db, own, false, rc);
+}
+
+
+int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args,
+                   int (*fn)(const void *row, void *ctx), void *ctx)
+{
+    int rc;
+    if (!db || !q)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (!fn)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the callback is NULL", q->rel->name);
+    if (db->pipeline)
+        return blogdb__fail(db, BLOGDB_EINVAL, "streaming reads cannot be queued on a pipeline");
+    if ((rc = blogdb__check_conn(db)) != 0 || (rc = blogdb__encode_args(db, q, args)) != 0)
+        return rc;
+    return stream(db, q->sql, q->nparams, q->rel, fn, ctx);
+}
+
+int blogdb_rt_run_each(blogdb *db, const blogdb_rt_statement *s, const void *params,
+                       int (*fn)(const void *row, void *ctx), void *ctx)
+{
+    int rc;
+    if (!db || !s)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (!fn || !s->row || s->writes)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: %s", s->name,
+                            !fn ? "the callback is NULL" : "only a query that reads can be streamed");
+    if (db->pipeline)
+        return blogdb__fail(db, BLOGDB_EINVAL, "streaming reads cannot be queued on a pipeline");
+    if ((rc = blogdb__check_conn(db)) != 0 || (rc = blogdb__encode_params(db, s, params)) != 0)
+        return rc;
+    return stream(db, s->sql, s->params ? s->params->ncolumns : 0, s->row, fn, ctx);
 }
 
 /* ---- COPY FROM STDIN (FORMAT binary) ------------------------------------------ */

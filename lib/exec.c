@@ -5,8 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+static uint64_t all_columns(const blogdb_rt_relation *rel);
+
 static const blogdb_rt_column limit_column = {"limit", "limit", BLOGDB_RT_INT8, 0, BLOGDB_RT_NO_HAS, -1, NULL,
                                               BLOGDB_RT_NOT_NULL, "bigint"};
+
+/* Whether a statement may change data (a generated CRUD query: only its delete and command shapes). */
+static bool statement_writes(stmt_kind kind, blogdb_rt_result shape)
+{
+    switch (kind) {
+    case STMT_READ:
+        return false;
+    case STMT_QUERY:
+        return shape == BLOGDB_RT_AFFECT || shape == BLOGDB_RT_EXEC;
+    default:
+        return true;
+    }
+}
 
 /* Runs a prepared statement whose parameters are in db's scratch, and shapes the result; in
  * pipeline mode, queues it instead. */
@@ -21,7 +36,7 @@ static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_re
         return blogdb__pl_queue(db, st, nparams, rel, shape, out, prepared_here);
     /* A write outside a transaction block commits on its own: if the connection is lost while it
      * is in flight, its outcome is unknown (wait.c). */
-    db->writing = (st->kind != STMT_QUERY || shape == BLOGDB_RT_AFFECT || shape == BLOGDB_RT_EXEC) &&
+    db->writing = statement_writes(st->kind, shape) &&
                   !blogdb__in_transaction(db);
     res = blogdb__exec_prepared(db, st->name, nparams);
     status = PQresultStatus(res);
@@ -89,6 +104,49 @@ int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args
     if ((rc = statement(db, q, STMT_QUERY, 0, q->sql, q->nparams, &st, &fresh)) != 0)
         return rc;
     return run(db, st, q->nparams, q->rel, q->result, out, fresh);
+}
+
+/* ---- statements of the application's own (query files) ---- */
+
+int blogdb__encode_params(blogdb *db, const blogdb_rt_statement *s, const void *params)
+{
+    int slot = 0, rc;
+    if (!s->params)
+        return blogdb__params_reserve(db, 0);
+    if (!params)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the parameters (or a uuid parameter) are NULL", s->name);
+    if ((rc = blogdb__params_reserve(db, s->params->ncolumns)) != 0)
+        return rc;
+    return blogdb__encode_row(db, s->params, params, all_columns(s->params), &slot);
+}
+
+int blogdb_rt_run(blogdb *db, const blogdb_rt_statement *s, const void *params, void *out)
+{
+    const stmt_entry *st;
+    bool fresh;
+    int rc;
+    int nparams;
+
+    if (!db || !s)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (!out && s->result != BLOGDB_RT_EXEC)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the out argument is NULL", s->name);
+    if (s->result == BLOGDB_RT_ONE || s->result == BLOGDB_RT_MANY) {
+        void *none = NULL;
+        memcpy(out, &none, sizeof none); /* *out is NULL on every failure */
+    } else if (s->result == BLOGDB_RT_ROWS) {
+        int64_t zero = 0;
+        memcpy(out, &zero, sizeof zero);
+    }
+    if ((s->result == BLOGDB_RT_ONE || s->result == BLOGDB_RT_MANY) && !s->row)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the statement has no result row", s->name);
+    nparams = s->params ? s->params->ncolumns : 0;
+    if ((rc = blogdb__check_conn(db)) != 0 || (rc = blogdb__encode_params(db, s, params)) != 0)
+        return rc;
+    if ((rc = statement(db, s, s->writes ? STMT_WRITE : STMT_READ, 0, s->sql, nparams, &st, &fresh)) != 0)
+        return rc;
+    return run(db, st, nparams, s->row, s->result, out, fresh);
 }
 
 /* ---- insert and update: SQL built from the relation, prepared once per column set ---- */

@@ -21,7 +21,9 @@ typedef enum stmt_kind {
     STMT_INSERT,        /* INSERT ... RETURNING the row (an out-parameter wants it) */
     STMT_INSERT_NO_ROW, /* INSERT, nothing sent back */
     STMT_UPDATE,        /* UPDATE ... RETURNING the row */
-    STMT_UPDATE_NO_ROW  /* UPDATE, nothing sent back */
+    STMT_UPDATE_NO_ROW, /* UPDATE, nothing sent back */
+    STMT_READ,          /* a blogdb_rt_statement that only reads */
+    STMT_WRITE          /* a blogdb_rt_statement that may write */
 } stmt_kind;
 
 /* One prepared statement: which query (or which relation + kind + column mask) it is. */
@@ -246,7 +248,7 @@ void blogdb__sql_param(blogdb__sqlbuf *b, int n);
 
 /* ---- results.c ------------------------------------------------------------------------------- */
 
-/* Shapes a successful result into out (ONE/MANY/COUNT/AFFECT/EXEC). */
+/* Shapes a successful result into out (ONE/MANY/COUNT/AFFECT/EXEC/ROWS). */
 int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relation *rel, blogdb_rt_result shape,
                          void *out);
 
@@ -254,6 +256,8 @@ int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relati
 
 /* Checks and encodes a query's arguments into the parameter scratch. */
 int blogdb__encode_args(blogdb *db, const blogdb_rt_query *q, const void *const *args);
+/* Checks and encodes a statement's params struct into the parameter scratch. */
+int blogdb__encode_params(blogdb *db, const blogdb_rt_statement *s, const void *params);
 /* The columns an insert (or COPY) with `with` sends, after checking `with`. */
 int blogdb__insert_columns(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, uint64_t *cols);
 

@@ -82,6 +82,18 @@ int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relati
         return 0;
     case BLOGDB_RT_EXEC:
         return 0;
+    case BLOGDB_RT_ROWS: {
+        /* PQcmdTuples: the count of an INSERT/UPDATE/DELETE/MERGE/SELECT..., "" for other commands */
+        const char *t = PQcmdTuples((PGresult *)res);
+        int64_t v = 0;
+        for (; *t; t++) {
+            if (*t < '0' || *t > '9' || v > (INT64_MAX - 9) / 10)
+                return blogdb__fail(db, BLOGDB_EDECODE, "the server sent a malformed row count");
+            v = v * 10 + (*t - '0');
+        }
+        memcpy(out, &v, sizeof v);
+        return 0;
+    }
     }
     return blogdb__fail(db, BLOGDB_EINVAL, "unknown result shape");
 }

@@ -213,27 +213,15 @@ static int replay(ctx *c, const Node *st)
     return -1;
 }
 
-/* Byte offset of the cursorpos-th character (1-based), as PostgreSQL counts it. */
-static int char_to_byte(const source *src, int cursorpos)
-{
-    int chars = 0;
-    if (cursorpos <= 0)
-        return -1;
-    for (size_t i = 0; i < src->len; i++)
-        if (((unsigned char)src->text[i] & 0xC0) != 0x80 && ++chars == cursorpos)
-            return (int)i;
-    return (int)src->len;
-}
-
 int parse_sql(gen_model *m, const source *src)
 {
     PgQueryProtobufParseResult res = pg_query_parse_protobuf(src->text);
     PgQuery__ParseResult *tree;
-    ctx c = {m, src, 0, 0, 1, 1};
+    ctx c = {m, src, 0, 0, 1, 1, NULL};
     int rc = 0;
 
     if (res.error) {
-        diag_error(src, char_to_byte(src, res.error->cursorpos), "%s", res.error->message);
+        diag_error(src, src_char_to_byte(src, res.error->cursorpos), "%s", res.error->message);
         pg_query_free_protobuf_parse_result(res);
         return -1;
     }

@@ -46,6 +46,28 @@ static int check_relation(const gen_relation *r, const gen_model *m, const relin
     return 0;
 }
 
+void emit_enum_descriptor(emitter *e, const gen_enum *en)
+{
+    char *id = object_ident(en->schema, en->name);
+    sb_printf(e->impl, "static const char *const %s_labels[] = {", id);
+    for (size_t i = 0; i < en->nlabels; i++) {
+        sb_puts(e->impl, i ? ", " : "");
+        put_cstr(e->impl, en->labels[i]);
+    }
+    sb_printf(e->impl, "};\nstatic const blogdb_rt_enum %s_enum = {.name = ", id);
+    put_cstr(e->impl, en->name);
+    sb_printf(e->impl, ", .labels = %s_labels, .count = %zu, .sql = ", id, en->nlabels);
+    {
+        strbuf q;
+        sb_init(&q);
+        put_qualified(&q, en->schema, en->name);
+        put_cstr(e->impl, q.data);
+        sb_free(&q);
+    }
+    sb_puts(e->impl, "};\n\n");
+    free(id);
+}
+
 static void emit_enum(emitter *e, const gen_enum *en)
 {
     char *id = object_ident(en->schema, en->name);
@@ -75,22 +97,7 @@ static void emit_enum(emitter *e, const gen_enum *en)
               "BLOGDB_API int %s_%s_from_string(%s_%s *out, const char *text);\n\n",
               en->name, e->prefix, id, e->prefix, id);
 
-    sb_printf(e->impl, "static const char *const %s_labels[] = {", id);
-    for (size_t i = 0; i < en->nlabels; i++) {
-        sb_puts(e->impl, i ? ", " : "");
-        put_cstr(e->impl, en->labels[i]);
-    }
-    sb_printf(e->impl, "};\nstatic const blogdb_rt_enum %s_enum = {.name = ", id);
-    put_cstr(e->impl, en->name);
-    sb_printf(e->impl, ", .labels = %s_labels, .count = %zu, .sql = ", id, en->nlabels);
-    {
-        strbuf q;
-        sb_init(&q);
-        put_qualified(&q, en->schema, en->name);
-        put_cstr(e->impl, q.data);
-        sb_free(&q);
-    }
-    sb_puts(e->impl, "};\n\n");
+    emit_enum_descriptor(e, en);
     sb_printf(e->impl, "const char *%s_%s_to_string(%s_%s value)\n{\n    return blogdb_rt_enum_label(&%s_enum, (int)value);\n}\n\n",
               e->prefix, id, e->prefix, id, id);
     sb_printf(e->impl,

@@ -64,7 +64,16 @@ char *by_name(const relinfo *ri, const int *cols, size_t n);
 
 void emit_row_struct(emitter *e, const relinfo *ri);
 void emit_descriptors(emitter *e, const relinfo *ri);
+/* The static blogdb_rt_column array `name`: columns laid out in struct row_type (fields[i] is
+ * column i's C field; pk the key columns). */
+void emit_column_array(emitter *e, const char *name, const char *row_type, const gen_column *cols, size_t n,
+                       char *const *fields, const int *pk, size_t npk);
 void emit_column_bits(emitter *e, const relinfo *ri);
+
+/* ---- emit.c: enums, the schema check, the files ---- */
+
+/* The static label array and blogdb_rt_enum `<id>_enum` of an enum. */
+void emit_enum_descriptor(emitter *e, const gen_enum *en);
 
 /* ---- decl.c: declarations: prototypes and their doc blocks (every parameter documented) ---- */
 

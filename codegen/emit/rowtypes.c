@@ -57,17 +57,16 @@ void emit_row_struct(emitter *e, const relinfo *ri)
                   e->prefix, ri->id, e->prefix, ri->id, e->prefix, ri->id);
 }
 
-void emit_descriptors(emitter *e, const relinfo *ri)
+void emit_column_array(emitter *e, const char *name, const char *row_type, const gen_column *cols, size_t n,
+                       char *const *fields, const int *pk, size_t npk)
 {
-    const gen_relation *r = ri->r;
-    sb_printf(e->impl, "/* ---- %s %s.%s ---- */\n\n", kind_words(r->kind), r->schema, r->name);
-    sb_printf(e->impl, "static const blogdb_rt_column %s_columns[] = {\n", ri->id);
-    for (size_t i = 0; i < r->ncolumns; i++) {
-        const gen_column *col = &r->columns[i];
+    sb_printf(e->impl, "static const blogdb_rt_column %s[] = {\n", name);
+    for (size_t i = 0; i < n; i++) {
+        const gen_column *col = &cols[i];
         strbuf q;
         bool key = false;
-        for (size_t k = 0; k < ri->npk; k++)
-            key |= ri->pk[k] == (int)i;
+        for (size_t k = 0; k < npk; k++)
+            key |= pk[k] == (int)i;
         sb_init(&q);
         sb_put_ident(&q, col->name);
         /* designated initializers: a field left out is zero (no enum, no flags) */
@@ -75,10 +74,10 @@ void emit_descriptors(emitter *e, const relinfo *ri)
         put_cstr(e->impl, col->name);
         sb_puts(e->impl, ", .sql = ");
         put_cstr(e->impl, q.data);
-        sb_printf(e->impl, ", .type = %s, .offset = offsetof(%s_%s_row, %s),\n     .has_offset = ", rt_type(col->type.ct),
-                  e->prefix, ri->id, ri->fields[i]);
+        sb_printf(e->impl, ", .type = %s, .offset = offsetof(%s, %s),\n     .has_offset = ", rt_type(col->type.ct),
+                  row_type, fields[i]);
         if (!col_api_not_null(col) && !is_pointer_type(&col->type))
-            sb_printf(e->impl, "offsetof(%s_%s_row, has_%s)", e->prefix, ri->id, ri->fields[i]);
+            sb_printf(e->impl, "offsetof(%s, has_%s)", row_type, fields[i]);
         else
             sb_puts(e->impl, "BLOGDB_RT_NO_HAS");
         sb_printf(e->impl, ", .max_chars = %d", col->type.max_chars);
@@ -111,6 +110,16 @@ void emit_descriptors(emitter *e, const relinfo *ri)
         sb_free(&q);
     }
     sb_puts(e->impl, "};\n");
+}
+
+void emit_descriptors(emitter *e, const relinfo *ri)
+{
+    const gen_relation *r = ri->r;
+    char *row_type = xstrfmt("%s_%s_row", e->prefix, ri->id), *name = xstrfmt("%s_columns", ri->id);
+    sb_printf(e->impl, "/* ---- %s %s.%s ---- */\n\n", kind_words(r->kind), r->schema, r->name);
+    emit_column_array(e, name, row_type, r->columns, r->ncolumns, ri->fields, ri->pk, ri->npk);
+    free(row_type);
+    free(name);
     {
         strbuf q;
         sb_init(&q);

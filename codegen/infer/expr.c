@@ -194,6 +194,8 @@ static int type_common_list(ctx *c, scope *s, Node **list, size_t n, int loc, co
                 tx_free(&acc);
             return -1;
         }
+        if (e.param)
+            e.not_null = false; /* as a literal NULL could be */
         *any_nn |= e.not_null;
         *all_nn &= e.not_null;
         if (i == 0) {
@@ -202,6 +204,13 @@ static int type_common_list(ctx *c, scope *s, Node **list, size_t n, int loc, co
             return -1;
         }
     }
+    /* Parameters among the values take the common type (COALESCE(@x, col): col's type). */
+    for (size_t i = 0; c->query && !acc.unknown && i < n; i++)
+        if (param_number(list[i]) && bind_param(c, param_number(list[i]), &acc.t, NULL, loc) != 0) {
+            tx_free(&acc);
+            return -1;
+        }
+    acc.param = 0;
     *out = acc;
     return 0;
 }
@@ -214,15 +223,135 @@ static int type_call(ctx *c, scope *s, const PgQuery__FuncCall *f, texpr *out)
     size_t nargs = f->n_args < 8 ? f->n_args : 8;
     const char *fname = node_str(f->funcname[f->n_funcname - 1]);
     if (!function_known(f))
-        FAIL(c, f->location, "cannot infer the type of function \"%s\" in a view; add a cast (expr::type)",
-             fname ? fname : "?");
+        FAIL(c, f->location, "cannot infer the type of function \"%s\" in a %s; add a cast (expr::type)",
+             fname ? fname : "?", c->query ? "query" : "view");
     for (size_t i = 0; i < nargs; i++)
         if (type_expr(c, s, f->args[i], &args[i]) != 0) {
             for (size_t j = 0; j < i; j++)
                 tx_free(&args[j]);
             return -1;
         }
+    /* lower(@q), btrim(@q)...: the string functions of the table take text first */
+    if (nargs && args[0].param && function_returns_text(f)) {
+        gen_type text = builtin_type("text");
+        int rc = bind_param(c, args[0].param, &text, NULL, f->location);
+        free(text.sql);
+        if (rc != 0) {
+            for (size_t j = 0; j < nargs; j++)
+                tx_free(&args[j]);
+            return -1;
+        }
+        args[0].unknown = false;
+        args[0].param = 0;
+    }
     return type_function(c, f, args, nargs, out);
+}
+
+/* The parameters of a predicate (IN, LIKE, BETWEEN, IS DISTINCT FROM, op ANY/ALL) get their
+ * types from its other operand, as PostgreSQL's transformAExpr* would give them. */
+static int predicate_params(ctx *c, scope *s, const PgQuery__AExpr *a, const char *op)
+{
+    texpr l, r;
+    int rc = 0;
+    bool like = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_LIKE || a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE;
+    bool list = a->rexpr && a->rexpr->node_case == PG_QUERY__NODE__NODE_LIST;
+    if (type_expr(c, s, a->lexpr, &l) != 0)
+        return -1;
+    if (a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY || a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL) {
+        if (type_expr(c, s, a->rexpr, &r) != 0) {
+            tx_free(&l);
+            return -1;
+        }
+        if (r.param && !l.unknown) { /* x = ANY($1): an array of what x = $1 would give */
+            gen_type el = param_type_for(op ? op : "=", &l.t), arr = el;
+            arr.sql = xstrfmt("%s[]", el.sql);
+            arr.is_array = true;
+            rc = bind_param(c, r.param, &arr, context_name(a->lexpr), a->location);
+            free(el.sql);
+            free(arr.sql);
+        } else if (l.param && r.t.is_array) {
+            gen_type el = type_copy(&r.t);
+            el.is_array = false;
+            el.sql[strlen(el.sql) - 2] = '\0';
+            rc = bind_param(c, l.param, &el, NULL, a->location);
+            free(el.sql);
+        }
+        tx_free(&r);
+    } else if (list) { /* IN (...), BETWEEN x AND y: each item against the left operand */
+        const PgQuery__List *items = a->rexpr->list;
+        for (size_t i = 0; i < items->n_items && rc == 0; i++) {
+            if (type_expr(c, s, items->items[i], &r) != 0) {
+                rc = -1;
+                break;
+            }
+            if (a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_IN && r.param && !l.unknown)
+                rc = bind_param(c, r.param, &l.t, context_name(a->lexpr), a->location);
+            else if (a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_IN && l.param && !r.unknown)
+                rc = bind_param(c, l.param, &r.t, NULL, a->location);
+            else
+                rc = bind_operands(c, "=", &l, a->lexpr, &r, items->items[i], a->location);
+            tx_free(&r);
+        }
+    } else if (a->rexpr) {
+        if (type_expr(c, s, a->rexpr, &r) != 0) {
+            tx_free(&l);
+            return -1;
+        }
+        rc = bind_operands(c, like ? "~~" : "=", &l, a->lexpr, &r, a->rexpr, a->location);
+        tx_free(&r);
+    }
+    tx_free(&l);
+    return rc;
+}
+
+/* (a, b) < (x, y): compared pairwise (parameters typed by their partner), a boolean. */
+static int row_comparison(ctx *c, scope *s, const PgQuery__AExpr *a, const char *op, texpr *out)
+{
+    const PgQuery__RowExpr *l = a->lexpr->row_expr, *r = a->rexpr->row_expr;
+    bool nn = true;
+    if (l->n_args != r->n_args)
+        FAIL(c, a->location, "unequal number of entries in row expressions");
+    for (size_t i = 0; i < l->n_args; i++) {
+        texpr x, y;
+        int rc;
+        if (type_expr(c, s, l->args[i], &x) != 0)
+            return -1;
+        if (type_expr(c, s, r->args[i], &y) != 0) {
+            tx_free(&x);
+            return -1;
+        }
+        rc = c->query ? bind_operands(c, op, &x, l->args[i], &y, r->args[i], a->location) : 0;
+        nn &= x.not_null && y.not_null;
+        tx_free(&x);
+        tx_free(&y);
+        if (rc != 0)
+            return -1;
+    }
+    *out = tx_builtin("boolean", nn);
+    out->name = "?column?";
+    return 0;
+}
+
+/* EXISTS / IN / ANY (subquery) with parameters: the subquery is typed (binding those inside it),
+ * and a parameter tested against it takes its column's type. */
+static int sublink_params(ctx *c, scope *s, const PgQuery__SubLink *sl)
+{
+    gen_relation sub;
+    int rc;
+    memset(&sub, 0, sizeof sub);
+    rc = s->subquery(c, sl->subselect, &sub, s, s->deps_of);
+    if (rc == 0 && sl->testexpr && sub.ncolumns) {
+        int n = param_number(sl->testexpr);
+        if (n) {
+            gen_type t = param_type_for("=", &sub.columns[0].type);
+            rc = bind_param(c, n, &t, NULL, sl->location);
+            free(t.sql);
+        } else {
+            rc = bind_in(c, s, sl->testexpr);
+        }
+    }
+    gen_relation_free(&sub);
+    return rc;
 }
 
 int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
@@ -237,21 +366,44 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
             FAIL(c, cr->location, "* is only allowed as a whole select-list item");
         return lookup_column(c, s, qual, colname, cr->location, out);
     }
+    case PG_QUERY__NODE__NODE_PARAM_REF: {
+        int n = e->param_ref->number;
+        const gen_param *p;
+        if (!c->query)
+            FAIL(c, e->param_ref->location, "parameters ($%d) are only allowed in queries", n);
+        if (n < 1 || (size_t)n > c->query->nparams)
+            FAIL(c, e->param_ref->location, "there is no parameter $%d", n);
+        p = &c->query->params[n - 1];
+        if (p->typed) {
+            out->t = type_copy(&p->type);
+        } else {
+            out->t = builtin_type("text");
+            out->unknown = true;
+            out->param = n;
+        }
+        out->not_null = !p->nullable;
+        out->name = "?column?";
+        return 0;
+    }
     case PG_QUERY__NODE__NODE_TYPE_CAST: {
         const PgQuery__TypeCast *tc = e->type_cast;
         texpr inner;
-        int strength;
         if (type_expr(c, s, tc->arg, &inner) != 0)
             return -1;
         if (resolve_type(c, tc->type_name, &out->t, NULL) != 0) {
             tx_free(&inner);
             return -1;
         }
+        /* an explicit cast types the parameter under it: @id::uuid */
+        if (inner.param && bind_param(c, inner.param, &out->t, NULL, tc->location) != 0) {
+            tx_free(&inner);
+            tx_free(out);
+            return -1;
+        }
         out->not_null = inner.not_null;
-        out->name = inner.name && tc->arg->node_case != PG_QUERY__NODE__NODE_A_CONST
+        out->name = inner.name && tc->arg->node_case != PG_QUERY__NODE__NODE_A_CONST && !param_number(tc->arg)
                         ? inner.name
                         : node_str(tc->type_name->names[tc->type_name->n_names - 1]);
-        (void)strength;
         tx_free(&inner);
         return 0;
     }
@@ -302,8 +454,13 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
         size_t n = 0;
         bool any_nn, all_nn;
         int rc;
-        for (size_t i = 0; i < ce->n_args; i++)
+        for (size_t i = 0; i < ce->n_args; i++) {
             results[n++] = ce->args[i]->case_when->result;
+            if (c->query && bind_in(c, s, ce->args[i]->case_when->expr) != 0) {
+                free(results);
+                return -1;
+            }
+        }
         if (ce->defresult)
             results[n++] = ce->defresult;
         rc = type_common_list(c, s, results, n, ce->location, "CASE", out, &any_nn, &all_nn);
@@ -329,10 +486,15 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
         }
         if (a->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP) {
             /* IN, LIKE, ILIKE, SIMILAR, BETWEEN, IS DISTINCT FROM, op ANY/ALL: boolean */
+            if (c->query && has_param(e) && predicate_params(c, s, a, op) != 0)
+                return -1;
             *out = tx_builtin("boolean", false);
             out->name = "?column?";
             return 0;
         }
+        if (a->lexpr && a->rexpr && a->lexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR &&
+            a->rexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR)
+            return row_comparison(c, s, a, op ? op : "?", out);
         if (!a->lexpr) { /* prefix operator: -x, +x */
             if (type_expr(c, s, a->rexpr, out) != 0)
                 return -1;
@@ -345,17 +507,30 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
             tx_free(&l);
             return -1;
         }
+        if (c->query && bind_operands(c, op ? op : "?", &l, a->lexpr, &r, a->rexpr, a->location) != 0) {
+            tx_free(&l);
+            tx_free(&r);
+            return -1;
+        }
         if (type_operator(c, op ? op : "?", &l, &r, a->location, out) != 0)
             return -1;
         out->name = "?column?";
         return 0;
     }
     case PG_QUERY__NODE__NODE_BOOL_EXPR:
+        for (size_t i = 0; c->query && i < e->bool_expr->n_args; i++)
+            if (bind_in(c, s, e->bool_expr->args[i]) != 0)
+                return -1;
         *out = tx_builtin("boolean", false);
         out->name = "?column?";
         return 0;
     case PG_QUERY__NODE__NODE_NULL_TEST:
     case PG_QUERY__NODE__NODE_BOOLEAN_TEST:
+        /* (@x IS NULL leaves @x untyped, as PostgreSQL does: another use must type it) */
+        if (c->query && !param_number(e->node_case == PG_QUERY__NODE__NODE_NULL_TEST ? e->null_test->arg
+                                                                                     : e->boolean_test->arg) &&
+            bind_in(c, s, e->node_case == PG_QUERY__NODE__NODE_NULL_TEST ? e->null_test->arg : e->boolean_test->arg) != 0)
+            return -1;
         *out = tx_builtin("boolean", true);
         out->name = "?column?";
         return 0;
@@ -397,12 +572,16 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
             return 0;
         }
         if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK)
-            FAIL(c, sl->location, "ARRAY(subquery) in a view is not supported; add a cast (expr::type)");
+            FAIL(c, sl->location, "ARRAY(subquery) in a %s is not supported; add a cast (expr::type)",
+                 c->query ? "query" : "view");
+        if (c->query && has_param(e) && sublink_params(c, s, sl) != 0)
+            return -1;
         *out = tx_builtin("boolean", sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK);
         out->name = sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK ? "exists" : "?column?";
         return 0;
     }
     default:
-        FAIL(c, c->stmt_pos, "cannot infer the type of a %s in a view; add a cast (expr::type)", node_kind(e));
+        FAIL(c, c->stmt_pos, "cannot infer the type of a %s in a %s; add a cast (expr::type)", node_kind(e),
+             c->query ? "query" : "view");
     }
 }

@@ -57,6 +57,12 @@ bool function_known(const PgQuery__FuncCall *f)
     return find_fn(f) != NULL;
 }
 
+bool function_returns_text(const PgQuery__FuncCall *f)
+{
+    const struct fn *fn = find_fn(f);
+    return fn && fn->result && strcmp(fn->result, "text") == 0;
+}
+
 int type_function(ctx *c, const PgQuery__FuncCall *f, texpr *args, size_t nargs, texpr *out)
 {
     const char *fname = node_str(f->funcname[f->n_funcname - 1]);

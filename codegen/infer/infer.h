@@ -12,6 +12,7 @@ typedef struct texpr {
     bool not_null;
     bool unknown;
     const char *name; /* PostgreSQL's default column name (borrowed) */
+    int param;        /* n when this is parameter $n, still untyped (then `unknown` too); else 0 */
 } texpr;
 
 /* A FROM item visible to expressions. */
@@ -50,16 +51,48 @@ void strip_typmod(gen_type *t);
 /* ---- query.c: query scopes, FROM items, target lists, WITH, set operations ---- */
 
 int infer_into(ctx *c, const Node *query, gen_relation *out, const scope *parent, gen_relation *deps_of);
+/* Adds a FROM item (table, CTE, subquery, join) to s. */
+int add_from(ctx *c, scope *s, const Node *n, bool nullable);
+/* Types a target list (SELECT's, RETURNING's) into columns of out. */
+int type_targets(ctx *c, scope *s, Node *const *list, size_t n, gen_relation *out);
+/* Frees what a scope owns. */
+void scope_free(scope *s);
 
 /* ---- expr.c: the types of expressions (columns, operators, CASE, casts, subqueries) ---- */
 
 int common_type(ctx *c, texpr *a, texpr *b, int loc, const char *what, texpr *out);
 int type_expr(ctx *c, scope *s, const Node *e, texpr *out);
 
+/* ---- params.c: the types of a query's parameters, from their context ---- */
+
+/* Whether a node holds a parameter anywhere. */
+bool has_param(const Node *n);
+/* n when the node is parameter $n, else 0. */
+int param_number(const Node *n);
+/* The column a node names (the name a parameter compared with it takes), or NULL. */
+const char *context_name(const Node *n);
+/* Gives parameter $n type t (typmod and domain dropped), name (when it has none) the context's
+ * name; a parameter already typed otherwise is an error. */
+int bind_param(ctx *c, int n, const gen_type *t, const char *name, int loc);
+/* The type PostgreSQL gives an untyped operand of op whose other operand is of type t (allocated). */
+gen_type param_type_for(const char *op, const gen_type *t);
+/* When one of two operands is an untyped parameter and the other is typed, binds the parameter
+ * (and makes its texpr typed). */
+int bind_operands(ctx *c, const char *op, texpr *l, const Node *ln, texpr *r, const Node *rn, int loc);
+/* Types the parameters inside a condition or expression (WHERE, ON, HAVING, ORDER BY...): the
+ * expressions around parameters are typed, nothing else is looked at. */
+int bind_in(ctx *c, scope *s, const Node *n);
+/* LIMIT / OFFSET: a parameter there is bigint. */
+int bind_limit(ctx *c, scope *s, const Node *n, const char *name);
+/* Every parameter typed (else the error PostgreSQL would give), every slice an array. */
+int params_check(ctx *c);
+
 /* ---- functions.c: the function table and the types of function calls ---- */
 
 /* Whether the function table knows the function of a call. */
 bool function_known(const PgQuery__FuncCall *f);
+/* Whether it is one of the table's functions of text (lower, btrim, md5...), which take text first. */
+bool function_returns_text(const PgQuery__FuncCall *f);
 /* The type of a call whose arguments are typed (and freed here). */
 int type_function(ctx *c, const PgQuery__FuncCall *f, texpr *args, size_t nargs, texpr *out);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void scope_free(scope *s)
+void scope_free(scope *s)
 {
     for (size_t i = 0; i < s->n; i++)
         if (s->items[i].derived) {
@@ -63,7 +63,7 @@ static void rename_columns(gen_relation *r, const PgQuery__Alias *alias)
     }
 }
 
-static int add_from(ctx *c, scope *s, const Node *n, bool nullable)
+int add_from(ctx *c, scope *s, const Node *n, bool nullable)
 {
     if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
         const PgQuery__RangeVar *rv = n->range_var;
@@ -131,9 +131,9 @@ static int add_from(ctx *c, scope *s, const Node *n, bool nullable)
         default:
             FAIL(c, c->stmt_pos, "unsupported join type");
         }
-        if (add_from(c, s, j->larg, left_null) != 0)
+        if (add_from(c, s, j->larg, left_null) != 0 || add_from(c, s, j->rarg, right_null) != 0)
             return -1;
-        return add_from(c, s, j->rarg, right_null);
+        return c->query ? bind_in(c, s, j->quals) : 0;
     }
     FAIL(c, c->stmt_pos, "%s in FROM is not supported yet", node_kind(n));
 }
@@ -156,10 +156,10 @@ static int star_expand(ctx *c, scope *s, const item *it, gen_relation *out)
     return 0;
 }
 
-static int targets(ctx *c, scope *s, const PgQuery__SelectStmt *sel, gen_relation *out)
+int type_targets(ctx *c, scope *s, Node *const *list, size_t n, gen_relation *out)
 {
-    for (size_t i = 0; i < sel->n_target_list; i++) {
-        const PgQuery__ResTarget *rt = sel->target_list[i]->res_target;
+    for (size_t i = 0; i < n; i++) {
+        const PgQuery__ResTarget *rt = list[i]->res_target;
         const Node *e = rt->val;
         texpr t;
         if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
@@ -182,6 +182,15 @@ static int targets(ctx *c, scope *s, const PgQuery__SelectStmt *sel, gen_relatio
         }
         if (type_expr(c, s, e, &t) != 0)
             return -1;
+        if (t.param) { /* SELECT $1: PostgreSQL makes an untyped output text */
+            gen_type text = builtin_type("text");
+            int rc = bind_param(c, t.param, &text, rt->name, rt->location);
+            free(text.sql);
+            if (rc != 0) {
+                tx_free(&t);
+                return -1;
+            }
+        }
         add_column_to(out, rt->name && *rt->name ? rt->name : t.name ? t.name : "?column?", &t);
         tx_free(&t);
     }
@@ -196,7 +205,7 @@ static int with_clause(ctx *c, scope *s, const PgQuery__WithClause *w)
         gen_relation rel;
         memset(&rel, 0, sizeof rel);
         if (w->recursive)
-            FAIL(c, ce->location, "WITH RECURSIVE in a view is not supported yet");
+            FAIL(c, ce->location, "WITH RECURSIVE is not supported yet");
         if (infer_into(c, ce->ctequery, &rel, s, s->deps_of) != 0) {
             gen_relation_free(&rel);
             return -1;
@@ -212,13 +221,27 @@ static int with_clause(ctx *c, scope *s, const PgQuery__WithClause *w)
     return 0;
 }
 
+/* A query's parameters in WHERE, GROUP BY, HAVING and ORDER BY. */
+static int clause_params(ctx *c, scope *s, const PgQuery__SelectStmt *sel)
+{
+    if (bind_in(c, s, sel->where_clause) != 0 || bind_in(c, s, sel->having_clause) != 0)
+        return -1;
+    for (size_t i = 0; i < sel->n_group_clause; i++)
+        if (bind_in(c, s, sel->group_clause[i]) != 0)
+            return -1;
+    for (size_t i = 0; i < sel->n_sort_clause; i++)
+        if (bind_in(c, s, sel->sort_clause[i]) != 0)
+            return -1;
+    return 0;
+}
+
 int infer_into(ctx *c, const Node *query, gen_relation *out, const scope *parent, gen_relation *deps_of)
 {
     const PgQuery__SelectStmt *sel;
     scope s;
     int rc = 0;
     if (query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
-        FAIL(c, c->stmt_pos, "only SELECT queries can define a view");
+        FAIL(c, c->stmt_pos, c->query ? "only a SELECT can be a subquery here" : "only SELECT queries can define a view");
     sel = query->select_stmt;
     memset(&s, 0, sizeof s);
     s.parent = parent;
@@ -273,7 +296,14 @@ int infer_into(ctx *c, const Node *query, gen_relation *out, const scope *parent
         for (size_t i = 0; i < sel->n_from_clause && rc == 0; i++)
             rc = add_from(c, &s, sel->from_clause[i], false);
         if (rc == 0)
-            rc = targets(c, &s, sel, out);
+            rc = type_targets(c, &s, sel->target_list, sel->n_target_list, out);
+        if (rc == 0 && c->query)
+            rc = clause_params(c, &s, sel);
+    }
+    if (rc == 0 && c->query) {
+        rc = bind_limit(c, &s, sel->limit_count, "limit");
+        if (rc == 0)
+            rc = bind_limit(c, &s, sel->limit_offset, "offset");
     }
     scope_free(&s);
     return rc;

@@ -102,7 +102,8 @@ typedef enum blogdb_rt_result {
     BLOGDB_RT_MANY,    /**< Any number of rows; out is `rows **`. */
     BLOGDB_RT_COUNT,   /**< One bigint; out is `int64_t *`. */
     BLOGDB_RT_AFFECT,  /**< No rows; BLOGDB_ENOTFOUND when no row was affected; out unused. */
-    BLOGDB_RT_EXEC     /**< A command (REFRESH ...); out unused. */
+    BLOGDB_RT_EXEC,    /**< A command (REFRESH ...); out unused. */
+    BLOGDB_RT_ROWS     /**< A command; out (`int64_t *`) receives the number of rows it affected. */
 } blogdb_rt_result;
 
 /** A fixed query: SQL, its parameters (column indexes of rel), and its result shape. */
@@ -113,6 +114,36 @@ typedef struct blogdb_rt_query {
     const uint16_t *params;      /**< Per $i: a column index of rel, or BLOGDB_RT_PARAM_LIMIT. */
     blogdb_rt_result result;     /**< Result shape. */
 } blogdb_rt_query;
+
+/**
+ * A statement of the application's own (a query file's `-- name: X :cmd`): its SQL, the layout of
+ * the C struct its parameters come in, and the layout of its result rows.
+ */
+typedef struct blogdb_rt_statement {
+    const char *name;                 /**< The query's name, for messages. */
+    const char *sql;                  /**< The statement, $1..$n. */
+    const blogdb_rt_relation *params; /**< The params struct: one column per $i, in order; NULL: none. */
+    const blogdb_rt_relation *row;    /**< The result row struct; NULL when no rows come back. */
+    blogdb_rt_result result;          /**< BLOGDB_RT_ONE, _MANY, _EXEC or _ROWS. */
+    bool writes;                      /**< It may change data (not a plain SELECT): a loss in flight is
+                                           BLOGDB_EUNKNOWN outside a transaction. */
+} blogdb_rt_statement;
+
+/**
+ * Runs a statement of the application's own. `params` points at its params struct (laid out as
+ * s->params says; NULL when it has none). out is `row **` (ONE), `rows **` (MANY), `int64_t *`
+ * (ROWS) or unused (EXEC). Prepared once per connection; queued when a pipeline is open.
+ * @return 0; BLOGDB_ENOTFOUND (ONE, no row); BLOGDB_EINVAL (NULL argument, a NULL value for a
+ *         NOT NULL parameter, bad UTF-8...); or the server's code. *out is NULL on failure.
+ */
+BLOGDB_API int blogdb_rt_run(blogdb *db, const blogdb_rt_statement *s, const void *params, void *out);
+
+/**
+ * Streams the rows of a reading statement (MANY, not `writes`) to fn through a server-side cursor,
+ * as blogdb_rt_each() does.
+ */
+BLOGDB_API int blogdb_rt_run_each(blogdb *db, const blogdb_rt_statement *s, const void *params,
+                                  int (*fn)(const void *row, void *ctx), void *ctx);
 
 /** Every list result has this layout: items then count. */
 #define BLOGDB_RT_ROWS_STRUCT(row_type) \

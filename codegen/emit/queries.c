@@ -1,0 +1,442 @@
+/* blogdb-gen, emitter: <prefix>_queries.h and .c, the functions of the query files' queries. Per
+ * query: a row struct (or the table's own when the result is exactly a table's row), a params
+ * struct, static descriptors (blogdb_rt_statement), and thin wrappers over blogdb_rt_run(). */
+#include "emit.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Positional arguments up to this many parameters; a params struct beyond. */
+#define MAX_POSITIONAL 4
+
+typedef struct qinfo {
+    const gen_query *q;
+    char *id;          /* feed_page */
+    char *row;         /* blogdb_feed_page_row, or blogdb_posts_row */
+    char *rows;        /* blogdb_feed_page_rows, or blogdb_posts_rows */
+    char *row_fn;      /* the _each callback type */
+    char **fields;     /* C field per result column */
+    char **pfields;    /* C field per parameter */
+    gen_column *pcols; /* the parameters as columns, for the descriptor */
+    bool positional;   /* the function takes the parameters one by one */
+} qinfo;
+
+/* FeedPage -> feed_page, getPostByID -> get_post_by_id, list_posts stays. */
+static char *snake(const char *name)
+{
+    strbuf sb;
+    char *id;
+    sb_init(&sb);
+    for (size_t i = 0; name[i]; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (isupper(ch) && i > 0 &&
+            (islower((unsigned char)name[i - 1]) || isdigit((unsigned char)name[i - 1]) ||
+             (isupper((unsigned char)name[i - 1]) && islower((unsigned char)name[i + 1]))))
+            sb_putc(&sb, '_');
+        sb_putc(&sb, (char)tolower(ch));
+    }
+    id = c_ident(sb.data);
+    sb_free(&sb);
+    return id;
+}
+
+static int qinfo_init(const emitter *e, const gen_query *q, qinfo *qi)
+{
+    memset(qi, 0, sizeof *qi);
+    qi->q = q;
+    qi->id = snake(q->name);
+    if (q->row_of) {
+        char *tid = object_ident(q->row_of->schema, q->row_of->name);
+        qi->row = xstrfmt("%s_%s_row", e->prefix, tid);
+        qi->rows = xstrfmt("%s_%s_rows", e->prefix, tid);
+        qi->row_fn = xstrfmt("%s_%s_row_fn", e->prefix, tid);
+        free(tid);
+    } else {
+        qi->row = xstrfmt("%s_%s_row", e->prefix, qi->id);
+        qi->rows = xstrfmt("%s_%s_rows", e->prefix, qi->id);
+        qi->row_fn = xstrfmt("%s_%s_row_fn", e->prefix, qi->id);
+    }
+    qi->fields = xcalloc(q->result.ncolumns + 1, sizeof *qi->fields);
+    for (size_t i = 0; i < q->result.ncolumns; i++) {
+        const gen_column *col = &q->result.columns[i];
+        qi->fields[i] = c_ident(col->name);
+        if (strcmp(col->name, "?column?") == 0) {
+            diag_error_where(q->where, "query %s: result column %zu has no name; name it with AS", q->name, i + 1);
+            return -1;
+        }
+        if (col->type.ct == CT_UNSUPPORTED) {
+            diag_error_where(q->where, "query %s: column \"%s\" is of type %s, which has no C mapping yet; cast it",
+                             q->name, col->name, col->type.sql);
+            return -1;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(qi->fields[i], qi->fields[j]) == 0) {
+                diag_error_where(q->where, "query %s: columns \"%s\" and \"%s\" map to the same C name; rename one with AS",
+                                 q->name, q->result.columns[j].name, col->name);
+                return -1;
+            }
+    }
+    if (q->result.ncolumns > 64 || q->nparams > 64) {
+        diag_error_where(q->where, "query %s: more than 64 columns or parameters is not supported", q->name);
+        return -1;
+    }
+    qi->pfields = xcalloc(q->nparams + 1, sizeof *qi->pfields);
+    qi->pcols = xcalloc(q->nparams + 1, sizeof *qi->pcols);
+    qi->positional = q->nparams <= MAX_POSITIONAL;
+    for (size_t i = 0; i < q->nparams; i++) {
+        const gen_param *p = &q->params[i];
+        qi->pfields[i] = c_ident(p->name);
+        qi->pcols[i].name = p->name;
+        qi->pcols[i].type = p->type;
+        qi->pcols[i].not_null = !p->nullable;
+        if (p->type.ct == CT_UNSUPPORTED) {
+            diag_error_where(q->where, "query %s: parameter %s is of type %s, which has no C mapping yet; cast it",
+                             q->name, p->name, p->type.sql);
+            return -1;
+        }
+        if (p->nullable && !is_pointer_type(&p->type))
+            qi->positional = false; /* has_ flags go in a struct */
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(qi->pfields[i], qi->pfields[j]) == 0) {
+                diag_error_where(q->where, "query %s: parameters %s and %s map to the same C name", q->name,
+                                 q->params[j].name, p->name);
+                return -1;
+            }
+        if (strcmp(qi->pfields[i], "db") == 0 || strcmp(qi->pfields[i], "out") == 0 ||
+            strcmp(qi->pfields[i], "fn") == 0 || strcmp(qi->pfields[i], "ctx") == 0 ||
+            strcmp(qi->pfields[i], "params") == 0 || strcmp(qi->pfields[i], "p") == 0) {
+            diag_error_where(q->where, "query %s: a parameter cannot be called %s; rename it (@name)", q->name,
+                             qi->pfields[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void qinfo_free(qinfo *qi)
+{
+    free(qi->id);
+    free(qi->row);
+    free(qi->rows);
+    free(qi->row_fn);
+    for (size_t i = 0; qi->fields && i < qi->q->result.ncolumns; i++)
+        free(qi->fields[i]);
+    free(qi->fields);
+    for (size_t i = 0; qi->pfields && i < qi->q->nparams; i++)
+        free(qi->pfields[i]);
+    free(qi->pfields);
+    free(qi->pcols);
+}
+
+static bool reads_rows(const gen_query *q)
+{
+    return q->cmd == QUERY_ONE || q->cmd == QUERY_MANY;
+}
+
+/* A struct of columns (a row, or the parameters), each field documented with its SQL type. */
+static void emit_struct(emitter *e, const char *doc, const char *type, const gen_column *cols, size_t n,
+                        char *const *fields)
+{
+    sb_printf(e->hdr, "/** %s */\ntypedef struct %s {\n", doc, type);
+    for (size_t i = 0; i < n; i++) {
+        char *t = c_type(e, &cols[i].type);
+        if (!col_api_not_null(&cols[i]) && !is_pointer_type(&cols[i].type))
+            sb_printf(e->hdr, "    bool has_%s; /**< false when %s is NULL */\n", fields[i], fields[i]);
+        sb_puts(e->hdr, "    ");
+        put_decl(e->hdr, t, fields[i], false);
+        sb_printf(e->hdr, "; /**< %s%s */\n", cols[i].type.sql,
+                  col_api_not_null(&cols[i])      ? " NOT NULL"
+                  : is_pointer_type(&cols[i].type) ? ", nullable: NULL pointer = SQL NULL"
+                                                   : ", nullable: see has_");
+        free(t);
+    }
+    if (n == 0)
+        sb_puts(e->hdr, "    char unused; /**< (no parameters) */\n");
+    sb_printf(e->hdr, "} %s;\n\n", type);
+}
+
+/* The types of a query: its row and list (unless a table's are used), callback, params struct. */
+static void emit_types(emitter *e, const qinfo *qi)
+{
+    const gen_query *q = qi->q;
+    char *doc;
+    if (reads_rows(q) && !q->row_of) {
+        doc = xstrfmt("One row of query %s. Strings point into the same allocation as the row.", q->name);
+        emit_struct(e, doc, qi->row + 0, q->result.columns, q->result.ncolumns, qi->fields);
+        free(doc);
+        sb_tpl(e->hdr,
+               "/** A list of $(Q) rows, items[0..count). One allocation: free with $(rows)_free(). */\n"
+               "typedef struct $(rows) {\n    $(row) *items; /**< The rows. */\n"
+               "    size_t count; /**< Number of rows. */\n} $(rows);\n\n",
+               "Q", q->name, "rows", qi->rows, "row", qi->row, NULL);
+        if (q->cmd == QUERY_MANY && !q->writes)
+            sb_tpl(e->hdr,
+                   "/** Receives one row from $(p)_$(id)_each(); the row is valid during the call only.\n"
+                   " * Return 0 to go on, a positive value to stop, or a BLOGDB_E* code to stop with that error. */\n"
+                   "typedef int (*$(fn))(const $(row) *row, void *ctx);\n\n",
+                   "p", e->prefix, "id", qi->id, "fn", qi->row_fn, "row", qi->row, NULL);
+    }
+    if (q->nparams) {
+        char *type = xstrfmt("%s_%s_params", e->prefix, qi->id);
+        doc = xstrfmt("The parameters of query %s, $1..$%zu in order.", q->name, q->nparams);
+        emit_struct(e, doc, type, qi->pcols, q->nparams, qi->pfields);
+        free(doc);
+        free(type);
+    }
+}
+
+static void emit_descriptors_of(emitter *e, const qinfo *qi)
+{
+    const gen_query *q = qi->q;
+    char *name;
+    sb_printf(e->impl, "/* ---- query %s (%s) ---- */\n\n", q->name, q->where);
+    if (reads_rows(q)) {
+        name = xstrfmt("%s_row_columns", qi->id);
+        emit_column_array(e, name, qi->row, q->result.columns, q->result.ncolumns, qi->fields, NULL, 0);
+        sb_tpl(e->impl,
+               "static const blogdb_rt_relation $(id)_row_rel = {\n    .name = \"$(Q)\", .sql = \"$(Q)\",\n"
+               "    .row_size = sizeof($(row)), .row_align = _Alignof($(row)),\n"
+               "    .columns = $(id)_row_columns, .ncolumns = ",
+               "id", qi->id, "Q", q->name, "row", qi->row, NULL);
+        sb_printf(e->impl, "%zu};\n", q->result.ncolumns);
+        free(name);
+    }
+    if (q->nparams) {
+        char *type = xstrfmt("%s_%s_params", e->prefix, qi->id);
+        name = xstrfmt("%s_param_columns", qi->id);
+        emit_column_array(e, name, type, qi->pcols, q->nparams, qi->pfields, NULL, 0);
+        sb_tpl(e->impl,
+               "static const blogdb_rt_relation $(id)_params_rel = {\n    .name = \"$(Q)\", .sql = \"$(Q)\",\n"
+               "    .row_size = sizeof($(type)), .row_align = _Alignof($(type)),\n"
+               "    .columns = $(id)_param_columns, .ncolumns = ",
+               "id", qi->id, "Q", q->name, "type", type, NULL);
+        sb_printf(e->impl, "%zu};\n", q->nparams);
+        free(type);
+        free(name);
+    }
+    sb_printf(e->impl, "static const blogdb_rt_statement %s_stmt = {\n    .name = \"%s\",\n    .sql = ", qi->id, q->name);
+    put_cstr(e->impl, q->sql);
+    sb_printf(e->impl, ",\n    .params = %s%s%s, .row = %s%s%s,\n    .result = %s, .writes = %s};\n\n",
+              q->nparams ? "&" : "NULL", q->nparams ? qi->id : "", q->nparams ? "_params_rel" : "",
+              reads_rows(q) ? "&" : "NULL", reads_rows(q) ? qi->id : "", reads_rows(q) ? "_row_rel" : "", q->cmd == QUERY_ONE ? "BLOGDB_RT_ONE" : q->cmd == QUERY_MANY ? "BLOGDB_RT_MANY"
+                                                        : q->cmd == QUERY_EXEC ? "BLOGDB_RT_EXEC" : "BLOGDB_RT_ROWS",
+              q->writes ? "true" : "false");
+}
+
+/* ", const uuid_t id, int64_t limit" or ", const blogdb_x_params *params" */
+static void put_param_decls(emitter *e, const qinfo *qi, strbuf *sb)
+{
+    if (qi->positional) {
+        for (size_t i = 0; i < qi->q->nparams; i++) {
+            char *t = c_type(e, &qi->q->params[i].type);
+            sb_puts(sb, ", ");
+            put_decl(sb, t, qi->pfields[i], true);
+            free(t);
+        }
+    } else if (qi->q->nparams) {
+        sb_printf(sb, ", const %s_%s_params *params", e->prefix, qi->id);
+    }
+}
+
+static void put_param_docs(emitter *e, const qinfo *qi, strbuf *doc)
+{
+    (void)e;
+    if (qi->positional) {
+        for (size_t i = 0; i < qi->q->nparams; i++) {
+            const gen_param *p = &qi->q->params[i];
+            sb_printf(doc, " * @param %s  $%zu, %s%s.\n", qi->pfields[i], i + 1, p->type.sql,
+                      p->nullable ? " (NULL pointer: SQL NULL)" : "");
+        }
+    } else if (qi->q->nparams) {
+        sb_printf(doc, " * @param params  The parameters ($1..$%zu).\n", qi->q->nparams);
+    }
+}
+
+/* The body: the parameters into a params struct, then the runtime. */
+static void put_body(emitter *e, const qinfo *qi, const char *call_fmt)
+{
+    const gen_query *q = qi->q;
+    char *params = xstrfmt("%s_%s_params", e->prefix, qi->id);
+    if (!q->nparams) {
+        sb_printf(e->impl, call_fmt, "NULL");
+    } else if (!qi->positional) {
+        sb_printf(e->impl, call_fmt, "params");
+    } else {
+        sb_printf(e->impl, "    %s p;\n    memset(&p, 0, sizeof p);\n", params);
+        for (size_t i = 0; i < q->nparams; i++) {
+            const char *f = qi->pfields[i];
+            if (q->params[i].type.ct == CT_UUID && !q->params[i].type.is_array) {
+                /* uuid_t is an array: copied, and a NULL one is the runtime's EINVAL */
+                sb_printf(e->impl, "    if (!%s)\n    ", f);
+                sb_printf(e->impl, call_fmt, "NULL");
+                sb_printf(e->impl, "    memcpy(p.%s, %s, sizeof p.%s);\n", f, f, f);
+            } else {
+                sb_printf(e->impl, "    p.%s = %s;\n", f, f);
+            }
+        }
+        sb_printf(e->impl, call_fmt, "&p");
+    }
+    sb_puts(e->impl, "}\n\n");
+    free(params);
+}
+
+static void emit_functions(emitter *e, const qinfo *qi)
+{
+    const gen_query *q = qi->q;
+    strbuf doc, decl;
+    char *name = xstrfmt("int %s_%s", e->prefix, qi->id), *call;
+    sb_init(&doc);
+    sb_init(&decl);
+    if (q->doc) {
+        sb_puts(&doc, " * ");
+        for (const char *s = q->doc; *s; s++) {
+            if (*s == '\n')
+                sb_puts(&doc, "\n * ");
+            else if (!(*s == '/' && s > q->doc && s[-1] == '*'))
+                sb_putc(&doc, *s);
+        }
+        sb_puts(&doc, "\n");
+    }
+    sb_printf(&doc, " * Query %s (%s), %s.\n", q->name, q->where, q->command);
+    sb_puts(&doc, " * @param db  The connection.\n");
+    sb_puts(&decl, "blogdb *db");
+    switch (q->cmd) {
+    case QUERY_ONE:
+        sb_printf(&doc, " * @param[out] out  The row (free with blogdb_rt_free()), else NULL.\n");
+        sb_printf(&decl, ", %s **out", qi->row);
+        break;
+    case QUERY_MANY:
+        sb_printf(&doc, " * @param[out] out  The rows, possibly none (free with %s_free()), else NULL.\n", qi->rows);
+        sb_printf(&decl, ", %s **out", qi->rows);
+        break;
+    case QUERY_EXECROWS:
+        sb_puts(&doc, " * @param[out] out  The number of rows the statement affected (0 on failure).\n");
+        sb_puts(&decl, ", int64_t *out");
+        break;
+    case QUERY_EXEC:
+        break;
+    }
+    put_param_docs(e, qi, &doc);
+    put_param_decls(e, qi, &decl);
+    sb_printf(&doc, " * @return 0%s, BLOGDB_EINVAL (a NULL argument, bad UTF-8, an unknown enum value), or the\n"
+                    " *         server's code (BLOGDB_EUNIQUE, BLOGDB_EFOREIGNKEY, BLOGDB_ECHECK...)%s. Nothing\n"
+                    " *         is handed out on failure.\n",
+              q->cmd == QUERY_ONE ? ", BLOGDB_ENOTFOUND when no row comes back" : "",
+              q->writes ? "; BLOGDB_EUNKNOWN when the connection was lost in flight outside a transaction" : "");
+    emit_proto(e, doc.data, name, decl.data);
+    call = xstrfmt("    return blogdb_rt_run(db, &%s_stmt, %%s, %s);\n", qi->id, q->cmd == QUERY_EXEC ? "NULL" : "out");
+    put_body(e, qi, call);
+    free(call);
+    free(name);
+
+    if (q->cmd == QUERY_MANY && !q->writes) {
+        sb_free(&doc);
+        sb_free(&decl);
+        sb_init(&doc);
+        sb_init(&decl);
+        sb_printf(&doc,
+                  " * Streams the rows of query %s to fn in constant memory (a server-side cursor read in\n"
+                  " * chunks; the row passed to fn is reused). Runs in the open transaction, or a read-only one.\n"
+                  " * @param db  The connection.\n",
+                  q->name);
+        sb_puts(&decl, "blogdb *db");
+        put_param_docs(e, qi, &doc);
+        put_param_decls(e, qi, &decl);
+        sb_printf(&decl, ", %s fn, void *ctx", qi->row_fn);
+        sb_puts(&doc, " * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative code to abort.\n"
+                      " * @param ctx  Passed to fn.\n"
+                      " * @return 0 when every row was read or fn stopped with a positive value; fn's negative\n"
+                      " *         code; or another BLOGDB_E* code.\n");
+        name = xstrfmt("int %s_%s_each", e->prefix, qi->id);
+        emit_proto(e, doc.data, name, decl.data);
+        free(name);
+        /* the typed callback through a small adapter, never a cast function pointer */
+        sb_printf(e->impl, "    struct %s_each_ctx x = {fn, ctx};\n", qi->id);
+        call = xstrfmt("    return blogdb_rt_run_each(db, &%s_stmt, %%s, fn ? %s_each_row : NULL, &x);\n", qi->id,
+                       qi->id);
+        put_body(e, qi, call);
+        free(call);
+    }
+    if (reads_rows(q) && !q->row_of) {
+        name = xstrfmt("void %s_free", q->cmd == QUERY_ONE ? qi->row : qi->rows);
+        call = xstrfmt("%s *%s", q->cmd == QUERY_ONE ? qi->row : qi->rows, q->cmd == QUERY_ONE ? "row" : "rows");
+        emit_proto(e, " * Frees what the query returned, in one go. NULL is ignored.\n", name, call);
+        sb_printf(e->impl, "    blogdb_rt_free(%s);\n}\n\n", q->cmd == QUERY_ONE ? "row" : "rows");
+        free(name);
+        free(call);
+    }
+    sb_free(&doc);
+    sb_free(&decl);
+}
+
+static void emit_each_adapter(emitter *e, const qinfo *qi)
+{
+    if (qi->q->cmd != QUERY_MANY || qi->q->writes)
+        return;
+    sb_tpl(e->impl,
+           "struct $(id)_each_ctx {\n    $(fn) fn;\n    void *ctx;\n};\n\n"
+           "static int $(id)_each_row(const void *row, void *c)\n{\n"
+           "    const struct $(id)_each_ctx *x = c;\n    return x->fn(row, x->ctx);\n}\n\n",
+           "id", qi->id, "fn", qi->row_fn, NULL);
+}
+
+/* Enum descriptors the queries use (the schema file's are static to it). */
+static void emit_used_enums(emitter *e, const gen_model *m)
+{
+    for (size_t i = 0; i < m->nenums; i++) {
+        bool used = false;
+        for (size_t k = 0; k < m->nqueries && !used; k++) {
+            const gen_query *q = m->queries[k];
+            for (size_t c = 0; c < q->result.ncolumns && !used; c++)
+                used = q->result.columns[c].type.enum_def == m->enums[i] && reads_rows(q);
+            for (size_t p = 0; p < q->nparams && !used; p++)
+                used = q->params[p].type.enum_def == m->enums[i];
+        }
+        if (used)
+            emit_enum_descriptor(e, m->enums[i]);
+    }
+}
+
+int emit_queries(const gen_model *m, const char *prefix, const char *inputs, strbuf *hdr, strbuf *impl)
+{
+    emitter e = {m, prefix, upper(prefix), hdr, impl};
+    qinfo *qis = xcalloc(m->nqueries + 1, sizeof *qis);
+    int rc = 0;
+    for (size_t i = 0; i < m->nqueries && rc == 0; i++) {
+        rc = qinfo_init(&e, m->queries[i], &qis[i]);
+        for (size_t j = 0; j < i && rc == 0; j++)
+            if (strcmp(qis[i].id, qis[j].id) == 0) {
+                diag_error_where(m->queries[i]->where, "queries %s and %s map to the same C name %s_%s",
+                                 m->queries[j]->name, m->queries[i]->name, prefix, qis[i].id);
+                rc = -1;
+            }
+    }
+    if (rc == 0) {
+        sb_tpl(hdr,
+               "/**\n * @file $(p)_queries.h\n * @brief The typed queries of $(inputs), generated by blogdb-gen $(v).\n"
+               " *\n * Do not edit: change the query files and rebuild. Ownership and codes are stated at\n"
+               " * each declaration. Link with the schema's library ($(p)_schema.h).\n */\n"
+               "#ifndef $(P)_QUERIES_H\n#define $(P)_QUERIES_H\n\n#include \"$(p)_schema.h\"\n\n"
+               "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n",
+               "p", prefix, "P", e.PREFIX, "inputs", inputs, "v", GEN_VERSION, NULL);
+        sb_tpl(impl,
+               "/* $(p)_queries.c: generated by blogdb-gen $(v) from $(inputs). Do not edit. */\n"
+               "#include \"$(p)_queries.h\"\n\n#include <stddef.h>\n#include <string.h>\n\n",
+               "p", prefix, "inputs", inputs, "v", GEN_VERSION, NULL);
+        emit_used_enums(&e, m);
+        for (size_t i = 0; i < m->nqueries; i++) {
+            sb_printf(hdr, "/* ---- query %s (%s) ---- */\n\n", m->queries[i]->name, m->queries[i]->where);
+            emit_types(&e, &qis[i]);
+            emit_descriptors_of(&e, &qis[i]);
+            emit_each_adapter(&e, &qis[i]);
+            emit_functions(&e, &qis[i]);
+        }
+        sb_tpl(hdr, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* $(P)_QUERIES_H */\n", "P", e.PREFIX, NULL);
+    }
+    for (size_t i = 0; i < m->nqueries; i++)
+        qinfo_free(&qis[i]);
+    free(qis);
+    free(e.PREFIX);
+    return rc;
+}

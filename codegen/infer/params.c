@@ -1,0 +1,187 @@
+/* blogdb-gen, query typing: the types of a query's parameters, from their context, as PostgreSQL
+ * infers them. A parameter ($n) starts untyped (like an unknown literal); the first context that
+ * gives it a type fixes it (binary operators: the other operand's type, LIMIT: bigint, an INSERT
+ * or SET target: the column's type, a cast: the cast's type), and a second context must agree. One
+ * still untyped when the whole statement has been read is an error, as it is for PostgreSQL. */
+#include "infer.h"
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* protobuf-c reflection: the walk sees every field of every node kind, present and future. */
+static bool msg_has_param(const ProtobufCMessage *m)
+{
+    const ProtobufCMessageDescriptor *d;
+    if (!m)
+        return false;
+    d = m->descriptor;
+    if (d == &pg_query__param_ref__descriptor)
+        return true;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *at = (const char *)m + f->offset;
+        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n;
+            ProtobufCMessage *const *v;
+            memcpy(&n, (const char *)m + f->quantifier_offset, sizeof n);
+            memcpy(&v, at, sizeof v);
+            for (size_t k = 0; k < n; k++)
+                if (msg_has_param(v[k]))
+                    return true;
+        } else {
+            const ProtobufCMessage *sub;
+            memcpy(&sub, at, sizeof sub);
+            if (msg_has_param(sub))
+                return true;
+        }
+    }
+    return false;
+}
+
+bool has_param(const Node *n)
+{
+    return n && msg_has_param(&n->base);
+}
+
+int param_number(const Node *n)
+{
+    return n && n->node_case == PG_QUERY__NODE__NODE_PARAM_REF ? n->param_ref->number : 0;
+}
+
+const char *context_name(const Node *n)
+{
+    if (n && n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
+        const PgQuery__ColumnRef *cr = n->column_ref;
+        return node_str(cr->fields[cr->n_fields - 1]);
+    }
+    return NULL;
+}
+
+int bind_param(ctx *c, int n, const gen_type *t, const char *name, int loc)
+{
+    gen_param *p;
+    gen_type want;
+    if (!c->query || n < 1 || (size_t)n > c->query->nparams)
+        FAIL(c, loc, "there is no parameter $%d", n);
+    p = &c->query->params[n - 1];
+    if (t->domain_def)
+        t = &t->domain_def->base; /* operators and functions see a domain as its base type */
+    want = type_copy(t);
+    strip_typmod(&want);
+    want.domain_def = NULL; /* a parameter is of the domain's base type */
+    want.domain_not_null = want.domain_default = false;
+    if (p->typed) {
+        bool same = strcmp(p->type.sql, want.sql) == 0;
+        free(want.sql);
+        if (!same)
+            FAIL(c, loc, "inconsistent types deduced for parameter $%d: %s and %s; add a cast ($%d::type)", n,
+                 p->type.sql, t->sql, n);
+        return 0;
+    }
+    p->type = want;
+    p->typed = true;
+    if (!p->name && name)
+        p->name = xstrdup(name);
+    return 0;
+}
+
+/* The type PostgreSQL gives an untyped operand of `op` whose other operand is of type t. It first
+ * tries the other operand's own type on both sides; varchar has no operators of its own (it
+ * uses text's), and the JSON and key operators take text. */
+gen_type param_type_for(const char *op, const gen_type *t)
+{
+    static const char *const text_ops[] = {"~~", "!~~", "~~*", "!~~*", "~", "!~", "~*", "!~*", "->", "->>", "?", NULL};
+    static const char *const text_array_ops[] = {"#>", "#>>", "?|", "?&", NULL};
+    for (size_t i = 0; text_ops[i]; i++)
+        if (strcmp(op, text_ops[i]) == 0)
+            return builtin_type("text");
+    for (size_t i = 0; text_array_ops[i]; i++)
+        if (strcmp(op, text_array_ops[i]) == 0)
+            return builtin_type("text[]");
+    if (t->ct == CT_TEXT && !t->enum_def && strncmp(t->sql, "character varying", 17) == 0)
+        return builtin_type(t->is_array ? "text[]" : "text");
+    return type_copy(t);
+}
+
+/* The texpr of a parameter once bound. */
+static void typed_param(ctx *c, int n, texpr *out)
+{
+    const gen_param *p = &c->query->params[n - 1];
+    tx_free(out);
+    memset(out, 0, sizeof *out);
+    out->t = type_copy(&p->type);
+    out->not_null = !p->nullable;
+    out->name = "?column?";
+}
+
+int bind_operands(ctx *c, const char *op, texpr *l, const Node *ln, texpr *r, const Node *rn, int loc)
+{
+    texpr *param = l->param && !r->param ? l : r->param && !l->param ? r : NULL;
+    texpr *other = param == l ? r : l;
+    const Node *other_node = param == l ? rn : ln;
+    gen_type t;
+    int rc;
+    if (!param || other->param)
+        return 0; /* $1 = $2: nothing to go by */
+    /* against an untyped literal ('%' || $1), PostgreSQL prefers text */
+    t = other->unknown ? builtin_type("text") : param_type_for(op, &other->t);
+    rc = bind_param(c, param->param, &t, context_name(other_node), loc);
+    free(t.sql);
+    if (rc == 0)
+        typed_param(c, param->param, param);
+    return rc;
+}
+
+int bind_in(ctx *c, scope *s, const Node *n)
+{
+    texpr t;
+    if (!n || !has_param(n))
+        return 0;
+    if (n->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR) {
+        for (size_t i = 0; i < n->bool_expr->n_args; i++)
+            if (bind_in(c, s, n->bool_expr->args[i]) != 0)
+                return -1;
+        return 0;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_LIST) {
+        for (size_t i = 0; i < n->list->n_items; i++)
+            if (bind_in(c, s, n->list->items[i]) != 0)
+                return -1;
+        return 0;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_SORT_BY)
+        return bind_in(c, s, n->sort_by->node);
+    if (type_expr(c, s, n, &t) != 0)
+        return -1;
+    tx_free(&t);
+    return 0;
+}
+
+int bind_limit(ctx *c, scope *s, const Node *n, const char *name)
+{
+    int k = param_number(n);
+    if (k) {
+        gen_type t = builtin_type("bigint");
+        int rc = bind_param(c, k, &t, name, n->param_ref->location);
+        free(t.sql);
+        return rc;
+    }
+    return bind_in(c, s, n);
+}
+
+int params_check(ctx *c)
+{
+    for (size_t i = 0; c->query && i < c->query->nparams; i++) {
+        const gen_param *p = &c->query->params[i];
+        if (!p->typed)
+            FAIL(c, p->pos, "could not determine the data type of parameter $%zu; add a cast ($%zu::type)", i + 1,
+                 i + 1);
+        if (p->slice && !p->type.is_array)
+            FAIL(c, p->pos, "sqlc.slice(%s) must be used as a list: IN (sqlc.slice(%s)) or = ANY(sqlc.slice(%s))",
+                 p->name, p->name, p->name);
+    }
+    return 0;
+}

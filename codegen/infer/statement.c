@@ -1,0 +1,266 @@
+/* blogdb-gen, query typing: a query file's statement (SELECT, INSERT, UPDATE, DELETE), its
+ * parameters and its result columns, as PostgreSQL's parse analysis would type them. */
+#include "infer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A scope holding the statement's target table under its alias (and, for ON CONFLICT, as
+ * "excluded"). */
+static int target_scope(ctx *c, scope *s, PgQuery__RangeVar *rv, gen_relation *deps, gen_relation **rel)
+{
+    Node n = PG_QUERY__NODE__INIT;
+    memset(s, 0, sizeof *s);
+    s->deps_of = deps;
+    s->subquery = infer_into;
+    if (!(*rel = find_rv(c, rv)))
+        FAIL(c, rv->location, "relation \"%s\" does not exist", rv->relname);
+    n.node_case = PG_QUERY__NODE__NODE_RANGE_VAR;
+    n.range_var = rv;
+    return add_from(c, s, &n, false);
+}
+
+/* A value written to column col of r (VALUES item, SET value): a parameter there takes the
+ * column's type; an expression holding parameters is typed. */
+static int written_value(ctx *c, scope *s, const gen_relation *r, int col, const Node *v)
+{
+    int n = param_number(v);
+    if (n)
+        return bind_param(c, n, &r->columns[col].type, r->columns[col].name, v->param_ref->location);
+    return bind_in(c, s, v);
+}
+
+static int column_of(ctx *c, const gen_relation *r, const char *name, int loc)
+{
+    int col = rel_find_column(r, name);
+    if (col < 0)
+        FAIL(c, loc, "column \"%s\" of relation \"%s\" does not exist", name, r->name);
+    return col;
+}
+
+/* UPDATE's SET list, and INSERT ... ON CONFLICT DO UPDATE's. */
+static int set_list(ctx *c, scope *s, const gen_relation *r, Node *const *targets, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const PgQuery__ResTarget *rt = targets[i]->res_target;
+        int col;
+        if (rt->val && rt->val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF)
+            FAIL(c, rt->location, "SET (a, b) = (...) is not supported yet; set each column");
+        if ((col = column_of(c, r, rt->name, rt->location)) < 0 || written_value(c, s, r, col, rt->val) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int type_insert(ctx *c, const PgQuery__InsertStmt *ins, gen_query *q, gen_relation *deps)
+{
+    scope s;
+    gen_relation *r;
+    int rc = target_scope(c, &s, ins->relation, deps, &r);
+    const PgQuery__SelectStmt *sel = ins->select_stmt ? ins->select_stmt->select_stmt : NULL;
+    int *cols = NULL;
+    size_t ncols = ins->n_cols ? ins->n_cols : (r ? r->ncolumns : 0);
+    if (rc == 0) {
+        cols = xcalloc(ncols + 1, sizeof *cols);
+        for (size_t i = 0; i < ncols && rc == 0; i++)
+            if (ins->n_cols) {
+                const PgQuery__ResTarget *rt = ins->cols[i]->res_target;
+                rc = (cols[i] = column_of(c, r, rt->name, rt->location)) < 0 ? -1 : 0;
+            } else {
+                cols[i] = (int)i;
+            }
+    }
+    if (rc == 0 && sel && sel->n_values_lists) {
+        scope empty;
+        memset(&empty, 0, sizeof empty);
+        empty.deps_of = deps;
+        empty.subquery = infer_into;
+        for (size_t k = 0; k < sel->n_values_lists && rc == 0; k++) {
+            const PgQuery__List *row = sel->values_lists[k]->list;
+            if (row->n_items > ncols) {
+                diag_error(c->src, c->stmt_pos, "INSERT has more expressions than target columns");
+                rc = -1;
+            }
+            for (size_t i = 0; i < row->n_items && rc == 0; i++)
+                rc = written_value(c, &empty, r, cols[i], row->items[i]);
+        }
+    } else if (rc == 0 && sel) { /* INSERT ... SELECT: a bare parameter in its list takes the column's type */
+        gen_relation tmp;
+        for (size_t i = 0; i < sel->n_target_list && i < ncols && rc == 0; i++) {
+            const Node *v = sel->target_list[i]->res_target->val;
+            if (param_number(v))
+                rc = bind_param(c, param_number(v), &r->columns[cols[i]].type, r->columns[cols[i]].name,
+                                v->param_ref->location);
+        }
+        memset(&tmp, 0, sizeof tmp);
+        if (rc == 0)
+            rc = infer_into(c, ins->select_stmt, &tmp, NULL, deps);
+        gen_relation_free(&tmp);
+    }
+    if (rc == 0 && ins->on_conflict_clause) {
+        const PgQuery__OnConflictClause *oc = ins->on_conflict_clause;
+        PgQuery__RangeVar excluded = *ins->relation;
+        PgQuery__Alias alias = PG_QUERY__ALIAS__INIT;
+        Node n = PG_QUERY__NODE__INIT;
+        alias.aliasname = (char *)"excluded";
+        excluded.alias = &alias;
+        n.node_case = PG_QUERY__NODE__NODE_RANGE_VAR;
+        n.range_var = &excluded;
+        rc = add_from(c, &s, &n, false);
+        if (rc == 0)
+            rc = set_list(c, &s, r, oc->target_list, oc->n_target_list);
+        if (rc == 0)
+            rc = bind_in(c, &s, oc->where_clause);
+        if (rc == 0 && oc->infer)
+            rc = bind_in(c, &s, oc->infer->where_clause);
+        /* RETURNING sees the target only */
+        if (rc == 0) {
+            s.n--;
+            if (s.items[s.n].derived) {
+                gen_relation_free(s.items[s.n].rel);
+                free(s.items[s.n].rel);
+            }
+        }
+    }
+    if (rc == 0)
+        rc = type_targets(c, &s, ins->returning_list, ins->n_returning_list, &q->result);
+    free(cols);
+    scope_free(&s);
+    return rc;
+}
+
+static int type_update(ctx *c, const PgQuery__UpdateStmt *up, gen_query *q, gen_relation *deps)
+{
+    scope s;
+    gen_relation *r;
+    int rc = target_scope(c, &s, up->relation, deps, &r);
+    for (size_t i = 0; i < up->n_from_clause && rc == 0; i++)
+        rc = add_from(c, &s, up->from_clause[i], false);
+    if (rc == 0)
+        rc = set_list(c, &s, r, up->target_list, up->n_target_list);
+    if (rc == 0)
+        rc = bind_in(c, &s, up->where_clause);
+    if (rc == 0)
+        rc = type_targets(c, &s, up->returning_list, up->n_returning_list, &q->result);
+    scope_free(&s);
+    return rc;
+}
+
+static int type_delete(ctx *c, const PgQuery__DeleteStmt *del, gen_query *q, gen_relation *deps)
+{
+    scope s;
+    gen_relation *r;
+    int rc = target_scope(c, &s, del->relation, deps, &r);
+    for (size_t i = 0; i < del->n_using_clause && rc == 0; i++)
+        rc = add_from(c, &s, del->using_clause[i], false);
+    if (rc == 0)
+        rc = bind_in(c, &s, del->where_clause);
+    if (rc == 0)
+        rc = type_targets(c, &s, del->returning_list, del->n_returning_list, &q->result);
+    scope_free(&s);
+    return rc;
+}
+
+/* The table whose full row the result is (same names, types and nullability), or NULL. */
+static const gen_relation *row_of(const gen_model *m, const gen_relation *res)
+{
+    for (size_t i = 0; i < m->nrels; i++) {
+        const gen_relation *r = m->rels[i];
+        bool same = r->ncolumns == res->ncolumns && !r->is_partition && rel_is_table(r);
+        for (size_t k = 0; same && k < r->ncolumns; k++)
+            same = strcmp(r->columns[k].name, res->columns[k].name) == 0 &&
+                   strcmp(r->columns[k].type.sql, res->columns[k].type.sql) == 0 &&
+                   col_api_not_null(&r->columns[k]) == res->columns[k].not_null;
+        if (same)
+            return r;
+    }
+    return NULL;
+}
+
+/* Names for the parameters the query did not name: their context's, else p<n>; unique. */
+static void name_params(gen_query *q)
+{
+    for (size_t i = 0; i < q->nparams; i++) {
+        gen_param *p = &q->params[i];
+        if (!p->name)
+            p->name = xstrfmt("p%zu", i + 1);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(q->params[j].name, p->name) == 0) {
+                char *n = xstrfmt("%s_%zu", p->name, i + 1);
+                free(p->name);
+                p->name = n;
+                j = (size_t)-1; /* check the new name against all again */
+            }
+    }
+}
+
+int type_query(gen_model *m, const source *src, gen_query *q)
+{
+    PgQueryProtobufParseResult res = pg_query_parse_protobuf(src->text);
+    PgQuery__ParseResult *tree;
+    ctx c = {m, src, 0, 0, 1, 1, q};
+    gen_relation deps;
+    const Node *stmt;
+    int rc = 0;
+
+    if (res.error) {
+        diag_error(src, src_char_to_byte(src, res.error->cursorpos), "%s", res.error->message);
+        pg_query_free_protobuf_parse_result(res);
+        return -1;
+    }
+    tree = pg_query__parse_result__unpack(NULL, res.parse_tree.len, (const uint8_t *)res.parse_tree.data);
+    pg_query_free_protobuf_parse_result(res);
+    if (!tree)
+        FAIL(&c, -1, "cannot read the parse tree");
+    if (tree->n_stmts != 1) {
+        diag_error(src, -1, "query %s must be exactly one statement, not %zu", q->name, tree->n_stmts);
+        pg_query__parse_result__free_unpacked(tree, NULL);
+        return -1;
+    }
+    c.stmt_pos = tree->stmts[0]->stmt_location;
+    while ((size_t)c.stmt_pos < src->len && (src->text[c.stmt_pos] == ' ' || src->text[c.stmt_pos] == '\n'))
+        c.stmt_pos++;
+    stmt = tree->stmts[0]->stmt;
+    memset(&deps, 0, sizeof deps);
+    switch (stmt->node_case) {
+    case PG_QUERY__NODE__NODE_SELECT_STMT:
+        rc = infer_into(&c, stmt, &q->result, NULL, &deps);
+        q->writes = stmt->select_stmt->n_locking_clause > 0; /* FOR UPDATE cannot run read-only */
+        break;
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+        rc = type_insert(&c, stmt->insert_stmt, q, &deps);
+        q->writes = true;
+        break;
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+        rc = type_update(&c, stmt->update_stmt, q, &deps);
+        q->writes = true;
+        break;
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+        rc = type_delete(&c, stmt->delete_stmt, q, &deps);
+        q->writes = true;
+        break;
+    default:
+        diag_error(src, c.stmt_pos, "query %s: only SELECT, INSERT, UPDATE and DELETE can be queries, not %s", q->name,
+                   node_kind(stmt));
+        rc = -1;
+    }
+    gen_relation_free(&deps);
+    pg_query__parse_result__free_unpacked(tree, NULL);
+    if (rc == 0)
+        rc = params_check(&c);
+    if (rc == 0 && (q->cmd == QUERY_ONE || q->cmd == QUERY_MANY) && q->result.ncolumns == 0) {
+        diag_error(src, c.stmt_pos, "query %s is %s but returns no columns; use :exec or :execrows, or add RETURNING",
+                   q->name, q->command);
+        rc = -1;
+    }
+    if (rc == 0 && (q->cmd == QUERY_EXEC || q->cmd == QUERY_EXECROWS)) {
+        gen_relation_free(&q->result); /* nothing is read back */
+        memset(&q->result, 0, sizeof q->result);
+    }
+    if (rc == 0) {
+        name_params(q);
+        q->row_of = row_of(m, &q->result);
+    }
+    return rc;
+}
