@@ -1,11 +1,13 @@
-# blogdb_generate(<target> SCHEMA <file.sql|dir>... [PREFIX <name>] [OUT_DIR <dir>] [STATIC|SHARED])
+# blogdb_generate(<target> SCHEMA <file.sql|dir>... [QUERIES <file.sql|dir>...] [PREFIX <name>] [OUT_DIR <dir>]
+#                 [STATIC|SHARED])
 #
 # Generates C bindings for your own schema with blogdb-gen and builds them into library <target>,
 # linked to the schema-neutral runtime blogdb::runtime (libblogdb_rt) only: never to the blog's
 # own bindings. The bindings are regenerated when a schema file changes; include
-# "<PREFIX>_schema.h" (PREFIX defaults to the target name; it must match [a-z][a-z0-9_]*).
+# "<PREFIX>_schema.h" (PREFIX defaults to the target name; it must match [a-z][a-z0-9_]*), and with QUERIES
+# "<PREFIX>_queries.h": the typed functions of the query files, regenerated when one changes.
 function(blogdb_generate target)
-  cmake_parse_arguments(BG "STATIC;SHARED" "PREFIX;OUT_DIR" "SCHEMA" ${ARGN})
+  cmake_parse_arguments(BG "STATIC;SHARED" "PREFIX;OUT_DIR" "SCHEMA;QUERIES" ${ARGN})
   if(NOT BG_SCHEMA)
     message(FATAL_ERROR "blogdb_generate(${target}): SCHEMA is required")
   endif()
@@ -32,14 +34,33 @@ function(blogdb_generate target)
     endif()
     list(APPEND schema_args "${abs}")
   endforeach()
+  # QUERIES: query files or directories (sqlc's annotated SQL) -> ${BG_PREFIX}_queries.{h,c}
+  set(query_files "")
+  set(query_args "")
+  set(outputs ${BG_OUT_DIR}/${BG_PREFIX}_schema.h ${BG_OUT_DIR}/${BG_PREFIX}_schema.c)
+  set(sources ${BG_OUT_DIR}/${BG_PREFIX}_schema.c)
+  foreach(q IN LISTS BG_QUERIES)
+    get_filename_component(abs "${q}" ABSOLUTE)
+    if(IS_DIRECTORY "${abs}")
+      file(GLOB dir_files CONFIGURE_DEPENDS "${abs}/*.sql")
+      list(APPEND query_files ${dir_files})
+    else()
+      list(APPEND query_files "${abs}")
+    endif()
+    list(APPEND query_args --queries "${abs}")
+  endforeach()
+  if(BG_QUERIES)
+    list(APPEND outputs ${BG_OUT_DIR}/${BG_PREFIX}_queries.h ${BG_OUT_DIR}/${BG_PREFIX}_queries.c)
+    list(APPEND sources ${BG_OUT_DIR}/${BG_PREFIX}_queries.c)
+  endif()
   add_custom_command(
-    OUTPUT ${BG_OUT_DIR}/${BG_PREFIX}_schema.h ${BG_OUT_DIR}/${BG_PREFIX}_schema.c
+    OUTPUT ${outputs}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${BG_OUT_DIR}
-    COMMAND blogdb::blogdb-gen --prefix ${BG_PREFIX} --out-dir ${BG_OUT_DIR} ${schema_args}
-    DEPENDS ${schema_files} $<TARGET_FILE:blogdb::blogdb-gen>
-    COMMENT "blogdb-gen: ${BG_SCHEMA} -> ${BG_PREFIX}_schema.{h,c}"
+    COMMAND blogdb::blogdb-gen --prefix ${BG_PREFIX} --out-dir ${BG_OUT_DIR} ${query_args} ${schema_args}
+    DEPENDS ${schema_files} ${query_files} $<TARGET_FILE:blogdb::blogdb-gen>
+    COMMENT "blogdb-gen: ${BG_SCHEMA} ${BG_QUERIES} -> ${BG_PREFIX}_*.{h,c}"
     VERBATIM)
-  add_library(${target} ${kind} ${BG_OUT_DIR}/${BG_PREFIX}_schema.c)
+  add_library(${target} ${kind} ${sources})
   target_include_directories(${target} PUBLIC ${BG_OUT_DIR})
   target_link_libraries(${target} PUBLIC blogdb::runtime)
   set_target_properties(${target} PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON POSITION_INDEPENDENT_CODE ON

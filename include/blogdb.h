@@ -17,5 +17,6 @@
 
 #include "blogdb/core.h"
 #include "blogdb_schema.h"
+#include "blogdb_queries.h"
 
 #endif /* BLOGDB_H */

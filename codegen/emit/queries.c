@@ -303,7 +303,7 @@ static void emit_functions(emitter *e, const qinfo *qi)
     sb_puts(&decl, "blogdb *db");
     switch (q->cmd) {
     case QUERY_ONE:
-        sb_printf(&doc, " * @param[out] out  The row (free with blogdb_rt_free()), else NULL.\n");
+        sb_printf(&doc, " * @param[out] out  The row (free with %s_free()), else NULL.\n", qi->row);
         sb_printf(&decl, ", %s **out", qi->row);
         break;
     case QUERY_MANY:

@@ -585,3 +585,42 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
              c->query ? "query" : "view");
     }
 }
+
+/* ---- the expressions around a query's parameters (params.c keeps their types) ---- */
+
+int bind_in(ctx *c, scope *s, const Node *n)
+{
+    texpr t;
+    if (!n || !has_param(n))
+        return 0;
+    if (n->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR) {
+        for (size_t i = 0; i < n->bool_expr->n_args; i++)
+            if (bind_in(c, s, n->bool_expr->args[i]) != 0)
+                return -1;
+        return 0;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_LIST) {
+        for (size_t i = 0; i < n->list->n_items; i++)
+            if (bind_in(c, s, n->list->items[i]) != 0)
+                return -1;
+        return 0;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_SORT_BY)
+        return bind_in(c, s, n->sort_by->node);
+    if (type_expr(c, s, n, &t) != 0)
+        return -1;
+    tx_free(&t);
+    return 0;
+}
+
+int bind_limit(ctx *c, scope *s, const Node *n, const char *name)
+{
+    int k = param_number(n);
+    if (k) {
+        gen_type t = builtin_type("bigint");
+        int rc = bind_param(c, k, &t, name, n->param_ref->location);
+        free(t.sql);
+        return rc;
+    }
+    return bind_in(c, s, n);
+}

@@ -62,6 +62,11 @@ void scope_free(scope *s);
 
 int common_type(ctx *c, texpr *a, texpr *b, int loc, const char *what, texpr *out);
 int type_expr(ctx *c, scope *s, const Node *e, texpr *out);
+/* Types the parameters inside a condition or expression (WHERE, ON, HAVING, ORDER BY...): the
+ * expressions around parameters are typed, nothing else is looked at. */
+int bind_in(ctx *c, scope *s, const Node *n);
+/* LIMIT / OFFSET: a parameter there is bigint. */
+int bind_limit(ctx *c, scope *s, const Node *n, const char *name);
 
 /* ---- params.c: the types of a query's parameters, from their context ---- */
 
@@ -79,11 +84,6 @@ gen_type param_type_for(const char *op, const gen_type *t);
 /* When one of two operands is an untyped parameter and the other is typed, binds the parameter
  * (and makes its texpr typed). */
 int bind_operands(ctx *c, const char *op, texpr *l, const Node *ln, texpr *r, const Node *rn, int loc);
-/* Types the parameters inside a condition or expression (WHERE, ON, HAVING, ORDER BY...): the
- * expressions around parameters are typed, nothing else is looked at. */
-int bind_in(ctx *c, scope *s, const Node *n);
-/* LIMIT / OFFSET: a parameter there is bigint. */
-int bind_limit(ctx *c, scope *s, const Node *n, const char *name);
 /* Every parameter typed (else the error PostgreSQL would give), every slice an array. */
 int params_check(ctx *c);
 

@@ -23,6 +23,13 @@ static bool msg_has_param(const ProtobufCMessage *m)
         const char *at = (const char *)m + f->offset;
         if (f->type != PROTOBUF_C_TYPE_MESSAGE)
             continue;
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            /* the members of a oneof (Node's ~250 kinds) share one pointer: follow the set one only */
+            uint32_t set;
+            memcpy(&set, (const char *)m + f->quantifier_offset, sizeof set);
+            if (set != f->id)
+                continue;
+        }
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
             size_t n;
             ProtobufCMessage *const *v;
@@ -124,7 +131,18 @@ int bind_operands(ctx *c, const char *op, texpr *l, const Node *ln, texpr *r, co
     const Node *other_node = param == l ? rn : ln;
     gen_type t;
     int rc;
-    if (!param || other->param)
+    if (!param && c->query) {
+        /* a parameter typed by an earlier use must agree with this one: @id = id AND title = @id */
+        int n = param_number(ln) ? param_number(ln) : param_number(rn);
+        const texpr *o = param_number(ln) ? r : l;
+        if (!n || o->unknown || o->param)
+            return 0;
+        t = param_type_for(op, &o->t);
+        rc = bind_param(c, n, &t, NULL, loc);
+        free(t.sql);
+        return rc;
+    }
+    if (other->param)
         return 0; /* $1 = $2: nothing to go by */
     /* against an untyped literal ('%' || $1), PostgreSQL prefers text */
     t = other->unknown ? builtin_type("text") : param_type_for(op, &other->t);
@@ -133,43 +151,6 @@ int bind_operands(ctx *c, const char *op, texpr *l, const Node *ln, texpr *r, co
     if (rc == 0)
         typed_param(c, param->param, param);
     return rc;
-}
-
-int bind_in(ctx *c, scope *s, const Node *n)
-{
-    texpr t;
-    if (!n || !has_param(n))
-        return 0;
-    if (n->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR) {
-        for (size_t i = 0; i < n->bool_expr->n_args; i++)
-            if (bind_in(c, s, n->bool_expr->args[i]) != 0)
-                return -1;
-        return 0;
-    }
-    if (n->node_case == PG_QUERY__NODE__NODE_LIST) {
-        for (size_t i = 0; i < n->list->n_items; i++)
-            if (bind_in(c, s, n->list->items[i]) != 0)
-                return -1;
-        return 0;
-    }
-    if (n->node_case == PG_QUERY__NODE__NODE_SORT_BY)
-        return bind_in(c, s, n->sort_by->node);
-    if (type_expr(c, s, n, &t) != 0)
-        return -1;
-    tx_free(&t);
-    return 0;
-}
-
-int bind_limit(ctx *c, scope *s, const Node *n, const char *name)
-{
-    int k = param_number(n);
-    if (k) {
-        gen_type t = builtin_type("bigint");
-        int rc = bind_param(c, k, &t, name, n->param_ref->location);
-        free(t.sql);
-        return rc;
-    }
-    return bind_in(c, s, n);
 }
 
 int params_check(ctx *c)

@@ -172,6 +172,19 @@ static void rewrite(const source *src, int start, int end, const param_use *uses
     sb_printf(parse, "%.*s", end - at, src->text + at);
 }
 
+/* Whether bytes [from, to) hold an empty line (two newlines with only blanks between). */
+static bool blank_line_between(const source *src, int from, int to)
+{
+    int newlines = 0;
+    for (int i = from; i < to; i++) {
+        if (src->text[i] == '\n' && ++newlines == 2)
+            return true;
+        if (src->text[i] != '\n' && !isspace((unsigned char)src->text[i]))
+            newlines = 0;
+    }
+    return false;
+}
+
 /* The comment's text without "--" and surrounding blanks (allocated). */
 static char *comment_text(const source *src, const token *t)
 {
@@ -373,6 +386,11 @@ int parse_queries(gen_model *m, const source *src)
             command = c2;
         } else if (k && k->token == PG_QUERY__TOKEN__SQL_COMMENT && !in_stmt) {
             char *text = comment_text(src, k);
+            /* a query's documentation: the comment lines right above it (a blank line ends a block) */
+            if (!annot && i > 0 && blank_line_between(src, scan->tokens[i - 1]->end, k->start)) {
+                doc.len = 0;
+                doc.data[0] = '\0';
+            }
             sb_puts(&doc, doc.len ? "\n" : "");
             sb_puts(&doc, text);
             free(text);

@@ -1,0 +1,334 @@
+/* The typed queries (queries/, blogdb_queries.h): types checked against PostgreSQL itself, and
+ * the generated functions run on real rows. */
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+TestSuite(queries, .init = db_setup, .fini = db_teardown);
+
+/* ---- the oracle: what blogdb-gen says against what PQdescribePrepared says ---- */
+
+/* Reads the JSON string starting at *p (at its opening quote), unescaped; advances *p past it. */
+static char *json_string(const char **p)
+{
+    const char *s = *p;
+    size_t n = 0;
+    char *out = malloc(strlen(s) + 1);
+    cr_assert(*s == '"');
+    for (s++; *s && *s != '"'; s++) {
+        if (*s != '\\') {
+            out[n++] = *s;
+            continue;
+        }
+        s++;
+        switch (*s) {
+        case 'n': out[n++] = '\n'; break;
+        case 't': out[n++] = '\t'; break;
+        case 'r': out[n++] = '\r'; break;
+        case 'u': {
+            unsigned v = 0;
+            sscanf(s + 1, "%4x", &v);
+            cr_assert(v < 0x80, "only ASCII escapes are expected");
+            out[n++] = (char)v;
+            s += 4;
+            break;
+        }
+        default: out[n++] = *s; break;
+        }
+    }
+    out[n] = '\0';
+    *p = s + 1;
+    return out;
+}
+
+/* The next `"key": "value"` after *p and before `limit` (or NULL): the value, *p past it. */
+static char *next_value(const char **p, const char *key, const char *limit)
+{
+    char pat[32];
+    const char *at;
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    at = strstr(*p, pat);
+    if (!at || (limit && at > limit))
+        return NULL;
+    *p = at + strlen(pat);
+    return json_string(p);
+}
+
+static char *server_type(PGconn *conn, Oid oid, int typmod)
+{
+    char o[16], m[16];
+    const char *vals[2] = {o, m};
+    PGresult *r;
+    char *out;
+    snprintf(o, sizeof o, "%u", oid);
+    snprintf(m, sizeof m, "%d", typmod);
+    r = PQexecParams(conn, typmod < 0 ? "SELECT format_type($1::oid, NULL)" : "SELECT format_type($1::oid, $2::int)",
+                     typmod < 0 ? 1 : 2, NULL, vals, NULL, NULL, 0);
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(conn));
+    out = strdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return out;
+}
+
+Test(queries, every_query_is_typed_as_postgresql_types_it)
+{
+    char *json = NULL, *err = NULL;
+    const char *p;
+    int nqueries = 0;
+    PGconn *conn = PQconnectdb(test_dsn());
+    cr_assert_eq(PQstatus(conn), CONNECTION_OK, "%s", PQerrorMessage(conn));
+    cr_assert_eq(run_cmd("'" BLOGDB_GEN "' --dump-model --queries '" BLOGDB_SOURCE_DIR "/queries' '" BLOGDB_SOURCE_DIR
+                         "/schema.sql'",
+                         &json, &err),
+                 0, "%s", err);
+    p = strstr(json, "\"queries\": [");
+    cr_assert(p, "no queries in the model");
+    for (char *name; (name = next_value(&p, "name", NULL)) != NULL; free(name)) {
+        char *command = next_value(&p, "command", NULL), *sql = next_value(&p, "sql", NULL);
+        const char *cols = strstr(p, "\"columns\": ["), *end = strstr(cols, "]}");
+        PGresult *prep = PQprepare(conn, "", sql, 0, NULL), *desc;
+        int i = 0;
+        cr_assert_eq(PQresultStatus(prep), PGRES_COMMAND_OK, "%s: %s", name, PQerrorMessage(conn));
+        PQclear(prep);
+        desc = PQdescribePrepared(conn, "");
+        cr_assert_eq(PQresultStatus(desc), PGRES_COMMAND_OK, "%s", PQerrorMessage(conn));
+        for (char *type; (type = next_value(&p, "type", cols)) != NULL; free(type), i++) {
+            char *want;
+            cr_assert_lt(i, PQnparams(desc), "%s: more parameters than the server sees", name);
+            want = server_type(conn, PQparamtype(desc, i), -1);
+            cr_expect_str_eq(type, want, "%s: parameter $%d is %s for blogdb-gen, %s for PostgreSQL", name, i + 1, type,
+                             want);
+            free(want);
+        }
+        cr_assert_eq(i, PQnparams(desc), "%s: %d parameters, the server sees %d", name, i, PQnparams(desc));
+        i = 0;
+        for (char *cname; (cname = next_value(&p, "name", end)) != NULL; free(cname), i++) {
+            char *type = next_value(&p, "type", end), *want;
+            cr_assert_lt(i, PQnfields(desc), "%s: more columns than the server returns", name);
+            cr_expect_str_eq(cname, PQfname(desc, i), "%s: column %d", name, i + 1);
+            want = server_type(conn, PQftype(desc, i), PQfmod(desc, i));
+            cr_expect_str_eq(type, want, "%s: column %s is %s for blogdb-gen, %s for PostgreSQL", name, cname, type,
+                             want);
+            free(want);
+            free(type);
+        }
+        /* :exec / :execrows read nothing back; the others read every column */
+        if (strcmp(command, ":exec") != 0 && strcmp(command, ":execrows") != 0)
+            cr_assert_eq(i, PQnfields(desc), "%s: %d columns, the server returns %d", name, i, PQnfields(desc));
+        PQclear(desc);
+        free(command);
+        free(sql);
+        nqueries++;
+    }
+    cr_assert_geq(nqueries, 10, "the blog has its queries");
+    free(json);
+    free(err);
+    PQfinish(conn);
+}
+
+/* ---- the generated functions on real rows ---- */
+
+static blogdb_timestamp far_future(void)
+{
+    return BLOGDB_TIMESTAMP_INFINITY;
+}
+
+Test(queries, feed_pages_newest_first_with_authors)
+{
+    blogdb_users_row *a = make_user("a@example.com"), *b = make_user("b@example.com");
+    blogdb_posts_row *posts[6];
+    blogdb_feed_page_rows *page = NULL, *next = NULL;
+    uuid_t nil;
+    uuid_clear(nil);
+    for (int i = 0; i < 6; i++) {
+        char title[16];
+        snprintf(title, sizeof title, "post %d", i);
+        posts[i] = make_post(i % 2 ? b->id : a->id, title, i == 5 ? BLOGDB_POST_STATUS_DRAFT : BLOGDB_POST_STATUS_PUBLISHED);
+    }
+    /* distinct creation times, in insertion order */
+    sql_exec("UPDATE posts SET created_at = '2026-01-01'::timestamp + (substr(title, 6)::int * interval '1 hour')");
+
+    cr_assert_eq(blogdb_feed_page(db, &page, far_future(), nil, 3), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(page->count, 3);
+    cr_assert_str_eq(page->items[0].title, "post 4"); /* post 5 is a draft */
+    cr_assert_str_eq(page->items[1].title, "post 3");
+    cr_assert_str_eq(page->items[2].title, "post 2");
+    cr_assert_str_eq(page->items[0].author_email, "a@example.com");
+    cr_assert_str_eq(page->items[1].author_email, "b@example.com");
+    cr_assert_eq(blogdb_feed_page(db, &next, page->items[2].created_at, page->items[2].id, 3), 0, "%s",
+                 blogdb_errmsg(db));
+    cr_assert_eq(next->count, 2);
+    cr_assert_str_eq(next->items[0].title, "post 1");
+    cr_assert_str_eq(next->items[1].title, "post 0");
+    blogdb_feed_page_rows_free(page);
+    blogdb_feed_page_rows_free(next);
+
+    /* a NULL uuid argument is refused, and nothing is handed out */
+    page = (blogdb_feed_page_rows *)1;
+    cr_assert_eq(blogdb_feed_page(db, &page, far_future(), NULL, 3), BLOGDB_EINVAL);
+    cr_assert_null(page);
+    for (int i = 0; i < 6; i++)
+        blogdb_posts_row_free(posts[i]);
+    blogdb_users_row_free(a);
+    blogdb_users_row_free(b);
+}
+
+static int count_rows(const blogdb_posts_row *row, void *ctx)
+{
+    (void)row;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+Test(queries, my_posts_reuse_the_table_row_and_stream)
+{
+    blogdb_users_row *a = make_user("me@example.com");
+    blogdb_posts_rows *mine = NULL;
+    blogdb_count_my_posts_by_status_rows *counts = NULL;
+    uuid_t nil;
+    int streamed = 0;
+    uuid_clear(nil);
+    blogdb_posts_row_free(make_post(a->id, "one", BLOGDB_POST_STATUS_DRAFT));
+    blogdb_posts_row_free(make_post(a->id, "two", BLOGDB_POST_STATUS_DRAFT));
+    blogdb_posts_row_free(make_post(a->id, "three", BLOGDB_POST_STATUS_PUBLISHED));
+
+    /* drafts are visible to their author only (row-level security): act as the author */
+    cr_assert_eq(blogdb_set_acting_user(db, a->id), 0, "%s", blogdb_errmsg(db));
+    /* SELECT * FROM posts: the result is blogdb_posts_rows itself */
+    cr_assert_eq(blogdb_my_posts(db, &mine, a->id, far_future(), nil, 10), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(mine->count, 3);
+    cr_assert_eq(uuid_compare(mine->items[0].user_id, a->id), 0);
+    blogdb_posts_rows_free(mine);
+    cr_assert_eq(blogdb_my_posts_each(db, a->id, far_future(), nil, 10, count_rows, &streamed), 0, "%s",
+                 blogdb_errmsg(db));
+    cr_assert_eq(streamed, 3);
+
+    cr_assert_eq(blogdb_count_my_posts_by_status(db, &counts, a->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(counts->count, 2);
+    cr_assert_eq(counts->items[0].status, BLOGDB_POST_STATUS_DRAFT);
+    cr_assert_eq(counts->items[0].posts, 2);
+    cr_assert_eq(counts->items[1].status, BLOGDB_POST_STATUS_PUBLISHED);
+    cr_assert_eq(counts->items[1].posts, 1);
+    blogdb_count_my_posts_by_status_rows_free(counts);
+    blogdb_users_row_free(a);
+}
+
+Test(queries, one_execrows_exec_and_writes)
+{
+    blogdb_users_row *a = make_user("w@example.com");
+    blogdb_posts_row *draft = NULL, *renamed = NULL;
+    blogdb_post_with_author_row *pw = NULL;
+    blogdb_search_published_titles_rows *found = NULL;
+    int64_t n = -1;
+
+    cr_assert_eq(blogdb_begin_as(db, a->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_create_draft(db, &draft, a->id, "Hello World", "body"), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_commit(db), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(draft->status, BLOGDB_POST_STATUS_DRAFT);
+
+    cr_assert_eq(blogdb_begin_as(db, a->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_publish_post(db, &n, draft->id, a->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(n, 1);
+    cr_assert_eq(blogdb_publish_post(db, &n, draft->id, a->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(n, 0, "already published: no row");
+    cr_assert_eq(blogdb_rename_post(db, &renamed, "Hello Again", draft->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_commit(db), 0, "%s", blogdb_errmsg(db));
+    cr_assert_str_eq(renamed->title, "Hello Again");
+
+    cr_assert_eq(blogdb_post_with_author(db, &pw, draft->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_str_eq(pw->author_email, "w@example.com");
+    cr_assert_eq(pw->status, BLOGDB_POST_STATUS_PUBLISHED);
+    blogdb_post_with_author_row_free(pw);
+    pw = (blogdb_post_with_author_row *)1;
+    cr_assert_eq(blogdb_post_with_author(db, &pw, a->id), BLOGDB_ENOTFOUND);
+    cr_assert_null(pw);
+
+    cr_assert_eq(blogdb_search_published_titles(db, &found, "again", 10), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(found->count, 1);
+    blogdb_search_published_titles_rows_free(found);
+    cr_assert_eq(blogdb_search_published_titles(db, &found, "nothing", 10), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(found->count, 0);
+    blogdb_search_published_titles_rows_free(found);
+    /* a string the server would refuse never leaves: invalid UTF-8 */
+    cr_assert_eq(blogdb_search_published_titles(db, &found, "\xff", 10), BLOGDB_EINVAL);
+    cr_assert_null(found);
+
+    cr_assert_eq(blogdb_touch_user(db, a->id), 0, "%s", blogdb_errmsg(db));
+    blogdb_posts_row_free(draft);
+    blogdb_posts_row_free(renamed);
+    blogdb_users_row_free(a);
+}
+
+Test(queries, slices_and_nullable_parameters)
+{
+    blogdb_users_row *a = make_user("s@example.com");
+    blogdb_posts_row *p1 = make_post(a->id, "p1", BLOGDB_POST_STATUS_DRAFT);
+    blogdb_posts_row *p2 = make_post(a->id, "p2", BLOGDB_POST_STATUS_ARCHIVED);
+    blogdb_posts_row *p3 = make_post(a->id, "p3", BLOGDB_POST_STATUS_PUBLISHED);
+    blogdb_post_status wanted[] = {BLOGDB_POST_STATUS_DRAFT, BLOGDB_POST_STATUS_ARCHIVED};
+    blogdb_posts_by_statuses_params params = {.statuses = {wanted, 2}};
+    blogdb_posts_by_statuses_rows *rows = NULL;
+    blogdb_posts_by_ids_rows *byid = NULL;
+    uuid_t ids[2];
+
+    cr_assert_eq(blogdb_set_acting_user(db, a->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_posts_by_statuses(db, &rows, &params), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(rows->count, 2, "draft and archived, since is NULL");
+    blogdb_posts_by_statuses_rows_free(rows);
+    params.has_since = true;
+    params.since = BLOGDB_TIMESTAMP_INFINITY;
+    cr_assert_eq(blogdb_posts_by_statuses(db, &rows, &params), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(rows->count, 0);
+    blogdb_posts_by_statuses_rows_free(rows);
+
+    uuid_copy(ids[0], p1->id);
+    uuid_copy(ids[1], p3->id);
+    cr_assert_eq(blogdb_posts_by_ids(db, &byid, (blogdb_uuid_array){ids, 2}), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(byid->count, 2);
+    blogdb_posts_by_ids_rows_free(byid);
+    blogdb_posts_row_free(p1);
+    blogdb_posts_row_free(p2);
+    blogdb_posts_row_free(p3);
+    blogdb_users_row_free(a);
+}
+
+/* ---- errors: file:line:col, exit 1, nothing written ---- */
+
+static void expect_query_error(const char *queries, const char *message)
+{
+    char *dir = make_tmpdir(), path[512], cmd[2048], *out = NULL, *err = NULL;
+    snprintf(path, sizeof path, "%s/q.sql", dir);
+    write_all(path, queries);
+    snprintf(cmd, sizeof cmd, "'%s' --out-dir '%s' --queries '%s' '%s/schema.sql'", BLOGDB_GEN, dir, path,
+             BLOGDB_SOURCE_DIR);
+    cr_assert_eq(run_cmd(cmd, &out, &err), 1, "%s", queries);
+    cr_assert(strstr(err, message), "expected \"%s\", got: %s", message, err);
+    snprintf(cmd, sizeof cmd, "%s/blogdb_schema.h", dir);
+    cr_assert(access(cmd, F_OK) != 0, "nothing is written on an error");
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(out);
+    free(err);
+    free(dir);
+}
+
+Test(queries, errors_say_where_and_write_nothing)
+{
+    expect_query_error("-- name: Untyped :many\nSELECT id FROM posts\nWHERE $1 IS NULL;\n",
+                       "q.sql:3:7: error: could not determine the data type of parameter $1; add a cast ($1::type)");
+    expect_query_error("SELECT 1;\n", "q.sql:1:1: error: a statement without a \"-- name: Name :command\" line");
+    expect_query_error("-- name: NoCommand\nSELECT 1 AS one;\n", "q.sql:1:1: error: query NoCommand has no command");
+    expect_query_error("-- name: Bad :all\nSELECT 1 AS one;\n", "unknown command :all");
+    expect_query_error("-- name: NoTable :one\nSELECT id FROM nope WHERE id = @id;\n",
+                       "q.sql:2:16: error: relation \"nope\" does not exist");
+    expect_query_error("-- name: Clash :one\nSELECT id FROM posts WHERE id = @id AND title = @id;\n",
+                       "inconsistent types deduced for parameter $1");
+    expect_query_error("-- name: Twice :one\nSELECT 1 AS a;\n-- name: Twice :one\nSELECT 2 AS a;\n",
+                       "query Twice is defined twice");
+    expect_query_error("-- name: NoRows :one\nDELETE FROM posts WHERE id = @id;\n", "returns no columns");
+}
