@@ -100,6 +100,21 @@ int main(int argc, char **argv)
         printf("  %s\n", active->items[i].email);
     printf("\n");
 
+    /* A query of the blog's own (queries/posts.sql, FeedPage): the public feed, newest first,
+     * with each author's email, first page. */
+    {
+        blogdb_feed_page_rows *feed = NULL;
+        uuid_t nil;
+        uuid_clear(nil);
+        if ((rc = blogdb_feed_page(db, &feed, BLOGDB_TIMESTAMP_INFINITY, nil, 10)) != 0)
+            return fail(db, "feed", rc);
+        printf("feed (%zu):\n", feed->count);
+        for (size_t i = 0; i < feed->count; i++)
+            printf("  \"%s\" by %s\n", feed->items[i].title, feed->items[i].author_email);
+        printf("\n");
+        blogdb_feed_page_rows_free(feed);
+    }
+
     /* A second user with Alice's email: the unique index says no. */
     {
         blogdb_users_row u = {.email = "alice@example.com", .password_hash = "x"};
