@@ -7,7 +7,7 @@
 static const char *const post_status_labels[] = {"draft", "published", "archived"};
 static const blogdb_rt_enum post_status_enum = {.name = "post_status", .labels = post_status_labels, .count = 3, .sql = "public.post_status"};
 
-/* ---- query FeedPage (/work/main/queries/posts.sql:7:1) ---- */
+/* ---- query FeedPage (posts.sql:7:1) ---- */
 
 static const blogdb_rt_column feed_page_row_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_feed_page_row, id),
@@ -82,7 +82,7 @@ void blogdb_feed_page_rows_free(blogdb_feed_page_rows *rows)
     blogdb_rt_free(rows);
 }
 
-/* ---- query MyPosts (/work/main/queries/posts.sql:17:1) ---- */
+/* ---- query MyPosts (posts.sql:17:1) ---- */
 
 static const blogdb_rt_column my_posts_row_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_row, id),
@@ -166,7 +166,7 @@ int blogdb_my_posts_each(blogdb *db, const uuid_t user_id, blogdb_timestamp befo
     return blogdb_rt_run_each(db, &my_posts_stmt, &p, fn ? my_posts_each_row : NULL, &x);
 }
 
-/* ---- query CountMyPostsByStatus (/work/main/queries/posts.sql:25:1) ---- */
+/* ---- query CountMyPostsByStatus (posts.sql:25:1) ---- */
 
 static const blogdb_rt_column count_my_posts_by_status_row_columns[] = {
     {.name = "status", .sql = "status", .type = BLOGDB_RT_ENUM, .offset = offsetof(blogdb_count_my_posts_by_status_row, status),
@@ -229,7 +229,7 @@ void blogdb_count_my_posts_by_status_rows_free(blogdb_count_my_posts_by_status_r
     blogdb_rt_free(rows);
 }
 
-/* ---- query SearchPublishedTitles (/work/main/queries/posts.sql:33:1) ---- */
+/* ---- query SearchPublishedTitles (posts.sql:33:1) ---- */
 
 static const blogdb_rt_column search_published_titles_row_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_search_published_titles_row, id),
@@ -294,7 +294,7 @@ void blogdb_search_published_titles_rows_free(blogdb_search_published_titles_row
     blogdb_rt_free(rows);
 }
 
-/* ---- query PostWithAuthor (/work/main/queries/posts.sql:41:1) ---- */
+/* ---- query PostWithAuthor (posts.sql:41:1) ---- */
 
 static const blogdb_rt_column post_with_author_row_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_post_with_author_row, id),
@@ -345,7 +345,7 @@ void blogdb_post_with_author_row_free(blogdb_post_with_author_row *row)
     blogdb_rt_free(row);
 }
 
-/* ---- query PublishPost (/work/main/queries/posts.sql:48:1) ---- */
+/* ---- query PublishPost (posts.sql:48:1) ---- */
 
 static const blogdb_rt_column publish_post_param_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_publish_post_params, id),
@@ -376,7 +376,7 @@ int blogdb_publish_post(blogdb *db, int64_t *out, const uuid_t id, const uuid_t 
     return blogdb_rt_run(db, &publish_post_stmt, &p, out);
 }
 
-/* ---- query RenamePost (/work/main/queries/posts.sql:53:1) ---- */
+/* ---- query RenamePost (posts.sql:53:1) ---- */
 
 static const blogdb_rt_column rename_post_row_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_row, id),
@@ -425,7 +425,7 @@ int blogdb_rename_post(blogdb *db, blogdb_posts_row **out, const char *title, co
     return blogdb_rt_run(db, &rename_post_stmt, &p, out);
 }
 
-/* ---- query CreateDraft (/work/main/queries/posts.sql:59:1) ---- */
+/* ---- query CreateDraft (posts.sql:59:1) ---- */
 
 static const blogdb_rt_column create_draft_row_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_row, id),
@@ -477,7 +477,7 @@ int blogdb_create_draft(blogdb *db, blogdb_posts_row **out, const uuid_t user_id
     return blogdb_rt_run(db, &create_draft_stmt, &p, out);
 }
 
-/* ---- query PostsByIds (/work/main/queries/posts.sql:65:1) ---- */
+/* ---- query PostsByIds (posts.sql:65:1) ---- */
 
 static const blogdb_rt_column posts_by_ids_row_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_by_ids_row, id),
@@ -538,7 +538,7 @@ void blogdb_posts_by_ids_rows_free(blogdb_posts_by_ids_rows *rows)
     blogdb_rt_free(rows);
 }
 
-/* ---- query DeleteOldDrafts (/work/main/queries/posts.sql:69:1) ---- */
+/* ---- query DeleteOldDrafts (posts.sql:69:1) ---- */
 
 static const blogdb_rt_column delete_old_drafts_param_columns[] = {
     {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_delete_old_drafts_params, user_id),
@@ -567,7 +567,7 @@ int blogdb_delete_old_drafts(blogdb *db, int64_t *out, const uuid_t user_id, blo
     return blogdb_rt_run(db, &delete_old_drafts_stmt, &p, out);
 }
 
-/* ---- query PostsByStatuses (/work/main/queries/posts.sql:73:1) ---- */
+/* ---- query PostsByStatuses (posts.sql:73:1) ---- */
 
 static const blogdb_rt_column posts_by_statuses_row_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_by_statuses_row, id),
@@ -624,7 +624,7 @@ void blogdb_posts_by_statuses_rows_free(blogdb_posts_by_statuses_rows *rows)
     blogdb_rt_free(rows);
 }
 
-/* ---- query UserByEmail (/work/main/queries/users.sql:1:1) ---- */
+/* ---- query UserByEmail (users.sql:1:1) ---- */
 
 static const blogdb_rt_column user_by_email_row_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_user_by_email_row, id),
@@ -665,7 +665,7 @@ void blogdb_user_by_email_row_free(blogdb_user_by_email_row *row)
     blogdb_rt_free(row);
 }
 
-/* ---- query TopAuthors (/work/main/queries/users.sql:5:1) ---- */
+/* ---- query TopAuthors (users.sql:5:1) ---- */
 
 static const blogdb_rt_column top_authors_row_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_top_authors_row, id),
@@ -726,7 +726,7 @@ void blogdb_top_authors_rows_free(blogdb_top_authors_rows *rows)
     blogdb_rt_free(rows);
 }
 
-/* ---- query TouchUser (/work/main/queries/users.sql:13:1) ---- */
+/* ---- query TouchUser (users.sql:13:1) ---- */
 
 static const blogdb_rt_column touch_user_param_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_touch_user_params, id),

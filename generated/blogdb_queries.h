@@ -14,7 +14,7 @@
 extern "C" {
 #endif
 
-/* ---- query FeedPage (/work/main/queries/posts.sql:7:1) ---- */
+/* ---- query FeedPage (posts.sql:7:1) ---- */
 
 /** One row of query FeedPage. Strings point into the same allocation as the row. */
 typedef struct blogdb_feed_page_row {
@@ -45,7 +45,7 @@ typedef struct blogdb_feed_page_params {
  * The public feed: published posts, newest first, with each author's email.
  * Keyset paging: pass the created_at and id of the last row of the previous page
  * (for the first page, a time after every post and the nil UUID).
- * Query FeedPage (/work/main/queries/posts.sql:7:1), :many.
+ * Query FeedPage (posts.sql:7:1), :many.
  * @param db  The connection.
  * @param[out] out  The rows, possibly none (free with blogdb_feed_page_rows_free()), else NULL.
  * @param before_created_at  $1, timestamp without time zone.
@@ -77,7 +77,7 @@ BLOGDB_API int blogdb_feed_page_each(blogdb *db, blogdb_timestamp before_created
  */
 BLOGDB_API void blogdb_feed_page_rows_free(blogdb_feed_page_rows *rows);
 
-/* ---- query MyPosts (/work/main/queries/posts.sql:17:1) ---- */
+/* ---- query MyPosts (posts.sql:17:1) ---- */
 
 /** The parameters of query MyPosts, $1..$4 in order. */
 typedef struct blogdb_my_posts_params {
@@ -89,7 +89,7 @@ typedef struct blogdb_my_posts_params {
 
 /**
  * One author's posts, newest first, every status, keyset paged like the feed.
- * Query MyPosts (/work/main/queries/posts.sql:17:1), :many.
+ * Query MyPosts (posts.sql:17:1), :many.
  * @param db  The connection.
  * @param[out] out  The rows, possibly none (free with blogdb_posts_rows_free()), else NULL.
  * @param user_id  $1, uuid.
@@ -117,7 +117,7 @@ BLOGDB_API int blogdb_my_posts(blogdb *db, blogdb_posts_rows **out, const uuid_t
  */
 BLOGDB_API int blogdb_my_posts_each(blogdb *db, const uuid_t user_id, blogdb_timestamp before_created_at, const uuid_t before_id, int64_t page_size, blogdb_posts_row_fn fn, void *ctx);
 
-/* ---- query CountMyPostsByStatus (/work/main/queries/posts.sql:25:1) ---- */
+/* ---- query CountMyPostsByStatus (posts.sql:25:1) ---- */
 
 /** One row of query CountMyPostsByStatus. Strings point into the same allocation as the row. */
 typedef struct blogdb_count_my_posts_by_status_row {
@@ -142,7 +142,7 @@ typedef struct blogdb_count_my_posts_by_status_params {
 
 /**
  * How many posts an author has in each status.
- * Query CountMyPostsByStatus (/work/main/queries/posts.sql:25:1), :many.
+ * Query CountMyPostsByStatus (posts.sql:25:1), :many.
  * @param db  The connection.
  * @param[out] out  The rows, possibly none (free with blogdb_count_my_posts_by_status_rows_free()), else NULL.
  * @param user_id  $1, uuid.
@@ -170,7 +170,7 @@ BLOGDB_API int blogdb_count_my_posts_by_status_each(blogdb *db, const uuid_t use
  */
 BLOGDB_API void blogdb_count_my_posts_by_status_rows_free(blogdb_count_my_posts_by_status_rows *rows);
 
-/* ---- query SearchPublishedTitles (/work/main/queries/posts.sql:33:1) ---- */
+/* ---- query SearchPublishedTitles (posts.sql:33:1) ---- */
 
 /** One row of query SearchPublishedTitles. Strings point into the same allocation as the row. */
 typedef struct blogdb_search_published_titles_row {
@@ -197,7 +197,7 @@ typedef struct blogdb_search_published_titles_params {
 
 /**
  * Published posts whose title contains a word (case-insensitive), newest first.
- * Query SearchPublishedTitles (/work/main/queries/posts.sql:33:1), :many.
+ * Query SearchPublishedTitles (posts.sql:33:1), :many.
  * @param db  The connection.
  * @param[out] out  The rows, possibly none (free with blogdb_search_published_titles_rows_free()), else NULL.
  * @param word  $1, text.
@@ -227,7 +227,7 @@ BLOGDB_API int blogdb_search_published_titles_each(blogdb *db, const char *word,
  */
 BLOGDB_API void blogdb_search_published_titles_rows_free(blogdb_search_published_titles_rows *rows);
 
-/* ---- query PostWithAuthor (/work/main/queries/posts.sql:41:1) ---- */
+/* ---- query PostWithAuthor (posts.sql:41:1) ---- */
 
 /** One row of query PostWithAuthor. Strings point into the same allocation as the row. */
 typedef struct blogdb_post_with_author_row {
@@ -253,7 +253,7 @@ typedef struct blogdb_post_with_author_params {
 
 /**
  * A post with its author's email.
- * Query PostWithAuthor (/work/main/queries/posts.sql:41:1), :one.
+ * Query PostWithAuthor (posts.sql:41:1), :one.
  * @param db  The connection.
  * @param[out] out  The row (free with blogdb_post_with_author_row_free()), else NULL.
  * @param id  $1, uuid.
@@ -269,7 +269,7 @@ BLOGDB_API int blogdb_post_with_author(blogdb *db, blogdb_post_with_author_row *
  */
 BLOGDB_API void blogdb_post_with_author_row_free(blogdb_post_with_author_row *row);
 
-/* ---- query PublishPost (/work/main/queries/posts.sql:48:1) ---- */
+/* ---- query PublishPost (posts.sql:48:1) ---- */
 
 /** The parameters of query PublishPost, $1..$2 in order. */
 typedef struct blogdb_publish_post_params {
@@ -279,7 +279,7 @@ typedef struct blogdb_publish_post_params {
 
 /**
  * Publishes a draft of its author's.
- * Query PublishPost (/work/main/queries/posts.sql:48:1), :execrows.
+ * Query PublishPost (posts.sql:48:1), :execrows.
  * @param db  The connection.
  * @param[out] out  The number of rows the statement affected (0 on failure).
  * @param id  $1, uuid.
@@ -290,7 +290,7 @@ typedef struct blogdb_publish_post_params {
  */
 BLOGDB_API int blogdb_publish_post(blogdb *db, int64_t *out, const uuid_t id, const uuid_t user_id);
 
-/* ---- query RenamePost (/work/main/queries/posts.sql:53:1) ---- */
+/* ---- query RenamePost (posts.sql:53:1) ---- */
 
 /** The parameters of query RenamePost, $1..$2 in order. */
 typedef struct blogdb_rename_post_params {
@@ -300,7 +300,7 @@ typedef struct blogdb_rename_post_params {
 
 /**
  * Renames a post and returns it as stored.
- * Query RenamePost (/work/main/queries/posts.sql:53:1), :one.
+ * Query RenamePost (posts.sql:53:1), :one.
  * @param db  The connection.
  * @param[out] out  The row (free with blogdb_posts_row_free()), else NULL.
  * @param title  $1, character varying.
@@ -311,7 +311,7 @@ typedef struct blogdb_rename_post_params {
  */
 BLOGDB_API int blogdb_rename_post(blogdb *db, blogdb_posts_row **out, const char *title, const uuid_t id);
 
-/* ---- query CreateDraft (/work/main/queries/posts.sql:59:1) ---- */
+/* ---- query CreateDraft (posts.sql:59:1) ---- */
 
 /** The parameters of query CreateDraft, $1..$3 in order. */
 typedef struct blogdb_create_draft_params {
@@ -322,7 +322,7 @@ typedef struct blogdb_create_draft_params {
 
 /**
  * Writes a draft.
- * Query CreateDraft (/work/main/queries/posts.sql:59:1), :one.
+ * Query CreateDraft (posts.sql:59:1), :one.
  * @param db  The connection.
  * @param[out] out  The row (free with blogdb_posts_row_free()), else NULL.
  * @param user_id  $1, uuid.
@@ -334,7 +334,7 @@ typedef struct blogdb_create_draft_params {
  */
 BLOGDB_API int blogdb_create_draft(blogdb *db, blogdb_posts_row **out, const uuid_t user_id, const char *title, const char *content);
 
-/* ---- query PostsByIds (/work/main/queries/posts.sql:65:1) ---- */
+/* ---- query PostsByIds (posts.sql:65:1) ---- */
 
 /** One row of query PostsByIds. Strings point into the same allocation as the row. */
 typedef struct blogdb_posts_by_ids_row {
@@ -360,7 +360,7 @@ typedef struct blogdb_posts_by_ids_params {
 
 /**
  * Several posts at once, by id.
- * Query PostsByIds (/work/main/queries/posts.sql:65:1), :many.
+ * Query PostsByIds (posts.sql:65:1), :many.
  * @param db  The connection.
  * @param[out] out  The rows, possibly none (free with blogdb_posts_by_ids_rows_free()), else NULL.
  * @param ids  $1, uuid[].
@@ -388,7 +388,7 @@ BLOGDB_API int blogdb_posts_by_ids_each(blogdb *db, blogdb_uuid_array ids, blogd
  */
 BLOGDB_API void blogdb_posts_by_ids_rows_free(blogdb_posts_by_ids_rows *rows);
 
-/* ---- query DeleteOldDrafts (/work/main/queries/posts.sql:69:1) ---- */
+/* ---- query DeleteOldDrafts (posts.sql:69:1) ---- */
 
 /** The parameters of query DeleteOldDrafts, $1..$2 in order. */
 typedef struct blogdb_delete_old_drafts_params {
@@ -398,7 +398,7 @@ typedef struct blogdb_delete_old_drafts_params {
 
 /**
  * Deletes an author's drafts older than a moment.
- * Query DeleteOldDrafts (/work/main/queries/posts.sql:69:1), :execrows.
+ * Query DeleteOldDrafts (posts.sql:69:1), :execrows.
  * @param db  The connection.
  * @param[out] out  The number of rows the statement affected (0 on failure).
  * @param user_id  $1, uuid.
@@ -409,7 +409,7 @@ typedef struct blogdb_delete_old_drafts_params {
  */
 BLOGDB_API int blogdb_delete_old_drafts(blogdb *db, int64_t *out, const uuid_t user_id, blogdb_timestamp created_at);
 
-/* ---- query PostsByStatuses (/work/main/queries/posts.sql:73:1) ---- */
+/* ---- query PostsByStatuses (posts.sql:73:1) ---- */
 
 /** One row of query PostsByStatuses. Strings point into the same allocation as the row. */
 typedef struct blogdb_posts_by_statuses_row {
@@ -437,7 +437,7 @@ typedef struct blogdb_posts_by_statuses_params {
 
 /**
  * Posts of any of some statuses, optionally only after a moment (NULL: all).
- * Query PostsByStatuses (/work/main/queries/posts.sql:73:1), :many.
+ * Query PostsByStatuses (posts.sql:73:1), :many.
  * @param db  The connection.
  * @param[out] out  The rows, possibly none (free with blogdb_posts_by_statuses_rows_free()), else NULL.
  * @param params  The parameters ($1..$2).
@@ -465,7 +465,7 @@ BLOGDB_API int blogdb_posts_by_statuses_each(blogdb *db, const blogdb_posts_by_s
  */
 BLOGDB_API void blogdb_posts_by_statuses_rows_free(blogdb_posts_by_statuses_rows *rows);
 
-/* ---- query UserByEmail (/work/main/queries/users.sql:1:1) ---- */
+/* ---- query UserByEmail (users.sql:1:1) ---- */
 
 /** One row of query UserByEmail. Strings point into the same allocation as the row. */
 typedef struct blogdb_user_by_email_row {
@@ -486,7 +486,7 @@ typedef struct blogdb_user_by_email_params {
 } blogdb_user_by_email_params;
 
 /**
- * Query UserByEmail (/work/main/queries/users.sql:1:1), :one.
+ * Query UserByEmail (users.sql:1:1), :one.
  * @param db  The connection.
  * @param[out] out  The row (free with blogdb_user_by_email_row_free()), else NULL.
  * @param email  $1, text.
@@ -502,7 +502,7 @@ BLOGDB_API int blogdb_user_by_email(blogdb *db, blogdb_user_by_email_row **out, 
  */
 BLOGDB_API void blogdb_user_by_email_row_free(blogdb_user_by_email_row *row);
 
-/* ---- query TopAuthors (/work/main/queries/users.sql:5:1) ---- */
+/* ---- query TopAuthors (users.sql:5:1) ---- */
 
 /** One row of query TopAuthors. Strings point into the same allocation as the row. */
 typedef struct blogdb_top_authors_row {
@@ -528,7 +528,7 @@ typedef struct blogdb_top_authors_params {
 
 /**
  * Authors with how many posts they published, most prolific first.
- * Query TopAuthors (/work/main/queries/users.sql:5:1), :many.
+ * Query TopAuthors (users.sql:5:1), :many.
  * @param db  The connection.
  * @param[out] out  The rows, possibly none (free with blogdb_top_authors_rows_free()), else NULL.
  * @param max_authors  $1, bigint.
@@ -556,7 +556,7 @@ BLOGDB_API int blogdb_top_authors_each(blogdb *db, int64_t max_authors, blogdb_t
  */
 BLOGDB_API void blogdb_top_authors_rows_free(blogdb_top_authors_rows *rows);
 
-/* ---- query TouchUser (/work/main/queries/users.sql:13:1) ---- */
+/* ---- query TouchUser (users.sql:13:1) ---- */
 
 /** The parameters of query TouchUser, $1..$1 in order. */
 typedef struct blogdb_touch_user_params {
@@ -564,7 +564,7 @@ typedef struct blogdb_touch_user_params {
 } blogdb_touch_user_params;
 
 /**
- * Query TouchUser (/work/main/queries/users.sql:13:1), :exec.
+ * Query TouchUser (users.sql:13:1), :exec.
  * @param db  The connection.
  * @param id  $1, uuid.
  * @return 0, BLOGDB_EINVAL (a NULL argument, bad UTF-8, an unknown enum value), or the

@@ -129,6 +129,13 @@ static void qinfo_free(qinfo *qi)
     free(qi->pcols);
 }
 
+/* "posts.sql:7:1" of "dir/posts.sql:7:1": generated files do not depend on where the input was. */
+static const char *file_where(const gen_query *q)
+{
+    const char *slash = strrchr(q->where, '/');
+    return slash ? slash + 1 : q->where;
+}
+
 static bool reads_rows(const gen_query *q)
 {
     return q->cmd == QUERY_ONE || q->cmd == QUERY_MANY;
@@ -190,7 +197,7 @@ static void emit_descriptors_of(emitter *e, const qinfo *qi)
 {
     const gen_query *q = qi->q;
     char *name;
-    sb_printf(e->impl, "/* ---- query %s (%s) ---- */\n\n", q->name, q->where);
+    sb_printf(e->impl, "/* ---- query %s (%s) ---- */\n\n", q->name, file_where(q));
     if (reads_rows(q)) {
         name = xstrfmt("%s_row_columns", qi->id);
         emit_column_array(e, name, qi->row, q->result.columns, q->result.ncolumns, qi->fields, NULL, 0);
@@ -298,7 +305,7 @@ static void emit_functions(emitter *e, const qinfo *qi)
         }
         sb_puts(&doc, "\n");
     }
-    sb_printf(&doc, " * Query %s (%s), %s.\n", q->name, q->where, q->command);
+    sb_printf(&doc, " * Query %s (%s), %s.\n", q->name, file_where(q), q->command);
     sb_puts(&doc, " * @param db  The connection.\n");
     sb_puts(&decl, "blogdb *db");
     switch (q->cmd) {
@@ -426,7 +433,7 @@ int emit_queries(const gen_model *m, const char *prefix, const char *inputs, str
                "p", prefix, "inputs", inputs, "v", GEN_VERSION, NULL);
         emit_used_enums(&e, m);
         for (size_t i = 0; i < m->nqueries; i++) {
-            sb_printf(hdr, "/* ---- query %s (%s) ---- */\n\n", m->queries[i]->name, m->queries[i]->where);
+            sb_printf(hdr, "/* ---- query %s (%s) ---- */\n\n", m->queries[i]->name, file_where(m->queries[i]));
             emit_types(&e, &qis[i]);
             emit_descriptors_of(&e, &qis[i]);
             emit_each_adapter(&e, &qis[i]);
