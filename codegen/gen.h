@@ -65,8 +65,6 @@ char *diag_where(const source *src, int pos);
 /* Advances a (byte offset, line, column) cursor over src to byte offset `to`, restarting from the
  * top when `to` is behind it. Lines are 1-based; columns count UTF-8 characters from 1. */
 void src_seek(const source *src, int to, int *at, int *line, int *col);
-/* Byte offset of the cursorpos-th character (1-based, as PostgreSQL's error positions count). */
-int src_char_to_byte(const source *src, int cursorpos);
 /* Frees a vector of n strings and the vector. */
 void strv_free(char **v, size_t n);
 /* Silences diagnostics (the fuzzer). */
@@ -180,8 +178,7 @@ typedef enum query_cmd { QUERY_ONE, QUERY_MANY, QUERY_EXEC, QUERY_EXECROWS } que
 typedef struct gen_param {
     char *name;         /* @name / sqlc.arg(name); else from its context (the column it meets); else NULL */
     bool named;         /* the query named it */
-    gen_type type;      /* as PostgreSQL infers it, without typmod */
-    bool typed;
+    gen_type type;      /* as PostgreSQL infers it, without typmod; type.sql is NULL until then */
     bool nullable;      /* sqlc.narg(name): NULL may be sent */
     bool slice;         /* sqlc.slice(name): a list, sent as an array */
     int pos;            /* byte offset of its first use in the query file */

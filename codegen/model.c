@@ -256,14 +256,18 @@ static const char *kind_name(rel_kind k)
     return names[k];
 }
 
-static void dump_column(strbuf *sb, const char *name, const char *type, bool not_null, bool first)
+/* {"name", "type", "not_null"[, "has_default"]}: has_default < 0 leaves it out (queries). */
+static void dump_column(strbuf *sb, const char *name, const char *type, bool not_null, int has_default, bool first)
 {
     sb_puts(sb, first ? "\n     " : ",\n     ");
     sb_puts(sb, "{\"name\": ");
     json_str(sb, name);
     sb_puts(sb, ", \"type\": ");
     json_str(sb, type);
-    sb_printf(sb, ", \"not_null\": %s}", not_null ? "true" : "false");
+    sb_printf(sb, ", \"not_null\": %s", not_null ? "true" : "false");
+    if (has_default >= 0)
+        sb_printf(sb, ", \"has_default\": %s", has_default ? "true" : "false");
+    sb_putc(sb, '}');
 }
 
 /* "queries": name, command, the SQL sent, parameters and result columns (types as format_type). */
@@ -281,12 +285,11 @@ static void dump_queries(const gen_model *m, strbuf *sb)
         json_str(sb, q->sql);
         sb_puts(sb, ",\n   \"params\": [");
         for (size_t p = 0; p < q->nparams; p++)
-            dump_column(sb, q->params[p].name ? q->params[p].name : "", q->params[p].type.sql,
-                        !q->params[p].nullable, p == 0);
+            dump_column(sb, q->params[p].name, q->params[p].type.sql, !q->params[p].nullable, -1, p == 0);
         sb_puts(sb, "],\n   \"columns\": [");
         for (size_t c = 0; c < q->result.ncolumns; c++)
             dump_column(sb, q->result.columns[c].name, q->result.columns[c].type.sql, q->result.columns[c].not_null,
-                        c == 0);
+                        -1, c == 0);
         sb_puts(sb, "]}");
     }
     sb_putc(sb, ']');
@@ -317,16 +320,9 @@ void model_dump_json(const gen_model *m, strbuf *sb)
         sb_puts(sb, ", \"name\": ");
         json_str(sb, r->name);
         sb_printf(sb, ", \"kind\": \"%s\",\n   \"columns\": [", kind_name(r->kind));
-        for (size_t c = 0; c < r->ncolumns; c++) {
-            const gen_column *col = &r->columns[c];
-            sb_puts(sb, c ? ",\n     " : "\n     ");
-            sb_puts(sb, "{\"name\": ");
-            json_str(sb, col->name);
-            sb_puts(sb, ", \"type\": ");
-            json_str(sb, col->type.sql);
-            sb_printf(sb, ", \"not_null\": %s, \"has_default\": %s}",
-                      col->not_null ? "true" : "false", col->has_default ? "true" : "false");
-        }
+        for (size_t c = 0; c < r->ncolumns; c++)
+            dump_column(sb, r->columns[c].name, r->columns[c].type.sql, r->columns[c].not_null,
+                        r->columns[c].has_default, c == 0);
         sb_puts(sb, "],\n   \"primary_key\": ");
         json_strv(sb, r->primary_key, r->npk);
         sb_puts(sb, ",\n   \"indexes\": [");

@@ -24,6 +24,11 @@ typedef struct ctx {
         return -1;                                \
     } while (0)
 
+/* src's parse tree (free with pg_query__parse_result__free_unpacked), or NULL with the
+ * parser's error reported at its position. */
+PgQuery__ParseResult *parse_tree(const source *src);
+/* Skips white space and comments so a statement's position is its first token. */
+int skip_space(const source *src, int pos);
 /* The String value of a node, or NULL. */
 const char *node_str(const Node *n);
 /* The protobuf field name of a node ("create_seq_stmt"), for messages. */

@@ -190,17 +190,6 @@ long utf8_invalid_at(const unsigned char *s, size_t len)
     return -1;
 }
 
-int src_char_to_byte(const source *src, int cursorpos)
-{
-    int chars = 0;
-    if (cursorpos <= 0)
-        return -1;
-    for (size_t i = 0; i < src->len; i++)
-        if (((unsigned char)src->text[i] & 0xC0) != 0x80 && ++chars == cursorpos)
-            return (int)i;
-    return (int)src->len;
-}
-
 /* Blanks psql meta-command lines (pg_dump writes \\restrict and \\connect) with spaces, so that
  * positions stay where they were. A backslash line counts only outside quotes, dollar-quoted
  * bodies and comments, and only as the first non-blank character of a line. */

@@ -7,84 +7,9 @@
 static const char *const post_status_labels[] = {"draft", "published", "archived"};
 static const blogdb_rt_enum post_status_enum = {.name = "post_status", .labels = post_status_labels, .count = 3, .sql = "public.post_status"};
 
-/* ---- query FeedPage (posts.sql:7:1) ---- */
+/* ---- the row of table public.posts ---- */
 
-static const blogdb_rt_column feed_page_row_columns[] = {
-    {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_feed_page_row, id),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
-    {.name = "title", .sql = "title", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_feed_page_row, title),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
-    {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_feed_page_row, created_at),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
-    {.name = "author_email", .sql = "author_email", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_feed_page_row, author_email),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
-};
-static const blogdb_rt_relation feed_page_row_rel = {
-    .name = "FeedPage", .sql = "FeedPage",
-    .row_size = sizeof(blogdb_feed_page_row), .row_align = _Alignof(blogdb_feed_page_row),
-    .columns = feed_page_row_columns, .ncolumns = 4};
-static const blogdb_rt_column feed_page_param_columns[] = {
-    {.name = "before_created_at", .sql = "before_created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_feed_page_params, before_created_at),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
-    {.name = "before_id", .sql = "before_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_feed_page_params, before_id),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
-    {.name = "page_size", .sql = "page_size", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_feed_page_params, page_size),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "bigint"},
-};
-static const blogdb_rt_relation feed_page_params_rel = {
-    .name = "FeedPage", .sql = "FeedPage",
-    .row_size = sizeof(blogdb_feed_page_params), .row_align = _Alignof(blogdb_feed_page_params),
-    .columns = feed_page_param_columns, .ncolumns = 3};
-static const blogdb_rt_statement feed_page_stmt = {
-    .name = "FeedPage",
-    .sql = "SELECT p.id, p.title, p.created_at, u.email AS author_email\nFROM posts p\nJOIN users u ON u.id = p.user_id\nWHERE p.status = 'published'\n  AND (p.created_at, p.id) < ($1, $2)\nORDER BY p.created_at DESC, p.id DESC\nLIMIT $3",
-    .params = &feed_page_params_rel, .row = &feed_page_row_rel,
-    .result = BLOGDB_RT_MANY, .writes = false};
-
-struct feed_page_each_ctx {
-    blogdb_feed_page_row_fn fn;
-    void *ctx;
-};
-
-static int feed_page_each_row(const void *row, void *c)
-{
-    const struct feed_page_each_ctx *x = c;
-    return x->fn(row, x->ctx);
-}
-
-int blogdb_feed_page(blogdb *db, blogdb_feed_page_rows **out, blogdb_timestamp before_created_at, const uuid_t before_id, int64_t page_size)
-{
-    blogdb_feed_page_params p;
-    memset(&p, 0, sizeof p);
-    p.before_created_at = before_created_at;
-    if (!before_id)
-        return blogdb_rt_run(db, &feed_page_stmt, NULL, out);
-    memcpy(p.before_id, before_id, sizeof p.before_id);
-    p.page_size = page_size;
-    return blogdb_rt_run(db, &feed_page_stmt, &p, out);
-}
-
-int blogdb_feed_page_each(blogdb *db, blogdb_timestamp before_created_at, const uuid_t before_id, int64_t page_size, blogdb_feed_page_row_fn fn, void *ctx)
-{
-    struct feed_page_each_ctx x = {fn, ctx};
-    blogdb_feed_page_params p;
-    memset(&p, 0, sizeof p);
-    p.before_created_at = before_created_at;
-    if (!before_id)
-        return blogdb_rt_run_each(db, &feed_page_stmt, NULL, fn ? feed_page_each_row : NULL, &x);
-    memcpy(p.before_id, before_id, sizeof p.before_id);
-    p.page_size = page_size;
-    return blogdb_rt_run_each(db, &feed_page_stmt, &p, fn ? feed_page_each_row : NULL, &x);
-}
-
-void blogdb_feed_page_rows_free(blogdb_feed_page_rows *rows)
-{
-    blogdb_rt_free(rows);
-}
-
-/* ---- query MyPosts (posts.sql:17:1) ---- */
-
-static const blogdb_rt_column my_posts_row_columns[] = {
+static const blogdb_rt_column posts_table_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_row, id),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
     {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_row, user_id),
@@ -100,11 +25,88 @@ static const blogdb_rt_column my_posts_row_columns[] = {
     {.name = "updated_at", .sql = "updated_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_posts_row, updated_at),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
 };
-static const blogdb_rt_relation my_posts_row_rel = {
-    .name = "MyPosts", .sql = "MyPosts",
+static const blogdb_rt_relation posts_table = {
+    .name = "posts", .sql = "posts",
     .row_size = sizeof(blogdb_posts_row), .row_align = _Alignof(blogdb_posts_row),
-    .columns = my_posts_row_columns, .ncolumns = 7};
-static const blogdb_rt_column my_posts_param_columns[] = {
+    .columns = posts_table_columns, .ncolumns = 7};
+
+/* ---- query FeedPage (posts.sql:7:1) ---- */
+
+static const blogdb_rt_column feed_page_row_columns[] = {
+    {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_feed_page_row, id),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
+    {.name = "title", .sql = "title", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_feed_page_row, title),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
+    {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_feed_page_row, created_at),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
+    {.name = "author_email", .sql = "author_email", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_feed_page_row, author_email),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
+};
+static const blogdb_rt_relation feed_page_row = {
+    .name = "FeedPage", .sql = "FeedPage",
+    .row_size = sizeof(blogdb_feed_page_row), .row_align = _Alignof(blogdb_feed_page_row),
+    .columns = feed_page_row_columns, .ncolumns = 4};
+static const blogdb_rt_column feed_page_params_columns[] = {
+    {.name = "before_created_at", .sql = "before_created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_feed_page_params, before_created_at),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
+    {.name = "before_id", .sql = "before_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_feed_page_params, before_id),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
+    {.name = "page_size", .sql = "page_size", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_feed_page_params, page_size),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "bigint"},
+};
+static const blogdb_rt_relation feed_page_params = {
+    .name = "FeedPage", .sql = "FeedPage",
+    .row_size = sizeof(blogdb_feed_page_params), .row_align = _Alignof(blogdb_feed_page_params),
+    .columns = feed_page_params_columns, .ncolumns = 3};
+static const blogdb_rt_statement feed_page_stmt = {
+    .name = "FeedPage",
+    .sql = "SELECT p.id, p.title, p.created_at, u.email AS author_email\nFROM posts p\nJOIN users u ON u.id = p.user_id\nWHERE p.status = 'published'\n  AND (p.created_at, p.id) < ($1, $2)\nORDER BY p.created_at DESC, p.id DESC\nLIMIT $3",
+    .params = &feed_page_params, .row = &feed_page_row,
+    .result = BLOGDB_RT_MANY, .writes = false};
+
+struct feed_page_row_each_ctx {
+    blogdb_feed_page_row_fn fn;
+    void *ctx;
+};
+
+static int feed_page_row_each_row(const void *row, void *c)
+{
+    const struct feed_page_row_each_ctx *x = c;
+    return x->fn(row, x->ctx);
+}
+
+static const blogdb_feed_page_params *feed_page_params_of(blogdb_feed_page_params *p, blogdb_timestamp before_created_at, const uuid_t before_id, int64_t page_size)
+{
+    memset(p, 0, sizeof *p);
+    p->before_created_at = before_created_at;
+    if (!before_id)
+        return NULL;
+    memcpy(p->before_id, before_id, sizeof p->before_id);
+    p->page_size = page_size;
+    return p;
+}
+
+int blogdb_feed_page(blogdb *db, blogdb_feed_page_rows **out, blogdb_timestamp before_created_at, const uuid_t before_id, int64_t page_size)
+{
+    blogdb_feed_page_params p;
+    return blogdb_rt_run(db, &feed_page_stmt, feed_page_params_of(&p, before_created_at, before_id, page_size), out);
+}
+
+int blogdb_feed_page_each(blogdb *db, blogdb_timestamp before_created_at, const uuid_t before_id, int64_t page_size, blogdb_feed_page_row_fn fn, void *ctx)
+{
+    struct feed_page_row_each_ctx x = {fn, ctx};
+    blogdb_feed_page_params p;
+    return blogdb_rt_run_each(db, &feed_page_stmt, feed_page_params_of(&p, before_created_at, before_id, page_size), fn ? feed_page_row_each_row : NULL, &x);
+}
+
+void blogdb_feed_page_rows_free(blogdb_feed_page_rows *rows)
+{
+    blogdb_rt_free(rows);
+}
+
+/* ---- query MyPosts (posts.sql:17:1) ---- */
+
+static const blogdb_rt_column my_posts_params_columns[] = {
     {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_my_posts_params, user_id),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
     {.name = "before_created_at", .sql = "before_created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_my_posts_params, before_created_at),
@@ -114,56 +116,52 @@ static const blogdb_rt_column my_posts_param_columns[] = {
     {.name = "page_size", .sql = "page_size", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_my_posts_params, page_size),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "bigint"},
 };
-static const blogdb_rt_relation my_posts_params_rel = {
+static const blogdb_rt_relation my_posts_params = {
     .name = "MyPosts", .sql = "MyPosts",
     .row_size = sizeof(blogdb_my_posts_params), .row_align = _Alignof(blogdb_my_posts_params),
-    .columns = my_posts_param_columns, .ncolumns = 4};
+    .columns = my_posts_params_columns, .ncolumns = 4};
 static const blogdb_rt_statement my_posts_stmt = {
     .name = "MyPosts",
     .sql = "SELECT * FROM posts\nWHERE user_id = $1\n  AND (created_at, id) < ($2, $3)\nORDER BY created_at DESC, id DESC\nLIMIT $4",
-    .params = &my_posts_params_rel, .row = &my_posts_row_rel,
+    .params = &my_posts_params, .row = &posts_table,
     .result = BLOGDB_RT_MANY, .writes = false};
 
-struct my_posts_each_ctx {
+struct posts_table_each_ctx {
     blogdb_posts_row_fn fn;
     void *ctx;
 };
 
-static int my_posts_each_row(const void *row, void *c)
+static int posts_table_each_row(const void *row, void *c)
 {
-    const struct my_posts_each_ctx *x = c;
+    const struct posts_table_each_ctx *x = c;
     return x->fn(row, x->ctx);
+}
+
+static const blogdb_my_posts_params *my_posts_params_of(blogdb_my_posts_params *p, const uuid_t user_id, blogdb_timestamp before_created_at, const uuid_t before_id, int64_t page_size)
+{
+    memset(p, 0, sizeof *p);
+    if (!user_id)
+        return NULL;
+    memcpy(p->user_id, user_id, sizeof p->user_id);
+    p->before_created_at = before_created_at;
+    if (!before_id)
+        return NULL;
+    memcpy(p->before_id, before_id, sizeof p->before_id);
+    p->page_size = page_size;
+    return p;
 }
 
 int blogdb_my_posts(blogdb *db, blogdb_posts_rows **out, const uuid_t user_id, blogdb_timestamp before_created_at, const uuid_t before_id, int64_t page_size)
 {
     blogdb_my_posts_params p;
-    memset(&p, 0, sizeof p);
-    if (!user_id)
-        return blogdb_rt_run(db, &my_posts_stmt, NULL, out);
-    memcpy(p.user_id, user_id, sizeof p.user_id);
-    p.before_created_at = before_created_at;
-    if (!before_id)
-        return blogdb_rt_run(db, &my_posts_stmt, NULL, out);
-    memcpy(p.before_id, before_id, sizeof p.before_id);
-    p.page_size = page_size;
-    return blogdb_rt_run(db, &my_posts_stmt, &p, out);
+    return blogdb_rt_run(db, &my_posts_stmt, my_posts_params_of(&p, user_id, before_created_at, before_id, page_size), out);
 }
 
 int blogdb_my_posts_each(blogdb *db, const uuid_t user_id, blogdb_timestamp before_created_at, const uuid_t before_id, int64_t page_size, blogdb_posts_row_fn fn, void *ctx)
 {
-    struct my_posts_each_ctx x = {fn, ctx};
+    struct posts_table_each_ctx x = {fn, ctx};
     blogdb_my_posts_params p;
-    memset(&p, 0, sizeof p);
-    if (!user_id)
-        return blogdb_rt_run_each(db, &my_posts_stmt, NULL, fn ? my_posts_each_row : NULL, &x);
-    memcpy(p.user_id, user_id, sizeof p.user_id);
-    p.before_created_at = before_created_at;
-    if (!before_id)
-        return blogdb_rt_run_each(db, &my_posts_stmt, NULL, fn ? my_posts_each_row : NULL, &x);
-    memcpy(p.before_id, before_id, sizeof p.before_id);
-    p.page_size = page_size;
-    return blogdb_rt_run_each(db, &my_posts_stmt, &p, fn ? my_posts_each_row : NULL, &x);
+    return blogdb_rt_run_each(db, &my_posts_stmt, my_posts_params_of(&p, user_id, before_created_at, before_id, page_size), fn ? posts_table_each_row : NULL, &x);
 }
 
 /* ---- query CountMyPostsByStatus (posts.sql:25:1) ---- */
@@ -174,54 +172,55 @@ static const blogdb_rt_column count_my_posts_by_status_row_columns[] = {
     {.name = "posts", .sql = "posts", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_count_my_posts_by_status_row, posts),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "bigint"},
 };
-static const blogdb_rt_relation count_my_posts_by_status_row_rel = {
+static const blogdb_rt_relation count_my_posts_by_status_row = {
     .name = "CountMyPostsByStatus", .sql = "CountMyPostsByStatus",
     .row_size = sizeof(blogdb_count_my_posts_by_status_row), .row_align = _Alignof(blogdb_count_my_posts_by_status_row),
     .columns = count_my_posts_by_status_row_columns, .ncolumns = 2};
-static const blogdb_rt_column count_my_posts_by_status_param_columns[] = {
+static const blogdb_rt_column count_my_posts_by_status_params_columns[] = {
     {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_count_my_posts_by_status_params, user_id),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
 };
-static const blogdb_rt_relation count_my_posts_by_status_params_rel = {
+static const blogdb_rt_relation count_my_posts_by_status_params = {
     .name = "CountMyPostsByStatus", .sql = "CountMyPostsByStatus",
     .row_size = sizeof(blogdb_count_my_posts_by_status_params), .row_align = _Alignof(blogdb_count_my_posts_by_status_params),
-    .columns = count_my_posts_by_status_param_columns, .ncolumns = 1};
+    .columns = count_my_posts_by_status_params_columns, .ncolumns = 1};
 static const blogdb_rt_statement count_my_posts_by_status_stmt = {
     .name = "CountMyPostsByStatus",
     .sql = "SELECT status, count(*) AS posts\nFROM posts\nWHERE user_id = $1\nGROUP BY status\nORDER BY status",
-    .params = &count_my_posts_by_status_params_rel, .row = &count_my_posts_by_status_row_rel,
+    .params = &count_my_posts_by_status_params, .row = &count_my_posts_by_status_row,
     .result = BLOGDB_RT_MANY, .writes = false};
 
-struct count_my_posts_by_status_each_ctx {
+struct count_my_posts_by_status_row_each_ctx {
     blogdb_count_my_posts_by_status_row_fn fn;
     void *ctx;
 };
 
-static int count_my_posts_by_status_each_row(const void *row, void *c)
+static int count_my_posts_by_status_row_each_row(const void *row, void *c)
 {
-    const struct count_my_posts_by_status_each_ctx *x = c;
+    const struct count_my_posts_by_status_row_each_ctx *x = c;
     return x->fn(row, x->ctx);
+}
+
+static const blogdb_count_my_posts_by_status_params *count_my_posts_by_status_params_of(blogdb_count_my_posts_by_status_params *p, const uuid_t user_id)
+{
+    memset(p, 0, sizeof *p);
+    if (!user_id)
+        return NULL;
+    memcpy(p->user_id, user_id, sizeof p->user_id);
+    return p;
 }
 
 int blogdb_count_my_posts_by_status(blogdb *db, blogdb_count_my_posts_by_status_rows **out, const uuid_t user_id)
 {
     blogdb_count_my_posts_by_status_params p;
-    memset(&p, 0, sizeof p);
-    if (!user_id)
-        return blogdb_rt_run(db, &count_my_posts_by_status_stmt, NULL, out);
-    memcpy(p.user_id, user_id, sizeof p.user_id);
-    return blogdb_rt_run(db, &count_my_posts_by_status_stmt, &p, out);
+    return blogdb_rt_run(db, &count_my_posts_by_status_stmt, count_my_posts_by_status_params_of(&p, user_id), out);
 }
 
 int blogdb_count_my_posts_by_status_each(blogdb *db, const uuid_t user_id, blogdb_count_my_posts_by_status_row_fn fn, void *ctx)
 {
-    struct count_my_posts_by_status_each_ctx x = {fn, ctx};
+    struct count_my_posts_by_status_row_each_ctx x = {fn, ctx};
     blogdb_count_my_posts_by_status_params p;
-    memset(&p, 0, sizeof p);
-    if (!user_id)
-        return blogdb_rt_run_each(db, &count_my_posts_by_status_stmt, NULL, fn ? count_my_posts_by_status_each_row : NULL, &x);
-    memcpy(p.user_id, user_id, sizeof p.user_id);
-    return blogdb_rt_run_each(db, &count_my_posts_by_status_stmt, &p, fn ? count_my_posts_by_status_each_row : NULL, &x);
+    return blogdb_rt_run_each(db, &count_my_posts_by_status_stmt, count_my_posts_by_status_params_of(&p, user_id), fn ? count_my_posts_by_status_row_each_row : NULL, &x);
 }
 
 void blogdb_count_my_posts_by_status_rows_free(blogdb_count_my_posts_by_status_rows *rows)
@@ -239,54 +238,56 @@ static const blogdb_rt_column search_published_titles_row_columns[] = {
     {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_search_published_titles_row, created_at),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
 };
-static const blogdb_rt_relation search_published_titles_row_rel = {
+static const blogdb_rt_relation search_published_titles_row = {
     .name = "SearchPublishedTitles", .sql = "SearchPublishedTitles",
     .row_size = sizeof(blogdb_search_published_titles_row), .row_align = _Alignof(blogdb_search_published_titles_row),
     .columns = search_published_titles_row_columns, .ncolumns = 3};
-static const blogdb_rt_column search_published_titles_param_columns[] = {
+static const blogdb_rt_column search_published_titles_params_columns[] = {
     {.name = "word", .sql = "word", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_search_published_titles_params, word),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "text"},
     {.name = "max_results", .sql = "max_results", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_search_published_titles_params, max_results),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "bigint"},
 };
-static const blogdb_rt_relation search_published_titles_params_rel = {
+static const blogdb_rt_relation search_published_titles_params = {
     .name = "SearchPublishedTitles", .sql = "SearchPublishedTitles",
     .row_size = sizeof(blogdb_search_published_titles_params), .row_align = _Alignof(blogdb_search_published_titles_params),
-    .columns = search_published_titles_param_columns, .ncolumns = 2};
+    .columns = search_published_titles_params_columns, .ncolumns = 2};
 static const blogdb_rt_statement search_published_titles_stmt = {
     .name = "SearchPublishedTitles",
     .sql = "SELECT id, title, created_at\nFROM posts\nWHERE status = 'published' AND title ILIKE '%' || $1 || '%'\nORDER BY created_at DESC\nLIMIT $2",
-    .params = &search_published_titles_params_rel, .row = &search_published_titles_row_rel,
+    .params = &search_published_titles_params, .row = &search_published_titles_row,
     .result = BLOGDB_RT_MANY, .writes = false};
 
-struct search_published_titles_each_ctx {
+struct search_published_titles_row_each_ctx {
     blogdb_search_published_titles_row_fn fn;
     void *ctx;
 };
 
-static int search_published_titles_each_row(const void *row, void *c)
+static int search_published_titles_row_each_row(const void *row, void *c)
 {
-    const struct search_published_titles_each_ctx *x = c;
+    const struct search_published_titles_row_each_ctx *x = c;
     return x->fn(row, x->ctx);
+}
+
+static const blogdb_search_published_titles_params *search_published_titles_params_of(blogdb_search_published_titles_params *p, const char *word, int64_t max_results)
+{
+    memset(p, 0, sizeof *p);
+    p->word = word;
+    p->max_results = max_results;
+    return p;
 }
 
 int blogdb_search_published_titles(blogdb *db, blogdb_search_published_titles_rows **out, const char *word, int64_t max_results)
 {
     blogdb_search_published_titles_params p;
-    memset(&p, 0, sizeof p);
-    p.word = word;
-    p.max_results = max_results;
-    return blogdb_rt_run(db, &search_published_titles_stmt, &p, out);
+    return blogdb_rt_run(db, &search_published_titles_stmt, search_published_titles_params_of(&p, word, max_results), out);
 }
 
 int blogdb_search_published_titles_each(blogdb *db, const char *word, int64_t max_results, blogdb_search_published_titles_row_fn fn, void *ctx)
 {
-    struct search_published_titles_each_ctx x = {fn, ctx};
+    struct search_published_titles_row_each_ctx x = {fn, ctx};
     blogdb_search_published_titles_params p;
-    memset(&p, 0, sizeof p);
-    p.word = word;
-    p.max_results = max_results;
-    return blogdb_rt_run_each(db, &search_published_titles_stmt, &p, fn ? search_published_titles_each_row : NULL, &x);
+    return blogdb_rt_run_each(db, &search_published_titles_stmt, search_published_titles_params_of(&p, word, max_results), fn ? search_published_titles_row_each_row : NULL, &x);
 }
 
 void blogdb_search_published_titles_rows_free(blogdb_search_published_titles_rows *rows)
@@ -312,32 +313,37 @@ static const blogdb_rt_column post_with_author_row_columns[] = {
     {.name = "author_email", .sql = "author_email", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_post_with_author_row, author_email),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
 };
-static const blogdb_rt_relation post_with_author_row_rel = {
+static const blogdb_rt_relation post_with_author_row = {
     .name = "PostWithAuthor", .sql = "PostWithAuthor",
     .row_size = sizeof(blogdb_post_with_author_row), .row_align = _Alignof(blogdb_post_with_author_row),
     .columns = post_with_author_row_columns, .ncolumns = 7};
-static const blogdb_rt_column post_with_author_param_columns[] = {
+static const blogdb_rt_column post_with_author_params_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_post_with_author_params, id),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
 };
-static const blogdb_rt_relation post_with_author_params_rel = {
+static const blogdb_rt_relation post_with_author_params = {
     .name = "PostWithAuthor", .sql = "PostWithAuthor",
     .row_size = sizeof(blogdb_post_with_author_params), .row_align = _Alignof(blogdb_post_with_author_params),
-    .columns = post_with_author_param_columns, .ncolumns = 1};
+    .columns = post_with_author_params_columns, .ncolumns = 1};
 static const blogdb_rt_statement post_with_author_stmt = {
     .name = "PostWithAuthor",
     .sql = "SELECT p.id, p.title, p.content, p.status, p.created_at, u.id AS author_id, u.email AS author_email\nFROM posts p\nJOIN users u ON u.id = p.user_id\nWHERE p.id = $1",
-    .params = &post_with_author_params_rel, .row = &post_with_author_row_rel,
+    .params = &post_with_author_params, .row = &post_with_author_row,
     .result = BLOGDB_RT_ONE, .writes = false};
+
+static const blogdb_post_with_author_params *post_with_author_params_of(blogdb_post_with_author_params *p, const uuid_t id)
+{
+    memset(p, 0, sizeof *p);
+    if (!id)
+        return NULL;
+    memcpy(p->id, id, sizeof p->id);
+    return p;
+}
 
 int blogdb_post_with_author(blogdb *db, blogdb_post_with_author_row **out, const uuid_t id)
 {
     blogdb_post_with_author_params p;
-    memset(&p, 0, sizeof p);
-    if (!id)
-        return blogdb_rt_run(db, &post_with_author_stmt, NULL, out);
-    memcpy(p.id, id, sizeof p.id);
-    return blogdb_rt_run(db, &post_with_author_stmt, &p, out);
+    return blogdb_rt_run(db, &post_with_author_stmt, post_with_author_params_of(&p, id), out);
 }
 
 void blogdb_post_with_author_row_free(blogdb_post_with_author_row *row)
@@ -347,107 +353,77 @@ void blogdb_post_with_author_row_free(blogdb_post_with_author_row *row)
 
 /* ---- query PublishPost (posts.sql:48:1) ---- */
 
-static const blogdb_rt_column publish_post_param_columns[] = {
+static const blogdb_rt_column publish_post_params_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_publish_post_params, id),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
     {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_publish_post_params, user_id),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
 };
-static const blogdb_rt_relation publish_post_params_rel = {
+static const blogdb_rt_relation publish_post_params = {
     .name = "PublishPost", .sql = "PublishPost",
     .row_size = sizeof(blogdb_publish_post_params), .row_align = _Alignof(blogdb_publish_post_params),
-    .columns = publish_post_param_columns, .ncolumns = 2};
+    .columns = publish_post_params_columns, .ncolumns = 2};
 static const blogdb_rt_statement publish_post_stmt = {
     .name = "PublishPost",
     .sql = "UPDATE posts SET status = 'published', updated_at = now()\nWHERE id = $1 AND user_id = $2 AND status = 'draft'",
-    .params = &publish_post_params_rel, .row = NULL,
+    .params = &publish_post_params, .row = NULL,
     .result = BLOGDB_RT_ROWS, .writes = true};
+
+static const blogdb_publish_post_params *publish_post_params_of(blogdb_publish_post_params *p, const uuid_t id, const uuid_t user_id)
+{
+    memset(p, 0, sizeof *p);
+    if (!id)
+        return NULL;
+    memcpy(p->id, id, sizeof p->id);
+    if (!user_id)
+        return NULL;
+    memcpy(p->user_id, user_id, sizeof p->user_id);
+    return p;
+}
 
 int blogdb_publish_post(blogdb *db, int64_t *out, const uuid_t id, const uuid_t user_id)
 {
     blogdb_publish_post_params p;
-    memset(&p, 0, sizeof p);
-    if (!id)
-        return blogdb_rt_run(db, &publish_post_stmt, NULL, out);
-    memcpy(p.id, id, sizeof p.id);
-    if (!user_id)
-        return blogdb_rt_run(db, &publish_post_stmt, NULL, out);
-    memcpy(p.user_id, user_id, sizeof p.user_id);
-    return blogdb_rt_run(db, &publish_post_stmt, &p, out);
+    return blogdb_rt_run(db, &publish_post_stmt, publish_post_params_of(&p, id, user_id), out);
 }
 
 /* ---- query RenamePost (posts.sql:53:1) ---- */
 
-static const blogdb_rt_column rename_post_row_columns[] = {
-    {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_row, id),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
-    {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_row, user_id),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
-    {.name = "title", .sql = "title", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_posts_row, title),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
-    {.name = "content", .sql = "content", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_posts_row, content),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "text"},
-    {.name = "status", .sql = "status", .type = BLOGDB_RT_ENUM, .offset = offsetof(blogdb_posts_row, status),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .enum_type = &post_status_enum, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "post_status"},
-    {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_posts_row, created_at),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
-    {.name = "updated_at", .sql = "updated_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_posts_row, updated_at),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
-};
-static const blogdb_rt_relation rename_post_row_rel = {
-    .name = "RenamePost", .sql = "RenamePost",
-    .row_size = sizeof(blogdb_posts_row), .row_align = _Alignof(blogdb_posts_row),
-    .columns = rename_post_row_columns, .ncolumns = 7};
-static const blogdb_rt_column rename_post_param_columns[] = {
+static const blogdb_rt_column rename_post_params_columns[] = {
     {.name = "title", .sql = "title", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_rename_post_params, title),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying"},
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_rename_post_params, id),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
 };
-static const blogdb_rt_relation rename_post_params_rel = {
+static const blogdb_rt_relation rename_post_params = {
     .name = "RenamePost", .sql = "RenamePost",
     .row_size = sizeof(blogdb_rename_post_params), .row_align = _Alignof(blogdb_rename_post_params),
-    .columns = rename_post_param_columns, .ncolumns = 2};
+    .columns = rename_post_params_columns, .ncolumns = 2};
 static const blogdb_rt_statement rename_post_stmt = {
     .name = "RenamePost",
     .sql = "UPDATE posts SET title = $1\nWHERE id = $2\nRETURNING *",
-    .params = &rename_post_params_rel, .row = &rename_post_row_rel,
+    .params = &rename_post_params, .row = &posts_table,
     .result = BLOGDB_RT_ONE, .writes = true};
+
+static const blogdb_rename_post_params *rename_post_params_of(blogdb_rename_post_params *p, const char *title, const uuid_t id)
+{
+    memset(p, 0, sizeof *p);
+    p->title = title;
+    if (!id)
+        return NULL;
+    memcpy(p->id, id, sizeof p->id);
+    return p;
+}
 
 int blogdb_rename_post(blogdb *db, blogdb_posts_row **out, const char *title, const uuid_t id)
 {
     blogdb_rename_post_params p;
-    memset(&p, 0, sizeof p);
-    p.title = title;
-    if (!id)
-        return blogdb_rt_run(db, &rename_post_stmt, NULL, out);
-    memcpy(p.id, id, sizeof p.id);
-    return blogdb_rt_run(db, &rename_post_stmt, &p, out);
+    return blogdb_rt_run(db, &rename_post_stmt, rename_post_params_of(&p, title, id), out);
 }
 
 /* ---- query CreateDraft (posts.sql:59:1) ---- */
 
-static const blogdb_rt_column create_draft_row_columns[] = {
-    {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_row, id),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
-    {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_row, user_id),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
-    {.name = "title", .sql = "title", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_posts_row, title),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
-    {.name = "content", .sql = "content", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_posts_row, content),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "text"},
-    {.name = "status", .sql = "status", .type = BLOGDB_RT_ENUM, .offset = offsetof(blogdb_posts_row, status),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .enum_type = &post_status_enum, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "post_status"},
-    {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_posts_row, created_at),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
-    {.name = "updated_at", .sql = "updated_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_posts_row, updated_at),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
-};
-static const blogdb_rt_relation create_draft_row_rel = {
-    .name = "CreateDraft", .sql = "CreateDraft",
-    .row_size = sizeof(blogdb_posts_row), .row_align = _Alignof(blogdb_posts_row),
-    .columns = create_draft_row_columns, .ncolumns = 7};
-static const blogdb_rt_column create_draft_param_columns[] = {
+static const blogdb_rt_column create_draft_params_columns[] = {
     {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_create_draft_params, user_id),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
     {.name = "title", .sql = "title", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_create_draft_params, title),
@@ -455,26 +431,31 @@ static const blogdb_rt_column create_draft_param_columns[] = {
     {.name = "content", .sql = "content", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_create_draft_params, content),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "text"},
 };
-static const blogdb_rt_relation create_draft_params_rel = {
+static const blogdb_rt_relation create_draft_params = {
     .name = "CreateDraft", .sql = "CreateDraft",
     .row_size = sizeof(blogdb_create_draft_params), .row_align = _Alignof(blogdb_create_draft_params),
-    .columns = create_draft_param_columns, .ncolumns = 3};
+    .columns = create_draft_params_columns, .ncolumns = 3};
 static const blogdb_rt_statement create_draft_stmt = {
     .name = "CreateDraft",
     .sql = "INSERT INTO posts (user_id, title, content)\nVALUES ($1, $2, $3)\nRETURNING *",
-    .params = &create_draft_params_rel, .row = &create_draft_row_rel,
+    .params = &create_draft_params, .row = &posts_table,
     .result = BLOGDB_RT_ONE, .writes = true};
+
+static const blogdb_create_draft_params *create_draft_params_of(blogdb_create_draft_params *p, const uuid_t user_id, const char *title, const char *content)
+{
+    memset(p, 0, sizeof *p);
+    if (!user_id)
+        return NULL;
+    memcpy(p->user_id, user_id, sizeof p->user_id);
+    p->title = title;
+    p->content = content;
+    return p;
+}
 
 int blogdb_create_draft(blogdb *db, blogdb_posts_row **out, const uuid_t user_id, const char *title, const char *content)
 {
     blogdb_create_draft_params p;
-    memset(&p, 0, sizeof p);
-    if (!user_id)
-        return blogdb_rt_run(db, &create_draft_stmt, NULL, out);
-    memcpy(p.user_id, user_id, sizeof p.user_id);
-    p.title = title;
-    p.content = content;
-    return blogdb_rt_run(db, &create_draft_stmt, &p, out);
+    return blogdb_rt_run(db, &create_draft_stmt, create_draft_params_of(&p, user_id, title, content), out);
 }
 
 /* ---- query PostsByIds (posts.sql:65:1) ---- */
@@ -487,50 +468,53 @@ static const blogdb_rt_column posts_by_ids_row_columns[] = {
     {.name = "status", .sql = "status", .type = BLOGDB_RT_ENUM, .offset = offsetof(blogdb_posts_by_ids_row, status),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .enum_type = &post_status_enum, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "post_status"},
 };
-static const blogdb_rt_relation posts_by_ids_row_rel = {
+static const blogdb_rt_relation posts_by_ids_row = {
     .name = "PostsByIds", .sql = "PostsByIds",
     .row_size = sizeof(blogdb_posts_by_ids_row), .row_align = _Alignof(blogdb_posts_by_ids_row),
     .columns = posts_by_ids_row_columns, .ncolumns = 3};
-static const blogdb_rt_column posts_by_ids_param_columns[] = {
+static const blogdb_rt_column posts_by_ids_params_columns[] = {
     {.name = "ids", .sql = "ids", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_posts_by_ids_params, ids),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_ARRAY, .type_sql = "uuid[]"},
 };
-static const blogdb_rt_relation posts_by_ids_params_rel = {
+static const blogdb_rt_relation posts_by_ids_params = {
     .name = "PostsByIds", .sql = "PostsByIds",
     .row_size = sizeof(blogdb_posts_by_ids_params), .row_align = _Alignof(blogdb_posts_by_ids_params),
-    .columns = posts_by_ids_param_columns, .ncolumns = 1};
+    .columns = posts_by_ids_params_columns, .ncolumns = 1};
 static const blogdb_rt_statement posts_by_ids_stmt = {
     .name = "PostsByIds",
     .sql = "SELECT id, title, status FROM posts WHERE id = ANY($1::uuid[]) ORDER BY id",
-    .params = &posts_by_ids_params_rel, .row = &posts_by_ids_row_rel,
+    .params = &posts_by_ids_params, .row = &posts_by_ids_row,
     .result = BLOGDB_RT_MANY, .writes = false};
 
-struct posts_by_ids_each_ctx {
+struct posts_by_ids_row_each_ctx {
     blogdb_posts_by_ids_row_fn fn;
     void *ctx;
 };
 
-static int posts_by_ids_each_row(const void *row, void *c)
+static int posts_by_ids_row_each_row(const void *row, void *c)
 {
-    const struct posts_by_ids_each_ctx *x = c;
+    const struct posts_by_ids_row_each_ctx *x = c;
     return x->fn(row, x->ctx);
+}
+
+static const blogdb_posts_by_ids_params *posts_by_ids_params_of(blogdb_posts_by_ids_params *p, blogdb_uuid_array ids)
+{
+    memset(p, 0, sizeof *p);
+    p->ids = ids;
+    return p;
 }
 
 int blogdb_posts_by_ids(blogdb *db, blogdb_posts_by_ids_rows **out, blogdb_uuid_array ids)
 {
     blogdb_posts_by_ids_params p;
-    memset(&p, 0, sizeof p);
-    p.ids = ids;
-    return blogdb_rt_run(db, &posts_by_ids_stmt, &p, out);
+    return blogdb_rt_run(db, &posts_by_ids_stmt, posts_by_ids_params_of(&p, ids), out);
 }
 
 int blogdb_posts_by_ids_each(blogdb *db, blogdb_uuid_array ids, blogdb_posts_by_ids_row_fn fn, void *ctx)
 {
-    struct posts_by_ids_each_ctx x = {fn, ctx};
+    struct posts_by_ids_row_each_ctx x = {fn, ctx};
     blogdb_posts_by_ids_params p;
-    memset(&p, 0, sizeof p);
-    p.ids = ids;
-    return blogdb_rt_run_each(db, &posts_by_ids_stmt, &p, fn ? posts_by_ids_each_row : NULL, &x);
+    return blogdb_rt_run_each(db, &posts_by_ids_stmt, posts_by_ids_params_of(&p, ids), fn ? posts_by_ids_row_each_row : NULL, &x);
 }
 
 void blogdb_posts_by_ids_rows_free(blogdb_posts_by_ids_rows *rows)
@@ -540,31 +524,36 @@ void blogdb_posts_by_ids_rows_free(blogdb_posts_by_ids_rows *rows)
 
 /* ---- query DeleteOldDrafts (posts.sql:69:1) ---- */
 
-static const blogdb_rt_column delete_old_drafts_param_columns[] = {
+static const blogdb_rt_column delete_old_drafts_params_columns[] = {
     {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_delete_old_drafts_params, user_id),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
     {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_delete_old_drafts_params, created_at),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
 };
-static const blogdb_rt_relation delete_old_drafts_params_rel = {
+static const blogdb_rt_relation delete_old_drafts_params = {
     .name = "DeleteOldDrafts", .sql = "DeleteOldDrafts",
     .row_size = sizeof(blogdb_delete_old_drafts_params), .row_align = _Alignof(blogdb_delete_old_drafts_params),
-    .columns = delete_old_drafts_param_columns, .ncolumns = 2};
+    .columns = delete_old_drafts_params_columns, .ncolumns = 2};
 static const blogdb_rt_statement delete_old_drafts_stmt = {
     .name = "DeleteOldDrafts",
     .sql = "DELETE FROM posts WHERE user_id = $1 AND status = 'draft' AND created_at < $2",
-    .params = &delete_old_drafts_params_rel, .row = NULL,
+    .params = &delete_old_drafts_params, .row = NULL,
     .result = BLOGDB_RT_ROWS, .writes = true};
+
+static const blogdb_delete_old_drafts_params *delete_old_drafts_params_of(blogdb_delete_old_drafts_params *p, const uuid_t user_id, blogdb_timestamp created_at)
+{
+    memset(p, 0, sizeof *p);
+    if (!user_id)
+        return NULL;
+    memcpy(p->user_id, user_id, sizeof p->user_id);
+    p->created_at = created_at;
+    return p;
+}
 
 int blogdb_delete_old_drafts(blogdb *db, int64_t *out, const uuid_t user_id, blogdb_timestamp created_at)
 {
     blogdb_delete_old_drafts_params p;
-    memset(&p, 0, sizeof p);
-    if (!user_id)
-        return blogdb_rt_run(db, &delete_old_drafts_stmt, NULL, out);
-    memcpy(p.user_id, user_id, sizeof p.user_id);
-    p.created_at = created_at;
-    return blogdb_rt_run(db, &delete_old_drafts_stmt, &p, out);
+    return blogdb_rt_run(db, &delete_old_drafts_stmt, delete_old_drafts_params_of(&p, user_id, created_at), out);
 }
 
 /* ---- query PostsByStatuses (posts.sql:73:1) ---- */
@@ -577,34 +566,34 @@ static const blogdb_rt_column posts_by_statuses_row_columns[] = {
     {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_posts_by_statuses_row, created_at),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
 };
-static const blogdb_rt_relation posts_by_statuses_row_rel = {
+static const blogdb_rt_relation posts_by_statuses_row = {
     .name = "PostsByStatuses", .sql = "PostsByStatuses",
     .row_size = sizeof(blogdb_posts_by_statuses_row), .row_align = _Alignof(blogdb_posts_by_statuses_row),
     .columns = posts_by_statuses_row_columns, .ncolumns = 3};
-static const blogdb_rt_column posts_by_statuses_param_columns[] = {
+static const blogdb_rt_column posts_by_statuses_params_columns[] = {
     {.name = "statuses", .sql = "statuses", .type = BLOGDB_RT_ENUM, .offset = offsetof(blogdb_posts_by_statuses_params, statuses),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .enum_type = &post_status_enum, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_ARRAY, .type_sql = "post_status[]"},
     {.name = "since", .sql = "since", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_posts_by_statuses_params, since),
      .has_offset = offsetof(blogdb_posts_by_statuses_params, has_since), .max_chars = -1, .type_sql = "timestamp without time zone"},
 };
-static const blogdb_rt_relation posts_by_statuses_params_rel = {
+static const blogdb_rt_relation posts_by_statuses_params = {
     .name = "PostsByStatuses", .sql = "PostsByStatuses",
     .row_size = sizeof(blogdb_posts_by_statuses_params), .row_align = _Alignof(blogdb_posts_by_statuses_params),
-    .columns = posts_by_statuses_param_columns, .ncolumns = 2};
+    .columns = posts_by_statuses_params_columns, .ncolumns = 2};
 static const blogdb_rt_statement posts_by_statuses_stmt = {
     .name = "PostsByStatuses",
     .sql = "SELECT id, status, created_at FROM posts\nWHERE status = ANY ($1)\n  AND ($2::timestamp IS NULL OR created_at >= $2)\nORDER BY created_at, id\nLIMIT 100",
-    .params = &posts_by_statuses_params_rel, .row = &posts_by_statuses_row_rel,
+    .params = &posts_by_statuses_params, .row = &posts_by_statuses_row,
     .result = BLOGDB_RT_MANY, .writes = false};
 
-struct posts_by_statuses_each_ctx {
+struct posts_by_statuses_row_each_ctx {
     blogdb_posts_by_statuses_row_fn fn;
     void *ctx;
 };
 
-static int posts_by_statuses_each_row(const void *row, void *c)
+static int posts_by_statuses_row_each_row(const void *row, void *c)
 {
-    const struct posts_by_statuses_each_ctx *x = c;
+    const struct posts_by_statuses_row_each_ctx *x = c;
     return x->fn(row, x->ctx);
 }
 
@@ -615,8 +604,8 @@ int blogdb_posts_by_statuses(blogdb *db, blogdb_posts_by_statuses_rows **out, co
 
 int blogdb_posts_by_statuses_each(blogdb *db, const blogdb_posts_by_statuses_params *params, blogdb_posts_by_statuses_row_fn fn, void *ctx)
 {
-    struct posts_by_statuses_each_ctx x = {fn, ctx};
-    return blogdb_rt_run_each(db, &posts_by_statuses_stmt, params, fn ? posts_by_statuses_each_row : NULL, &x);
+    struct posts_by_statuses_row_each_ctx x = {fn, ctx};
+    return blogdb_rt_run_each(db, &posts_by_statuses_stmt, params, fn ? posts_by_statuses_row_each_row : NULL, &x);
 }
 
 void blogdb_posts_by_statuses_rows_free(blogdb_posts_by_statuses_rows *rows)
@@ -634,30 +623,35 @@ static const blogdb_rt_column user_by_email_row_columns[] = {
     {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_user_by_email_row, created_at),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
 };
-static const blogdb_rt_relation user_by_email_row_rel = {
+static const blogdb_rt_relation user_by_email_row = {
     .name = "UserByEmail", .sql = "UserByEmail",
     .row_size = sizeof(blogdb_user_by_email_row), .row_align = _Alignof(blogdb_user_by_email_row),
     .columns = user_by_email_row_columns, .ncolumns = 3};
-static const blogdb_rt_column user_by_email_param_columns[] = {
+static const blogdb_rt_column user_by_email_params_columns[] = {
     {.name = "email", .sql = "email", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_user_by_email_params, email),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "text"},
 };
-static const blogdb_rt_relation user_by_email_params_rel = {
+static const blogdb_rt_relation user_by_email_params = {
     .name = "UserByEmail", .sql = "UserByEmail",
     .row_size = sizeof(blogdb_user_by_email_params), .row_align = _Alignof(blogdb_user_by_email_params),
-    .columns = user_by_email_param_columns, .ncolumns = 1};
+    .columns = user_by_email_params_columns, .ncolumns = 1};
 static const blogdb_rt_statement user_by_email_stmt = {
     .name = "UserByEmail",
     .sql = "SELECT id, email, created_at FROM users WHERE email = $1",
-    .params = &user_by_email_params_rel, .row = &user_by_email_row_rel,
+    .params = &user_by_email_params, .row = &user_by_email_row,
     .result = BLOGDB_RT_ONE, .writes = false};
+
+static const blogdb_user_by_email_params *user_by_email_params_of(blogdb_user_by_email_params *p, const char *email)
+{
+    memset(p, 0, sizeof *p);
+    p->email = email;
+    return p;
+}
 
 int blogdb_user_by_email(blogdb *db, blogdb_user_by_email_row **out, const char *email)
 {
     blogdb_user_by_email_params p;
-    memset(&p, 0, sizeof p);
-    p.email = email;
-    return blogdb_rt_run(db, &user_by_email_stmt, &p, out);
+    return blogdb_rt_run(db, &user_by_email_stmt, user_by_email_params_of(&p, email), out);
 }
 
 void blogdb_user_by_email_row_free(blogdb_user_by_email_row *row)
@@ -675,50 +669,53 @@ static const blogdb_rt_column top_authors_row_columns[] = {
     {.name = "published", .sql = "published", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_top_authors_row, published),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "bigint"},
 };
-static const blogdb_rt_relation top_authors_row_rel = {
+static const blogdb_rt_relation top_authors_row = {
     .name = "TopAuthors", .sql = "TopAuthors",
     .row_size = sizeof(blogdb_top_authors_row), .row_align = _Alignof(blogdb_top_authors_row),
     .columns = top_authors_row_columns, .ncolumns = 3};
-static const blogdb_rt_column top_authors_param_columns[] = {
+static const blogdb_rt_column top_authors_params_columns[] = {
     {.name = "max_authors", .sql = "max_authors", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_top_authors_params, max_authors),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "bigint"},
 };
-static const blogdb_rt_relation top_authors_params_rel = {
+static const blogdb_rt_relation top_authors_params = {
     .name = "TopAuthors", .sql = "TopAuthors",
     .row_size = sizeof(blogdb_top_authors_params), .row_align = _Alignof(blogdb_top_authors_params),
-    .columns = top_authors_param_columns, .ncolumns = 1};
+    .columns = top_authors_params_columns, .ncolumns = 1};
 static const blogdb_rt_statement top_authors_stmt = {
     .name = "TopAuthors",
     .sql = "SELECT u.id, u.email, count(p.id) AS published\nFROM users u\nLEFT JOIN posts p ON p.user_id = u.id AND p.status = 'published'\nGROUP BY u.id, u.email\nORDER BY published DESC, u.id\nLIMIT $1",
-    .params = &top_authors_params_rel, .row = &top_authors_row_rel,
+    .params = &top_authors_params, .row = &top_authors_row,
     .result = BLOGDB_RT_MANY, .writes = false};
 
-struct top_authors_each_ctx {
+struct top_authors_row_each_ctx {
     blogdb_top_authors_row_fn fn;
     void *ctx;
 };
 
-static int top_authors_each_row(const void *row, void *c)
+static int top_authors_row_each_row(const void *row, void *c)
 {
-    const struct top_authors_each_ctx *x = c;
+    const struct top_authors_row_each_ctx *x = c;
     return x->fn(row, x->ctx);
+}
+
+static const blogdb_top_authors_params *top_authors_params_of(blogdb_top_authors_params *p, int64_t max_authors)
+{
+    memset(p, 0, sizeof *p);
+    p->max_authors = max_authors;
+    return p;
 }
 
 int blogdb_top_authors(blogdb *db, blogdb_top_authors_rows **out, int64_t max_authors)
 {
     blogdb_top_authors_params p;
-    memset(&p, 0, sizeof p);
-    p.max_authors = max_authors;
-    return blogdb_rt_run(db, &top_authors_stmt, &p, out);
+    return blogdb_rt_run(db, &top_authors_stmt, top_authors_params_of(&p, max_authors), out);
 }
 
 int blogdb_top_authors_each(blogdb *db, int64_t max_authors, blogdb_top_authors_row_fn fn, void *ctx)
 {
-    struct top_authors_each_ctx x = {fn, ctx};
+    struct top_authors_row_each_ctx x = {fn, ctx};
     blogdb_top_authors_params p;
-    memset(&p, 0, sizeof p);
-    p.max_authors = max_authors;
-    return blogdb_rt_run_each(db, &top_authors_stmt, &p, fn ? top_authors_each_row : NULL, &x);
+    return blogdb_rt_run_each(db, &top_authors_stmt, top_authors_params_of(&p, max_authors), fn ? top_authors_row_each_row : NULL, &x);
 }
 
 void blogdb_top_authors_rows_free(blogdb_top_authors_rows *rows)
@@ -728,27 +725,32 @@ void blogdb_top_authors_rows_free(blogdb_top_authors_rows *rows)
 
 /* ---- query TouchUser (users.sql:13:1) ---- */
 
-static const blogdb_rt_column touch_user_param_columns[] = {
+static const blogdb_rt_column touch_user_params_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_touch_user_params, id),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
 };
-static const blogdb_rt_relation touch_user_params_rel = {
+static const blogdb_rt_relation touch_user_params = {
     .name = "TouchUser", .sql = "TouchUser",
     .row_size = sizeof(blogdb_touch_user_params), .row_align = _Alignof(blogdb_touch_user_params),
-    .columns = touch_user_param_columns, .ncolumns = 1};
+    .columns = touch_user_params_columns, .ncolumns = 1};
 static const blogdb_rt_statement touch_user_stmt = {
     .name = "TouchUser",
     .sql = "UPDATE users SET updated_at = now() WHERE id = $1",
-    .params = &touch_user_params_rel, .row = NULL,
+    .params = &touch_user_params, .row = NULL,
     .result = BLOGDB_RT_EXEC, .writes = true};
+
+static const blogdb_touch_user_params *touch_user_params_of(blogdb_touch_user_params *p, const uuid_t id)
+{
+    memset(p, 0, sizeof *p);
+    if (!id)
+        return NULL;
+    memcpy(p->id, id, sizeof p->id);
+    return p;
+}
 
 int blogdb_touch_user(blogdb *db, const uuid_t id)
 {
     blogdb_touch_user_params p;
-    memset(&p, 0, sizeof p);
-    if (!id)
-        return blogdb_rt_run(db, &touch_user_stmt, NULL, NULL);
-    memcpy(p.id, id, sizeof p.id);
-    return blogdb_rt_run(db, &touch_user_stmt, &p, NULL);
+    return blogdb_rt_run(db, &touch_user_stmt, touch_user_params_of(&p, id), NULL);
 }
 

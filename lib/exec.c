@@ -5,7 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t all_columns(const blogdb_rt_relation *rel);
+static uint64_t all_columns(const blogdb_rt_relation *rel)
+{
+    return rel->ncolumns >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << rel->ncolumns) - 1;
+}
+
+/* Checks a query's out argument for its result shape and empties it: *out is NULL (or 0 rows
+ * affected) on every failure. AFFECT and EXEC read nothing back. */
+static int reset_out(blogdb *db, const char *name, blogdb_rt_result shape, void *out)
+{
+    if (!out && shape != BLOGDB_RT_AFFECT && shape != BLOGDB_RT_EXEC)
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the out argument is NULL", name);
+    if (shape == BLOGDB_RT_ONE || shape == BLOGDB_RT_MANY) {
+        void *none = NULL;
+        memcpy(out, &none, sizeof none);
+    } else if (shape == BLOGDB_RT_ROWS) {
+        int64_t zero = 0;
+        memcpy(out, &zero, sizeof zero);
+    }
+    return 0;
+}
 
 static const blogdb_rt_column limit_column = {"limit", "limit", BLOGDB_RT_INT8, 0, BLOGDB_RT_NO_HAS, -1, NULL,
                                               BLOGDB_RT_NOT_NULL, "bigint"};
@@ -93,13 +112,8 @@ int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args
     if (!db || !q)
         return BLOGDB_EINVAL;
     blogdb__clear_error(db);
-    if (!out && q->result != BLOGDB_RT_AFFECT && q->result != BLOGDB_RT_EXEC)
-        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the out argument is NULL", q->rel->name);
-    if (q->result == BLOGDB_RT_ONE || q->result == BLOGDB_RT_MANY) {
-        void *none = NULL;
-        memcpy(out, &none, sizeof none); /* *out is NULL on every failure */
-    }
-    if ((rc = blogdb__check_conn(db)) != 0 || (rc = blogdb__encode_args(db, q, args)) != 0)
+    if ((rc = reset_out(db, q->rel->name, q->result, out)) != 0 || (rc = blogdb__check_conn(db)) != 0 ||
+        (rc = blogdb__encode_args(db, q, args)) != 0)
         return rc;
     if ((rc = statement(db, q, STMT_QUERY, 0, q->sql, q->nparams, &st, &fresh)) != 0)
         return rc;
@@ -130,15 +144,8 @@ int blogdb_rt_run(blogdb *db, const blogdb_rt_statement *s, const void *params, 
     if (!db || !s)
         return BLOGDB_EINVAL;
     blogdb__clear_error(db);
-    if (!out && s->result != BLOGDB_RT_EXEC)
-        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the out argument is NULL", s->name);
-    if (s->result == BLOGDB_RT_ONE || s->result == BLOGDB_RT_MANY) {
-        void *none = NULL;
-        memcpy(out, &none, sizeof none); /* *out is NULL on every failure */
-    } else if (s->result == BLOGDB_RT_ROWS) {
-        int64_t zero = 0;
-        memcpy(out, &zero, sizeof zero);
-    }
+    if ((rc = reset_out(db, s->name, s->result, out)) != 0)
+        return rc;
     if ((s->result == BLOGDB_RT_ONE || s->result == BLOGDB_RT_MANY) && !s->row)
         return blogdb__fail(db, BLOGDB_EINVAL, "%s: the statement has no result row", s->name);
     nparams = s->params ? s->params->ncolumns : 0;
@@ -170,11 +177,6 @@ static int prepare_built(blogdb *db, const blogdb_rt_relation *rel, stmt_kind ki
                        : blogdb__stmt_prepare(db, rel, kind, mask, b->data, nparams, st);
     free(b->data);
     return rc;
-}
-
-static uint64_t all_columns(const blogdb_rt_relation *rel)
-{
-    return rel->ncolumns >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << rel->ncolumns) - 1;
 }
 
 static uint64_t columns_with(const blogdb_rt_relation *rel, unsigned flags)

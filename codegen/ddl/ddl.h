@@ -10,7 +10,6 @@
 /* ---- nodes.c: small tree helpers ---- */
 
 char *stmt_words(const Node *n);
-int skip_space(const source *src, int pos);
 char **strv_dup(char *const *v, size_t n);
 
 /* ---- namespace.c: schemas and the search path ---- */

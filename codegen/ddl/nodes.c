@@ -44,7 +44,34 @@ char *stmt_words(const Node *n)
     return s;
 }
 
-/* Skips white space and comments so a statement's position is its first token. */
+/* Byte offset of the cursorpos-th character (1-based, as PostgreSQL's error positions count). */
+static int char_to_byte(const source *src, int cursorpos)
+{
+    int chars = 0;
+    if (cursorpos <= 0)
+        return -1;
+    for (size_t i = 0; i < src->len; i++)
+        if (((unsigned char)src->text[i] & 0xC0) != 0x80 && ++chars == cursorpos)
+            return (int)i;
+    return (int)src->len;
+}
+
+PgQuery__ParseResult *parse_tree(const source *src)
+{
+    PgQueryProtobufParseResult res = pg_query_parse_protobuf(src->text);
+    PgQuery__ParseResult *tree;
+    if (res.error) {
+        diag_error(src, char_to_byte(src, res.error->cursorpos), "%s", res.error->message);
+        pg_query_free_protobuf_parse_result(res);
+        return NULL;
+    }
+    tree = pg_query__parse_result__unpack(NULL, res.parse_tree.len, (const uint8_t *)res.parse_tree.data);
+    pg_query_free_protobuf_parse_result(res);
+    if (!tree)
+        diag_error(src, -1, "cannot read the parse tree");
+    return tree;
+}
+
 int skip_space(const source *src, int pos)
 {
     size_t i = (size_t)pos;

@@ -215,22 +215,12 @@ static int replay(ctx *c, const Node *st)
 
 int parse_sql(gen_model *m, const source *src)
 {
-    PgQueryProtobufParseResult res = pg_query_parse_protobuf(src->text);
-    PgQuery__ParseResult *tree;
+    PgQuery__ParseResult *tree = parse_tree(src);
     ctx c = {m, src, 0, 0, 1, 1, NULL};
     int rc = 0;
 
-    if (res.error) {
-        diag_error(src, src_char_to_byte(src, res.error->cursorpos), "%s", res.error->message);
-        pg_query_free_protobuf_parse_result(res);
+    if (!tree)
         return -1;
-    }
-    tree = pg_query__parse_result__unpack(NULL, res.parse_tree.len, (const uint8_t *)res.parse_tree.data);
-    pg_query_free_protobuf_parse_result(res);
-    if (!tree) {
-        diag_error(src, -1, "cannot read the parse tree");
-        return -1;
-    }
     for (size_t i = 0; i < tree->n_stmts && rc == 0; i++) {
         const PgQuery__RawStmt *raw = tree->stmts[i];
         c.stmt_pos = skip_space(src, raw->stmt_location);

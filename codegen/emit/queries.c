@@ -16,6 +16,7 @@ typedef struct qinfo {
     char *row;         /* blogdb_feed_page_row, or blogdb_posts_row */
     char *rows;        /* blogdb_feed_page_rows, or blogdb_posts_rows */
     char *row_fn;      /* the _each callback type */
+    char *row_rel;     /* its row descriptor: <id>_row, or <table>_table shared by the queries of that row */
     char **fields;     /* C field per result column */
     char **pfields;    /* C field per parameter */
     gen_column *pcols; /* the parameters as columns, for the descriptor */
@@ -51,11 +52,13 @@ static int qinfo_init(const emitter *e, const gen_query *q, qinfo *qi)
         qi->row = xstrfmt("%s_%s_row", e->prefix, tid);
         qi->rows = xstrfmt("%s_%s_rows", e->prefix, tid);
         qi->row_fn = xstrfmt("%s_%s_row_fn", e->prefix, tid);
+        qi->row_rel = xstrfmt("%s_table", tid);
         free(tid);
     } else {
         qi->row = xstrfmt("%s_%s_row", e->prefix, qi->id);
         qi->rows = xstrfmt("%s_%s_rows", e->prefix, qi->id);
         qi->row_fn = xstrfmt("%s_%s_row_fn", e->prefix, qi->id);
+        qi->row_rel = xstrfmt("%s_row", qi->id);
     }
     qi->fields = xcalloc(q->result.ncolumns + 1, sizeof *qi->fields);
     for (size_t i = 0; i < q->result.ncolumns; i++) {
@@ -120,6 +123,7 @@ static void qinfo_free(qinfo *qi)
     free(qi->row);
     free(qi->rows);
     free(qi->row_fn);
+    free(qi->row_rel);
     for (size_t i = 0; qi->fields && i < qi->q->result.ncolumns; i++)
         free(qi->fields[i]);
     free(qi->fields);
@@ -141,6 +145,12 @@ static bool reads_rows(const gen_query *q)
     return q->cmd == QUERY_ONE || q->cmd == QUERY_MANY;
 }
 
+/* A :many SELECT also streams (_each); a statement that writes cannot run in a cursor. */
+static bool streams(const gen_query *q)
+{
+    return q->cmd == QUERY_MANY && !q->writes;
+}
+
 /* A struct of columns (a row, or the parameters), each field documented with its SQL type. */
 static void emit_struct(emitter *e, const char *doc, const char *type, const gen_column *cols, size_t n,
                         char *const *fields)
@@ -158,8 +168,6 @@ static void emit_struct(emitter *e, const char *doc, const char *type, const gen
                                                    : ", nullable: see has_");
         free(t);
     }
-    if (n == 0)
-        sb_puts(e->hdr, "    char unused; /**< (no parameters) */\n");
     sb_printf(e->hdr, "} %s;\n\n", type);
 }
 
@@ -170,14 +178,14 @@ static void emit_types(emitter *e, const qinfo *qi)
     char *doc;
     if (reads_rows(q) && !q->row_of) {
         doc = xstrfmt("One row of query %s. Strings point into the same allocation as the row.", q->name);
-        emit_struct(e, doc, qi->row + 0, q->result.columns, q->result.ncolumns, qi->fields);
+        emit_struct(e, doc, qi->row, q->result.columns, q->result.ncolumns, qi->fields);
         free(doc);
         sb_tpl(e->hdr,
                "/** A list of $(Q) rows, items[0..count). One allocation: free with $(rows)_free(). */\n"
                "typedef struct $(rows) {\n    $(row) *items; /**< The rows. */\n"
                "    size_t count; /**< Number of rows. */\n} $(rows);\n\n",
                "Q", q->name, "rows", qi->rows, "row", qi->row, NULL);
-        if (q->cmd == QUERY_MANY && !q->writes)
+        if (streams(q))
             sb_tpl(e->hdr,
                    "/** Receives one row from $(p)_$(id)_each(); the row is valid during the call only.\n"
                    " * Return 0 to go on, a positive value to stop, or a BLOGDB_E* code to stop with that error. */\n"
@@ -193,42 +201,57 @@ static void emit_types(emitter *e, const qinfo *qi)
     }
 }
 
+/* The blogdb_rt_relation `rel` (and its column array) of a struct type laid out as cols. */
+static void emit_layout(emitter *e, const char *rel, const char *label, const char *type, const gen_column *cols,
+                        size_t n, char *const *fields)
+{
+    char *columns = xstrfmt("%s_columns", rel);
+    emit_column_array(e, columns, type, cols, n, fields, NULL, 0);
+    sb_tpl(e->impl,
+           "static const blogdb_rt_relation $(rel) = {\n    .name = \"$(label)\", .sql = \"$(label)\",\n"
+           "    .row_size = sizeof($(type)), .row_align = _Alignof($(type)),\n    .columns = $(columns), .ncolumns = ",
+           "rel", rel, "label", label, "type", type, "columns", columns, NULL);
+    sb_printf(e->impl, "%zu};\n", n);
+    free(columns);
+}
+
+/* One row descriptor per table whose full row some queries return, shared by them. */
+static void emit_table_layouts(emitter *e, const qinfo *qis, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const gen_relation *r = qis[i].q->row_of;
+        bool first = r && reads_rows(qis[i].q);
+        for (size_t j = 0; j < i && first; j++)
+            first = qis[j].q->row_of != r || !reads_rows(qis[j].q);
+        if (first) {
+            sb_printf(e->impl, "/* ---- the row of table %s.%s ---- */\n\n", r->schema, r->name);
+            emit_layout(e, qis[i].row_rel, r->name, qis[i].row, qis[i].q->result.columns, qis[i].q->result.ncolumns,
+                        qis[i].fields);
+            sb_puts(e->impl, "\n");
+        }
+    }
+}
+
 static void emit_descriptors_of(emitter *e, const qinfo *qi)
 {
     const gen_query *q = qi->q;
-    char *name;
+    static const char *const results[] = {[QUERY_ONE] = "BLOGDB_RT_ONE", [QUERY_MANY] = "BLOGDB_RT_MANY",
+                                          [QUERY_EXEC] = "BLOGDB_RT_EXEC", [QUERY_EXECROWS] = "BLOGDB_RT_ROWS"};
+    char *params = xstrfmt("%s_params", qi->id);
     sb_printf(e->impl, "/* ---- query %s (%s) ---- */\n\n", q->name, file_where(q));
-    if (reads_rows(q)) {
-        name = xstrfmt("%s_row_columns", qi->id);
-        emit_column_array(e, name, qi->row, q->result.columns, q->result.ncolumns, qi->fields, NULL, 0);
-        sb_tpl(e->impl,
-               "static const blogdb_rt_relation $(id)_row_rel = {\n    .name = \"$(Q)\", .sql = \"$(Q)\",\n"
-               "    .row_size = sizeof($(row)), .row_align = _Alignof($(row)),\n"
-               "    .columns = $(id)_row_columns, .ncolumns = ",
-               "id", qi->id, "Q", q->name, "row", qi->row, NULL);
-        sb_printf(e->impl, "%zu};\n", q->result.ncolumns);
-        free(name);
-    }
+    if (reads_rows(q) && !q->row_of)
+        emit_layout(e, qi->row_rel, q->name, qi->row, q->result.columns, q->result.ncolumns, qi->fields);
     if (q->nparams) {
         char *type = xstrfmt("%s_%s_params", e->prefix, qi->id);
-        name = xstrfmt("%s_param_columns", qi->id);
-        emit_column_array(e, name, type, qi->pcols, q->nparams, qi->pfields, NULL, 0);
-        sb_tpl(e->impl,
-               "static const blogdb_rt_relation $(id)_params_rel = {\n    .name = \"$(Q)\", .sql = \"$(Q)\",\n"
-               "    .row_size = sizeof($(type)), .row_align = _Alignof($(type)),\n"
-               "    .columns = $(id)_param_columns, .ncolumns = ",
-               "id", qi->id, "Q", q->name, "type", type, NULL);
-        sb_printf(e->impl, "%zu};\n", q->nparams);
+        emit_layout(e, params, q->name, type, qi->pcols, q->nparams, qi->pfields);
         free(type);
-        free(name);
     }
     sb_printf(e->impl, "static const blogdb_rt_statement %s_stmt = {\n    .name = \"%s\",\n    .sql = ", qi->id, q->name);
     put_cstr(e->impl, q->sql);
-    sb_printf(e->impl, ",\n    .params = %s%s%s, .row = %s%s%s,\n    .result = %s, .writes = %s};\n\n",
-              q->nparams ? "&" : "NULL", q->nparams ? qi->id : "", q->nparams ? "_params_rel" : "",
-              reads_rows(q) ? "&" : "NULL", reads_rows(q) ? qi->id : "", reads_rows(q) ? "_row_rel" : "", q->cmd == QUERY_ONE ? "BLOGDB_RT_ONE" : q->cmd == QUERY_MANY ? "BLOGDB_RT_MANY"
-                                                        : q->cmd == QUERY_EXEC ? "BLOGDB_RT_EXEC" : "BLOGDB_RT_ROWS",
-              q->writes ? "true" : "false");
+    sb_printf(e->impl, ",\n    .params = %s%s, .row = %s%s,\n    .result = %s, .writes = %s};\n\n",
+              q->nparams ? "&" : "", q->nparams ? params : "NULL", reads_rows(q) ? "&" : "",
+              reads_rows(q) ? qi->row_rel : "NULL", results[q->cmd], q->writes ? "true" : "false");
+    free(params);
 }
 
 /* ", const uuid_t id, int64_t limit" or ", const blogdb_x_params *params" */
@@ -260,32 +283,51 @@ static void put_param_docs(emitter *e, const qinfo *qi, strbuf *doc)
     }
 }
 
-/* The body: the parameters into a params struct, then the runtime. */
+/* Positional parameters: one helper puts them in their struct for the query's functions (NULL
+ * when a uuid argument is NULL: the runtime's EINVAL, "the parameters are NULL"). */
+static void emit_params_of(emitter *e, const qinfo *qi)
+{
+    const gen_query *q = qi->q;
+    strbuf decl;
+    if (!qi->positional || !q->nparams)
+        return;
+    sb_init(&decl);
+    put_param_decls(e, qi, &decl);
+    sb_tpl(e->impl, "static const $(p)_$(id)_params *$(id)_params_of($(p)_$(id)_params *p",
+           "p", e->prefix, "id", qi->id, NULL);
+    sb_printf(e->impl, "%s)\n{\n    memset(p, 0, sizeof *p);\n", decl.data);
+    for (size_t i = 0; i < q->nparams; i++) {
+        const char *f = qi->pfields[i];
+        if (q->params[i].type.ct == CT_UUID && !q->params[i].type.is_array) /* uuid_t is an array: copied */
+            sb_tpl(e->impl, "    if (!$(f))\n        return NULL;\n    memcpy(p->$(f), $(f), sizeof p->$(f));\n",
+                   "f", f, NULL);
+        else
+            sb_printf(e->impl, "    p->%s = %s;\n", f, f);
+    }
+    sb_puts(e->impl, "    return p;\n}\n\n");
+    sb_free(&decl);
+}
+
+/* The body: the parameters (a struct, or none), then the runtime call call_fmt (%s: the params). */
 static void put_body(emitter *e, const qinfo *qi, const char *call_fmt)
 {
     const gen_query *q = qi->q;
-    char *params = xstrfmt("%s_%s_params", e->prefix, qi->id);
     if (!q->nparams) {
         sb_printf(e->impl, call_fmt, "NULL");
     } else if (!qi->positional) {
         sb_printf(e->impl, call_fmt, "params");
     } else {
-        sb_printf(e->impl, "    %s p;\n    memset(&p, 0, sizeof p);\n", params);
-        for (size_t i = 0; i < q->nparams; i++) {
-            const char *f = qi->pfields[i];
-            if (q->params[i].type.ct == CT_UUID && !q->params[i].type.is_array) {
-                /* uuid_t is an array: copied, and a NULL one is the runtime's EINVAL */
-                sb_printf(e->impl, "    if (!%s)\n    ", f);
-                sb_printf(e->impl, call_fmt, "NULL");
-                sb_printf(e->impl, "    memcpy(p.%s, %s, sizeof p.%s);\n", f, f, f);
-            } else {
-                sb_printf(e->impl, "    p.%s = %s;\n", f, f);
-            }
-        }
-        sb_printf(e->impl, call_fmt, "&p");
+        strbuf args;
+        sb_init(&args);
+        sb_printf(&args, "%s_params_of(&p", qi->id);
+        for (size_t i = 0; i < q->nparams; i++)
+            sb_printf(&args, ", %s", qi->pfields[i]);
+        sb_putc(&args, ')');
+        sb_printf(e->impl, "    %s_%s_params p;\n", e->prefix, qi->id);
+        sb_printf(e->impl, call_fmt, args.data);
+        sb_free(&args);
     }
     sb_puts(e->impl, "}\n\n");
-    free(params);
 }
 
 static void emit_functions(emitter *e, const qinfo *qi)
@@ -337,7 +379,7 @@ static void emit_functions(emitter *e, const qinfo *qi)
     free(call);
     free(name);
 
-    if (q->cmd == QUERY_MANY && !q->writes) {
+    if (streams(q)) {
         sb_free(&doc);
         sb_free(&decl);
         sb_init(&doc);
@@ -359,9 +401,9 @@ static void emit_functions(emitter *e, const qinfo *qi)
         emit_proto(e, doc.data, name, decl.data);
         free(name);
         /* the typed callback through a small adapter, never a cast function pointer */
-        sb_printf(e->impl, "    struct %s_each_ctx x = {fn, ctx};\n", qi->id);
+        sb_printf(e->impl, "    struct %s_each_ctx x = {fn, ctx};\n", qi->row_rel);
         call = xstrfmt("    return blogdb_rt_run_each(db, &%s_stmt, %%s, fn ? %s_each_row : NULL, &x);\n", qi->id,
-                       qi->id);
+                       qi->row_rel);
         put_body(e, qi, call);
         free(call);
     }
@@ -377,15 +419,20 @@ static void emit_functions(emitter *e, const qinfo *qi)
     sb_free(&decl);
 }
 
-static void emit_each_adapter(emitter *e, const qinfo *qi)
+/* The typed callback reaches the runtime through an adapter, never a cast function pointer: one
+ * per row type (queries returning a table's row share it). */
+static void emit_each_adapter(emitter *e, const qinfo *qis, size_t i)
 {
-    if (qi->q->cmd != QUERY_MANY || qi->q->writes)
+    if (!streams(qis[i].q))
         return;
+    for (size_t j = 0; j < i; j++)
+        if (streams(qis[j].q) && strcmp(qis[j].row_rel, qis[i].row_rel) == 0)
+            return;
     sb_tpl(e->impl,
-           "struct $(id)_each_ctx {\n    $(fn) fn;\n    void *ctx;\n};\n\n"
-           "static int $(id)_each_row(const void *row, void *c)\n{\n"
-           "    const struct $(id)_each_ctx *x = c;\n    return x->fn(row, x->ctx);\n}\n\n",
-           "id", qi->id, "fn", qi->row_fn, NULL);
+           "struct $(r)_each_ctx {\n    $(fn) fn;\n    void *ctx;\n};\n\n"
+           "static int $(r)_each_row(const void *row, void *c)\n{\n"
+           "    const struct $(r)_each_ctx *x = c;\n    return x->fn(row, x->ctx);\n}\n\n",
+           "r", qis[i].row_rel, "fn", qis[i].row_fn, NULL);
 }
 
 /* Enum descriptors the queries use (the schema file's are static to it). */
@@ -432,11 +479,13 @@ int emit_queries(const gen_model *m, const char *prefix, const char *inputs, str
                "#include \"$(p)_queries.h\"\n\n#include <stddef.h>\n#include <string.h>\n\n",
                "p", prefix, "inputs", inputs, "v", GEN_VERSION, NULL);
         emit_used_enums(&e, m);
+        emit_table_layouts(&e, qis, m->nqueries);
         for (size_t i = 0; i < m->nqueries; i++) {
             sb_printf(hdr, "/* ---- query %s (%s) ---- */\n\n", m->queries[i]->name, file_where(m->queries[i]));
             emit_types(&e, &qis[i]);
             emit_descriptors_of(&e, &qis[i]);
-            emit_each_adapter(&e, &qis[i]);
+            emit_each_adapter(&e, qis, i);
+            emit_params_of(&e, &qis[i]);
             emit_functions(&e, &qis[i]);
         }
         sb_tpl(hdr, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* $(P)_QUERIES_H */\n", "P", e.PREFIX, NULL);

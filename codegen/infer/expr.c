@@ -374,7 +374,7 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
         if (n < 1 || (size_t)n > c->query->nparams)
             FAIL(c, e->param_ref->location, "there is no parameter $%d", n);
         p = &c->query->params[n - 1];
-        if (p->typed) {
+        if (p->type.sql) {
             out->t = type_copy(&p->type);
         } else {
             out->t = builtin_type("text");

@@ -80,7 +80,7 @@ int bind_param(ctx *c, int n, const gen_type *t, const char *name, int loc)
     strip_typmod(&want);
     want.domain_def = NULL; /* a parameter is of the domain's base type */
     want.domain_not_null = want.domain_default = false;
-    if (p->typed) {
+    if (p->type.sql) {
         bool same = strcmp(p->type.sql, want.sql) == 0;
         free(want.sql);
         if (!same)
@@ -89,7 +89,6 @@ int bind_param(ctx *c, int n, const gen_type *t, const char *name, int loc)
         return 0;
     }
     p->type = want;
-    p->typed = true;
     if (!p->name && name)
         p->name = xstrdup(name);
     return 0;
@@ -126,30 +125,22 @@ static void typed_param(ctx *c, int n, texpr *out)
 
 int bind_operands(ctx *c, const char *op, texpr *l, const Node *ln, texpr *r, const Node *rn, int loc)
 {
+    /* the parameter: untyped on one side, or typed by an earlier use (@id = id AND title = @id),
+     * which this use must agree with */
     texpr *param = l->param && !r->param ? l : r->param && !l->param ? r : NULL;
-    texpr *other = param == l ? r : l;
-    const Node *other_node = param == l ? rn : ln;
+    int n = param ? param->param : param_number(ln) ? param_number(ln) : param_number(rn);
+    const texpr *other = param ? (param == l ? r : l) : param_number(ln) ? r : l;
+    const Node *other_node = other == l ? ln : rn;
     gen_type t;
     int rc;
-    if (!param && c->query) {
-        /* a parameter typed by an earlier use must agree with this one: @id = id AND title = @id */
-        int n = param_number(ln) ? param_number(ln) : param_number(rn);
-        const texpr *o = param_number(ln) ? r : l;
-        if (!n || o->unknown || o->param)
-            return 0;
-        t = param_type_for(op, &o->t);
-        rc = bind_param(c, n, &t, NULL, loc);
-        free(t.sql);
-        return rc;
-    }
-    if (other->param)
-        return 0; /* $1 = $2: nothing to go by */
+    if (!c->query || !n || other->param || (!param && other->unknown))
+        return 0; /* $1 = $2: nothing to go by; a typed one meets an untyped literal */
     /* against an untyped literal ('%' || $1), PostgreSQL prefers text */
     t = other->unknown ? builtin_type("text") : param_type_for(op, &other->t);
-    rc = bind_param(c, param->param, &t, context_name(other_node), loc);
+    rc = bind_param(c, n, &t, context_name(other_node), loc);
     free(t.sql);
-    if (rc == 0)
-        typed_param(c, param->param, param);
+    if (rc == 0 && param)
+        typed_param(c, n, param);
     return rc;
 }
 
@@ -157,7 +148,7 @@ int params_check(ctx *c)
 {
     for (size_t i = 0; c->query && i < c->query->nparams; i++) {
         const gen_param *p = &c->query->params[i];
-        if (!p->typed)
+        if (!p->type.sql)
             FAIL(c, p->pos, "could not determine the data type of parameter $%zu; add a cast ($%zu::type)", i + 1,
                  i + 1);
         if (p->slice && !p->type.is_array)

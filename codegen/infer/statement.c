@@ -130,34 +130,21 @@ static int type_insert(ctx *c, const PgQuery__InsertStmt *ins, gen_query *q, gen
     return rc;
 }
 
-static int type_update(ctx *c, const PgQuery__UpdateStmt *up, gen_query *q, gen_relation *deps)
+/* UPDATE and DELETE: the target and its FROM / USING items, SET (UPDATE), WHERE, RETURNING. */
+static int type_change(ctx *c, PgQuery__RangeVar *rv, Node *const *from, size_t nfrom, Node *const *set, size_t nset,
+                       const Node *where, Node *const *returning, size_t nreturning, gen_query *q, gen_relation *deps)
 {
     scope s;
     gen_relation *r;
-    int rc = target_scope(c, &s, up->relation, deps, &r);
-    for (size_t i = 0; i < up->n_from_clause && rc == 0; i++)
-        rc = add_from(c, &s, up->from_clause[i], false);
+    int rc = target_scope(c, &s, rv, deps, &r);
+    for (size_t i = 0; i < nfrom && rc == 0; i++)
+        rc = add_from(c, &s, from[i], false);
     if (rc == 0)
-        rc = set_list(c, &s, r, up->target_list, up->n_target_list);
+        rc = set_list(c, &s, r, set, nset);
     if (rc == 0)
-        rc = bind_in(c, &s, up->where_clause);
+        rc = bind_in(c, &s, where);
     if (rc == 0)
-        rc = type_targets(c, &s, up->returning_list, up->n_returning_list, &q->result);
-    scope_free(&s);
-    return rc;
-}
-
-static int type_delete(ctx *c, const PgQuery__DeleteStmt *del, gen_query *q, gen_relation *deps)
-{
-    scope s;
-    gen_relation *r;
-    int rc = target_scope(c, &s, del->relation, deps, &r);
-    for (size_t i = 0; i < del->n_using_clause && rc == 0; i++)
-        rc = add_from(c, &s, del->using_clause[i], false);
-    if (rc == 0)
-        rc = bind_in(c, &s, del->where_clause);
-    if (rc == 0)
-        rc = type_targets(c, &s, del->returning_list, del->n_returning_list, &q->result);
+        rc = type_targets(c, &s, returning, nreturning, &q->result);
     scope_free(&s);
     return rc;
 }
@@ -197,54 +184,48 @@ static void name_params(gen_query *q)
 
 int type_query(gen_model *m, const source *src, gen_query *q)
 {
-    PgQueryProtobufParseResult res = pg_query_parse_protobuf(src->text);
-    PgQuery__ParseResult *tree;
+    PgQuery__ParseResult *tree = parse_tree(src);
     ctx c = {m, src, 0, 0, 1, 1, q};
     gen_relation deps;
     const Node *stmt;
     int rc = 0;
 
-    if (res.error) {
-        diag_error(src, src_char_to_byte(src, res.error->cursorpos), "%s", res.error->message);
-        pg_query_free_protobuf_parse_result(res);
-        return -1;
-    }
-    tree = pg_query__parse_result__unpack(NULL, res.parse_tree.len, (const uint8_t *)res.parse_tree.data);
-    pg_query_free_protobuf_parse_result(res);
     if (!tree)
-        FAIL(&c, -1, "cannot read the parse tree");
+        return -1;
     if (tree->n_stmts != 1) {
         diag_error(src, -1, "query %s must be exactly one statement, not %zu", q->name, tree->n_stmts);
         pg_query__parse_result__free_unpacked(tree, NULL);
         return -1;
     }
-    c.stmt_pos = tree->stmts[0]->stmt_location;
-    while ((size_t)c.stmt_pos < src->len && (src->text[c.stmt_pos] == ' ' || src->text[c.stmt_pos] == '\n'))
-        c.stmt_pos++;
+    c.stmt_pos = skip_space(src, tree->stmts[0]->stmt_location);
     stmt = tree->stmts[0]->stmt;
     memset(&deps, 0, sizeof deps);
     switch (stmt->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT:
         rc = infer_into(&c, stmt, &q->result, NULL, &deps);
-        q->writes = stmt->select_stmt->n_locking_clause > 0; /* FOR UPDATE cannot run read-only */
         break;
     case PG_QUERY__NODE__NODE_INSERT_STMT:
         rc = type_insert(&c, stmt->insert_stmt, q, &deps);
-        q->writes = true;
         break;
-    case PG_QUERY__NODE__NODE_UPDATE_STMT:
-        rc = type_update(&c, stmt->update_stmt, q, &deps);
-        q->writes = true;
+    case PG_QUERY__NODE__NODE_UPDATE_STMT: {
+        const PgQuery__UpdateStmt *u = stmt->update_stmt;
+        rc = type_change(&c, u->relation, u->from_clause, u->n_from_clause, u->target_list, u->n_target_list,
+                         u->where_clause, u->returning_list, u->n_returning_list, q, &deps);
         break;
-    case PG_QUERY__NODE__NODE_DELETE_STMT:
-        rc = type_delete(&c, stmt->delete_stmt, q, &deps);
-        q->writes = true;
+    }
+    case PG_QUERY__NODE__NODE_DELETE_STMT: {
+        const PgQuery__DeleteStmt *d = stmt->delete_stmt;
+        rc = type_change(&c, d->relation, d->using_clause, d->n_using_clause, NULL, 0, d->where_clause,
+                         d->returning_list, d->n_returning_list, q, &deps);
         break;
+    }
     default:
         diag_error(src, c.stmt_pos, "query %s: only SELECT, INSERT, UPDATE and DELETE can be queries, not %s", q->name,
                    node_kind(stmt));
         rc = -1;
     }
+    /* anything but a plain SELECT may write (SELECT ... FOR UPDATE cannot run read-only either) */
+    q->writes = stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT || stmt->select_stmt->n_locking_clause > 0;
     gen_relation_free(&deps);
     pg_query__parse_result__free_unpacked(tree, NULL);
     if (rc == 0)

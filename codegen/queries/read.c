@@ -47,8 +47,7 @@ static int named_param(gen_query *q, const char *name, int pos, bool nullable, b
     for (size_t i = 0; i < q->nparams; i++)
         if (q->params[i].named && strcmp(q->params[i].name, name) == 0)
             return (int)i + 1;
-    while (q->nparams < (size_t)*next - 1)
-        VEC_PUSH(q->params, q->nparams)->pos = -1; /* room for the explicit ones */
+    /* find_params made room for the explicit $n first: a named one is appended as $next */
     {
         gen_param *p = VEC_PUSH(q->params, q->nparams);
         p->name = xstrdup(name);
