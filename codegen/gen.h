@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* blogdb-gen ships with the runtime and carries its version: the build reads it from
  * include/blogdb/core.h (CMakeLists.txt, fuzz/run.sh). */
@@ -129,6 +130,8 @@ typedef struct gen_index {
     size_t ncolumns;
     bool unique, primary, partial;
     bool ordered;       /* btree (or hash): equality and range finders make sense */
+    bool sorted;        /* btree: it keeps its rows in key order, so lists can follow it */
+    uint32_t desc;      /* bit i: key column i is DESC (PostgreSQL allows 32 key columns) */
     bool constraint;    /* made by a PRIMARY KEY or UNIQUE constraint */
 } gen_index;
 

@@ -333,7 +333,10 @@ void model_dump_json(const gen_model *m, strbuf *sb)
             json_str(sb, ix->name);
             sb_puts(sb, ", \"columns\": ");
             json_strv(sb, ix->columns, ix->ncolumns);
-            sb_printf(sb, ", \"unique\": %s}", ix->unique ? "true" : "false");
+            sb_printf(sb, ", \"unique\": %s, \"desc\": [", ix->unique ? "true" : "false");
+            for (size_t k = 0; k < ix->ncolumns; k++)
+                sb_printf(sb, "%s%s", k ? ", " : "", k < 32 && ix->desc >> k & 1 ? "true" : "false");
+            sb_puts(sb, "]}");
         }
         sb_puts(sb, "],\n   \"foreign_keys\": [");
         for (size_t f = 0; f < r->nfkeys; f++) {

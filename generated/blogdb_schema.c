@@ -297,13 +297,13 @@ int blogdb_posts_each(blogdb *db, blogdb_posts_row_fn fn, void *ctx)
 
 static const uint16_t posts_list_by_user_id_query_params[] = {1, BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query posts_list_by_user_id_query = {
-    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1 ORDER BY id LIMIT $2",
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
     .rel = &posts_rel, .nparams = 2, .params = posts_list_by_user_id_query_params, .result = BLOGDB_RT_MANY};
 
-static const uint16_t posts_list_by_user_id_after_query_params[] = {1, BLOGDB_RT_PARAM_LIMIT, 0};
+static const uint16_t posts_list_by_user_id_after_query_params[] = {1, BLOGDB_RT_PARAM_LIMIT, 5, 0};
 static const blogdb_rt_query posts_list_by_user_id_after_query = {
-    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1 AND (id) > ($3) ORDER BY id LIMIT $2",
-    .rel = &posts_rel, .nparams = 3, .params = posts_list_by_user_id_after_query_params, .result = BLOGDB_RT_MANY};
+    .sql = "SELECT id, user_id, title, content, status, created_at, updated_at FROM public.posts WHERE user_id = $1 AND (created_at, id) < ($3, $4) ORDER BY created_at DESC, id DESC LIMIT $2",
+    .rel = &posts_rel, .nparams = 4, .params = posts_list_by_user_id_after_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_posts_list_by_user_id(blogdb *db, blogdb_posts_rows **out, const uuid_t user_id, int64_t limit, const blogdb_posts_row *after)
 {
@@ -311,7 +311,7 @@ int blogdb_posts_list_by_user_id(blogdb *db, blogdb_posts_rows **out, const uuid
         const void *args[] = {user_id, &limit};
         return blogdb_rt_exec(db, &posts_list_by_user_id_query, args, out);
     } else {
-        const void *args[] = {user_id, &limit, &after->id};
+        const void *args[] = {user_id, &limit, &after->created_at, &after->id};
         return blogdb_rt_exec(db, &posts_list_by_user_id_after_query, args, out);
     }
 }

@@ -118,8 +118,8 @@ BLOGDB_API int blogdb_users_get_by_email(blogdb *db, blogdb_users_row **out, con
 
 /**
  * Lists rows in primary key order.
- * Keyset pagination: pass the last row of the previous page as `after` (only its
- * key columns are read), or NULL for the first page. No row is lost or repeated.
+ * Keyset pagination: pass the last row of the previous page as `after` (only the
+ * columns it is ordered by are read), or NULL for the first page. No row is lost or repeated.
  * @param db  The connection.
  * @param[out] out  The rows (possibly none; free with blogdb_users_rows_free()), else NULL.
  * @param limit     Most rows to return, >= 0.
@@ -278,8 +278,8 @@ BLOGDB_API int blogdb_posts_get_by_id(blogdb *db, blogdb_posts_row **out, const 
 
 /**
  * Lists rows in primary key order.
- * Keyset pagination: pass the last row of the previous page as `after` (only its
- * key columns are read), or NULL for the first page. No row is lost or repeated.
+ * Keyset pagination: pass the last row of the previous page as `after` (only the
+ * columns it is ordered by are read), or NULL for the first page. No row is lost or repeated.
  * @param db  The connection.
  * @param[out] out  The rows (possibly none; free with blogdb_posts_rows_free()), else NULL.
  * @param limit     Most rows to return, >= 0.
@@ -301,9 +301,9 @@ BLOGDB_API int blogdb_posts_list(blogdb *db, blogdb_posts_rows **out, int64_t li
 BLOGDB_API int blogdb_posts_each(blogdb *db, blogdb_posts_row_fn fn, void *ctx);
 
 /**
- * Lists the rows with the given user_id, in primary key order.
- * Keyset pagination: pass the last row of the previous page as `after` (only its
- * key columns are read), or NULL for the first page. No row is lost or repeated.
+ * Lists the rows with the given user_id, ordered by created_at DESC, id DESC (index posts_user_id_created_at_idx).
+ * Keyset pagination: pass the last row of the previous page as `after` (only the
+ * columns it is ordered by are read), or NULL for the first page. No row is lost or repeated.
  * @param db  The connection.
  * @param[out] out  The rows (possibly none; free with blogdb_posts_rows_free()), else NULL.
  * @param limit     Most rows to return, >= 0.
@@ -328,8 +328,8 @@ BLOGDB_API int blogdb_posts_each_by_user_id(blogdb *db, blogdb_posts_row_fn fn, 
 
 /**
  * Lists the rows with the given created_at, in primary key order.
- * Keyset pagination: pass the last row of the previous page as `after` (only its
- * key columns are read), or NULL for the first page. No row is lost or repeated.
+ * Keyset pagination: pass the last row of the previous page as `after` (only the
+ * columns it is ordered by are read), or NULL for the first page. No row is lost or repeated.
  * @param db  The connection.
  * @param[out] out  The rows (possibly none; free with blogdb_posts_rows_free()), else NULL.
  * @param limit     Most rows to return, >= 0.
@@ -353,9 +353,9 @@ BLOGDB_API int blogdb_posts_list_by_created_at(blogdb *db, blogdb_posts_rows **o
 BLOGDB_API int blogdb_posts_each_by_created_at(blogdb *db, blogdb_posts_row_fn fn, void *ctx, blogdb_timestamp created_at);
 
 /**
- * Lists the rows with from <= created_at < to, ordered by created_at then primary key.
- * Keyset pagination: pass the last row of the previous page as `after` (only its
- * key columns are read), or NULL for the first page. No row is lost or repeated.
+ * Lists the rows with from <= created_at < to, ordered by created_at, id.
+ * Keyset pagination: pass the last row of the previous page as `after` (only the
+ * columns it is ordered by are read), or NULL for the first page. No row is lost or repeated.
  * @param db  The connection.
  * @param[out] out  The rows (possibly none; free with blogdb_posts_rows_free()), else NULL.
  * @param limit     Most rows to return, >= 0.
@@ -521,8 +521,8 @@ BLOGDB_API int blogdb_audit_log_get_by_id(blogdb *db, blogdb_audit_log_row **out
 
 /**
  * Lists rows in primary key order.
- * Keyset pagination: pass the last row of the previous page as `after` (only its
- * key columns are read), or NULL for the first page. No row is lost or repeated.
+ * Keyset pagination: pass the last row of the previous page as `after` (only the
+ * columns it is ordered by are read), or NULL for the first page. No row is lost or repeated.
  * @param db  The connection.
  * @param[out] out  The rows (possibly none; free with blogdb_audit_log_rows_free()), else NULL.
  * @param limit     Most rows to return, >= 0.
@@ -545,8 +545,8 @@ BLOGDB_API int blogdb_audit_log_each(blogdb *db, blogdb_audit_log_row_fn fn, voi
 
 /**
  * Lists the rows with the given row_id, in primary key order.
- * Keyset pagination: pass the last row of the previous page as `after` (only its
- * key columns are read), or NULL for the first page. No row is lost or repeated.
+ * Keyset pagination: pass the last row of the previous page as `after` (only the
+ * columns it is ordered by are read), or NULL for the first page. No row is lost or repeated.
  * @param db  The connection.
  * @param[out] out  The rows (possibly none; free with blogdb_audit_log_rows_free()), else NULL.
  * @param limit     Most rows to return, >= 0.

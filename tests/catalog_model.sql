@@ -53,7 +53,9 @@ catalog AS (
                      'columns', (SELECT jsonb_agg(a.attname ORDER BY k.ord)
                                  FROM unnest((i.indkey::int2[])[0:i.indnkeyatts - 1]) WITH ORDINALITY AS k(attnum, ord)
                                  LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum),
-                     'unique', i.indisunique)
+                     'unique', i.indisunique,
+                     'desc', (SELECT jsonb_agg((o & 1) = 1 ORDER BY k.ord)
+                              FROM unnest((i.indoption::int2[])[0:i.indnkeyatts - 1]) WITH ORDINALITY AS k(o, ord)))
                    ORDER BY ic.relname)
             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid), '[]'),
         'foreign_keys', COALESCE((

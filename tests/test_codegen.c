@@ -28,23 +28,30 @@ static void assert_same_file(const char *a, const char *b)
     free(db_);
 }
 
-/* Generates input with --prefix into a temporary directory and returns the header's text. */
-static char *generated_header(const char *prefix, const char *input)
+/* Generates input with --prefix into a temporary directory and returns the text of the header
+ * (ext "h") or of the implementation ("c"). */
+static char *generated_file(const char *prefix, const char *input, const char *ext)
 {
     int st;
     char *dir = make_tmpdir(), args[2048], path[1024], *h;
     snprintf(args, sizeof args, "--prefix %s --out-dir '%s' '%s'", prefix, dir, input);
     free(gen(args, &st, NULL));
     cr_assert_eq(st, 0, "blogdb-gen %s", args);
-    snprintf(path, sizeof path, "%s/%s_schema.h", dir, prefix);
+    snprintf(path, sizeof path, "%s/%s_schema.%s", dir, prefix, ext);
     h = read_all(path, NULL);
     cr_assert(h, "%s", path);
+    snprintf(path, sizeof path, "%s/%s_schema.h", dir, prefix);
     unlink(path);
     snprintf(path, sizeof path, "%s/%s_schema.c", dir, prefix);
     unlink(path);
     rmdir(dir);
     free(dir);
     return h;
+}
+
+static char *generated_header(const char *prefix, const char *input)
+{
+    return generated_file(prefix, input, "h");
 }
 
 Test(codegen, golden_schema_gives_exactly_generated)
@@ -399,7 +406,16 @@ Test(codegen, finders_follow_usable_indexes)
     cr_assert(strstr(h, "idx_docs_list_by_body("), "hash index: equality");
     cr_assert_null(strstr(h, "_by_tags"), "GIN index: no finder");
     cr_assert_null(strstr(h, "_by_lower"), "expression index: no finder");
-    cr_assert_null(strstr(h, "idx_docs_list_by_owner("), "partial index: no finder");
+    cr_assert(strstr(h, " * Lists the rows with the given owner, ordered by created, id (index docs_owner_created_idx).\n"
+                        " * Keyset pagination"),
+              "a list over a prefix of a btree index follows the index's order (not the partial index on owner)");
+    cr_assert_null(strstr(h, "idx_docs_list_by_owner_and_created_and_id("), "equality on the whole key: get_by does it");
+    cr_assert(strstr(h, "ordered by created DESC, owner, id (index docs_deleted_mixed_idx)"), "mixed directions");
+    free(h);
+    h = generated_file("idx", SRC "/tests/ddl/indexes.sql", "c");
+    cr_assert(strstr(h, "WHERE deleted = $1 AND (created < $3 OR (created = $3 AND (owner > $4 OR (owner = $4 AND id > $5)))) "
+                        "ORDER BY created DESC, owner, id LIMIT $2"),
+              "a keyset over mixed directions is spelled out (a row comparison cannot say it)");
     free(h);
 }
 

@@ -103,34 +103,59 @@ Test(posts, invalid_utf8_and_null_fields_write_nothing)
     blogdb_users_row_free(u);
 }
 
-static int cmp_uuid(const void *a, const void *b)
+typedef struct post_key {
+    blogdb_timestamp created_at;
+    uuid_t id;
+} post_key;
+
+/* Newest first, ties by id descending: the order of index posts_user_id_created_at_idx. */
+static int cmp_newest_first(const void *a, const void *b)
 {
-    return memcmp(a, b, 16);
+    const post_key *x = a, *y = b;
+    if (x->created_at != y->created_at)
+        return x->created_at < y->created_at ? 1 : -1;
+    return -memcmp(x->id, y->id, 16);
 }
 
-Test(posts, list_by_user_id_pages_through_one_authors_posts)
+Test(posts, list_by_user_id_pages_newest_first_in_index_order)
 {
     enum { NA = 13, NB = 5, PAGE = 4 };
     blogdb_users_row *a = make_user("a@example.com"), *b = make_user("b@example.com");
-    uuid_t expected[NA], seen[NA + PAGE];
+    post_key expected[NA];
     size_t nseen = 0;
+    blogdb_timestamp base;
     blogdb_posts_rows *page = NULL;
 
+    cr_assert_eq(blogdb_timestamp_parse("2024-03-01T00:00:00Z", &base), 0);
+    cr_assert_eq(blogdb_set_acting_user(db, a->id), 0); /* drafts: visible to their author */
+    /* Posts i and i+1 share a timestamp (i even): only the id orders them, descending. */
     for (int i = 0; i < NA + NB; i++) {
-        blogdb_posts_row *p = make_post(i < NA ? a->id : b->id, "t", BLOGDB_POST_STATUS_DRAFT);
-        if (i < NA)
-            uuid_copy(expected[i], p->id);
+        blogdb_posts_row in = {.title = "t", .content = "c"}, *p = NULL;
+        uuid_copy(in.user_id, i < NA ? a->id : b->id);
+        in.created_at = base + (i / 2) * 1000000LL;
+        in.updated_at = in.created_at;
+        cr_assert_eq(blogdb_set_acting_user(db, in.user_id), 0);
+        cr_assert_eq(blogdb_posts_insert(db, &p, &in, BLOGDB_POSTS_CREATED_AT | BLOGDB_POSTS_UPDATED_AT), 0, "%s",
+                     blogdb_errmsg(db));
+        if (i < NA) {
+            expected[i].created_at = p->created_at;
+            uuid_copy(expected[i].id, p->id);
+        }
         blogdb_posts_row_free(p);
     }
-    qsort(expected, NA, sizeof expected[0], cmp_uuid);
+    qsort(expected, NA, sizeof expected[0], cmp_newest_first);
 
-    cr_assert_eq(blogdb_set_acting_user(db, a->id), 0); /* drafts: visible to their author */
+    cr_assert_eq(blogdb_set_acting_user(db, a->id), 0);
     cr_assert_eq(blogdb_posts_list_by_user_id(db, &page, a->id, PAGE, NULL), 0, "%s", blogdb_errmsg(db));
     while (page->count) {
         blogdb_posts_rows *next = NULL;
         for (size_t i = 0; i < page->count; i++) {
             cr_assert_eq(uuid_compare(page->items[i].user_id, a->id), 0, "a post of another author");
-            uuid_copy(seen[nseen++], page->items[i].id);
+            cr_assert_lt(nseen, (size_t)NA, "more rows than posts: a row repeated");
+            cr_assert_eq(page->items[i].created_at, expected[nseen].created_at, "post %zu out of order", nseen);
+            cr_assert_eq(memcmp(page->items[i].id, expected[nseen].id, 16), 0, "post %zu lost, repeated or out of order",
+                         nseen);
+            nseen++;
         }
         cr_assert_eq(blogdb_posts_list_by_user_id(db, &next, a->id, PAGE, &page->items[page->count - 1]), 0);
         blogdb_posts_rows_free(page);
@@ -138,8 +163,6 @@ Test(posts, list_by_user_id_pages_through_one_authors_posts)
     }
     blogdb_posts_rows_free(page);
     cr_assert_eq(nseen, (size_t)NA);
-    for (int i = 0; i < NA; i++)
-        cr_assert_eq(memcmp(seen[i], expected[i], 16), 0, "post %d lost, repeated or out of order", i);
     blogdb_users_row_free(a);
     blogdb_users_row_free(b);
 }

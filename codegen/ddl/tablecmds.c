@@ -82,6 +82,7 @@ static gen_index *add_index(ctx *c, gen_relation *r, char *name, char **cols, si
     ix->unique = unique;
     ix->primary = primary;
     ix->ordered = true;
+    ix->sorted = true;
     take_name(c->m, r->schema, name);
     return ix;
 }
@@ -356,6 +357,8 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
                                       si->primary);
             ix->partial = si->partial;
             ix->ordered = si->ordered;
+            ix->sorted = si->sorted;
+            ix->desc = si->desc;
             ix->constraint = si->constraint;
             if (si->primary)
                 set_primary_key(r, si->columns, si->ncolumns);
@@ -448,6 +451,7 @@ int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
     char **cols, **names;
     char *name;
     gen_index *ix;
+    uint32_t desc = 0;
 
     if (!r)
         FAIL(c, s->relation->location, "relation \"%s\" does not exist", s->relation->relname);
@@ -473,6 +477,8 @@ int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
         int strength;
         if (el->name && *el->name)
             cols[i] = xstrdup(el->name);
+        if (el->ordering == PG_QUERY__SORT_BY_DIR__SORTBY_DESC && i < 32)
+            desc |= (uint32_t)1 << i;
         names[i] = (char *)(el->indexcolname && *el->indexcolname ? el->indexcolname
                             : cols[i]                            ? cols[i]
                                                                  : figure_name(el->expr, &strength));
@@ -487,7 +493,8 @@ int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
     free(names);
     ix = add_index(c, r, name, cols, s->n_index_params, s->unique, false);
     ix->partial = s->where_clause != NULL;
-    ix->ordered = !s->access_method || !*s->access_method || strcmp(s->access_method, "btree") == 0 ||
-                  strcmp(s->access_method, "hash") == 0;
+    ix->sorted = !s->access_method || !*s->access_method || strcmp(s->access_method, "btree") == 0;
+    ix->ordered = ix->sorted || strcmp(s->access_method, "hash") == 0;
+    ix->desc = desc;
     return 0;
 }

@@ -32,6 +32,7 @@ typedef struct list_spec {
     int range;            /* range column or -1 */
     const int *order;     /* keyset order = tie-broken ordering */
     size_t norder;
+    uint64_t desc;        /* bit i: order[i] is DESC */
     const char *doc;
 } list_spec;
 
@@ -54,8 +55,8 @@ void relinfo_free(relinfo *ri);
 
 void emit_query(emitter *e, const relinfo *ri, const char *qname, const char *tail_or_sql, bool whole, const int *params, size_t nparams, const char *result);
 void where_eq(strbuf *sb, const gen_relation *r, const int *cols, size_t n, int *next);
-void keyset_after(strbuf *sb, const gen_relation *r, const int *cols, size_t n, int *next);
-void order_by(strbuf *sb, const gen_relation *r, const int *cols, size_t n);
+void keyset_after(strbuf *sb, const gen_relation *r, const int *cols, size_t n, uint64_t desc, int *next);
+void order_by(strbuf *sb, const gen_relation *r, const int *cols, size_t n, uint64_t desc);
 void key_params(const emitter *e, const relinfo *ri, strbuf *sb, const int *cols, size_t n);
 void key_arg(strbuf *sb, const relinfo *ri, int col);
 char *by_name(const relinfo *ri, const int *cols, size_t n);

@@ -60,28 +60,52 @@ void where_eq(strbuf *sb, const gen_relation *r, const int *cols, size_t n, int 
     }
 }
 
-/* "(a, b) > ($n, $m)" */
-void keyset_after(strbuf *sb, const gen_relation *r, const int *cols, size_t n, int *next)
+/* The rows after a keyset position in an order whose column i is DESC when bit i of desc is set:
+ * "(a, b) > ($n, $m)" when every column goes one way ("<" when all are DESC), else the expanded
+ * "(a < $n OR (a = $n AND (b > $m OR (b = $m AND c > $k))))", which a row comparison cannot say. */
+void keyset_after(strbuf *sb, const gen_relation *r, const int *cols, size_t n, uint64_t desc, int *next)
 {
-    sb_putc(sb, '(');
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            sb_puts(sb, ", ");
-        sb_put_ident(sb, r->columns[cols[i]].name);
+    uint64_t all = n >= 64 ? ~0ULL : (1ULL << n) - 1;
+    int first = *next;
+    if ((desc & all) == 0 || (desc & all) == all) {
+        sb_putc(sb, '(');
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                sb_puts(sb, ", ");
+            sb_put_ident(sb, r->columns[cols[i]].name);
+        }
+        sb_puts(sb, desc & all ? ") < (" : ") > (");
+        for (size_t i = 0; i < n; i++)
+            sb_printf(sb, i ? ", $%d" : "$%d", (*next)++);
+        sb_putc(sb, ')');
+        return;
     }
-    sb_puts(sb, ") > (");
-    for (size_t i = 0; i < n; i++)
-        sb_printf(sb, i ? ", $%d" : "$%d", (*next)++);
-    sb_putc(sb, ')');
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 < n)
+            sb_putc(sb, '(');
+        sb_put_ident(sb, r->columns[cols[i]].name);
+        sb_printf(sb, " %s $%d", desc >> i & 1 ? "<" : ">", first + (int)i);
+        if (i + 1 < n) {
+            sb_puts(sb, " OR (");
+            sb_put_ident(sb, r->columns[cols[i]].name);
+            sb_printf(sb, " = $%d AND ", first + (int)i);
+        }
+    }
+    for (size_t i = 0; i + 1 < n; i++)
+        sb_puts(sb, "))");
+    *next += (int)n;
 }
 
-void order_by(strbuf *sb, const gen_relation *r, const int *cols, size_t n)
+/* " ORDER BY a, b DESC" (bit i of desc: column i descending). */
+void order_by(strbuf *sb, const gen_relation *r, const int *cols, size_t n, uint64_t desc)
 {
     sb_puts(sb, " ORDER BY ");
     for (size_t i = 0; i < n; i++) {
         if (i)
             sb_puts(sb, ", ");
         sb_put_ident(sb, r->columns[cols[i]].name);
+        if (desc >> i & 1)
+            sb_puts(sb, " DESC");
     }
 }
 

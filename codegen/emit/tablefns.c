@@ -84,11 +84,11 @@ static void emit_list_query(emitter *e, const relinfo *ri, const list_spec *ls, 
         int limit_no = next++;
         if (after) {
             sb_puts(&tail, where ? " AND " : " WHERE ");
-            keyset_after(&tail, ri->r, ls->order, ls->norder, &next);
+            keyset_after(&tail, ri->r, ls->order, ls->norder, ls->desc, &next);
             for (size_t i = 0; i < ls->norder; i++)
                 params[np++] = ls->order[i];
         }
-        order_by(&tail, ri->r, ls->order, ls->norder);
+        order_by(&tail, ri->r, ls->order, ls->norder, ls->desc);
         sb_printf(&tail, " LIMIT $%d", limit_no);
     }
     emit_query(e, ri, qname, tail.data, false, params, np, "BLOGDB_RT_MANY");
@@ -211,8 +211,8 @@ static void emit_list_fn(emitter *e, const relinfo *ri, const list_spec *ls)
     sb_printf(&params, ", int64_t limit, const %s_%s_row *after", e->prefix, ri->id);
     sb_printf(&doc,
               " * %s\n"
-              " * Keyset pagination: pass the last row of the previous page as `after` (only its\n"
-              " * key columns are read), or NULL for the first page. No row is lost or repeated.\n"
+              " * Keyset pagination: pass the last row of the previous page as `after` (only the\n"
+              " * columns it is ordered by are read), or NULL for the first page. No row is lost or repeated.\n"
               " * @param[out] out  The rows (possibly none; free with %s_%s_rows_free()), else NULL.\n"
               " * @param limit     Most rows to return, >= 0.\n"
               " * @return 0, BLOGDB_EINVAL (NULL argument, negative limit), or another code.\n",
@@ -354,49 +354,144 @@ static void emit_finders(emitter *e, const relinfo *ri)
     colsets_free(&done);
 }
 
-/* list (keyset-paginated by primary key), list_by each plain index, and a range list on each
- * single orderable column. */
+/* The keyset order of a list over index ix (key columns cols) after its first neq columns: the
+ * index's remaining columns in its directions, then the primary key columns not in the index, in
+ * the direction of the index's last column (an all-DESC index gives an all-DESC order: one row
+ * comparison pages it). Returns the count, or 0 when a remaining column is an array or nullable
+ * (a keyset cannot page over NULLs) -- unless `ranged`: the first remaining column is then
+ * filtered by a range, which no NULL passes -- or when every remaining column is a key column. */
+static bool is_key_column(const relinfo *ri, int col)
+{
+    for (size_t k = 0; k < ri->npk; k++)
+        if (ri->pk[k] == col)
+            return true;
+    return false;
+}
+
+static size_t index_order(const relinfo *ri, const gen_index *ix, const int *cols, size_t neq, bool ranged,
+                          int *order, uint64_t *desc)
+{
+    bool last_desc = ix->desc >> (ix->ncolumns - 1) & 1, orders = false;
+    size_t n = 0;
+    *desc = 0;
+    for (size_t i = neq; i < ix->ncolumns; i++) {
+        const gen_column *c = &ri->r->columns[cols[i]];
+        if (c->type.is_array || (!c->not_null && !(ranged && i == neq)))
+            return 0;
+        orders |= !is_key_column(ri, cols[i]);
+        if (ix->desc >> i & 1)
+            *desc |= 1ULL << n;
+        order[n++] = cols[i];
+    }
+    for (size_t k = 0; k < ri->npk; k++) {
+        bool in_index = false;
+        for (size_t i = 0; i < ix->ncolumns; i++)
+            in_index |= cols[i] == ri->pk[k];
+        if (in_index)
+            continue;
+        if (last_desc)
+            *desc |= 1ULL << n;
+        order[n++] = ri->pk[k];
+    }
+    return orders ? n : 0; /* ordered by key columns alone, it is the plain list's order */
+}
+
+/* Whether cols hold the whole primary key: equality on them finds one row at most (get_by). */
+static bool holds_key(const relinfo *ri, const int *cols, size_t n)
+{
+    size_t held = 0;
+    for (size_t i = 0; i < n; i++)
+        held += is_key_column(ri, cols[i]);
+    return ri->npk && held == ri->npk;
+}
+
+/* "created_at DESC, id DESC" */
+static char *order_words(const relinfo *ri, const int *order, size_t n, uint64_t desc)
+{
+    strbuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&sb, "%s%s%s", i ? ", " : "", ri->r->columns[order[i]].name, desc >> i & 1 ? " DESC" : "");
+    return sb.data;
+}
+
+/* list_by_<prefix>: for each proper prefix of a btree index's columns, the rows with those values
+ * in the index's order of the rest: an index on (user_id, created_at DESC) gives the newest rows
+ * of a user first, read straight off the index. */
+static void emit_index_lists(emitter *e, const relinfo *ri, colsets *seen)
+{
+    for (size_t x = 0; x < ri->r->nindexes; x++) {
+        const gen_index *ix = &ri->r->indexes[x];
+        int *cols = ix->sorted ? index_columns(ri, ix) : NULL;
+        for (size_t neq = 1; cols && neq < ix->ncolumns; neq++) {
+            int order[64];
+            uint64_t desc;
+            size_t norder = index_order(ri, ix, cols, neq, false, order, &desc);
+            char *by, *suffix, *words, *doc;
+            if (!norder || !colsets_add(seen, cols, neq))
+                continue;
+            by = by_name(ri, cols, neq);
+            suffix = xstrfmt("_by_%s", by);
+            words = order_words(ri, order, norder, desc);
+            doc = xstrfmt("Lists the rows with the given %s, ordered by %s (index %s).", by, words, ix->name);
+            {
+                list_spec ls = {.suffix = suffix, .eq = cols, .neq = neq, .range = -1, .order = order,
+                                .norder = norder, .desc = desc, .doc = doc};
+                emit_list_fn(e, ri, &ls);
+            }
+            free(by);
+            free(suffix);
+            free(words);
+            free(doc);
+        }
+        free(cols);
+    }
+}
+
+/* list (keyset-paginated by primary key); the lists that follow an index's order; list_by all the
+ * columns of each other plain index, in primary key order; and a range list on each single
+ * orderable indexed column, in the index's direction. */
 static void emit_lists(emitter *e, const relinfo *ri)
 {
     const gen_relation *r = ri->r;
-    list_spec all = {"", NULL, 0, -1, ri->pk, ri->npk, "Lists rows in primary key order."};
-    colsets seen = {0};
+    list_spec all = {.suffix = "", .range = -1, .order = ri->pk, .norder = ri->npk,
+                     .doc = "Lists rows in primary key order."};
+    colsets seen = {0}, ranged = {0};
     emit_list_fn(e, ri, &all);
+    emit_index_lists(e, ri, &seen);
     for (size_t x = 0; x < r->nindexes; x++) {
         const gen_index *ix = &r->indexes[x];
-        int *cols = ix->unique ? NULL : index_columns(ri, ix), *order;
+        int *cols = ix->unique ? NULL : index_columns(ri, ix);
         char *by, *suffix, *doc;
-        if (!cols || !colsets_add(&seen, cols, ix->ncolumns)) {
-            free(cols);
+        if (!cols)
             continue;
-        }
         by = by_name(ri, cols, ix->ncolumns);
-        suffix = xstrfmt("_by_%s", by);
-        doc = xstrfmt("Lists the rows with the given %s, in primary key order.", by);
-        {
-            list_spec eq = {suffix, cols, ix->ncolumns, -1, ri->pk, ri->npk, doc};
+        if (!holds_key(ri, cols, ix->ncolumns) && colsets_add(&seen, cols, ix->ncolumns)) {
+            list_spec eq = {.suffix = suffix = xstrfmt("_by_%s", by), .eq = cols, .neq = ix->ncolumns, .range = -1,
+                            .order = ri->pk, .norder = ri->npk,
+                            .doc = doc = xstrfmt("Lists the rows with the given %s, in primary key order.", by)};
             emit_list_fn(e, ri, &eq);
-        }
-        free(suffix);
-        free(doc);
-        if (ix->ncolumns == 1 && orderable(&r->columns[cols[0]].type)) {
-            order = xcalloc(ri->npk + 1, sizeof *order);
-            order[0] = cols[0];
-            memcpy(order + 1, ri->pk, ri->npk * sizeof(int));
-            suffix = xstrfmt("_by_%s_range", by);
-            doc = xstrfmt("Lists the rows with from <= %s < to, ordered by %s then primary key.", by, by);
-            {
-                list_spec rg = {suffix, NULL, 0, cols[0], order, ri->npk + 1, doc};
-                emit_list_fn(e, ri, &rg);
-            }
             free(suffix);
             free(doc);
-            free(order);
+        }
+        if (ix->ncolumns == 1 && ix->sorted && orderable(&r->columns[cols[0]].type) && colsets_add(&ranged, cols, 1)) {
+            int order[64];
+            uint64_t desc;
+            size_t norder = index_order(ri, ix, cols, 0, true, order, &desc);
+            char *words = order_words(ri, order, norder, desc);
+            list_spec rg = {.suffix = suffix = xstrfmt("_by_%s_range", by), .range = cols[0], .order = order,
+                            .norder = norder, .desc = desc,
+                            .doc = doc = xstrfmt("Lists the rows with from <= %s < to, ordered by %s.", by, words)};
+            emit_list_fn(e, ri, &rg);
+            free(suffix);
+            free(doc);
+            free(words);
         }
         free(by);
         free(cols);
     }
     colsets_free(&seen);
+    colsets_free(&ranged);
 }
 
 /* update (every non-key writable column) and update_fields (the columns in a mask). */

@@ -10,3 +10,5 @@ CREATE INDEX ON docs USING hash (body);
 CREATE INDEX ON docs (created DESC NULLS LAST);
 CREATE INDEX IF NOT EXISTS docs_owner_created_idx ON docs (owner);
 CREATE UNIQUE INDEX docs_title_lower ON docs (lower(title), owner);
+CREATE INDEX docs_owner_recent_idx ON docs (owner, created DESC, id DESC);
+CREATE INDEX docs_deleted_mixed_idx ON docs (deleted, created DESC, owner);

@@ -8,4 +8,5 @@ CREATE TABLE template_t (
 CREATE INDEX ON template_t (name);
 CREATE TABLE copy_plain (LIKE template_t);
 CREATE TABLE copy_defaults (LIKE template_t INCLUDING DEFAULTS);
+CREATE INDEX ON template_t (name DESC, id);
 CREATE TABLE copy_all (LIKE template_t INCLUDING ALL, extra boolean);

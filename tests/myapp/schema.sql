@@ -8,3 +8,5 @@ CREATE TABLE tasks (
     tags text[] NOT NULL DEFAULT '{}'
 );
 CREATE INDEX ON tasks (priority);
+-- Lists per priority follow this index: by title, then newest id first (a mixed-direction keyset).
+CREATE INDEX tasks_priority_title_idx ON tasks (priority, title, id DESC);
