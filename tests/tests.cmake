@@ -84,6 +84,11 @@ add_test(NAME symbols_runtime COMMAND ${CMAKE_SOURCE_DIR}/tests/symbols.sh $<TAR
 add_test(NAME symbols_bindings COMMAND ${CMAKE_SOURCE_DIR}/tests/symbols.sh $<TARGET_FILE:blogdb> BLOGDB_0
   blogdb_connect blogdb_rt_exec blogdb_errmsg)
 if(NOT BLOGDB_SANITIZE)
+  # The blog's queries at a million posts: no page read scans posts (EXPLAIN of each generic plan).
+  find_package(Python3 REQUIRED COMPONENTS Interpreter)
+  add_test(NAME explain_queries COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/explain_queries.py
+    $<TARGET_FILE:blogdb-gen> ${CMAKE_SOURCE_DIR} ${BLOGDB_PG_DIR}/pg.env)
+  set_tests_properties(explain_queries PROPERTIES FIXTURES_REQUIRED pg TIMEOUT 600)
   add_test(NAME abi_check_runtime COMMAND ${CMAKE_SOURCE_DIR}/tests/abi_check.sh ${CMAKE_SOURCE_DIR}/abi/libblogdb_rt.abi
     $<TARGET_FILE:blogdb_rt> ${CMAKE_SOURCE_DIR}/include)
   add_test(NAME abi_check_bindings COMMAND ${CMAKE_SOURCE_DIR}/tests/abi_check.sh ${CMAKE_SOURCE_DIR}/abi/libblogdb.abi
