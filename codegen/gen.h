@@ -226,6 +226,9 @@ typedef struct gen_model {
 } gen_model;
 
 void model_init(gen_model *m);
+/* verify.c: prepares each query on the database at conninfo and reports (FILE:LINE:COL: error:)
+ * each difference from the model's typing. Returns their number, or -1 when it cannot connect. */
+int verify_queries(const gen_model *m, const char *conninfo);
 void model_free(gen_model *m);
 bool rel_is_table(const gen_relation *r);
 gen_relation *model_find_rel(gen_model *m, const char *schema, const char *name);

@@ -14,7 +14,7 @@
 
 static const char usage[] =
     "usage: blogdb-gen [--prefix NAME] [--out-dir DIR] [--check] [--dump-model] [--queries PATH]...\n"
-    "                  FILE.sql|DIR...\n"
+    "                  [--verify CONNINFO] FILE.sql|DIR...\n"
     "\n"
     "Reads PostgreSQL DDL (files in the order given; a directory's *.sql files in lexical\n"
     "order, *.down.sql skipped) and writes C bindings: DIR/NAME_schema.h and DIR/NAME_schema.c.\n"
@@ -23,6 +23,9 @@ static const char usage[] =
     "\n"
     "  --queries PATH  a query file (sqlc's \"-- name: Name :command\" annotations) or a directory of\n"
     "                  them (lexical order); repeatable; read after every schema input\n"
+    "  --verify CONNINFO  first prepare each query on that database (one with the schema applied) and\n"
+    "                  report every difference between blogdb-gen's parameter and column types and\n"
+    "                  the server's; any difference is an error\n"
     "  --prefix NAME   C prefix of every generated name (default: blogdb)\n"
     "  --out-dir DIR   where the files go (default: generated)\n"
     "  --check         write nothing; exit 1 naming each file that differs from what would be written\n"
@@ -216,7 +219,7 @@ static int write_outputs(char **paths, const strbuf *const *data, int n, bool ch
 
 int main(int argc, char **argv)
 {
-    const char *prefix = "blogdb", *out_dir = "generated";
+    const char *prefix = "blogdb", *out_dir = "generated", *verify = NULL;
     bool check = false, dump = false, parsed = false;
     char **inputs = NULL, **query_args = NULL, **files = NULL, **qfiles = NULL;
     size_t ninputs = 0, nquery_args = 0, nfiles = 0, nqfiles = 0;
@@ -238,10 +241,13 @@ int main(int argc, char **argv)
             check = true;
         } else if (strcmp(a, "--dump-model") == 0) {
             dump = true;
-        } else if ((strcmp(a, "--prefix") == 0 || strcmp(a, "--out-dir") == 0 || strcmp(a, "--queries") == 0) &&
+        } else if ((strcmp(a, "--prefix") == 0 || strcmp(a, "--out-dir") == 0 || strcmp(a, "--queries") == 0 ||
+                    strcmp(a, "--verify") == 0) &&
                    i + 1 < argc) {
             if (strcmp(a, "--prefix") == 0)
                 prefix = argv[++i];
+            else if (strcmp(a, "--verify") == 0)
+                verify = argv[++i];
             else if (strcmp(a, "--out-dir") == 0)
                 out_dir = argv[++i];
             else
@@ -259,6 +265,11 @@ int main(int argc, char **argv)
     }
     if (ninputs == 0) {
         fprintf(stderr, "blogdb-gen: error: no input files\n%s", usage);
+        status = 2;
+        goto args_out;
+    }
+    if (verify && nquery_args == 0) {
+        fprintf(stderr, "blogdb-gen: error: --verify checks the queries of --queries files; none given\n");
         status = 2;
         goto args_out;
     }
@@ -281,6 +292,18 @@ int main(int argc, char **argv)
     if (read_all(&model, files, nfiles, parse_sql, &names, &parsed) != 0 ||
         read_all(&model, qfiles, nqfiles, parse_queries, &qnames, &parsed) != 0)
         goto out;
+    if (verify) {
+        int differences = verify_queries(&model, verify);
+        if (differences != 0) {
+            if (differences > 0)
+                fprintf(stderr, "blogdb-gen: --verify: %d difference%s from the server; nothing written\n", differences,
+                        differences == 1 ? "" : "s");
+            goto out;
+        }
+        if (!dump)
+            printf("blogdb-gen: --verify: the server agrees on every parameter and column type of %zu queries\n",
+                   model.nqueries);
+    }
 
     if (dump) {
         strbuf json;

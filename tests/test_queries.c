@@ -3,7 +3,6 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,124 +10,27 @@
 
 TestSuite(queries, .init = db_setup, .fini = db_teardown);
 
-/* ---- the oracle: what blogdb-gen says against what PQdescribePrepared says ---- */
+/* ---- the oracle: blogdb-gen --verify, what PQdescribePrepared says (at the end of this file) ---- */
 
-/* Reads the JSON string starting at *p (at its opening quote), unescaped; advances *p past it. */
-static char *json_string(const char **p)
-{
-    const char *s = *p;
-    size_t n = 0;
-    char *out = malloc(strlen(s) + 1);
-    cr_assert(*s == '"');
-    for (s++; *s && *s != '"'; s++) {
-        if (*s != '\\') {
-            out[n++] = *s;
-            continue;
-        }
-        s++;
-        switch (*s) {
-        case 'n': out[n++] = '\n'; break;
-        case 't': out[n++] = '\t'; break;
-        case 'r': out[n++] = '\r'; break;
-        case 'u': {
-            unsigned v = 0;
-            sscanf(s + 1, "%4x", &v);
-            cr_assert(v < 0x80, "only ASCII escapes are expected");
-            out[n++] = (char)v;
-            s += 4;
-            break;
-        }
-        default: out[n++] = *s; break;
-        }
-    }
-    out[n] = '\0';
-    *p = s + 1;
-    return out;
-}
-
-/* The next `"key": "value"` after *p and before `limit` (or NULL): the value, *p past it. */
-static char *next_value(const char **p, const char *key, const char *limit)
-{
-    char pat[32];
-    const char *at;
-    snprintf(pat, sizeof pat, "\"%s\": ", key);
-    at = strstr(*p, pat);
-    if (!at || (limit && at > limit))
-        return NULL;
-    *p = at + strlen(pat);
-    return json_string(p);
-}
-
-static char *server_type(PGconn *conn, Oid oid, int typmod)
-{
-    char o[16], m[16];
-    const char *vals[2] = {o, m};
-    PGresult *r;
-    char *out;
-    snprintf(o, sizeof o, "%u", oid);
-    snprintf(m, sizeof m, "%d", typmod);
-    r = PQexecParams(conn, typmod < 0 ? "SELECT format_type($1::oid, NULL)" : "SELECT format_type($1::oid, $2::int)",
-                     typmod < 0 ? 1 : 2, NULL, vals, NULL, NULL, 0);
-    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(conn));
-    out = strdup(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return out;
-}
-
-Test(queries, every_query_is_typed_as_postgresql_types_it)
+/* --dump-model gives each query: the SQL sent ($n), parameters and columns as format_type spells them. */
+Test(queries, the_model_dump_lists_each_query)
 {
     char *json = NULL, *err = NULL;
-    const char *p;
-    int nqueries = 0;
-    PGconn *conn = PQconnectdb(test_dsn());
-    cr_assert_eq(PQstatus(conn), CONNECTION_OK, "%s", PQerrorMessage(conn));
     cr_assert_eq(run_cmd("'" BLOGDB_GEN "' --dump-model --queries '" BLOGDB_SOURCE_DIR "/queries' '" BLOGDB_SOURCE_DIR
                          "/schema.sql'",
                          &json, &err),
                  0, "%s", err);
-    p = strstr(json, "\"queries\": [");
-    cr_assert(p, "no queries in the model");
-    for (char *name; (name = next_value(&p, "name", NULL)) != NULL; free(name)) {
-        char *command = next_value(&p, "command", NULL), *sql = next_value(&p, "sql", NULL);
-        const char *cols = strstr(p, "\"columns\": ["), *end = strstr(cols, "]}");
-        PGresult *prep = PQprepare(conn, "", sql, 0, NULL), *desc;
-        int i = 0;
-        cr_assert_eq(PQresultStatus(prep), PGRES_COMMAND_OK, "%s: %s", name, PQerrorMessage(conn));
-        PQclear(prep);
-        desc = PQdescribePrepared(conn, "");
-        cr_assert_eq(PQresultStatus(desc), PGRES_COMMAND_OK, "%s", PQerrorMessage(conn));
-        for (char *type; (type = next_value(&p, "type", cols)) != NULL; free(type), i++) {
-            char *want;
-            cr_assert_lt(i, PQnparams(desc), "%s: more parameters than the server sees", name);
-            want = server_type(conn, PQparamtype(desc, i), -1);
-            cr_expect_str_eq(type, want, "%s: parameter $%d is %s for blogdb-gen, %s for PostgreSQL", name, i + 1, type,
-                             want);
-            free(want);
-        }
-        cr_assert_eq(i, PQnparams(desc), "%s: %d parameters, the server sees %d", name, i, PQnparams(desc));
-        i = 0;
-        for (char *cname; (cname = next_value(&p, "name", end)) != NULL; free(cname), i++) {
-            char *type = next_value(&p, "type", end), *want;
-            cr_assert_lt(i, PQnfields(desc), "%s: more columns than the server returns", name);
-            cr_expect_str_eq(cname, PQfname(desc, i), "%s: column %d", name, i + 1);
-            want = server_type(conn, PQftype(desc, i), PQfmod(desc, i));
-            cr_expect_str_eq(type, want, "%s: column %s is %s for blogdb-gen, %s for PostgreSQL", name, cname, type,
-                             want);
-            free(want);
-            free(type);
-        }
-        /* :exec / :execrows read nothing back; the others read every column */
-        if (strcmp(command, ":exec") != 0 && strcmp(command, ":execrows") != 0)
-            cr_assert_eq(i, PQnfields(desc), "%s: %d columns, the server returns %d", name, i, PQnfields(desc));
-        PQclear(desc);
-        free(command);
-        free(sql);
-        nqueries++;
-    }
-    cr_assert_geq(nqueries, 10, "the blog has its queries");
+    cr_assert(strstr(json, "{\"name\": \"FeedPage\", \"command\": \":many\", \"sql\": \"SELECT p.id, p.title, "
+                           "p.created_at, u.email AS author_email\\u000aFROM posts p"),
+              "%s", json);
+    cr_assert(strstr(json, "\"params\": [\n     {\"name\": \"before_created_at\", \"type\": \"timestamp without time "
+                           "zone\", \"not_null\": true},\n     {\"name\": \"before_id\", \"type\": \"uuid\", "
+                           "\"not_null\": true},\n     {\"name\": \"page_size\", \"type\": \"bigint\", \"not_null\": true}]"),
+              "%s", json);
+    cr_assert(strstr(json, "{\"name\": \"author_email\", \"type\": \"character varying(255)\", \"not_null\": true"),
+              "%s", json);
     free(json);
     free(err);
-    PQfinish(conn);
 }
 
 /* ---- the generated functions on real rows ---- */
@@ -331,4 +233,57 @@ Test(queries, errors_say_where_and_write_nothing)
     expect_query_error("-- name: Twice :one\nSELECT 1 AS a;\n-- name: Twice :one\nSELECT 2 AS a;\n",
                        "query Twice is defined twice");
     expect_query_error("-- name: NoRows :one\nDELETE FROM posts WHERE id = @id;\n", "returns no columns");
+}
+
+/* ---- --verify: the server's describe as a second opinion ---- */
+
+/* Runs blogdb-gen --verify conninfo on the blog's queries into a fresh directory; returns its exit
+ * status with its stdout and stderr, and asserts that nothing was written unless it succeeded. */
+static int run_verify(const char *conninfo, char **out, char **err)
+{
+    char *dir = make_tmpdir(), cmd[4096];
+    int st;
+    snprintf(cmd, sizeof cmd, "'%s' --verify '%s' --out-dir '%s' --queries '%s/queries' '%s/schema.sql'", BLOGDB_GEN,
+             conninfo, dir, BLOGDB_SOURCE_DIR, BLOGDB_SOURCE_DIR);
+    st = run_cmd(cmd, out, err);
+    snprintf(cmd, sizeof cmd, "%s/blogdb_queries.h", dir);
+    cr_assert_eq(access(cmd, F_OK) == 0, st == 0, "files are written exactly when --verify agrees");
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+    return st;
+}
+
+Test(queries, every_query_is_typed_as_postgresql_types_it)
+{
+    char *out = NULL, *err = NULL;
+    /* The database has the schema: the server agrees on every parameter and column type of every
+     * query (as the application role). The comparison is verify.c's; the drift below shows that it
+     * sees differences. */
+    cr_assert_eq(run_verify(test_dsn(), &out, &err), 0, "%s", err);
+    cr_assert(strstr(out, "the server agrees on every parameter and column type of 14 queries"), "%s", out);
+    free(out);
+    free(err);
+
+    /* A database that drifted from schema.sql: each difference, where the query is, and exit 1. */
+    sql_exec("ALTER TABLE posts ALTER COLUMN title TYPE text");
+    sql_exec("ALTER TABLE users RENAME COLUMN email TO mail");
+    cr_assert_eq(run_verify(test_dsn(), &out, &err), 1);
+    cr_assert(strstr(err, "posts.sql:17:1: error: query MyPosts: result column 3 (title): blogdb-gen infers "
+                          "character varying(255), the server text\n"), "%s", err);
+    cr_assert(strstr(err, "posts.sql:53:1: error: query RenamePost: parameter $1 (title): blogdb-gen infers "
+                          "character varying, the server text\n"), "%s", err);
+    cr_assert(strstr(err, "posts.sql:7:1: error: query FeedPage: the server cannot prepare it: column u.email does not "
+                          "exist\n"), "%s", err);
+    cr_assert(strstr(err, "users.sql:1:1: error: query UserByEmail: the server cannot prepare it: column \"email\" does "
+                          "not exist\n"), "%s", err);
+    cr_assert(strstr(err, "blogdb-gen: --verify: 11 differences from the server; nothing written"), "%s", err);
+    free(out);
+    free(err);
+
+    /* No server there: an error, not a hang. */
+    cr_assert_eq(run_verify("host=/nonexistent-blogdb connect_timeout=2", &out, &err), 1);
+    cr_assert(strstr(err, "blogdb-gen: error: --verify: "), "%s", err);
+    free(out);
+    free(err);
 }
