@@ -175,7 +175,7 @@ typedef struct gen_relation {
 } gen_relation;
 
 /* What a query's function returns (sqlc's commands; its :batch* forms are the plain ones). */
-typedef enum query_cmd { QUERY_ONE, QUERY_MANY, QUERY_EXEC, QUERY_EXECROWS } query_cmd;
+typedef enum query_cmd { QUERY_ONE, QUERY_MANY, QUERY_EXEC, QUERY_EXECROWS, QUERY_COPYFROM } query_cmd;
 
 /* One parameter of a query: $n is params[n - 1]. */
 typedef struct gen_param {
@@ -199,6 +199,8 @@ typedef struct gen_query {
     gen_relation result; /* its result columns (none for a command without RETURNING) */
     const gen_relation *row_of; /* the result is exactly this table's row: its row type is used */
     bool writes;        /* not a plain SELECT: may change data */
+    const gen_relation *copy_into; /* :copyfrom: the table the rows go to */
+    char **copy_columns; /* :copyfrom: per parameter, the column it fills */
     char *where;        /* "file:line:col" of its annotation */
 } gen_query;
 

@@ -108,6 +108,8 @@ void gen_query_free(gen_query *q)
         free(q->params[i].name);
         free(q->params[i].type.sql);
     }
+    if (q->copy_columns)
+        strv_free(q->copy_columns, q->nparams);
     free(q->params);
     gen_relation_free(&q->result);
     free(q->where);

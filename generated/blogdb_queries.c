@@ -613,6 +613,48 @@ void blogdb_posts_by_statuses_rows_free(blogdb_posts_by_statuses_rows *rows)
     blogdb_rt_free(rows);
 }
 
+/* ---- query ImportPosts (posts.sql:81:1) ---- */
+
+static const blogdb_rt_column import_posts_params_columns[] = {
+    {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_import_posts_params, user_id),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
+    {.name = "title", .sql = "title", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_import_posts_params, title),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
+    {.name = "content", .sql = "content", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_import_posts_params, content),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "text"},
+    {.name = "status", .sql = "status", .type = BLOGDB_RT_ENUM, .offset = offsetof(blogdb_import_posts_params, status),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .enum_type = &post_status_enum, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "post_status"},
+    {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_import_posts_params, created_at),
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
+};
+static const blogdb_rt_relation import_posts_params = {
+    .name = "ImportPosts", .sql = "public.posts",
+    .row_size = sizeof(blogdb_import_posts_params), .row_align = _Alignof(blogdb_import_posts_params),
+    .columns = import_posts_params_columns, .ncolumns = 5};
+
+int blogdb_import_posts(blogdb *db, const blogdb_import_posts_params *rows, size_t count)
+{
+    return blogdb_rt_copy_rows(db, &import_posts_params, 0x1f, rows, count);
+}
+
+struct import_posts_copy_ctx {
+    blogdb_import_posts_next_fn fn;
+    void *ctx;
+};
+
+static int import_posts_copy_row(void *row, void *c)
+{
+    struct import_posts_copy_ctx *x = c;
+    return x->fn(row, x->ctx);
+}
+
+int blogdb_import_posts_fn(blogdb *db, blogdb_import_posts_next_fn next, void *ctx)
+{
+    blogdb_import_posts_params scratch;
+    struct import_posts_copy_ctx x = {next, ctx};
+    return blogdb_rt_copy_in(db, &import_posts_params, 0x1f, next ? import_posts_copy_row : NULL, &x, &scratch);
+}
+
 /* ---- query UserByEmail (users.sql:1:1) ---- */
 
 static const blogdb_rt_column user_by_email_row_columns[] = {

@@ -465,6 +465,45 @@ BLOGDB_API int blogdb_posts_by_statuses_each(blogdb *db, const blogdb_posts_by_s
  */
 BLOGDB_API void blogdb_posts_by_statuses_rows_free(blogdb_posts_by_statuses_rows *rows);
 
+/* ---- query ImportPosts (posts.sql:81:1) ---- */
+
+/** The parameters of query ImportPosts, $1..$5 in order. */
+typedef struct blogdb_import_posts_params {
+    uuid_t user_id; /**< uuid NOT NULL */
+    const char *title; /**< character varying(255) NOT NULL */
+    const char *content; /**< text NOT NULL */
+    blogdb_post_status status; /**< post_status NOT NULL */
+    blogdb_timestamp created_at; /**< timestamp without time zone NOT NULL */
+} blogdb_import_posts_params;
+
+/** Produces rows for blogdb_import_posts_fn(): fill *row and return 1, return 0 at the end, or a
+ * negative BLOGDB_E* code to abort (nothing is kept). Strings must stay valid until the
+ * next call. */
+typedef int (*blogdb_import_posts_next_fn)(blogdb_import_posts_params *row, void *ctx);
+
+/**
+ * Imports an author's posts in bulk (an archive from elsewhere), all or nothing.
+ * Query ImportPosts (posts.sql:81:1), :copyfrom: inserts rows[0..count) into posts with binary COPY.
+ * All or nothing: a bad row stops the COPY, nothing of it is kept, and blogdb_failed_index()
+ * gives its index. Runs in the open transaction, or its own; not on a pipeline.
+ * @param db     The connection.
+ * @param rows   The rows (may be NULL when count is 0).
+ * @param count  How many.
+ * @return 0, or the code of the failure (BLOGDB_EINVAL, BLOGDB_ETOOLONG, BLOGDB_EUNIQUE,
+ *         BLOGDB_EFOREIGNKEY...).
+ */
+BLOGDB_API int blogdb_import_posts(blogdb *db, const blogdb_import_posts_params *rows, size_t count);
+
+/**
+ * Query ImportPosts as blogdb_import_posts(), with the rows from next() until it returns 0; a negative
+ * return aborts the COPY and is returned.
+ * @param db  The connection.
+ * @param next  Fills the next row: 1, 0 at the end, or a negative BLOGDB_E* code to abort.
+ * @param ctx  Passed to the callback.
+ * @return 0, next's negative code, or the codes of blogdb_import_posts().
+ */
+BLOGDB_API int blogdb_import_posts_fn(blogdb *db, blogdb_import_posts_next_fn next, void *ctx);
+
 /* ---- query UserByEmail (users.sql:1:1) ---- */
 
 /** One row of query UserByEmail. Strings point into the same allocation as the row. */

@@ -53,8 +53,6 @@ static int users_each_row(const void *row, void *c)
 }
 
 struct users_copy_ctx {
-    const blogdb_users_row *rows;
-    size_t count, next;
     blogdb_users_next_fn fn;
     void *ctx;
 };
@@ -62,12 +60,7 @@ struct users_copy_ctx {
 static int users_copy_row(void *row, void *c)
 {
     struct users_copy_ctx *x = c;
-    if (x->fn)
-        return x->fn(row, x->ctx);
-    if (x->next == x->count)
-        return 0;
-    *(blogdb_users_row *)row = x->rows[x->next++];
-    return 1;
+    return x->fn(row, x->ctx);
 }
 
 void blogdb_users_row_free(blogdb_users_row *row)
@@ -161,20 +154,14 @@ int blogdb_users_delete(blogdb *db, const uuid_t id)
 
 int blogdb_users_copy_in(blogdb *db, const blogdb_users_row *rows, size_t count, uint64_t with)
 {
-    blogdb_users_row scratch;
-    struct users_copy_ctx x = {rows, count, 0, NULL, NULL};
-    if (!rows && count)
-        return blogdb_rt_copy_in(db, &users_rel, with, NULL, NULL, NULL);
-    return blogdb_rt_copy_in(db, &users_rel, with, users_copy_row, &x, &scratch);
+    return blogdb_rt_copy_rows(db, &users_rel, with, rows, count);
 }
 
 int blogdb_users_copy_in_fn(blogdb *db, blogdb_users_next_fn next, void *ctx, uint64_t with)
 {
     blogdb_users_row scratch;
-    struct users_copy_ctx x = {NULL, 0, 0, next, ctx};
-    if (!next)
-        return blogdb_rt_copy_in(db, &users_rel, with, NULL, NULL, NULL);
-    return blogdb_rt_copy_in(db, &users_rel, with, users_copy_row, &x, &scratch);
+    struct users_copy_ctx x = {next, ctx};
+    return blogdb_rt_copy_in(db, &users_rel, with, next ? users_copy_row : NULL, &x, &scratch);
 }
 
 static const blogdb_rt_query users_count_query = {
@@ -221,8 +208,6 @@ static int posts_each_row(const void *row, void *c)
 }
 
 struct posts_copy_ctx {
-    const blogdb_posts_row *rows;
-    size_t count, next;
     blogdb_posts_next_fn fn;
     void *ctx;
 };
@@ -230,12 +215,7 @@ struct posts_copy_ctx {
 static int posts_copy_row(void *row, void *c)
 {
     struct posts_copy_ctx *x = c;
-    if (x->fn)
-        return x->fn(row, x->ctx);
-    if (x->next == x->count)
-        return 0;
-    *(blogdb_posts_row *)row = x->rows[x->next++];
-    return 1;
+    return x->fn(row, x->ctx);
 }
 
 void blogdb_posts_row_free(blogdb_posts_row *row)
@@ -417,20 +397,14 @@ int blogdb_posts_delete(blogdb *db, const uuid_t id)
 
 int blogdb_posts_copy_in(blogdb *db, const blogdb_posts_row *rows, size_t count, uint64_t with)
 {
-    blogdb_posts_row scratch;
-    struct posts_copy_ctx x = {rows, count, 0, NULL, NULL};
-    if (!rows && count)
-        return blogdb_rt_copy_in(db, &posts_rel, with, NULL, NULL, NULL);
-    return blogdb_rt_copy_in(db, &posts_rel, with, posts_copy_row, &x, &scratch);
+    return blogdb_rt_copy_rows(db, &posts_rel, with, rows, count);
 }
 
 int blogdb_posts_copy_in_fn(blogdb *db, blogdb_posts_next_fn next, void *ctx, uint64_t with)
 {
     blogdb_posts_row scratch;
-    struct posts_copy_ctx x = {NULL, 0, 0, next, ctx};
-    if (!next)
-        return blogdb_rt_copy_in(db, &posts_rel, with, NULL, NULL, NULL);
-    return blogdb_rt_copy_in(db, &posts_rel, with, posts_copy_row, &x, &scratch);
+    struct posts_copy_ctx x = {next, ctx};
+    return blogdb_rt_copy_in(db, &posts_rel, with, next ? posts_copy_row : NULL, &x, &scratch);
 }
 
 static const blogdb_rt_query posts_count_query = {
@@ -479,8 +453,6 @@ static int audit_log_each_row(const void *row, void *c)
 }
 
 struct audit_log_copy_ctx {
-    const blogdb_audit_log_row *rows;
-    size_t count, next;
     blogdb_audit_log_next_fn fn;
     void *ctx;
 };
@@ -488,12 +460,7 @@ struct audit_log_copy_ctx {
 static int audit_log_copy_row(void *row, void *c)
 {
     struct audit_log_copy_ctx *x = c;
-    if (x->fn)
-        return x->fn(row, x->ctx);
-    if (x->next == x->count)
-        return 0;
-    *(blogdb_audit_log_row *)row = x->rows[x->next++];
-    return 1;
+    return x->fn(row, x->ctx);
 }
 
 void blogdb_audit_log_row_free(blogdb_audit_log_row *row)
@@ -609,20 +576,14 @@ int blogdb_audit_log_delete(blogdb *db, int64_t id)
 
 int blogdb_audit_log_copy_in(blogdb *db, const blogdb_audit_log_row *rows, size_t count, uint64_t with)
 {
-    blogdb_audit_log_row scratch;
-    struct audit_log_copy_ctx x = {rows, count, 0, NULL, NULL};
-    if (!rows && count)
-        return blogdb_rt_copy_in(db, &audit_log_rel, with, NULL, NULL, NULL);
-    return blogdb_rt_copy_in(db, &audit_log_rel, with, audit_log_copy_row, &x, &scratch);
+    return blogdb_rt_copy_rows(db, &audit_log_rel, with, rows, count);
 }
 
 int blogdb_audit_log_copy_in_fn(blogdb *db, blogdb_audit_log_next_fn next, void *ctx, uint64_t with)
 {
     blogdb_audit_log_row scratch;
-    struct audit_log_copy_ctx x = {NULL, 0, 0, next, ctx};
-    if (!next)
-        return blogdb_rt_copy_in(db, &audit_log_rel, with, NULL, NULL, NULL);
-    return blogdb_rt_copy_in(db, &audit_log_rel, with, audit_log_copy_row, &x, &scratch);
+    struct audit_log_copy_ctx x = {next, ctx};
+    return blogdb_rt_copy_in(db, &audit_log_rel, with, next ? audit_log_copy_row : NULL, &x, &scratch);
 }
 
 static const blogdb_rt_query audit_log_count_query = {

@@ -131,8 +131,29 @@ static void copy_sql_free(copy_sql *q)
     free(q->insert.data);
 }
 
-int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
-                      int (*next)(void *row, void *ctx), void *ctx, void *row)
+/* Where the rows come from: a producer filling a scratch row, or an array. */
+typedef struct copy_source {
+    int (*next)(void *row, void *ctx);
+    void *ctx;
+    void *row;
+    const unsigned char *rows;
+    size_t count, at;
+} copy_source;
+
+/* The next row (1, *row set), the end (0), or the producer's negative code. */
+static int source_next(copy_source *src, size_t row_size, const void **row)
+{
+    if (src->next) {
+        *row = src->row;
+        return src->next(src->row, src->ctx);
+    }
+    if (src->at == src->count)
+        return 0;
+    *row = src->rows + src->at++ * row_size;
+    return 1;
+}
+
+static int copy_from(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, copy_source *src)
 {
     static const unsigned char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
     uint64_t cols = 0;
@@ -144,12 +165,7 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
     int rc = 0;
     PGresult *res;
 
-    if (!db)
-        return BLOGDB_EINVAL;
-    blogdb__clear_error(db);
     memset(&q, 0, sizeof q);
-    if (!rel || !next || !row)
-        return blogdb__fail(db, BLOGDB_EINVAL, "blogdb_rt_copy_in: NULL argument");
     if (db->pipeline)
         return blogdb__fail(db, BLOGDB_EINVAL, "COPY cannot be queued on a pipeline");
     if ((rc = blogdb__insert_columns(db, rel, with, &cols)) != 0)
@@ -191,8 +207,9 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
         rc = blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
     for (index = 0; rc == 0; index++) {
         int got, slot = 0;
+        const void *row;
         row_failed = true; /* until this row is encoded: a failure now is this row's */
-        got = next(row, ctx);
+        got = source_next(src, rel->row_size, &row);
         if (got == 0)
             break;
         if (got < 0) {
@@ -255,4 +272,27 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
         db->failed_index = rc ? keep : -1;
     }
     return rc;
+}
+
+int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
+                      int (*next)(void *row, void *ctx), void *ctx, void *row)
+{
+    copy_source src = {next, ctx, row, NULL, 0, 0};
+    if (!db)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (!rel || !next || !row)
+        return blogdb__fail(db, BLOGDB_EINVAL, "blogdb_rt_copy_in: NULL argument");
+    return copy_from(db, rel, with, &src);
+}
+
+int blogdb_rt_copy_rows(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, const void *rows, size_t count)
+{
+    copy_source src = {NULL, NULL, NULL, rows, count, 0};
+    if (!db)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (!rel || (!rows && count))
+        return blogdb__fail(db, BLOGDB_EINVAL, "blogdb_rt_copy_rows: NULL argument");
+    return copy_from(db, rel, with, &src);
 }

@@ -76,3 +76,8 @@ WHERE status IN (sqlc.slice(statuses))
   AND (sqlc.narg(since)::timestamp IS NULL OR created_at >= sqlc.narg(since))
 ORDER BY created_at, id
 LIMIT 100;
+
+-- Imports an author's posts in bulk (an archive from elsewhere), all or nothing.
+-- name: ImportPosts :copyfrom
+INSERT INTO posts (user_id, title, content, status, created_at)
+VALUES (@user_id, @title, @content, @status, @created_at);

@@ -199,6 +199,76 @@ Test(queries, slices_and_nullable_parameters)
     blogdb_users_row_free(a);
 }
 
+/* ---- :copyfrom: binary COPY of a params array or a producer ---- */
+
+struct import_state {
+    const uuid_t *author;
+    int next, count, fail_at; /* fail_at: the producer aborts there (-1: never) */
+};
+
+static int import_next(blogdb_import_posts_params *row, void *ctx)
+{
+    struct import_state *st = ctx;
+    static char title[32];
+    if (st->next == st->fail_at)
+        return BLOGDB_ECONNECTION;
+    if (st->next == st->count)
+        return 0;
+    snprintf(title, sizeof title, "imported %d", st->next);
+    memset(row, 0, sizeof *row);
+    uuid_copy(row->user_id, *st->author);
+    row->title = title;
+    row->content = "from the archive";
+    row->status = BLOGDB_POST_STATUS_PUBLISHED;
+    row->created_at = 1000000LL * st->next;
+    st->next++;
+    return 1;
+}
+
+Test(queries, copyfrom_imports_rows_all_or_nothing)
+{
+    blogdb_users_row *a = make_user("c@example.com"), *b = make_user("d@example.com");
+    char *too_long = repeat("x", 256);
+    blogdb_import_posts_params rows[3] = {
+        {.title = "one", .content = "1", .status = BLOGDB_POST_STATUS_DRAFT, .created_at = 1},
+        {.title = "two", .content = "2", .status = BLOGDB_POST_STATUS_PUBLISHED, .created_at = 2},
+        {.title = "three", .content = "3", .status = BLOGDB_POST_STATUS_ARCHIVED, .created_at = 3},
+    };
+    struct import_state st = {(const uuid_t *)&a->id, 0, 1000, -1};
+    for (int i = 0; i < 3; i++)
+        uuid_copy(rows[i].user_id, a->id);
+    cr_assert_eq(blogdb_set_acting_user(db, a->id), 0);
+
+    /* From an array, under row-level security (the acting user's own posts) */
+    cr_assert_eq(blogdb_import_posts(db, rows, 3), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(sql_int("SELECT count(*) FROM posts WHERE title IN ('one', 'two', 'three') "
+                         "AND status::text IN ('draft', 'published', 'archived') AND created_at < '2000-01-01'"),
+                 3);
+    cr_assert_eq(blogdb_import_posts(db, NULL, 0), 0, "no rows: nothing to do");
+
+    /* A bad row: nothing of the COPY is kept, and its index is known */
+    rows[1].title = too_long;
+    cr_assert_eq(blogdb_import_posts(db, rows, 3), BLOGDB_ETOOLONG);
+    cr_assert_eq(blogdb_failed_index(db), 1);
+    rows[1].title = "two";
+    uuid_copy(rows[2].user_id, b->id); /* another author's post: the policies refuse it */
+    cr_assert_neq(blogdb_import_posts(db, rows, 3), 0);
+    cr_assert_eq(sql_int("SELECT count(*) FROM posts"), 3, "all or nothing");
+
+    /* From a producer: a thousand rows, then one that aborts at row 10 */
+    cr_assert_eq(blogdb_import_posts_fn(db, import_next, &st), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(sql_int("SELECT count(*) FROM posts WHERE title LIKE 'imported %'"), 1000);
+    st = (struct import_state){(const uuid_t *)&a->id, 0, 1000, 10};
+    cr_assert_eq(blogdb_import_posts_fn(db, import_next, &st), BLOGDB_ECONNECTION);
+    cr_assert_eq(blogdb_failed_index(db), 10);
+    cr_assert_eq(sql_int("SELECT count(*) FROM posts"), 1003);
+    cr_assert_eq(blogdb_import_posts_fn(db, NULL, NULL), BLOGDB_EINVAL);
+    cr_assert_eq(blogdb_import_posts(db, NULL, 2), BLOGDB_EINVAL);
+    free(too_long);
+    blogdb_users_row_free(a);
+    blogdb_users_row_free(b);
+}
+
 /* ---- errors: file:line:col, exit 1, nothing written ---- */
 
 static void expect_query_error(const char *queries, const char *message)
@@ -233,6 +303,12 @@ Test(queries, errors_say_where_and_write_nothing)
     expect_query_error("-- name: Twice :one\nSELECT 1 AS a;\n-- name: Twice :one\nSELECT 2 AS a;\n",
                        "query Twice is defined twice");
     expect_query_error("-- name: NoRows :one\nDELETE FROM posts WHERE id = @id;\n", "returns no columns");
+    expect_query_error("-- name: Copy :copyfrom\nINSERT INTO posts (user_id, title) VALUES (@u, @t) RETURNING id;\n",
+                       "q.sql:2:1: error: query Copy is :copyfrom, which is sent as COPY: write it INSERT INTO table "
+                       "(columns) VALUES ($1, $2, ...)");
+    expect_query_error("-- name: Copy :copyfrom\nINSERT INTO posts (user_id, title) VALUES (@u, upper(@t));\n",
+                       "one parameter per column in order");
+    expect_query_error("-- name: Copy :copyfrom\nUPDATE posts SET title = @t;\n", "it must be an INSERT");
 }
 
 /* ---- --verify: the server's describe as a second opinion ---- */
@@ -261,7 +337,7 @@ Test(queries, every_query_is_typed_as_postgresql_types_it)
      * query (as the application role). The comparison is verify.c's; the drift below shows that it
      * sees differences. */
     cr_assert_eq(run_verify(test_dsn(), &out, &err), 0, "%s", err);
-    cr_assert(strstr(out, "the server agrees on every parameter and column type of 14 queries"), "%s", out);
+    cr_assert(strstr(out, "the server agrees on every parameter and column type of 15 queries"), "%s", out);
     free(out);
     free(err);
 
@@ -277,7 +353,7 @@ Test(queries, every_query_is_typed_as_postgresql_types_it)
                           "exist\n"), "%s", err);
     cr_assert(strstr(err, "users.sql:1:1: error: query UserByEmail: the server cannot prepare it: column \"email\" does "
                           "not exist\n"), "%s", err);
-    cr_assert(strstr(err, "blogdb-gen: --verify: 11 differences from the server; nothing written"), "%s", err);
+    cr_assert(strstr(err, "blogdb-gen: --verify: 12 differences from the server; nothing written"), "%s", err);
     free(out);
     free(err);
 

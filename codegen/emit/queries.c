@@ -86,13 +86,20 @@ static int qinfo_init(const emitter *e, const gen_query *q, qinfo *qi)
     }
     qi->pfields = xcalloc(q->nparams + 1, sizeof *qi->pfields);
     qi->pcols = xcalloc(q->nparams + 1, sizeof *qi->pcols);
-    qi->positional = q->nparams <= MAX_POSITIONAL;
+    qi->positional = q->nparams <= MAX_POSITIONAL && q->cmd != QUERY_COPYFROM;
     for (size_t i = 0; i < q->nparams; i++) {
         const gen_param *p = &q->params[i];
         qi->pfields[i] = c_ident(p->name);
-        qi->pcols[i].name = p->name;
-        qi->pcols[i].type = p->type;
-        qi->pcols[i].not_null = !p->nullable;
+        if (q->copy_into) { /* a row of the table: its columns' types, limits and nullability */
+            qi->pcols[i] = q->copy_into->columns[rel_find_column(q->copy_into, q->copy_columns[i])];
+            qi->pcols[i].has_default = false;
+            qi->pcols[i].identity = 0;
+            qi->pcols[i].generated = false;
+        } else {
+            qi->pcols[i].name = p->name;
+            qi->pcols[i].type = p->type;
+            qi->pcols[i].not_null = !p->nullable;
+        }
         if (p->type.ct == CT_UNSUPPORTED) {
             diag_error_where(q->where, "query %s: parameter %s is of type %s, which has no C mapping yet; cast it",
                              q->name, p->name, p->type.sql);
@@ -199,19 +206,35 @@ static void emit_types(emitter *e, const qinfo *qi)
         free(doc);
         free(type);
     }
+    if (q->cmd == QUERY_COPYFROM)
+        sb_tpl(e->hdr,
+               "/** Produces rows for $(p)_$(id)_fn(): fill *row and return 1, return 0 at the end, or a\n"
+               " * negative BLOGDB_E* code to abort (nothing is kept). Strings must stay valid until the\n"
+               " * next call. */\ntypedef int (*$(p)_$(id)_next_fn)($(p)_$(id)_params *row, void *ctx);\n\n",
+               "p", e->prefix, "id", qi->id, NULL);
 }
 
-/* The blogdb_rt_relation `rel` (and its column array) of a struct type laid out as cols. */
-static void emit_layout(emitter *e, const char *rel, const char *label, const char *type, const gen_column *cols,
-                        size_t n, char *const *fields)
+/* The blogdb_rt_relation `rel` (and its column array) of a struct type laid out as cols; its sql is
+ * the table a :copyfrom query's rows go to (a qualified name), else the label. */
+static void emit_layout(emitter *e, const char *rel, const char *label, const gen_relation *table, const char *type,
+                        const gen_column *cols, size_t n, char *const *fields)
 {
     char *columns = xstrfmt("%s_columns", rel);
+    strbuf sql;
+    sb_init(&sql);
+    if (table)
+        put_qualified(&sql, table->schema, table->name);
+    else
+        sb_puts(&sql, label);
     emit_column_array(e, columns, type, cols, n, fields, NULL, 0);
+    sb_tpl(e->impl, "static const blogdb_rt_relation $(rel) = {\n    .name = \"$(label)\", .sql = ", "rel", rel, "label",
+           label, NULL);
+    put_cstr(e->impl, sql.data);
     sb_tpl(e->impl,
-           "static const blogdb_rt_relation $(rel) = {\n    .name = \"$(label)\", .sql = \"$(label)\",\n"
-           "    .row_size = sizeof($(type)), .row_align = _Alignof($(type)),\n    .columns = $(columns), .ncolumns = ",
-           "rel", rel, "label", label, "type", type, "columns", columns, NULL);
+           ",\n    .row_size = sizeof($(type)), .row_align = _Alignof($(type)),\n    .columns = $(columns), .ncolumns = ",
+           "type", type, "columns", columns, NULL);
     sb_printf(e->impl, "%zu};\n", n);
+    sb_free(&sql);
     free(columns);
 }
 
@@ -225,8 +248,8 @@ static void emit_table_layouts(emitter *e, const qinfo *qis, size_t n)
             first = qis[j].q->row_of != r || !reads_rows(qis[j].q);
         if (first) {
             sb_printf(e->impl, "/* ---- the row of table %s.%s ---- */\n\n", r->schema, r->name);
-            emit_layout(e, qis[i].row_rel, r->name, qis[i].row, qis[i].q->result.columns, qis[i].q->result.ncolumns,
-                        qis[i].fields);
+            emit_layout(e, qis[i].row_rel, r->name, NULL, qis[i].row, qis[i].q->result.columns,
+                        qis[i].q->result.ncolumns, qis[i].fields);
             sb_puts(e->impl, "\n");
         }
     }
@@ -240,11 +263,16 @@ static void emit_descriptors_of(emitter *e, const qinfo *qi)
     char *params = xstrfmt("%s_params", qi->id);
     sb_printf(e->impl, "/* ---- query %s (%s) ---- */\n\n", q->name, file_where(q));
     if (reads_rows(q) && !q->row_of)
-        emit_layout(e, qi->row_rel, q->name, qi->row, q->result.columns, q->result.ncolumns, qi->fields);
+        emit_layout(e, qi->row_rel, q->name, NULL, qi->row, q->result.columns, q->result.ncolumns, qi->fields);
     if (q->nparams) {
         char *type = xstrfmt("%s_%s_params", e->prefix, qi->id);
-        emit_layout(e, params, q->name, type, qi->pcols, q->nparams, qi->pfields);
+        emit_layout(e, params, q->name, q->copy_into, type, qi->pcols, q->nparams, qi->pfields);
         free(type);
+    }
+    if (q->cmd == QUERY_COPYFROM) { /* sent by COPY: the params layout is all it needs */
+        sb_puts(e->impl, "\n");
+        free(params);
+        return;
     }
     sb_printf(e->impl, "static const blogdb_rt_statement %s_stmt = {\n    .name = \"%s\",\n    .sql = ", qi->id, q->name);
     put_cstr(e->impl, q->sql);
@@ -330,23 +358,83 @@ static void put_body(emitter *e, const qinfo *qi, const char *call_fmt)
     sb_puts(e->impl, "}\n\n");
 }
 
+/* The query's own documentation (the comment lines above it) as doc-comment lines; a star-slash
+ * in it loses its slash, so it cannot end the comment. */
+static void put_query_doc(strbuf *doc, const gen_query *q)
+{
+    if (!q->doc)
+        return;
+    sb_puts(doc, " * ");
+    for (const char *s = q->doc; *s; s++) {
+        if (*s == '\n')
+            sb_puts(doc, "\n * ");
+        else if (!(*s == '/' && s > q->doc && s[-1] == '*'))
+            sb_putc(doc, *s);
+    }
+    sb_puts(doc, "\n");
+}
+
+/* :copyfrom: the rows from an array, or from a producer, by binary COPY into the table. */
+static void emit_copyfrom_functions(emitter *e, const qinfo *qi)
+{
+    const gen_query *q = qi->q;
+    strbuf doc;
+    char *name = xstrfmt("int %s_%s", e->prefix, qi->id), *decl;
+    unsigned long long all = q->nparams == 64 ? ~0ULL : (1ULL << q->nparams) - 1;
+    sb_init(&doc);
+    put_query_doc(&doc, q);
+    sb_printf(&doc,
+              " * Query %s (%s), :copyfrom: inserts rows[0..count) into %s with binary COPY.\n"
+              " * All or nothing: a bad row stops the COPY, nothing of it is kept, and blogdb_failed_index()\n"
+              " * gives its index. Runs in the open transaction, or its own; not on a pipeline.\n"
+              " * @param db     The connection.\n * @param rows   The rows (may be NULL when count is 0).\n"
+              " * @param count  How many.\n"
+              " * @return 0, or the code of the failure (BLOGDB_EINVAL, BLOGDB_ETOOLONG, BLOGDB_EUNIQUE,\n"
+              " *         BLOGDB_EFOREIGNKEY...).\n",
+              q->name, file_where(q), q->copy_into->name);
+    decl = xstrfmt("blogdb *db, const %s_%s_params *rows, size_t count", e->prefix, qi->id);
+    emit_proto(e, doc.data, name, decl);
+    sb_printf(e->impl, "    return blogdb_rt_copy_rows(db, &%s_params, 0x%llx, rows, count);\n}\n\n", qi->id, all);
+    free(name);
+    free(decl);
+    sb_free(&doc);
+    sb_init(&doc);
+    sb_printf(&doc,
+              " * Query %s as %s_%s(), with the rows from next() until it returns 0; a negative\n"
+              " * return aborts the COPY and is returned.\n"
+              " * @return 0, next's negative code, or the codes of %s_%s().\n",
+              q->name, e->prefix, qi->id, e->prefix, qi->id);
+    name = xstrfmt("int %s_%s_fn", e->prefix, qi->id);
+    decl = xstrfmt("blogdb *db, %s_%s_next_fn next, void *ctx", e->prefix, qi->id);
+    /* the typed producer through a small adapter, never a cast function pointer */
+    sb_tpl(e->impl,
+           "struct $(id)_copy_ctx {\n    $(p)_$(id)_next_fn fn;\n    void *ctx;\n};\n\n"
+           "static int $(id)_copy_row(void *row, void *c)\n{\n    struct $(id)_copy_ctx *x = c;\n"
+           "    return x->fn(row, x->ctx);\n}\n\n",
+           "p", e->prefix, "id", qi->id, NULL);
+    emit_proto(e, doc.data, name, decl);
+    sb_printf(e->impl,
+              "    %s_%s_params scratch;\n    struct %s_copy_ctx x = {next, ctx};\n"
+              "    return blogdb_rt_copy_in(db, &%s_params, 0x%llx, next ? %s_copy_row : NULL, &x, &scratch);\n}\n\n",
+              e->prefix, qi->id, qi->id, qi->id, all, qi->id);
+    free(name);
+    free(decl);
+    sb_free(&doc);
+}
+
 static void emit_functions(emitter *e, const qinfo *qi)
 {
     const gen_query *q = qi->q;
     strbuf doc, decl;
-    char *name = xstrfmt("int %s_%s", e->prefix, qi->id), *call;
+    char *name, *call;
+    if (q->cmd == QUERY_COPYFROM) {
+        emit_copyfrom_functions(e, qi);
+        return;
+    }
+    name = xstrfmt("int %s_%s", e->prefix, qi->id);
     sb_init(&doc);
     sb_init(&decl);
-    if (q->doc) {
-        sb_puts(&doc, " * ");
-        for (const char *s = q->doc; *s; s++) {
-            if (*s == '\n')
-                sb_puts(&doc, "\n * ");
-            else if (!(*s == '/' && s > q->doc && s[-1] == '*'))
-                sb_putc(&doc, *s);
-        }
-        sb_puts(&doc, "\n");
-    }
+    put_query_doc(&doc, q);
     sb_printf(&doc, " * Query %s (%s), %s.\n", q->name, file_where(q), q->command);
     sb_puts(&doc, " * @param db  The connection.\n");
     sb_puts(&decl, "blogdb *db");
@@ -364,6 +452,7 @@ static void emit_functions(emitter *e, const qinfo *qi)
         sb_puts(&decl, ", int64_t *out");
         break;
     case QUERY_EXEC:
+    case QUERY_COPYFROM: /* emit_copyfrom_functions */
         break;
     }
     put_param_docs(e, qi, &doc);

@@ -143,11 +143,9 @@ void emit_descriptors(emitter *e, const relinfo *ri)
            "id", ri->id, "p", e->prefix, NULL);
     if (rel_is_table(r))
         sb_tpl(e->impl,
-               "struct $(id)_copy_ctx {\n    const $(p)_$(id)_row *rows;\n    size_t count, next;\n"
-               "    $(p)_$(id)_next_fn fn;\n    void *ctx;\n};\n\n"
+               "struct $(id)_copy_ctx {\n    $(p)_$(id)_next_fn fn;\n    void *ctx;\n};\n\n"
                "static int $(id)_copy_row(void *row, void *c)\n{\n    struct $(id)_copy_ctx *x = c;\n"
-               "    if (x->fn)\n        return x->fn(row, x->ctx);\n    if (x->next == x->count)\n        return 0;\n"
-               "    *($(p)_$(id)_row *)row = x->rows[x->next++];\n    return 1;\n}\n\n",
+               "    return x->fn(row, x->ctx);\n}\n\n",
                "id", ri->id, "p", e->prefix, NULL);
 }
 

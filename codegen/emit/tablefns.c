@@ -166,11 +166,7 @@ static void emit_copy_fns(emitter *e, const relinfo *ri)
                         " * blogdb_failed_index() gives the row's index. Runs in the open transaction, or its own.\n"
                         " * @return 0, or the code of the failure (BLOGDB_EINVAL, BLOGDB_ETOOLONG, BLOGDB_EUNIQUE...).\n");
     emit_proto(e, doc, nm, params);
-    sb_printf(e->impl,
-              "    %s_%s_row scratch;\n    struct %s_copy_ctx x = {rows, count, 0, NULL, NULL};\n"
-              "    if (!rows && count)\n        return blogdb_rt_copy_in(db, &%s_rel, with, NULL, NULL, NULL);\n"
-              "    return blogdb_rt_copy_in(db, &%s_rel, with, %s_copy_row, &x, &scratch);\n}\n\n",
-              e->prefix, ri->id, ri->id, ri->id, ri->id, ri->id);
+    sb_printf(e->impl, "    return blogdb_rt_copy_rows(db, &%s_rel, with, rows, count);\n}\n\n", ri->id);
     free(nm);
     free(params);
     free(doc);
@@ -181,10 +177,9 @@ static void emit_copy_fns(emitter *e, const relinfo *ri)
                   e->prefix, ri->id);
     emit_proto(e, doc, nm, params);
     sb_printf(e->impl,
-              "    %s_%s_row scratch;\n    struct %s_copy_ctx x = {NULL, 0, 0, next, ctx};\n"
-              "    if (!next)\n        return blogdb_rt_copy_in(db, &%s_rel, with, NULL, NULL, NULL);\n"
-              "    return blogdb_rt_copy_in(db, &%s_rel, with, %s_copy_row, &x, &scratch);\n}\n\n",
-              e->prefix, ri->id, ri->id, ri->id, ri->id, ri->id);
+              "    %s_%s_row scratch;\n    struct %s_copy_ctx x = {next, ctx};\n"
+              "    return blogdb_rt_copy_in(db, &%s_rel, with, next ? %s_copy_row : NULL, &x, &scratch);\n}\n\n",
+              e->prefix, ri->id, ri->id, ri->id, ri->id);
     free(nm);
     free(params);
     free(doc);

@@ -53,6 +53,32 @@ static int set_list(ctx *c, scope *s, const gen_relation *r, Node *const *target
     return 0;
 }
 
+/* A :copyfrom query is sent as COPY: INSERT INTO t (columns) VALUES ($1, $2, ...), a parameter per
+ * column in order, nothing else. Records the table and each parameter's column. */
+static int copy_shape(ctx *c, const PgQuery__InsertStmt *ins, const gen_relation *r, const int *cols, gen_query *q)
+{
+    const PgQuery__SelectStmt *sel = ins->select_stmt ? ins->select_stmt->select_stmt : NULL;
+    const PgQuery__List *row = sel && sel->n_values_lists == 1 ? sel->values_lists[0]->list : NULL;
+    bool ok = row && !ins->with_clause && !ins->on_conflict_clause && ins->n_returning_list == 0 && row->n_items > 0;
+    for (size_t i = 0; ok && i < row->n_items; i++)
+        ok = param_number(row->items[i]) == (int)i + 1;
+    ok = ok && q->nparams == row->n_items;
+    if (!ok) {
+        diag_error(c->src, c->stmt_pos,
+                   "query %s is :copyfrom, which is sent as COPY: write it INSERT INTO table (columns) VALUES ($1, $2, "
+                   "...), one parameter per column in order, without RETURNING, ON CONFLICT or WITH",
+                   q->name);
+        return -1;
+    }
+    q->copy_into = r;
+    q->copy_columns = xcalloc(q->nparams + 1, sizeof *q->copy_columns);
+    for (size_t i = 0; i < row->n_items; i++) {
+        q->copy_columns[i] = xstrdup(r->columns[cols[i]].name);
+        q->params[i].nullable = !col_api_not_null(&r->columns[cols[i]]); /* a row's value: NULL where the column takes it */
+    }
+    return 0;
+}
+
 static int type_insert(ctx *c, const PgQuery__InsertStmt *ins, gen_query *q, gen_relation *deps)
 {
     scope s;
@@ -125,6 +151,8 @@ static int type_insert(ctx *c, const PgQuery__InsertStmt *ins, gen_query *q, gen
     }
     if (rc == 0)
         rc = type_targets(c, &s, ins->returning_list, ins->n_returning_list, &q->result);
+    if (rc == 0 && q->cmd == QUERY_COPYFROM)
+        rc = copy_shape(c, ins, r, cols, q);
     free(cols);
     scope_free(&s);
     return rc;
@@ -233,6 +261,10 @@ int type_query(gen_model *m, const source *src, gen_query *q)
     if (rc == 0 && (q->cmd == QUERY_ONE || q->cmd == QUERY_MANY) && q->result.ncolumns == 0) {
         diag_error(src, c.stmt_pos, "query %s is %s but returns no columns; use :exec or :execrows, or add RETURNING",
                    q->name, q->command);
+        rc = -1;
+    }
+    if (rc == 0 && q->cmd == QUERY_COPYFROM && !q->copy_into) {
+        diag_error(src, c.stmt_pos, "query %s is :copyfrom, which is sent as COPY: it must be an INSERT", q->name);
         rc = -1;
     }
     if (rc == 0 && (q->cmd == QUERY_EXEC || q->cmd == QUERY_EXECROWS)) {

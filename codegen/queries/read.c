@@ -249,16 +249,14 @@ static int command_of(const source *src, int pos, const char *command, query_cmd
         query_cmd cmd;
     } commands[] = {{":one", QUERY_ONE},           {":many", QUERY_MANY},           {":exec", QUERY_EXEC},
                     {":execrows", QUERY_EXECROWS}, {":batchone", QUERY_ONE},        {":batchmany", QUERY_MANY},
-                    {":batchexec", QUERY_EXEC},    {":execresult", QUERY_EXECROWS}, {":execlastid", QUERY_ONE}};
+                    {":batchexec", QUERY_EXEC},    {":execresult", QUERY_EXECROWS}, {":execlastid", QUERY_ONE},
+                    {":copyfrom", QUERY_COPYFROM}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(command, commands[i].text) == 0) {
             *cmd = commands[i].cmd;
             return 0;
         }
-    if (strcmp(command, ":copyfrom") == 0)
-        diag_error(src, pos, ":copyfrom is not supported yet; use the table's generated _copy_in");
-    else
-        diag_error(src, pos, "unknown command %s; expected :one, :many, :exec or :execrows", command);
+    diag_error(src, pos, "unknown command %s; expected :one, :many, :exec, :execrows or :copyfrom", command);
     return -1;
 }
 

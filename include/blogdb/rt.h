@@ -204,6 +204,16 @@ BLOGDB_API int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *
 BLOGDB_API int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
                                  int (*next)(void *row, void *ctx), void *ctx, void *row);
 
+/**
+ * COPY rel FROM STDIN in binary format from an array: rows[0..count), each rel->row_size bytes,
+ * as blogdb_rt_copy_in() sends them (all or nothing; blogdb_failed_index() names a bad row).
+ * rel->sql names the table and each column's `sql` its column there, so a query's params struct
+ * can describe the rows of a `:copyfrom` query.
+ * @return 0, or the code of the failure (BLOGDB_EINVAL: NULL db or rel, or NULL rows with count > 0).
+ */
+BLOGDB_API int blogdb_rt_copy_rows(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, const void *rows,
+                                   size_t count);
+
 /** Frees anything the runtime returned (rows, lists). NULL is ignored. */
 BLOGDB_API void blogdb_rt_free(void *p);
 
