@@ -188,6 +188,14 @@ typedef struct gen_param {
 } gen_param;
 
 /* One query of a query file: `-- name: Name :cmd` and its statement. */
+/* sqlc.embed(x) in a query's select list: sent as x.*, its columns a nested row struct of x. */
+typedef struct gen_embed {
+    char *name;                /* x as written: a table or view, or its alias in FROM */
+    int pos;                   /* where x.* stands (the file offset of sqlc.embed) */
+    const gen_relation *rel;   /* the relation x names, once typed */
+    size_t start;              /* its first column in the result, once typed */
+} gen_embed;
+
 typedef struct gen_query {
     char *name;         /* as written ("FeedPage") */
     char *command;      /* as written (":many", ":batchexec") */
@@ -199,6 +207,8 @@ typedef struct gen_query {
     gen_relation result; /* its result columns (none for a command without RETURNING) */
     const gen_relation *row_of; /* the result is exactly this table's row: its row type is used */
     bool writes;        /* not a plain SELECT: may change data */
+    gen_embed *embeds;  /* sqlc.embed uses, in select-list order */
+    size_t nembeds;
     const gen_relation *copy_into; /* :copyfrom: the table the rows go to */
     char **copy_columns; /* :copyfrom: per parameter, the column it fills */
     char *where;        /* "file:line:col" of its annotation */

@@ -110,6 +110,9 @@ void gen_query_free(gen_query *q)
     }
     if (q->copy_columns)
         strv_free(q->copy_columns, q->nparams);
+    for (size_t i = 0; i < q->nembeds; i++)
+        free(q->embeds[i].name);
+    free(q->embeds);
     free(q->params);
     gen_relation_free(&q->result);
     free(q->where);

@@ -13,6 +13,15 @@ WHERE p.status = 'published'
 ORDER BY p.created_at DESC, p.id DESC
 LIMIT @page_size;
 
+-- The feed as whole posts, each with its author's email: sqlc.embed(p) is a nested posts row.
+-- name: FeedPosts :many
+SELECT sqlc.embed(p), u.email AS author_email
+FROM posts p
+JOIN users u ON u.id = p.user_id
+WHERE p.status = 'published'
+ORDER BY p.created_at DESC, p.id DESC
+LIMIT @page_size;
+
 -- One author's posts, newest first, every status, keyset paged like the feed.
 -- name: MyPosts :many
 SELECT * FROM posts

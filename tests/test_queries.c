@@ -199,6 +199,39 @@ Test(queries, slices_and_nullable_parameters)
     blogdb_users_row_free(a);
 }
 
+/* ---- sqlc.embed: a nested row struct ---- */
+
+Test(queries, embed_nests_the_tables_row)
+{
+    blogdb_users_row *a = make_user("e@example.com");
+    blogdb_posts_row *p1 = make_post(a->id, "first", BLOGDB_POST_STATUS_PUBLISHED);
+    blogdb_posts_row *p2 = make_post(a->id, "second", BLOGDB_POST_STATUS_PUBLISHED);
+    blogdb_posts_row *d = make_post(a->id, "draft", BLOGDB_POST_STATUS_DRAFT);
+    blogdb_feed_posts_rows *rows = NULL;
+    cr_assert_eq(blogdb_feed_posts(db, &rows, 10), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(rows->count, 2, "published posts only");
+    for (size_t i = 0; i < 2; i++) {
+        const blogdb_feed_posts_row *r = &rows->items[i];
+        const blogdb_posts_row *want = p1->created_at > p2->created_at || (p1->created_at == p2->created_at &&
+                                                                           memcmp(p1->id, p2->id, 16) > 0)
+                                           ? (i == 0 ? p1 : p2)
+                                           : (i == 0 ? p2 : p1);
+        cr_assert_eq(memcmp(r->p.id, want->id, 16), 0, "row %zu: newest first", i);
+        cr_assert_eq(memcmp(r->p.user_id, a->id, 16), 0);
+        cr_assert_str_eq(r->p.title, want->title);
+        cr_assert_str_eq(r->p.content, want->content);
+        cr_assert_eq(r->p.status, BLOGDB_POST_STATUS_PUBLISHED);
+        cr_assert_eq(r->p.created_at, want->created_at);
+        cr_assert_eq(r->p.updated_at, want->updated_at);
+        cr_assert_str_eq(r->author_email, "e@example.com");
+    }
+    blogdb_feed_posts_rows_free(rows);
+    blogdb_posts_row_free(p1);
+    blogdb_posts_row_free(p2);
+    blogdb_posts_row_free(d);
+    blogdb_users_row_free(a);
+}
+
 /* ---- :copyfrom: binary COPY of a params array or a producer ---- */
 
 struct import_state {
@@ -309,6 +342,13 @@ Test(queries, errors_say_where_and_write_nothing)
     expect_query_error("-- name: Copy :copyfrom\nINSERT INTO posts (user_id, title) VALUES (@u, upper(@t));\n",
                        "one parameter per column in order");
     expect_query_error("-- name: Copy :copyfrom\nUPDATE posts SET title = @t;\n", "it must be an INSERT");
+    expect_query_error("-- name: E :many\nSELECT sqlc.embed(u) FROM posts p LEFT JOIN users u ON u.id = p.user_id;\n",
+                       "q.sql:2:8: error: sqlc.embed(u): u is on the nullable side of an outer join");
+    expect_query_error("-- name: E :many\nSELECT s.id FROM (SELECT sqlc.embed(p) FROM posts p) s;\n",
+                       "q.sql:2:26: error: sqlc.embed(p) must stand in the query's own select list");
+    expect_query_error("-- name: E :many\nWITH c AS (SELECT 1 AS one) SELECT sqlc.embed(c) FROM c;\n",
+                       "sqlc.embed(c): c is not a table or view of the schema");
+    expect_query_error("-- name: E :many\nSELECT sqlc.embed(p, u) FROM posts p;\n", "q.sql:2:8: error: expected sqlc.embed(name)");
 }
 
 /* ---- --verify: the server's describe as a second opinion ---- */
@@ -337,7 +377,7 @@ Test(queries, every_query_is_typed_as_postgresql_types_it)
      * query (as the application role). The comparison is verify.c's; the drift below shows that it
      * sees differences. */
     cr_assert_eq(run_verify(test_dsn(), &out, &err), 0, "%s", err);
-    cr_assert(strstr(out, "the server agrees on every parameter and column type of 15 queries"), "%s", out);
+    cr_assert(strstr(out, "the server agrees on every parameter and column type of 16 queries"), "%s", out);
     free(out);
     free(err);
 
@@ -345,15 +385,15 @@ Test(queries, every_query_is_typed_as_postgresql_types_it)
     sql_exec("ALTER TABLE posts ALTER COLUMN title TYPE text");
     sql_exec("ALTER TABLE users RENAME COLUMN email TO mail");
     cr_assert_eq(run_verify(test_dsn(), &out, &err), 1);
-    cr_assert(strstr(err, "posts.sql:17:1: error: query MyPosts: result column 3 (title): blogdb-gen infers "
+    cr_assert(strstr(err, "posts.sql:26:1: error: query MyPosts: result column 3 (title): blogdb-gen infers "
                           "character varying(255), the server text\n"), "%s", err);
-    cr_assert(strstr(err, "posts.sql:53:1: error: query RenamePost: parameter $1 (title): blogdb-gen infers "
+    cr_assert(strstr(err, "posts.sql:62:1: error: query RenamePost: parameter $1 (title): blogdb-gen infers "
                           "character varying, the server text\n"), "%s", err);
     cr_assert(strstr(err, "posts.sql:7:1: error: query FeedPage: the server cannot prepare it: column u.email does not "
                           "exist\n"), "%s", err);
     cr_assert(strstr(err, "users.sql:1:1: error: query UserByEmail: the server cannot prepare it: column \"email\" does "
                           "not exist\n"), "%s", err);
-    cr_assert(strstr(err, "blogdb-gen: --verify: 12 differences from the server; nothing written"), "%s", err);
+    cr_assert(strstr(err, "blogdb-gen: --verify: 13 differences from the server; nothing written"), "%s", err);
     free(out);
     free(err);
 

@@ -42,6 +42,25 @@ static char *snake(const char *name)
     return id;
 }
 
+/* The sqlc.embed whose columns include result column i, or NULL. */
+static const gen_embed *embed_of(const gen_query *q, size_t i)
+{
+    for (size_t k = 0; k < q->nembeds; k++)
+        if (i >= q->embeds[k].start && i < q->embeds[k].start + q->embeds[k].rel->ncolumns)
+            return &q->embeds[k];
+    return NULL;
+}
+
+/* Whether two fields of a row struct clash: top-level names ("posts" for "posts.title") equal,
+ * unless both are fields of the same nested row. */
+static bool same_top_field(const char *a, const char *b)
+{
+    size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+    if (la != lb || strncmp(a, b, la) != 0)
+        return false;
+    return !(a[la] == '.' && b[lb] == '.') || strcmp(a, b) == 0;
+}
+
 static int qinfo_init(const emitter *e, const gen_query *q, qinfo *qi)
 {
     memset(qi, 0, sizeof *qi);
@@ -63,6 +82,14 @@ static int qinfo_init(const emitter *e, const gen_query *q, qinfo *qi)
     qi->fields = xcalloc(q->result.ncolumns + 1, sizeof *qi->fields);
     for (size_t i = 0; i < q->result.ncolumns; i++) {
         const gen_column *col = &q->result.columns[i];
+        const gen_embed *em = q->row_of ? NULL : embed_of(q, i);
+        if (em) { /* a field of the nested row: "posts.title" */
+            char *outer = c_ident(em->name), *inner = c_ident(col->name);
+            qi->fields[i] = xstrfmt("%s.%s", outer, inner);
+            free(outer);
+            free(inner);
+            continue;
+        }
         qi->fields[i] = c_ident(col->name);
         if (strcmp(col->name, "?column?") == 0) {
             diag_error_where(q->where, "query %s: result column %zu has no name; name it with AS", q->name, i + 1);
@@ -74,7 +101,7 @@ static int qinfo_init(const emitter *e, const gen_query *q, qinfo *qi)
             return -1;
         }
         for (size_t j = 0; j < i; j++)
-            if (strcmp(qi->fields[i], qi->fields[j]) == 0) {
+            if (same_top_field(qi->fields[i], qi->fields[j])) {
                 diag_error_where(q->where, "query %s: columns \"%s\" and \"%s\" map to the same C name; rename one with AS",
                                  q->name, q->result.columns[j].name, col->name);
                 return -1;
@@ -158,13 +185,24 @@ static bool streams(const gen_query *q)
     return q->cmd == QUERY_MANY && !q->writes;
 }
 
-/* A struct of columns (a row, or the parameters), each field documented with its SQL type. */
+/* A struct of columns (a row, or the parameters), each field documented with its SQL type; the
+ * columns of a sqlc.embed of q (NULL: none) are one field, the relation's row struct. */
 static void emit_struct(emitter *e, const char *doc, const char *type, const gen_column *cols, size_t n,
-                        char *const *fields)
+                        char *const *fields, const gen_query *q)
 {
     sb_printf(e->hdr, "/** %s */\ntypedef struct %s {\n", doc, type);
     for (size_t i = 0; i < n; i++) {
-        char *t = c_type(e, &cols[i].type);
+        const gen_embed *em = q && !q->row_of ? embed_of(q, i) : NULL;
+        char *t;
+        if (em) {
+            char *rid = object_ident(em->rel->schema, em->rel->name);
+            sb_printf(e->hdr, "    %s_%s_row %.*s; /**< sqlc.embed(%s): a row of %s */\n", e->prefix, rid,
+                      (int)strcspn(fields[i], "."), fields[i], em->name, em->rel->name);
+            free(rid);
+            i += em->rel->ncolumns - 1;
+            continue;
+        }
+        t = c_type(e, &cols[i].type);
         if (!col_api_not_null(&cols[i]) && !is_pointer_type(&cols[i].type))
             sb_printf(e->hdr, "    bool has_%s; /**< false when %s is NULL */\n", fields[i], fields[i]);
         sb_puts(e->hdr, "    ");
@@ -185,7 +223,7 @@ static void emit_types(emitter *e, const qinfo *qi)
     char *doc;
     if (reads_rows(q) && !q->row_of) {
         doc = xstrfmt("One row of query %s. Strings point into the same allocation as the row.", q->name);
-        emit_struct(e, doc, qi->row, q->result.columns, q->result.ncolumns, qi->fields);
+        emit_struct(e, doc, qi->row, q->result.columns, q->result.ncolumns, qi->fields, q);
         free(doc);
         sb_tpl(e->hdr,
                "/** A list of $(Q) rows, items[0..count). One allocation: free with $(rows)_free(). */\n"
@@ -202,7 +240,7 @@ static void emit_types(emitter *e, const qinfo *qi)
     if (q->nparams) {
         char *type = xstrfmt("%s_%s_params", e->prefix, qi->id);
         doc = xstrfmt("The parameters of query %s, $1..$%zu in order.", q->name, q->nparams);
-        emit_struct(e, doc, type, qi->pcols, q->nparams, qi->pfields);
+        emit_struct(e, doc, type, qi->pcols, q->nparams, qi->pfields, NULL);
         free(doc);
         free(type);
     }

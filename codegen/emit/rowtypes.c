@@ -77,7 +77,12 @@ void emit_column_array(emitter *e, const char *name, const char *row_type, const
         sb_printf(e->impl, ", .type = %s, .offset = offsetof(%s, %s),\n     .has_offset = ", rt_type(col->type.ct),
                   row_type, fields[i]);
         if (!col_api_not_null(col) && !is_pointer_type(&col->type))
-            sb_printf(e->impl, "offsetof(%s, has_%s)", row_type, fields[i]);
+        {
+            /* a field of a nested row (sqlc.embed) is "posts.title": its flag is "posts.has_title" */
+            const char *dot = strrchr(fields[i], '.');
+            int lead = dot ? (int)(dot - fields[i]) + 1 : 0;
+            sb_printf(e->impl, "offsetof(%s, %.*shas_%s)", row_type, lead, fields[i], fields[i] + lead);
+        }
         else
             sb_puts(e->impl, "BLOGDB_RT_NO_HAS");
         sb_printf(e->impl, ", .max_chars = %d", col->type.max_chars);

@@ -156,6 +156,30 @@ static int star_expand(ctx *c, scope *s, const item *it, gen_relation *out)
     return 0;
 }
 
+/* sqlc.embed(x), sent as x.* at loc: x must be a relation of the schema, not on the nullable side of
+ * an outer join (its row type says NOT NULL); its columns start at out's next one. */
+static int embed_at(ctx *c, const item *it, int loc, const char *qual, const gen_relation *out)
+{
+    gen_embed *em = NULL;
+    for (size_t i = 0; c->query && i < c->query->nembeds; i++)
+        if (c->query->embeds[i].pos == loc)
+            em = &c->query->embeds[i];
+    if (!em)
+        return 0;
+    if (it->derived || it->rel->is_partition)
+        FAIL(c, loc, "sqlc.embed(%s): %s is not a table or view of the schema (a subquery or CTE has no row type)",
+             qual, qual);
+    if (it->nullable)
+        FAIL(c, loc, "sqlc.embed(%s): %s is on the nullable side of an outer join, but its row type has NOT NULL "
+                     "columns; select its columns instead",
+             qual, qual);
+    free(em->name);
+    em->name = xstrdup(qual);
+    em->rel = it->rel;
+    em->start = out->ncolumns;
+    return 0;
+}
+
 int type_targets(ctx *c, scope *s, Node *const *list, size_t n, gen_relation *out)
 {
     for (size_t i = 0; i < n; i++) {
@@ -173,6 +197,8 @@ int type_targets(ctx *c, scope *s, Node *const *list, size_t n, gen_relation *ou
                     if (qual && strcmp(s->items[k].alias, qual) != 0)
                         continue;
                     found = true;
+                    if (embed_at(c, &s->items[k], cr->location, qual, out) != 0)
+                        return -1;
                     star_expand(c, s, &s->items[k], out);
                 }
                 if (!found)

@@ -193,6 +193,23 @@ static const gen_relation *row_of(const gen_model *m, const gen_relation *res)
     return NULL;
 }
 
+/* Each sqlc.embed(x) stands in the statement's own select list (or RETURNING): x's columns are a
+ * run of the result. */
+static int embeds_check(const source *src, const gen_query *q)
+{
+    for (size_t i = 0; i < q->nembeds; i++) {
+        const gen_embed *em = &q->embeds[i];
+        bool ok = em->rel && em->start + em->rel->ncolumns <= q->result.ncolumns;
+        for (size_t k = 0; ok && k < em->rel->ncolumns; k++)
+            ok = strcmp(q->result.columns[em->start + k].name, em->rel->columns[k].name) == 0;
+        if (!ok) {
+            diag_error(src, em->pos, "sqlc.embed(%s) must stand in the query's own select list", em->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Names for the parameters the query did not name: their context's, else p<n>; unique. */
 static void name_params(gen_query *q)
 {
@@ -271,6 +288,8 @@ int type_query(gen_model *m, const source *src, gen_query *q)
         gen_relation_free(&q->result); /* nothing is read back */
         memset(&q->result, 0, sizeof q->result);
     }
+    if (rc == 0)
+        rc = embeds_check(src, q);
     if (rc == 0) {
         name_params(q);
         q->row_of = row_of(m, &q->result);

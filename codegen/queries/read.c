@@ -19,7 +19,8 @@ typedef PgQuery__ScanToken token;
 /* A parameter spelling found in a statement: [start, end) of the file becomes $number. */
 typedef struct param_use {
     int start, end;
-    int number;
+    int number;        /* the parameter, or 0 for sqlc.embed(x), which is sent as x.* */
+    const char *embed; /* x, for sqlc.embed(x) (the query's gen_embed owns it) */
     bool in_list; /* sqlc.slice inside IN (...): the IN becomes = ANY */
     int in_start, in_end; /* the IN keyword, when in_list */
 } param_use;
@@ -103,19 +104,28 @@ static int find_params(const source *src, const token *const *t, size_t from, si
             const token *fn = t[i + 2];
             bool narg = tok_is(src, fn, "narg"), slice = tok_is(src, fn, "slice");
             char *name;
-            if (tok_is(src, fn, "embed")) {
-                diag_error(src, k->start, "sqlc.embed() is not supported yet; select the table's columns");
-                return -1;
-            }
-            if (!tok_is(src, fn, "arg") && !narg && !slice) {
-                diag_error(src, k->start, "unknown sqlc function; expected sqlc.arg, sqlc.narg or sqlc.slice");
+            bool embed = tok_is(src, fn, "embed");
+            if (!tok_is(src, fn, "arg") && !narg && !slice && !embed) {
+                diag_error(src, k->start,
+                           "unknown sqlc function; expected sqlc.arg, sqlc.narg, sqlc.slice or sqlc.embed");
                 return -1;
             }
             if (i + 5 >= to || t[i + 3]->token != PG_QUERY__TOKEN__ASCII_40 ||
-                (!tok_is_name(t[i + 4]) && t[i + 4]->token != PG_QUERY__TOKEN__SCONST) ||
+                (!tok_is_name(t[i + 4]) && (embed || t[i + 4]->token != PG_QUERY__TOKEN__SCONST)) ||
                 t[i + 5]->token != PG_QUERY__TOKEN__ASCII_41) {
                 diag_error(src, k->start, "expected sqlc.%.*s(name)", fn->end - fn->start, src->text + fn->start);
                 return -1;
+            }
+            if (embed) { /* sent as name.*; typed where the select list expands it (infer/query.c) */
+                gen_embed *em = VEC_PUSH(q->embeds, q->nembeds);
+                em->name = tok_text(src, t[i + 4]);
+                em->pos = k->start;
+                u.start = k->start;
+                u.end = t[i + 5]->end;
+                u.embed = em->name;
+                *VEC_PUSH(*uses, *nuses) = u;
+                i += 5;
+                continue;
             }
             if (t[i + 4]->token == PG_QUERY__TOKEN__SCONST) /* sqlc.arg('name') */
                 name = xstrfmt("%.*s", t[i + 4]->end - t[i + 4]->start - 2, src->text + t[i + 4]->start + 1);
@@ -160,9 +170,20 @@ static void rewrite(const source *src, int start, int end, const param_use *uses
             sb_printf(parse, "%.*s= ANY", uses[u].in_start - at, src->text + at);
             at = uses[u].in_end;
         }
-        len = snprintf(repl, sizeof repl, "$%d", uses[u].number);
-        sb_printf(sql, "%.*s%s", uses[u].start - at, src->text + at, repl);
-        sb_printf(parse, "%.*s%s", uses[u].start - at, src->text + at, repl);
+        if (uses[u].embed) { /* sqlc.embed(x) -> x.* */
+            strbuf star; /* the name as written: PostgreSQL folds or keeps its case */
+            sb_init(&star);
+            sb_puts(&star, uses[u].embed);
+            sb_puts(&star, ".*");
+            sb_printf(sql, "%.*s%s", uses[u].start - at, src->text + at, star.data);
+            sb_printf(parse, "%.*s%s", uses[u].start - at, src->text + at, star.data);
+            len = (int)star.len;
+            sb_free(&star);
+        } else {
+            len = snprintf(repl, sizeof repl, "$%d", uses[u].number);
+            sb_printf(sql, "%.*s%s", uses[u].start - at, src->text + at, repl);
+            sb_printf(parse, "%.*s%s", uses[u].start - at, src->text + at, repl);
+        }
         for (int k = len; k < uses[u].end - uses[u].start; k++)
             sb_putc(parse, ' ');
         at = uses[u].end;
