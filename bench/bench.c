@@ -5,6 +5,7 @@
  *   blogdb-bench naive   DSN SECONDS N    the same SELECT with PQexecParams in text format, print ops/s
  *   blogdb-bench stream  DSN [MAX]        stream posts (all, or MAX rows), print rows and rows/s
  *   blogdb-bench inserts DSN N MODE       N single-row post inserts: one, pipeline or atomic; print seconds
+ *   blogdb-bench feed    DSN SECONDS TS ID  FeedPage (queries/posts.sql), 20 posts before (TS, ID), print ops/s
  * Emails are "user<n>@example.com", n in [0, N). */
 #define _POSIX_C_SOURCE 200809L
 #include <blogdb.h>
@@ -163,6 +164,27 @@ int main(int argc, char **argv)
         } while (t - t0 < secs);
         printf("%.0f\n", (double)ops / (t - t0));
         PQfinish(pc);
+    } else if (strcmp(cmd, "feed") == 0 && argc > 5) {
+        double secs = atof(argv[3]), t0, t;
+        blogdb_timestamp before;
+        uuid_t id;
+        long ops = 0;
+        db = open_db(dsn);
+        check(db, blogdb_timestamp_parse(argv[4], &before), "timestamp");
+        if (uuid_parse(argv[5], id) != 0)
+            return 2;
+        t0 = now();
+        do {
+            for (int k = 0; k < 100; k++, ops++) {
+                blogdb_feed_page_rows *page = NULL;
+                check(db, blogdb_feed_page(db, &page, before, id, 20), "feed page");
+                if (page->count != 20)
+                    return 1;
+                blogdb_feed_page_rows_free(page);
+            }
+            t = now();
+        } while (t - t0 < secs);
+        printf("%.0f\n", (double)ops / (t - t0));
     } else if (strcmp(cmd, "stream") == 0) {
         streamer s = {0, argc > 3 ? atol(argv[3]) : 0, 0};
         double t;
