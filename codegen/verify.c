@@ -40,27 +40,30 @@ static char *server_message(PGconn *conn, const PGresult *res)
     return copy;
 }
 
+/* Whether res is a failure of the server's: then reported (the server cannot `what` q) and cleared. */
+static bool refused(PGconn *conn, const gen_query *q, PGresult *res, const char *what)
+{
+    char *msg;
+    if (PQresultStatus(res) == PGRES_COMMAND_OK)
+        return false;
+    msg = server_message(conn, res);
+    diag_error_where(q->where, "query %s: the server cannot %s it: %s", q->name, what, msg);
+    free(msg);
+    PQclear(res);
+    return true;
+}
+
 /* Compares one query with the server's description of it; returns the number of differences. */
 static int verify_query(PGconn *conn, const gen_query *q)
 {
     PGresult *res = PQprepare(conn, "", q->sql, 0, NULL);
     int differences = 0;
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        char *msg = server_message(conn, res);
-        diag_error_where(q->where, "query %s: the server cannot prepare it: %s", q->name, msg);
-        free(msg);
-        PQclear(res);
+    if (refused(conn, q, res, "prepare"))
         return 1;
-    }
     PQclear(res);
     res = PQdescribePrepared(conn, "");
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        char *msg = server_message(conn, res);
-        diag_error_where(q->where, "query %s: the server cannot describe it: %s", q->name, msg);
-        free(msg);
-        PQclear(res);
+    if (refused(conn, q, res, "describe"))
         return 1;
-    }
     if ((size_t)PQnparams(res) != q->nparams) {
         diag_error_where(q->where, "query %s: blogdb-gen finds %zu parameters, the server %d", q->name, q->nparams,
                          PQnparams(res));

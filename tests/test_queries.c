@@ -199,6 +199,83 @@ Test(queries, slices_and_nullable_parameters)
     blogdb_users_row_free(a);
 }
 
+/* Parameters passed to functions take the type PostgreSQL's overload resolution gives that
+ * argument; --verify has the server check every one. */
+Test(queries, function_arguments_type_their_parameters)
+{
+    char *dir = make_tmpdir(), path[512], cmd[4096], *out = NULL, *err = NULL;
+    snprintf(path, sizeof path, "%s/f.sql", dir);
+    write_all(path,
+              "-- name: A :many\nSELECT id FROM users WHERE lower(email) = lower(@email);\n"
+              "-- name: B :many\nSELECT id FROM posts WHERE created_at > now() - make_interval(days => @days);\n"
+              "-- name: C :many\nSELECT id FROM posts WHERE substr(title, 1, @k) = @prefix;\n"
+              "-- name: D :many\nSELECT id FROM posts WHERE created_at < to_timestamp(@epoch)::timestamp;\n"
+              "-- name: E :many\nSELECT id FROM posts WHERE left(title, @n) = btrim(@t, @chars);\n"
+              "-- name: F :many\nSELECT lpad(title, @width, @fill) AS padded FROM posts;\n"
+              "-- name: G :many\nSELECT id FROM posts WHERE to_char(created_at, @fmt) = split_part(@s, @sep, @field);\n"
+              "-- name: H :many\nSELECT make_interval(0, 0, 0, @d2) AS i, concat_ws(@glue, title, content) AS j FROM posts;\n"
+              "-- name: I :many\nSELECT id FROM posts WHERE created_at > to_date(@day, @format)\n"
+              "  AND length(@word) < 10 AND array_length(@ids::uuid[], @dim) > 0;\n");
+    snprintf(cmd, sizeof cmd, "'%s' --verify '%s' --out-dir '%s' --queries '%s' '%s/schema.sql'", BLOGDB_GEN, test_dsn(),
+             dir, path, BLOGDB_SOURCE_DIR);
+    cr_assert_eq(run_cmd(cmd, &out, &err), 0, "%s", err);
+    cr_assert(strstr(out, "the server agrees on every parameter and column type of 9 queries"), "%s", out);
+    free(out);
+    free(err);
+    /* Where the overloads leave it open, PostgreSQL needs a cast, and so does blogdb-gen */
+    write_all(path, "-- name: Open :many\nSELECT to_char(@x, 'YYYY') AS y;\n");
+    snprintf(cmd, sizeof cmd, "'%s' --out-dir '%s' --queries '%s' '%s/schema.sql'", BLOGDB_GEN, dir, path,
+             BLOGDB_SOURCE_DIR);
+    cr_assert_eq(run_cmd(cmd, &out, &err), 1);
+    cr_assert(strstr(err, "f.sql:2:16: error: could not determine the data type of parameter $1; add a cast ($1::type)"),
+              "%s", err);
+    free(out);
+    free(err);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
+/* Query functions queue on a pipeline like the generated CRUD: their outputs are filled by
+ * blogdb_pipeline_end(), their parameters taken when queued. */
+Test(queries, query_functions_queue_on_a_pipeline)
+{
+    blogdb_users_row *a = make_user("pl@example.com");
+    blogdb_posts_row *d[3] = {NULL, NULL, NULL};
+    blogdb_count_my_posts_by_status_rows *counts = NULL;
+    int64_t published = -1;
+    char title[3][16];
+    cr_assert_eq(blogdb_set_acting_user(db, a->id), 0);
+    cr_assert_eq(blogdb_pipeline_begin(db, BLOGDB_PIPELINE_ATOMIC), 0, "%s", blogdb_errmsg(db));
+    for (int i = 0; i < 3; i++) {
+        snprintf(title[i], sizeof title[i], "queued %d", i);
+        cr_assert_eq(blogdb_create_draft(db, &d[i], a->id, title[i], "body"), 0, "%s", blogdb_errmsg(db));
+    }
+    memset(title, 'x', sizeof title); /* the values were taken when queued */
+    cr_assert_eq(blogdb_count_my_posts_by_status(db, &counts, a->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_pipeline_end(db), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_pipeline_count(db), 4);
+    for (int i = 0; i < 3; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "queued %d", i);
+        cr_assert_not_null(d[i]);
+        cr_assert_str_eq(d[i]->title, want);
+    }
+    cr_assert_not_null(counts);
+    cr_assert_eq(counts->count, 1);
+    cr_assert_eq(counts->items[0].status, BLOGDB_POST_STATUS_DRAFT);
+    cr_assert_eq(counts->items[0].posts, 3, "the queued inserts ran first, in order");
+    /* :execrows too */
+    cr_assert_eq(blogdb_pipeline_begin(db, 0), 0);
+    cr_assert_eq(blogdb_publish_post(db, &published, d[1]->id, a->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_pipeline_end(db), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(published, 1);
+    for (int i = 0; i < 3; i++)
+        blogdb_posts_row_free(d[i]);
+    blogdb_count_my_posts_by_status_rows_free(counts);
+    blogdb_users_row_free(a);
+}
+
 /* ---- sqlc.embed: a nested row struct ---- */
 
 Test(queries, embed_nests_the_tables_row)

@@ -216,33 +216,45 @@ static int type_common_list(ctx *c, scope *s, Node **list, size_t n, int loc, co
 }
 
 /* A function call: its arguments typed here, then resolved by the function table (functions.c),
- * as PostgreSQL transforms the arguments before ParseFuncOrColumn. The table frees them. */
+ * as PostgreSQL transforms the arguments before ParseFuncOrColumn. A parameter passed to it takes
+ * the type overload resolution gives that argument (lower(@q): text; substr(t, 1, @n): integer;
+ * make_interval(days => @d): integer). The table frees the arguments. */
 static int type_call(ctx *c, scope *s, const PgQuery__FuncCall *f, texpr *out)
 {
     texpr args[8];
     size_t nargs = f->n_args < 8 ? f->n_args : 8;
     const char *fname = node_str(f->funcname[f->n_funcname - 1]);
+    int rc = 0;
     if (!function_known(f))
         FAIL(c, f->location, "cannot infer the type of function \"%s\" in a %s; add a cast (expr::type)",
              fname ? fname : "?", c->query ? "query" : "view");
-    for (size_t i = 0; i < nargs; i++)
-        if (type_expr(c, s, f->args[i], &args[i]) != 0) {
+    for (size_t i = 0; i < nargs; i++) {
+        const Node *a = f->args[i];
+        const char *arg_name = NULL;
+        char buf[64];
+        const char *want;
+        if (a->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR) {
+            arg_name = a->named_arg_expr->name;
+            a = a->named_arg_expr->arg;
+        }
+        if (type_expr(c, s, a, &args[i]) != 0) {
             for (size_t j = 0; j < i; j++)
                 tx_free(&args[j]);
             return -1;
         }
-    /* lower(@q), btrim(@q)...: the string functions of the table take text first */
-    if (nargs && args[0].param && function_returns_text(f)) {
-        gen_type text = builtin_type("text");
-        int rc = bind_param(c, args[0].param, &text, NULL, f->location);
-        free(text.sql);
-        if (rc != 0) {
-            for (size_t j = 0; j < nargs; j++)
-                tx_free(&args[j]);
-            return -1;
+        if (args[i].param && (want = function_arg_type(f, arg_name, i, nargs, buf, sizeof buf)) != NULL) {
+            gen_type t = builtin_type(want);
+            rc = bind_param(c, args[i].param, &t, arg_name,
+                            a->node_case == PG_QUERY__NODE__NODE_PARAM_REF ? a->param_ref->location : f->location);
+            free(t.sql);
+            if (rc != 0) {
+                for (size_t j = 0; j <= i; j++)
+                    tx_free(&args[j]);
+                return -1;
+            }
+            tx_free(&args[i]);
+            args[i] = tx_builtin(want, false);
         }
-        args[0].unknown = false;
-        args[0].param = 0;
     }
     return type_function(c, f, args, nargs, out);
 }

@@ -41,6 +41,93 @@ static const struct fn {
     {"to_date", "date", 's'}, {"to_number", "numeric", 's'}, {"timezone", NULL, 's'},
 };
 
+/* What PostgreSQL's overload resolution makes of an untyped argument (a query's parameter), per
+ * function: alternatives by arity separated by '|', argument types by ','; an empty type is left
+ * open by the overloads (the parameter then needs a cast); "..." ends a variadic list; a leading
+ * '~' means trailing arguments have defaults. `names` are the argument names, for name => value. */
+static const struct fn_args {
+    const char *name;
+    const char *args;
+    const char *names;
+} fn_args[] = {
+    {"lower", "text", NULL}, {"upper", "text", NULL}, {"initcap", "text", NULL}, {"md5", "text", NULL},
+    {"reverse", "text", NULL}, {"quote_ident", "text", NULL}, {"quote_literal", "text", NULL},
+    {"btrim", "text|text,text", NULL}, {"ltrim", "text|text,text", NULL}, {"rtrim", "text|text,text", NULL},
+    {"trim", "text|text,text", NULL}, {"substr", "text,integer|text,integer,integer", NULL},
+    {"substring", "text,integer|text,integer,integer", NULL}, {"replace", "text,text,text", NULL},
+    {"translate", "text,text,text", NULL}, {"left", "text,integer", NULL}, {"right", "text,integer", NULL},
+    {"repeat", "text,integer", NULL}, {"lpad", "text,integer|text,integer,text", NULL},
+    {"rpad", "text,integer|text,integer,text", NULL}, {"split_part", "text,text,integer", NULL},
+    {"regexp_replace", "text,text,text|text,text,text,text", NULL}, {"strpos", "text,text", NULL},
+    {"position", "text,text", NULL}, {"length", "text", NULL}, {"char_length", "text", NULL},
+    {"octet_length", "text", NULL}, {"to_char", ",text", NULL}, {"to_timestamp", "double precision|text,text", NULL},
+    {"to_date", "text,text", NULL}, {"to_number", "text,text", NULL}, {"date_part", "text,", NULL},
+    {"encode", "bytea,text", NULL}, {"decode", "text,text", NULL}, {"current_setting", "text|text,boolean", NULL},
+    {"concat_ws", "text,...", NULL}, {"format", "text,...", NULL}, {"array_length", ",integer", NULL},
+    {"make_interval", "~integer,integer,integer,integer,integer,integer,double precision",
+     "years,months,weeks,days,hours,mins,secs"},
+};
+
+/* Item k of the comma-separated list [list, list + len) into buf; NULL when there is none. */
+static const char *list_item(const char *list, size_t len, size_t k, char *buf, size_t bufsize)
+{
+    const char *p = list, *end = list + len, *comma;
+    size_t n;
+    for (size_t i = 0; i < k; i++) {
+        if (!(comma = memchr(p, ',', (size_t)(end - p))))
+            return NULL;
+        p = comma + 1;
+    }
+    comma = memchr(p, ',', (size_t)(end - p));
+    n = (size_t)((comma ? comma : end) - p);
+    if (n >= bufsize)
+        return NULL;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+const char *function_arg_type(const PgQuery__FuncCall *f, const char *arg_name, size_t i, size_t nargs, char *buf,
+                              size_t bufsize)
+{
+    const char *fname = node_str(f->funcname[f->n_funcname - 1]);
+    const struct fn_args *fa = NULL;
+    for (size_t k = 0; fname && k < sizeof fn_args / sizeof fn_args[0]; k++)
+        if (strcmp(fn_args[k].name, fname) == 0)
+            fa = &fn_args[k];
+    if (!fa)
+        return NULL;
+    if (arg_name) { /* name => value: its position among the names */
+        size_t pos = 0, len = strlen(arg_name);
+        const char *p = fa->names;
+        for (; p && *p; pos++) {
+            if (strncmp(p, arg_name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+                break;
+            p = strchr(p, ',');
+            p = p ? p + 1 : NULL;
+        }
+        if (!p || !*p)
+            return NULL;
+        i = pos;
+        nargs = 0; /* the rest have defaults */
+    }
+    for (const char *alt = fa->args; alt;) {
+        const char *bar = strchr(alt, '|');
+        size_t len = bar ? (size_t)(bar - alt) : strlen(alt), n = 1;
+        bool defaults = *alt == '~', variadic = len >= 3 && strncmp(alt + len - 3, "...", 3) == 0;
+        const char *list = alt + defaults;
+        size_t llen = len - defaults;
+        for (size_t k = 0; k < llen; k++)
+            n += list[k] == ',';
+        if (nargs == n || (defaults && nargs <= n) || (variadic && nargs >= n - 1)) {
+            const char *t = i < n && !(variadic && i >= n - 1) ? list_item(list, llen, i, buf, bufsize) : NULL;
+            return t && *t ? t : NULL;
+        }
+        alt = bar ? bar + 1 : NULL;
+    }
+    return NULL;
+}
+
 /* The table's entry for a call's function (the last one of that name), or NULL. */
 static const struct fn *find_fn(const PgQuery__FuncCall *f)
 {
@@ -55,12 +142,6 @@ static const struct fn *find_fn(const PgQuery__FuncCall *f)
 bool function_known(const PgQuery__FuncCall *f)
 {
     return find_fn(f) != NULL;
-}
-
-bool function_returns_text(const PgQuery__FuncCall *f)
-{
-    const struct fn *fn = find_fn(f);
-    return fn && fn->result && strcmp(fn->result, "text") == 0;
 }
 
 int type_function(ctx *c, const PgQuery__FuncCall *f, texpr *args, size_t nargs, texpr *out)

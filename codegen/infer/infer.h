@@ -91,8 +91,11 @@ int params_check(ctx *c);
 
 /* Whether the function table knows the function of a call. */
 bool function_known(const PgQuery__FuncCall *f);
-/* Whether it is one of the table's functions of text (lower, btrim, md5...), which take text first. */
-bool function_returns_text(const PgQuery__FuncCall *f);
+/* The type PostgreSQL's overload resolution gives an untyped argument (a parameter) of a call:
+ * position i of nargs, or the argument named arg_name (name => value). Written into buf; NULL when
+ * the function's overloads leave it open (the parameter then needs a cast). */
+const char *function_arg_type(const PgQuery__FuncCall *f, const char *arg_name, size_t i, size_t nargs, char *buf,
+                              size_t bufsize);
 /* The type of a call whose arguments are typed (and freed here). */
 int type_function(ctx *c, const PgQuery__FuncCall *f, texpr *args, size_t nargs, texpr *out);
 
