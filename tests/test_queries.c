@@ -166,12 +166,24 @@ Test(queries, one_execrows_exec_and_writes)
     blogdb_users_row_free(a);
 }
 
+/* A user with three posts of the given titles and statuses (free each with its _free). */
+static blogdb_users_row *author_of_three(const char *email, const char *const titles[3],
+                                         const blogdb_post_status statuses[3], blogdb_posts_row *posts[3])
+{
+    blogdb_users_row *a = make_user(email);
+    for (int i = 0; i < 3; i++)
+        posts[i] = make_post(a->id, titles[i], statuses[i]);
+    return a;
+}
+
 Test(queries, slices_and_nullable_parameters)
 {
-    blogdb_users_row *a = make_user("s@example.com");
-    blogdb_posts_row *p1 = make_post(a->id, "p1", BLOGDB_POST_STATUS_DRAFT);
-    blogdb_posts_row *p2 = make_post(a->id, "p2", BLOGDB_POST_STATUS_ARCHIVED);
-    blogdb_posts_row *p3 = make_post(a->id, "p3", BLOGDB_POST_STATUS_PUBLISHED);
+    blogdb_posts_row *p[3];
+    blogdb_users_row *a = author_of_three(
+        "s@example.com", (const char *const[]){"p1", "p2", "p3"},
+        (const blogdb_post_status[]){BLOGDB_POST_STATUS_DRAFT, BLOGDB_POST_STATUS_ARCHIVED, BLOGDB_POST_STATUS_PUBLISHED},
+        p);
+    blogdb_posts_row *p1 = p[0], *p2 = p[1], *p3 = p[2];
     blogdb_post_status wanted[] = {BLOGDB_POST_STATUS_DRAFT, BLOGDB_POST_STATUS_ARCHIVED};
     blogdb_posts_by_statuses_params params = {.statuses = {wanted, 2}};
     blogdb_posts_by_statuses_rows *rows = NULL;
@@ -291,10 +303,12 @@ Test(queries, query_functions_queue_on_a_pipeline)
 
 Test(queries, embed_nests_the_tables_row)
 {
-    blogdb_users_row *a = make_user("e@example.com");
-    blogdb_posts_row *p1 = make_post(a->id, "first", BLOGDB_POST_STATUS_PUBLISHED);
-    blogdb_posts_row *p2 = make_post(a->id, "second", BLOGDB_POST_STATUS_PUBLISHED);
-    blogdb_posts_row *d = make_post(a->id, "draft", BLOGDB_POST_STATUS_DRAFT);
+    blogdb_posts_row *p[3];
+    blogdb_users_row *a = author_of_three(
+        "e@example.com", (const char *const[]){"first", "second", "draft"},
+        (const blogdb_post_status[]){BLOGDB_POST_STATUS_PUBLISHED, BLOGDB_POST_STATUS_PUBLISHED, BLOGDB_POST_STATUS_DRAFT},
+        p);
+    blogdb_posts_row *p1 = p[0], *p2 = p[1], *d = p[2];
     blogdb_feed_posts_rows *rows = NULL;
     cr_assert_eq(blogdb_feed_posts(db, &rows, 10), 0, "%s", blogdb_errmsg(db));
     cr_assert_eq(rows->count, 2, "published posts only");
