@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void oom(void)
 {
@@ -190,17 +191,47 @@ long utf8_invalid_at(const unsigned char *s, size_t len)
     return -1;
 }
 
-/* Blanks psql meta-command lines (pg_dump writes \\restrict and \\connect) with spaces, so that
- * positions stay where they were. A backslash line counts only outside quotes, dollar-quoted
- * bodies and comments, and only as the first non-blank character of a line. */
+/* Whether the line at text[i] is a COPY ... FROM stdin; whose data lines follow (pg_dump with
+ * data writes it on one line); *eol gets the end of the line. */
+static bool copy_from_stdin_line(const char *text, size_t len, size_t i, size_t *eol)
+{
+    const char *nl = memchr(text + i, '\n', len - i);
+    size_t end = nl ? (size_t)(nl - text) : len, e = end;
+    *eol = end;
+    while (e > i && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
+        e--;
+    return e - i > 11 && strncasecmp(text + i, "copy ", 5) == 0 && strncasecmp(text + e - 6, "stdin;", 6) == 0 &&
+           (text[e - 7] == ' ' || text[e - 7] == '\t');
+}
+
+/* Blanks psql meta-command lines (pg_dump writes \\restrict and \\connect), and the data lines of
+ * COPY ... FROM stdin; up to its \\. line, with spaces, so that positions stay where they were. A
+ * backslash line counts only outside quotes, dollar-quoted bodies and comments, and only as the
+ * first non-blank character of a line. */
 void blank_meta_commands(char *text, size_t len)
 {
     size_t i = 0;
     bool line_start = true;
     while (i < len) {
         char ch = text[i];
+        size_t eol;
         if (line_start && (ch == ' ' || ch == '\t')) {
             i++;
+            continue;
+        }
+        if (line_start && (ch == 'c' || ch == 'C') && copy_from_stdin_line(text, len, i, &eol)) {
+            /* the statement stays; the data after it, to the line that is only \\., is not SQL */
+            for (i = eol; i < len;) {
+                size_t start = ++i, e;
+                const char *nl = i < len ? memchr(text + i, '\n', len - i) : NULL;
+                e = nl ? (size_t)(nl - text) : len;
+                bool last = e - start >= 2 && text[start] == '\\' && text[start + 1] == '.';
+                for (size_t k = start; k < e; k++)
+                    text[k] = ' ';
+                i = e;
+                if (last)
+                    break;
+            }
             continue;
         }
         if (line_start && ch == '\\') {

@@ -13,7 +13,7 @@ bool schema_exists(const gen_model *m, const char *s)
     for (size_t i = 0; i < m->nschemas; i++)
         if (strcmp(m->schemas[i], s) == 0)
             return true;
-    return strcmp(s, "pg_catalog") == 0;
+    return strcmp(s, "pg_catalog") == 0 || strcmp(s, "pg_temp") == 0;
 }
 
 /* Where an object goes: its explicit schema (which must exist), else the first existing
@@ -34,11 +34,25 @@ const char *target_schema(ctx *c, const char *explicit_schema, int loc)
     return NULL;
 }
 
-/* Looks an unqualified relation up through the search path. */
+/* Where a new relation goes: pg_temp for a temporary one (CREATE TEMP ..., or pg_temp.x), which
+ * is gone at the end of its file (a psql session: parse_sql drops it); else as target_schema. */
+const char *relation_schema(ctx *c, const PgQuery__RangeVar *rv)
+{
+    if ((rv->relpersistence && strcmp(rv->relpersistence, "t") == 0) ||
+        (rv->schemaname && strcmp(rv->schemaname, "pg_temp") == 0))
+        return "pg_temp";
+    return target_schema(c, rv->schemaname, rv->location);
+}
+
+/* Looks an unqualified relation up through the search path, after the session's temporary
+ * relations (pg_temp comes first, as in PostgreSQL). */
 gen_relation *lookup_rel(ctx *c, const char *schema, const char *name)
 {
+    gen_relation *temp;
     if (schema && *schema)
         return model_find_rel(c->m, schema, name);
+    if ((temp = model_find_rel(c->m, "pg_temp", name)) != NULL)
+        return temp;
     for (size_t i = 0; i < c->m->nsearch_path; i++) {
         gen_relation *r = model_find_rel(c->m, c->m->search_path[i], name);
         if (r)

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,18 +64,19 @@ int do_set(ctx *c, const PgQuery__VariableSetStmt *s)
     return 0;
 }
 
-/* A SELECT that only calls functions (pg_dump's set_config and setval) is a session statement. */
+/* A SELECT (or VALUES) changes no shape: pg_dump's set_config('search_path', ...) sets the
+ * search path; SELECT ... INTO creates a table, which is refused (CREATE TABLE AS says the same). */
 int do_select(ctx *c, const Node *st)
 {
     const PgQuery__SelectStmt *s = st->select_stmt;
-    if (s->n_from_clause || s->op != PG_QUERY__SET_OPERATION__SETOP_NONE || !s->n_target_list)
-        goto unsupported;
+    if (s->into_clause)
+        FAIL(c, c->stmt_pos, "SELECT ... INTO is not supported; write CREATE TABLE ... AS SELECT");
     for (size_t i = 0; i < s->n_target_list; i++) {
         const Node *v = s->target_list[i]->res_target->val;
         const PgQuery__FuncCall *f;
         const char *fname;
-        if (v->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
-            goto unsupported;
+        if (!v || v->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
+            continue;
         f = v->func_call;
         fname = node_str(f->funcname[f->n_funcname - 1]);
         if (fname && strcmp(fname, "set_config") == 0 && f->n_args >= 2 &&
@@ -86,8 +88,32 @@ int do_select(ctx *c, const Node *st)
             set_search_path(c, NULL, 0, f->args[1]->a_const->sval->sval);
     }
     return 0;
-unsupported:
-    FAIL(c, c->stmt_pos, "SELECT statements are not supported in a schema (only function calls such as set_config)");
+}
+
+/* INSERT, UPDATE, DELETE, MERGE, TRUNCATE, COPY: data, no shape (a Rails structure.sql ends with
+ * INSERT INTO schema_migrations; pg_dump with data has COPY ... FROM stdin, whose rows
+ * blank_meta_commands took out). Their target must exist, as PostgreSQL would insist. */
+static int do_data(ctx *c, const Node *st)
+{
+    PgQuery__RangeVar *one = NULL;
+    switch (st->node_case) {
+    case PG_QUERY__NODE__NODE_INSERT_STMT: one = st->insert_stmt->relation; break;
+    case PG_QUERY__NODE__NODE_UPDATE_STMT: one = st->update_stmt->relation; break;
+    case PG_QUERY__NODE__NODE_DELETE_STMT: one = st->delete_stmt->relation; break;
+    case PG_QUERY__NODE__NODE_MERGE_STMT: one = st->merge_stmt->relation; break;
+    case PG_QUERY__NODE__NODE_COPY_STMT: one = st->copy_stmt->relation; break; /* NULL: COPY (query) TO */
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+        for (size_t i = 0; i < st->truncate_stmt->n_relations; i++)
+            if (!find_rv(c, st->truncate_stmt->relations[i]->range_var))
+                FAIL(c, st->truncate_stmt->relations[i]->range_var->location, "relation \"%s\" does not exist",
+                     st->truncate_stmt->relations[i]->range_var->relname);
+        return 0;
+    default:
+        break;
+    }
+    if (one && !find_rv(c, one))
+        FAIL(c, one->location, "relation \"%s\" does not exist", one->relname);
+    return 0;
 }
 
 int do_create_schema(ctx *c, const PgQuery__CreateSchemaStmt *s)
@@ -121,6 +147,76 @@ int do_create_extension(ctx *c, const PgQuery__CreateExtensionStmt *s)
     if (!(schema = target_schema(c, schema, c->stmt_pos)))
         return -1;
     *VEC_PUSH(c->m->extensions, c->m->nextensions) = xstrfmt("%s@%s", s->extname, schema);
+    return 0;
+}
+
+/* The next word of text at *p (letters, digits, _), lowercased into buf; false at the end. Comments
+ * are skipped; string contents count (EXECUTE 'CREATE TABLE ...'). */
+static bool next_word(const char **p, char *buf, size_t bufsize)
+{
+    const char *s = *p;
+    size_t n = 0;
+    for (;;) {
+        while (*s && !isalnum((unsigned char)*s) && *s != '_' && !(s[0] == '-' && s[1] == '-'))
+            s++;
+        if (s[0] == '-' && s[1] == '-') {
+            s += strcspn(s, "\n");
+            continue;
+        }
+        break;
+    }
+    if (!*s)
+        return false;
+    while (isalnum((unsigned char)*s) || *s == '_') {
+        if (n + 1 < bufsize)
+            buf[n++] = (char)tolower((unsigned char)*s);
+        s++;
+    }
+    buf[n] = '\0';
+    *p = s;
+    return true;
+}
+
+static bool word_in(const char *w, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(w, *list) == 0)
+            return true;
+    return false;
+}
+
+/* A DO block runs procedural code, which blogdb-gen does not: one that creates, alters or drops a
+ * table, view, type, index, domain or schema is refused with its line, instead of leaving what it
+ * makes silently out of the model. Roles, grants, notices and the like pass (they have no shape). */
+static int do_do(ctx *c, const PgQuery__DoStmt *d)
+{
+    static const char *const verbs[] = {"create", "alter", "drop", NULL};
+    static const char *const skip[] = {"or", "replace", "unique", "temp", "temporary", "unlogged", "global", "local",
+                                       "materialized", "recursive", NULL};
+    static const char *const objects[] = {"table", "view", "type", "index", "domain", "schema", "extension", NULL};
+    for (size_t i = 0; i < d->n_args; i++) {
+        const PgQuery__DefElem *de = d->args[i]->def_elem;
+        const char *p = de->defname && strcmp(de->defname, "as") == 0 ? node_str(de->arg) : NULL;
+        char w[32], verb[32] = "";
+        while (p && next_word(&p, w, sizeof w)) {
+            if (word_in(w, verbs)) {
+                snprintf(verb, sizeof verb, "%s", w);
+                continue;
+            }
+            if (*verb && word_in(w, objects)) {
+                for (char *u = verb; *u; u++)
+                    *u = (char)toupper((unsigned char)*u);
+                for (char *u = w; *u; u++)
+                    *u = (char)toupper((unsigned char)*u);
+                FAIL(c, c->stmt_pos,
+                     "this DO block runs %s %s, which blogdb-gen cannot follow (it does not run procedural code); "
+                     "write the statement outside the DO block",
+                     verb, w);
+            }
+            if (!word_in(w, skip))
+                *verb = '\0';
+        }
+    }
     return 0;
 }
 
@@ -167,6 +263,15 @@ static int replay(ctx *c, const Node *st)
         return do_set(c, st->variable_set_stmt);
     case PG_QUERY__NODE__NODE_SELECT_STMT:
         return do_select(c, st);
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+    case PG_QUERY__NODE__NODE_MERGE_STMT:
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+    case PG_QUERY__NODE__NODE_COPY_STMT:
+        return do_data(c, st);
+    case PG_QUERY__NODE__NODE_DO_STMT:
+        return do_do(c, st->do_stmt);
     case PG_QUERY__NODE__NODE_DEFINE_STMT:
         if (st->define_stmt->kind == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE)
             break;
@@ -187,8 +292,16 @@ static int replay(ctx *c, const Node *st)
     case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
-    case PG_QUERY__NODE__NODE_DO_STMT:
     case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
+    /* a dump's CREATE DATABASE (its \\connect is blanked): the schema is what follows */
+    case PG_QUERY__NODE__NODE_CREATEDB_STMT:
+    case PG_QUERY__NODE__NODE_DROPDB_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DATABASE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DATABASE_SET_STMT:
+    case PG_QUERY__NODE__NODE_LOCK_STMT:
+    case PG_QUERY__NODE__NODE_CHECK_POINT_STMT:
+    case PG_QUERY__NODE__NODE_LISTEN_STMT:
+    case PG_QUERY__NODE__NODE_UNLISTEN_STMT:
     case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
     case PG_QUERY__NODE__NODE_ALTER_EXTENSION_STMT:
     case PG_QUERY__NODE__NODE_SEC_LABEL_STMT:
@@ -226,6 +339,10 @@ int parse_sql(gen_model *m, const source *src)
         c.stmt_pos = skip_space(src, raw->stmt_location);
         rc = replay(&c, raw->stmt);
     }
+    /* A file is a psql session: its temporary relations end with it */
+    for (size_t i = m->nrels; i-- > 0;)
+        if (strcmp(m->rels[i]->schema, "pg_temp") == 0)
+            model_remove_rel(m, i);
     pg_query__parse_result__free_unpacked(tree, NULL);
     return rc;
 }

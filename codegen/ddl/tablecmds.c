@@ -378,7 +378,7 @@ int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
     size_t nlater = 0, nlater_col = 0;
     int rc = 0;
 
-    if (!(schema = target_schema(c, s->relation->schemaname, s->relation->location)))
+    if (!(schema = relation_schema(c, s->relation)))
         return -1;
     if (name_taken(c->m, schema, s->relation->relname)) {
         if (s->if_not_exists)
@@ -387,8 +387,6 @@ int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
     }
     if (s->of_typename)
         FAIL(c, s->relation->location, "CREATE TABLE ... OF type is not supported");
-    if (s->relation->relpersistence && strcmp(s->relation->relpersistence, "t") == 0)
-        FAIL(c, s->relation->location, "temporary tables have no place in a schema");
     if (s->n_inh_relations) {
         const Node *in = s->inh_relations[0];
         if (!s->partbound)

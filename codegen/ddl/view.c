@@ -15,7 +15,7 @@ int create_from_query(ctx *c, const PgQuery__RangeVar *rv, const Node *query, No
     gen_relation *existing, *rel;
     size_t ri;
     int rc;
-    if (!(schema = target_schema(c, rv->schemaname, rv->location)))
+    if (!(schema = relation_schema(c, rv)))
         return -1;
     existing = model_find_rel(c->m, schema, rv->relname);
     if (existing && if_not_exists)
@@ -43,6 +43,13 @@ int create_from_query(ctx *c, const PgQuery__RangeVar *rv, const Node *query, No
     }
     if (rc != 0)
         return -1;
+    /* A view that reads a temporary relation is temporary itself (PostgreSQL says so in a NOTICE) */
+    for (size_t d = 0; kind == REL_VIEW && !existing && d < rel->ndeps; d++)
+        if (strncmp(rel->deps[d], "pg_temp\x1f", 8) == 0) {
+            free(rel->schema);
+            rel->schema = xstrdup("pg_temp");
+            break;
+        }
     if (existing) {
         /* CREATE OR REPLACE VIEW: may only add columns at the end, keeping names and types. */
         size_t ei = model_rel_index(c->m, model_find_rel(c->m, schema, rv->relname));
