@@ -255,7 +255,13 @@ void model_remove_enum(gen_model *m, size_t i);
 void model_remove_domain(gen_model *m, size_t i);
 void gen_query_free(gen_query *q);
 /* Object names (relations, indexes, constraints) per schema, for PostgreSQL's naming rules. */
+/* Two namespaces, as in PostgreSQL. Relations, indexes and sequences share pg_class's: name_taken
+ * (relations, and the index and sequence names recorded with take_name / release_name). CHECK,
+ * FOREIGN KEY and the constraints behind PRIMARY KEY / UNIQUE are pg_constraint's: an explicit
+ * name must be unique on its table only (only: that table), a chosen one in the whole schema
+ * (only: NULL); they are read off the relations, not recorded. */
 bool name_taken(const gen_model *m, const char *schema, const char *name);
+bool constraint_name_used(const gen_model *m, const char *schema, const char *name, const gen_relation *only);
 void take_name(gen_model *m, const char *schema, const char *name);
 void release_name(gen_model *m, const char *schema, const char *name);
 /* Free what a relation owns, not the struct itself (a model relation, or a derived one of the

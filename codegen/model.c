@@ -159,6 +159,25 @@ bool name_taken(const gen_model *m, const char *schema, const char *name)
     return taken;
 }
 
+bool constraint_name_used(const gen_model *m, const char *schema, const char *name, const gen_relation *only)
+{
+    for (size_t i = 0; i < m->nrels; i++) {
+        const gen_relation *r = m->rels[i];
+        if (strcmp(r->schema, schema) != 0 || (only && r != only))
+            continue;
+        for (size_t x = 0; x < r->nindexes; x++)
+            if (r->indexes[x].constraint && strcmp(r->indexes[x].name, name) == 0)
+                return true;
+        for (size_t f = 0; f < r->nfkeys; f++)
+            if (strcmp(r->fkeys[f].name, name) == 0)
+                return true;
+        for (size_t k = 0; k < r->nchecks; k++)
+            if (strcmp(r->checks[k], name) == 0)
+                return true;
+    }
+    return false;
+}
+
 void take_name(gen_model *m, const char *schema, const char *name)
 {
     *VEC_PUSH(m->constraint_names, m->nconstraint_names) = name_key(schema, name);
@@ -196,10 +215,6 @@ void model_remove_rel(gen_model *m, size_t i)
     gen_relation *r = m->rels[i];
     for (size_t x = 0; x < r->nindexes; x++)
         release_name(m, r->schema, r->indexes[x].name);
-    for (size_t f = 0; f < r->nfkeys; f++)
-        release_name(m, r->schema, r->fkeys[f].name);
-    for (size_t k = 0; k < r->nchecks; k++)
-        release_name(m, r->schema, r->checks[k]);
     gen_relation_free(r);
     free(r);
     memmove(&m->rels[i], &m->rels[i + 1], (m->nrels - i - 1) * sizeof *m->rels);
@@ -262,7 +277,17 @@ static const char *kind_name(rel_kind k)
 }
 
 /* {"name", "type", "not_null"[, "has_default"]}: has_default < 0 leaves it out (queries). */
-static void dump_column(strbuf *sb, const char *name, const char *type, bool not_null, int has_default, bool first)
+/* ", \"comment\": ..." when there is one (COMMENT ON): the catalog's obj_description / col_description. */
+static void dump_comment(strbuf *sb, const char *comment)
+{
+    if (!comment)
+        return;
+    sb_puts(sb, ", \"comment\": ");
+    json_str(sb, comment);
+}
+
+static void dump_column(strbuf *sb, const char *name, const char *type, bool not_null, int has_default,
+                        const char *comment, bool first)
 {
     sb_puts(sb, first ? "\n     " : ",\n     ");
     sb_puts(sb, "{\"name\": ");
@@ -272,6 +297,7 @@ static void dump_column(strbuf *sb, const char *name, const char *type, bool not
     sb_printf(sb, ", \"not_null\": %s", not_null ? "true" : "false");
     if (has_default >= 0)
         sb_printf(sb, ", \"has_default\": %s", has_default ? "true" : "false");
+    dump_comment(sb, comment);
     sb_putc(sb, '}');
 }
 
@@ -290,11 +316,11 @@ static void dump_queries(const gen_model *m, strbuf *sb)
         json_str(sb, q->sql);
         sb_puts(sb, ",\n   \"params\": [");
         for (size_t p = 0; p < q->nparams; p++)
-            dump_column(sb, q->params[p].name, q->params[p].type.sql, !q->params[p].nullable, -1, p == 0);
+            dump_column(sb, q->params[p].name, q->params[p].type.sql, !q->params[p].nullable, -1, NULL, p == 0);
         sb_puts(sb, "],\n   \"columns\": [");
         for (size_t c = 0; c < q->result.ncolumns; c++)
             dump_column(sb, q->result.columns[c].name, q->result.columns[c].type.sql, q->result.columns[c].not_null,
-                        -1, c == 0);
+                        -1, NULL, c == 0);
         sb_puts(sb, "]}");
     }
     sb_putc(sb, ']');
@@ -312,6 +338,7 @@ void model_dump_json(const gen_model *m, strbuf *sb)
         json_str(sb, e->name);
         sb_puts(sb, ", \"labels\": ");
         json_strv(sb, e->labels, e->nlabels);
+        dump_comment(sb, e->comment);
         sb_putc(sb, '}');
     }
     sb_puts(sb, "],\n \"relations\": [");
@@ -327,7 +354,7 @@ void model_dump_json(const gen_model *m, strbuf *sb)
         sb_printf(sb, ", \"kind\": \"%s\",\n   \"columns\": [", kind_name(r->kind));
         for (size_t c = 0; c < r->ncolumns; c++)
             dump_column(sb, r->columns[c].name, r->columns[c].type.sql, r->columns[c].not_null,
-                        r->columns[c].has_default, c == 0);
+                        r->columns[c].has_default, r->columns[c].comment, c == 0);
         sb_puts(sb, "],\n   \"primary_key\": ");
         json_strv(sb, r->primary_key, r->npk);
         sb_puts(sb, ",\n   \"indexes\": [");
@@ -359,7 +386,10 @@ void model_dump_json(const gen_model *m, strbuf *sb)
             json_strv(sb, k->ref_columns, k->ncolumns);
             sb_putc(sb, '}');
         }
-        sb_puts(sb, "]}");
+        sb_puts(sb, "],\n   \"checks\": ");
+        json_strv(sb, r->checks, r->nchecks);
+        dump_comment(sb, r->comment);
+        sb_putc(sb, '}');
     }
     sb_putc(sb, ']');
     if (m->nqueries)

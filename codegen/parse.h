@@ -33,6 +33,8 @@ int skip_space(const source *src, int pos);
 const char *node_str(const Node *n);
 /* The protobuf field name of a node ("create_seq_stmt"), for messages. */
 const char *node_kind(const Node *n);
+/* Calls visit on m and every message under it, depth first, until visit returns true (then true). */
+bool node_walk(const ProtobufCMessage *m, bool (*visit)(const ProtobufCMessage *m, void *ctx), void *ctx);
 
 /* Resolves a type name (builtins, enums and domains on the search path). */
 int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool *serial);

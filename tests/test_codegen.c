@@ -196,7 +196,7 @@ Test(oracle, schema_sql_model_matches_pg_catalog)
     char *model = gen("--dump-model '" SRC "/schema.sql'", &st, NULL);
     /* Spot checks of the exact shape, then the full comparison. */
     cr_assert(strstr(model, "{\"name\": \"title\", \"type\": \"character varying(255)\", \"not_null\": true, "
-                            "\"has_default\": false}"),
+                            "\"has_default\": false, \"comment\": \"Post title\"}"),
               "%s", model);
     cr_assert(strstr(model, "{\"name\": \"posts_user_id_fkey\", \"columns\": [\"user_id\"], \"ref_schema\": \"public\", "
                             "\"ref_table\": \"users\", \"ref_columns\": [\"id\"]}"),

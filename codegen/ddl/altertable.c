@@ -16,9 +16,8 @@ void remove_index_at(gen_model *m, gen_relation *r, size_t x)
     r->nindexes--;
 }
 
-void remove_fkey_at(gen_model *m, gen_relation *r, size_t f)
+void remove_fkey_at(gen_relation *r, size_t f)
 {
-    release_name(m, r->schema, r->fkeys[f].name);
     gen_fkey_free(&r->fkeys[f]);
     memmove(&r->fkeys[f], &r->fkeys[f + 1], (r->nfkeys - f - 1) * sizeof *r->fkeys);
     r->nfkeys--;
@@ -78,7 +77,7 @@ static int drop_column(ctx *c, gen_relation *r, const PgQuery__AlterTableCmd *cm
             gen_fkey *k = &c->m->rels[i]->fkeys[f];
             if (c->m->rels[i] != r && strcmp(k->ref_schema, r->schema) == 0 && strcmp(k->ref_table, r->name) == 0 &&
                 strv_has(k->ref_columns, k->ncolumns, cmd->name))
-                remove_fkey_at(c->m, c->m->rels[i], f);
+                remove_fkey_at(c->m->rels[i], f);
             else
                 f++;
         }
@@ -96,7 +95,7 @@ static int drop_column(ctx *c, gen_relation *r, const PgQuery__AlterTableCmd *cm
         if (strv_has(r->fkeys[f].columns, r->fkeys[f].ncolumns, cmd->name) ||
             (rel_key_is(r, r->fkeys[f].ref_schema, r->fkeys[f].ref_table) &&
              strv_has(r->fkeys[f].ref_columns, r->fkeys[f].ncolumns, cmd->name)))
-            remove_fkey_at(c->m, r, f);
+            remove_fkey_at(r, f);
         else
             f++;
     }
@@ -124,12 +123,11 @@ static int drop_constraint(ctx *c, gen_relation *r, const PgQuery__AlterTableCmd
         }
     for (size_t f = 0; f < r->nfkeys; f++)
         if (strcmp(r->fkeys[f].name, cmd->name) == 0) {
-            remove_fkey_at(c->m, r, f);
+            remove_fkey_at(r, f);
             return 0;
         }
     for (size_t k = 0; k < r->nchecks; k++)
         if (strcmp(r->checks[k], cmd->name) == 0) {
-            release_name(c->m, r->schema, r->checks[k]);
             free(r->checks[k]);
             r->checks[k] = r->checks[--r->nchecks];
             return 0;

@@ -31,7 +31,9 @@ void put_type_name(strbuf *sb, const char *schema, const char *name);
 
 /* ---- names.c: implicit names (PostgreSQL's makeObjectName / ChooseRelationName) ---- */
 
-char *choose_name(const gen_model *m, const char *schema, const char *name1, const char *name2, const char *label);
+typedef enum name_space { NS_RELATION, NS_CONSTRAINT, NS_BOTH } name_space;
+char *choose_name(const gen_model *m, const char *schema, const char *name1, const char *name2, const char *label,
+                  name_space ns);
 char *join_names(char *const *cols, size_t n);
 const char *figure_name(const Node *e, int *strength);
 
@@ -63,7 +65,7 @@ int do_comment(ctx *c, const PgQuery__CommentStmt *s);
 /* ---- altertable.c: ALTER TABLE ---- */
 
 void remove_index_at(gen_model *m, gen_relation *r, size_t x);
-void remove_fkey_at(gen_model *m, gen_relation *r, size_t f);
+void remove_fkey_at(gen_relation *r, size_t f);
 const gen_fkey *referencing_fkey(const gen_model *m, const gen_relation *r, const char *col, const gen_relation **from);
 int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s);
 

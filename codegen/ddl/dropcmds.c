@@ -46,7 +46,7 @@ static int drop_relation(ctx *c, size_t ri, bool cascade)
         for (size_t f = 0; f < c->m->rels[i]->nfkeys;) {
             gen_fkey *k = &c->m->rels[i]->fkeys[f];
             if (i != ri && strcmp(k->ref_schema, schema) == 0 && strcmp(k->ref_table, name) == 0)
-                remove_fkey_at(c->m, c->m->rels[i], f);
+                remove_fkey_at(c->m->rels[i], f);
             else
                 f++;
         }

@@ -37,12 +37,20 @@ static char *make_object_name(const char *name1, const char *name2, const char *
                    label ? "_" : "", label ? label : "");
 }
 
-/* A free name "<name1>_<name2>_<label>" in schema, numbering the label on conflict. */
+static bool name_used(const gen_model *m, const char *schema, const char *name, name_space ns)
+{
+    return (ns != NS_CONSTRAINT && name_taken(m, schema, name)) ||
+           (ns != NS_RELATION && constraint_name_used(m, schema, name, NULL));
+}
+
+/* A free name "<name1>_<name2>_<label>" in schema's namespace ns, numbering the label on conflict:
+ * ChooseRelationName (NS_RELATION; NS_BOTH for the index of a constraint) and ChooseConstraintName
+ * (NS_CONSTRAINT). */
 char *choose_name(const gen_model *m, const char *schema, const char *name1, const char *name2,
-                         const char *label)
+                  const char *label, name_space ns)
 {
     char *name = make_object_name(name1, name2, label);
-    for (int pass = 1; name_taken(m, schema, name); pass++) {
+    for (int pass = 1; name_used(m, schema, name, ns); pass++) {
         char *numbered = xstrfmt("%s%d", label, pass);
         free(name);
         name = make_object_name(name1, name2, numbered);

@@ -98,3 +98,42 @@ char **strv_dup(char *const *v, size_t n)
     return out;
 }
 
+
+/* protobuf-c reflection: the walk sees every field of every node kind, present and future. */
+bool node_walk(const ProtobufCMessage *m, bool (*visit)(const ProtobufCMessage *m, void *ctx), void *ctx)
+{
+    const ProtobufCMessageDescriptor *d;
+    if (!m)
+        return false;
+    if (visit(m, ctx))
+        return true;
+    d = m->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *at = (const char *)m + f->offset;
+        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            /* the members of a oneof (Node's ~250 kinds) share one pointer: follow the set one only */
+            uint32_t set;
+            memcpy(&set, (const char *)m + f->quantifier_offset, sizeof set);
+            if (set != f->id)
+                continue;
+        }
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n;
+            ProtobufCMessage *const *v;
+            memcpy(&n, (const char *)m + f->quantifier_offset, sizeof n);
+            memcpy(&v, at, sizeof v);
+            for (size_t k = 0; k < n; k++)
+                if (node_walk(v[k], visit, ctx))
+                    return true;
+        } else {
+            const ProtobufCMessage *sub;
+            memcpy(&sub, at, sizeof sub);
+            if (node_walk(sub, visit, ctx))
+                return true;
+        }
+    }
+    return false;
+}

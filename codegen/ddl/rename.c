@@ -155,12 +155,23 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
             if (!slot)
                 FAIL(c, c->stmt_pos, "constraint \"%s\" for table \"%s\" does not exist", s->subname, r->name);
         }
-        if (name_taken(c->m, owner->schema, s->newname))
+        /* an index (and the constraint behind one) is named in pg_class; a CHECK or FOREIGN KEY
+         * constraint only on its table */
+        if (!ix && s->rename_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+            for (size_t x = 0; x < r->nindexes && !ix; x++)
+                if (&r->indexes[x].name == slot)
+                    ix = &r->indexes[x];
+        }
+        if (constraint_name_used(c->m, owner->schema, s->newname, owner) && (!ix || ix->constraint))
+            FAIL(c, c->stmt_pos, "constraint \"%s\" for relation \"%s\" already exists", s->newname, owner->name);
+        if (ix && name_taken(c->m, owner->schema, s->newname))
             FAIL(c, c->stmt_pos, "relation \"%s\" already exists", s->newname);
-        release_name(c->m, owner->schema, *slot);
+        if (ix)
+            release_name(c->m, owner->schema, *slot);
         free(*slot);
         *slot = xstrdup(s->newname);
-        take_name(c->m, owner->schema, s->newname);
+        if (ix)
+            take_name(c->m, owner->schema, s->newname);
         return 0;
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:

@@ -96,6 +96,29 @@ static void set_primary_key(gen_relation *r, char *const *cols, size_t n)
 }
 
 /* PRIMARY KEY / UNIQUE / FOREIGN KEY / CHECK on table r. `colname` is set for a column constraint. */
+/* The columns of r a CHECK expression reads: the one, or many (PostgreSQL's naming rule). */
+struct check_columns {
+    const gen_relation *r;
+    const char *one;
+    bool many;
+};
+
+static bool check_column(const ProtobufCMessage *m, void *ctx)
+{
+    struct check_columns *cc = ctx;
+    const PgQuery__ColumnRef *cr = (const PgQuery__ColumnRef *)m;
+    const char *name;
+    if (m->descriptor != &pg_query__column_ref__descriptor || !cr->n_fields)
+        return false;
+    name = node_str(cr->fields[cr->n_fields - 1]);
+    if (!name || rel_find_column(cc->r, name) < 0 || (cc->one && strcmp(cc->one, name) == 0))
+        return false;
+    if (cc->one)
+        cc->many = true;
+    cc->one = name;
+    return cc->many;
+}
+
 int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const char *colname)
 {
     Node *colnode_store = NULL;
@@ -114,6 +137,11 @@ int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const 
         nkeys = 1;
     }
     if (k->conname && *k->conname && k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL &&
+        constraint_name_used(c->m, r->schema, k->conname, r))
+        FAIL(c, k->location, "constraint \"%s\" for relation \"%s\" already exists", k->conname, r->name);
+    /* PRIMARY KEY and UNIQUE make an index, whose name is a relation name */
+    if (k->conname && *k->conname &&
+        (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY || k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) &&
         name_taken(c->m, r->schema, k->conname))
         FAIL(c, k->location, "relation \"%s\" already exists", k->conname);
     switch (k->contype) {
@@ -129,10 +157,10 @@ int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const 
         if (k->conname && *k->conname) {
             name = xstrdup(k->conname);
         } else if (primary) {
-            name = choose_name(c->m, r->schema, r->name, NULL, "pkey");
+            name = choose_name(c->m, r->schema, r->name, NULL, "pkey", NS_BOTH);
         } else {
             char *joined = join_names(cols, nkeys);
-            name = choose_name(c->m, r->schema, r->name, joined, "key");
+            name = choose_name(c->m, r->schema, r->name, joined, "key", NS_BOTH);
             free(joined);
         }
         if (primary)
@@ -147,6 +175,7 @@ int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const 
         size_t n_fk = colname ? 1 : k->n_fk_attrs;
         Node **fk = colname ? keys : k->fk_attrs;
         gen_fkey *f;
+        char *name;
         if (!k->pktable)
             FAIL(c, k->location, "foreign key without a referenced table");
         ref = find_rv(c, k->pktable);
@@ -168,26 +197,32 @@ int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const 
             strv_free(ref_cols, n_fk);
             return -1;
         }
-        f = VEC_PUSH(r->fkeys, r->nfkeys);
+        if (k->conname && *k->conname) {
+            name = xstrdup(k->conname);
+        } else {
+            char *joined = join_names(cols, n_fk);
+            name = choose_name(c->m, r->schema, r->name, joined, "fkey", NS_CONSTRAINT);
+            free(joined);
+        }
+        f = VEC_PUSH(r->fkeys, r->nfkeys); /* named first: choose_name reads every key's name */
+        f->name = name;
         f->columns = cols;
         f->ncolumns = n_fk;
         f->ref_schema = xstrdup(ref->schema);
         f->ref_table = xstrdup(ref->name);
         f->ref_columns = ref_cols;
-        if (k->conname && *k->conname) {
-            f->name = xstrdup(k->conname);
-        } else {
-            char *joined = join_names(cols, n_fk);
-            f->name = choose_name(c->m, r->schema, r->name, joined, "fkey");
-            free(joined);
-        }
-        take_name(c->m, r->schema, f->name);
         return 0;
     }
     case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: {
-        char *name = k->conname && *k->conname ? xstrdup(k->conname)
-                                               : choose_name(c->m, r->schema, r->name, colname, "check");
-        take_name(c->m, r->schema, name);
+        /* a table CHECK on exactly one column is named after it, as a column CHECK is */
+        struct check_columns cc = {r, NULL, false};
+        char *name;
+        if (!colname && !(k->conname && *k->conname)) {
+            node_walk(&k->raw_expr->base, check_column, &cc);
+            colname = cc.many ? NULL : cc.one;
+        }
+        name = k->conname && *k->conname ? xstrdup(k->conname)
+                                         : choose_name(c->m, r->schema, r->name, colname, "check", NS_CONSTRAINT);
         *VEC_PUSH(r->checks, r->nchecks) = name;
         return 0;
     }
@@ -201,7 +236,7 @@ int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const 
 /* The sequence an identity or serial column owns takes a relation name, as in PostgreSQL. */
 static void take_sequence_name(ctx *c, const gen_relation *r, const char *col)
 {
-    char *seq = choose_name(c->m, r->schema, r->name, col, "seq");
+    char *seq = choose_name(c->m, r->schema, r->name, col, "seq", NS_RELATION);
     take_name(c->m, r->schema, seq);
     free(seq);
 }
@@ -343,16 +378,15 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
     r = c->m->rels[dst_idx];
     if (like->options & LIKE_CONSTRAINTS)
         for (size_t k = 0; k < src->nchecks; k++) {
-            char *name = xstrdup(src->checks[k]);
-            take_name(c->m, r->schema, name);
-            *VEC_PUSH(r->checks, r->nchecks) = name;
+            *VEC_PUSH(r->checks, r->nchecks) = xstrdup(src->checks[k]); /* names per table: kept */
         }
     if (like->options & LIKE_INDEXES)
         for (size_t x = 0; x < src->nindexes; x++) {
             const gen_index *si = &src->indexes[x];
             char *joined = join_names(si->columns, si->ncolumns);
             char *name = choose_name(c->m, r->schema, r->name, si->primary ? NULL : joined,
-                                     si->primary ? "pkey" : si->constraint ? "key" : "idx");
+                                     si->primary ? "pkey" : si->constraint ? "key" : "idx",
+                                     si->constraint ? NS_BOTH : NS_RELATION);
             gen_index *ix = add_index(c, r, name, strv_dup(si->columns, si->ncolumns), si->ncolumns, si->unique,
                                       si->primary);
             ix->partial = si->partial;
@@ -485,7 +519,7 @@ int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
         name = xstrdup(s->idxname);
     } else {
         char *joined = join_names(names, s->n_index_params + s->n_index_including_params);
-        name = choose_name(c->m, r->schema, r->name, joined, s->primary ? "pkey" : "idx");
+        name = choose_name(c->m, r->schema, r->name, joined, s->primary ? "pkey" : "idx", NS_RELATION);
         free(joined);
     }
     free(names);

@@ -5,52 +5,18 @@
  * still untyped when the whole statement has been read is an error, as it is for PostgreSQL. */
 #include "infer.h"
 
-#include <protobuf-c/protobuf-c.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* protobuf-c reflection: the walk sees every field of every node kind, present and future. */
-static bool msg_has_param(const ProtobufCMessage *m)
+static bool is_param(const ProtobufCMessage *m, void *ctx)
 {
-    const ProtobufCMessageDescriptor *d;
-    if (!m)
-        return false;
-    d = m->descriptor;
-    if (d == &pg_query__param_ref__descriptor)
-        return true;
-    for (unsigned i = 0; i < d->n_fields; i++) {
-        const ProtobufCFieldDescriptor *f = &d->fields[i];
-        const char *at = (const char *)m + f->offset;
-        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
-            continue;
-        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-            /* the members of a oneof (Node's ~250 kinds) share one pointer: follow the set one only */
-            uint32_t set;
-            memcpy(&set, (const char *)m + f->quantifier_offset, sizeof set);
-            if (set != f->id)
-                continue;
-        }
-        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n;
-            ProtobufCMessage *const *v;
-            memcpy(&n, (const char *)m + f->quantifier_offset, sizeof n);
-            memcpy(&v, at, sizeof v);
-            for (size_t k = 0; k < n; k++)
-                if (msg_has_param(v[k]))
-                    return true;
-        } else {
-            const ProtobufCMessage *sub;
-            memcpy(&sub, at, sizeof sub);
-            if (msg_has_param(sub))
-                return true;
-        }
-    }
-    return false;
+    (void)ctx;
+    return m->descriptor == &pg_query__param_ref__descriptor;
 }
 
 bool has_param(const Node *n)
 {
-    return n && msg_has_param(&n->base);
+    return n && node_walk(&n->base, is_param, NULL);
 }
 
 int param_number(const Node *n)
