@@ -283,8 +283,19 @@ int parse_sql(gen_model *m, const source *src);
 int parse_queries(gen_model *m, const source *src);
 
 /* Emits <prefix>_schema.h and .c into hdr and impl. Returns 0 or -1 (errors reported). */
-int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *hdr, strbuf *impl);
+/* The public names (types, functions, macros, enum constants) the emitters made, and whose: two
+ * things making one name fail the generation, instead of C that does not compile or, with two equal
+ * #defines, compiles wrong. One registry spans a prefix's schema and query files. */
+typedef struct namereg {
+    char **names, **owners;
+    size_t n;
+    bool clash;
+} namereg;
+void namereg_free(namereg *r);
+
+int emit_c(const gen_model *m, const char *prefix, const char *inputs, namereg *names, strbuf *hdr, strbuf *impl);
 /* Emits <prefix>_queries.h and .c for the model's queries. Returns 0 or -1 (errors reported). */
-int emit_queries(const gen_model *m, const char *prefix, const char *inputs, strbuf *hdr, strbuf *impl);
+int emit_queries(const gen_model *m, const char *prefix, const char *inputs, namereg *names, strbuf *hdr,
+                 strbuf *impl);
 
 #endif

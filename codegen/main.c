@@ -321,9 +321,11 @@ int main(int argc, char **argv)
         sb_init(&impl);
         sb_init(&qhdr);
         sb_init(&qimpl);
-        if (emit_c(&model, prefix, names.data, &hdr, &impl) == 0 &&
-            (!nqfiles || emit_queries(&model, prefix, qnames.data, &qhdr, &qimpl) == 0))
+        namereg made = {0};
+        if (emit_c(&model, prefix, names.data, &made, &hdr, &impl) == 0 &&
+            (!nqfiles || emit_queries(&model, prefix, qnames.data, &made, &qhdr, &qimpl) == 0))
             status = write_outputs(paths, data, nqfiles ? 4 : 2, check);
+        namereg_free(&made);
         for (int k = 0; k < 4; k++)
             free(paths[k]);
         sb_free(&hdr);

@@ -23,11 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         blank_meta_commands(text, src.len);
         if (parse_sql(&model, &src) == 0) {
             strbuf json, hdr, impl;
+            namereg made = {0};
             sb_init(&json);
             sb_init(&hdr);
             sb_init(&impl);
             model_dump_json(&model, &json);
-            emit_c(&model, "fuzz", "fuzz.sql", &hdr, &impl);
+            emit_c(&model, "fuzz", "fuzz.sql", &made, &hdr, &impl);
+            namereg_free(&made);
             sb_free(&json);
             sb_free(&hdr);
             sb_free(&impl);

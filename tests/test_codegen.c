@@ -286,6 +286,13 @@ static const struct broken {
      "1:1: error: column \"t\".\"p\": type point has no C mapping yet"},
     {"CREATE VIEW v AS SELECT 1 AS a UNION SELECT '2020-01-01'::date;\n",
      "1:1: error: UNION types integer and date cannot be matched; add a cast (expr::type)"},
+    {"CREATE TABLE credit_notes (id int PRIMARY KEY, taxes_amount_cents int);\n"
+     "CREATE TABLE credit_notes_taxes (id int PRIMARY KEY, amount_cents int);\n",
+     "2:1: error: table public.credit_notes and table public.credit_notes_taxes both make the C name "
+     "BLOGDB_CREDIT_NOTES_TAXES_AMOUNT_CENTS; rename one of them"},
+    {"CREATE TYPE post_status AS ENUM ('draft');\nCREATE TABLE post (id int PRIMARY KEY, status_draft int);\n",
+     "2:1: error: enum public.post_status and table public.post both make the C name BLOGDB_POST_STATUS_DRAFT; "
+     "rename one of them"},
     {"CREATE TABLE t (x int);\nSELECT x INTO u FROM t;\n",
      "2:1: error: SELECT ... INTO is not supported; write CREATE TABLE ... AS SELECT"},
     {"CREATE TABLE t (x int);\nINSERT INTO u VALUES (1);\n", "2:13: error: relation \"u\" does not exist"},

@@ -451,6 +451,9 @@ Test(queries, errors_say_where_and_write_nothing)
     expect_query_error("-- name: E :many\nWITH c AS (SELECT 1 AS one) SELECT sqlc.embed(c) FROM c;\n",
                        "sqlc.embed(c): c is not a table or view of the schema");
     expect_query_error("-- name: E :many\nSELECT sqlc.embed(p, u) FROM posts p;\n", "q.sql:2:8: error: expected sqlc.embed(name)");
+    expect_query_error("-- name: UsersList :many\nSELECT id FROM users;\n",
+                       "q.sql:1:1: error: table public.users and query UsersList both make the C name blogdb_users_list; "
+                       "rename one of them");
 }
 
 /* ---- --verify: the server's describe as a second opinion ---- */

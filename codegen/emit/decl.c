@@ -1,6 +1,8 @@
 /* blogdb-gen, emitter: declarations: prototypes and their doc blocks (every parameter documented). */
 #include "emit.h"
 
+#include <stdarg.h>
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,9 +83,47 @@ static char *complete_doc(const char *doc, const char *ret_and_name, const char 
 }
 
 /* Emits prototype (header, with doc) and definition start (impl) of one function. */
+void claim(emitter *e, const char *name)
+{
+    namereg *r = e->names;
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->names[i], name) == 0) {
+            diag_error_where(e->where, "%s and %s both make the C name %s; rename one of them", r->owners[i], e->owner,
+                             name);
+            r->clash = true;
+            return;
+        }
+    *VEC_PUSH(r->names, r->n) = xstrdup(name);
+    r->owners = xrealloc(r->owners, r->n * sizeof *r->owners);
+    r->owners[r->n - 1] = xstrdup(e->owner);
+}
+
+void claimf(emitter *e, const char *fmt, ...)
+{
+    va_list ap;
+    strbuf sb;
+    sb_init(&sb);
+    va_start(ap, fmt);
+    sb_vprintf(&sb, fmt, ap);
+    va_end(ap);
+    claim(e, sb.data);
+    sb_free(&sb);
+}
+
+void namereg_free(namereg *r)
+{
+    strv_free(r->names, r->n);
+    strv_free(r->owners, r->n);
+    memset(r, 0, sizeof *r);
+}
+
 void emit_proto(emitter *e, const char *doc, const char *ret_and_name, const char *params)
 {
     char *full = complete_doc(doc, ret_and_name, params);
+    const char *name = ret_and_name + strlen(ret_and_name);
+    while (name > ret_and_name && name[-1] != ' ' && name[-1] != '*')
+        name--;
+    claim(e, name);
     sb_printf(e->hdr, "/**\n%s */\nBLOGDB_API %s(%s);\n\n", full, ret_and_name, params);
     sb_printf(e->impl, "%s(%s)\n{\n", ret_and_name, params);
     free(full);

@@ -30,12 +30,6 @@ static int check_relation(const gen_relation *r, const gen_model *m, const relin
                 return -1;
             }
         }
-        if (strcmp(ri->fields[i], "all_columns") == 0 || strcmp(ri->fields[i], "key_columns") == 0 ||
-            strcmp(ri->fields[i], "readonly_columns") == 0) {
-            diag_error_where(r->where, "column \"%s\" of \"%s\" clashes with the generated mask macro of the same name",
-                       col->name, r->name);
-            return -1;
-        }
         for (size_t j = 0; j < i; j++)
             if (strcmp(ri->fields[i], ri->fields[j]) == 0) {
                 diag_error_where(r->where, "columns \"%s\" and \"%s\" of \"%s\" map to the same C name \"%s\"",
@@ -72,11 +66,20 @@ static void emit_enum(emitter *e, const gen_enum *en)
 {
     char *id = object_ident(en->schema, en->name);
     char *ID = upper(id);
+    char *owner = xstrfmt("enum %s.%s", en->schema, en->name);
+    e->owner = owner;
+    e->where = NULL;
+    claimf(e, "%s_%s", e->prefix, id);
+    claimf(e, "%s_%s_array", e->prefix, id);
+    claimf(e, "%s_%s_COUNT", e->PREFIX, ID);
+    claimf(e, "%s_%s_to_string", e->prefix, id);
+    claimf(e, "%s_%s_from_string", e->prefix, id);
     sb_printf(e->hdr, "/** %s%sValues of enum %s.%s. */\ntypedef enum %s_%s {\n", en->comment ? en->comment : "",
               en->comment ? " " : "", en->schema, en->name, e->prefix, id);
     for (size_t i = 0; i < en->nlabels; i++) {
         char *L = c_ident(en->labels[i]);
         char *LU = upper(L);
+        claimf(e, "%s_%s_%s", e->PREFIX, ID, LU);
         sb_printf(e->hdr, "    %s_%s_%s = %zu%s /**< '", e->PREFIX, ID, LU, i, i + 1 < en->nlabels ? "," : "");
         put_comment_text(e->hdr, en->labels[i]);
         sb_puts(e->hdr, "' */\n");
@@ -108,6 +111,7 @@ static void emit_enum(emitter *e, const gen_enum *en)
     sb_printf(e->impl, "_Static_assert(sizeof(%s_%s) == sizeof(int), \"generated enums must be int-sized\");\n\n", e->prefix, id);
     free(id);
     free(ID);
+    free(owner);
 }
 
 /* The schema descriptor and <prefix>_check_schema(). */
@@ -118,7 +122,7 @@ static void emit_schema_check(emitter *e, const relinfo *ris, size_t n)
     sb_puts(e->impl, "/* ---- the schema, for the run-time check ---- */\n\n");
     sb_puts(e->impl, "static const blogdb_rt_relation *const schema_relations[] = {");
     for (size_t i = 0; i < n; i++)
-        if (!ris[i].r->is_partition)
+        if (!ris[i].r->is_partition && ris[i].r->ncolumns)
             sb_printf(e->impl, "%s&%s_rel", nrel++ ? ", " : "", ris[i].id);
     sb_puts(e->impl, nrel ? "};\n" : "NULL};\n");
     sb_puts(e->impl, "static const blogdb_rt_enum *const schema_enums[] = {");
@@ -134,6 +138,8 @@ static void emit_schema_check(emitter *e, const relinfo *ris, size_t n)
               ".enums = schema_enums, .nenums = %zu};\n\n",
               nrel, nenum);
     name = xstrfmt("int %s_check_schema", e->prefix);
+    e->owner = "the schema check";
+    e->where = NULL;
     emit_proto(e,
                " * Checks that the connected database has the schema this code was generated from: every\n"
                " * relation with its kind, columns (names, order, types) and every enum with its labels.\n"
@@ -145,9 +151,9 @@ static void emit_schema_check(emitter *e, const relinfo *ris, size_t n)
     free(name);
 }
 
-int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *hdr, strbuf *impl)
+int emit_c(const gen_model *m, const char *prefix, const char *inputs, namereg *names, strbuf *hdr, strbuf *impl)
 {
-    emitter e = {m, prefix, upper(prefix), hdr, impl};
+    emitter e = {m, prefix, upper(prefix), hdr, impl, names, NULL, NULL};
     relinfo *ris = xcalloc(m->nrels, sizeof *ris);
     int rc = 0;
 
@@ -191,9 +197,18 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *h
             emit_enum(&e, m->enums[i]);
         for (size_t i = 0; i < m->nrels; i++) {
             const relinfo *ri = &ris[i];
+            char *owner;
             if (ri->r->is_partition)
                 continue; /* reached through its partitioned table */
-            sb_printf(hdr, "/* ---- %s %s.%s ---- */\n\n", kind_words(ri->r->kind), ri->r->schema, ri->r->name);
+            if (ri->r->ncolumns == 0) { /* C has no empty struct: no row type, so no bindings */
+                sb_printf(hdr, "/* %s %s.%s has no columns: no bindings. */\n\n", kind_words(ri->r->kind),
+                          ri->r->schema, ri->r->name);
+                continue;
+            }
+            owner = xstrfmt("%s %s.%s", kind_words(ri->r->kind), ri->r->schema, ri->r->name);
+            e.owner = owner;
+            e.where = ri->r->where;
+            sb_printf(hdr, "/* ---- %s ---- */\n\n", owner);
             emit_row_struct(&e, ri);
             emit_descriptors(&e, ri);
             if (rel_is_table(ri->r))
@@ -203,9 +218,12 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, strbuf *h
                 emit_table_fns(&e, ri);
             else
                 emit_view_fns(&e, ri);
+            free(owner);
         }
         emit_schema_check(&e, ris, m->nrels);
         sb_printf(hdr, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s_SCHEMA_H */\n", e.PREFIX);
+        if (names->clash)
+            rc = -1;
     }
     for (size_t i = 0; i < m->nrels; i++)
         if (ris[i].r)

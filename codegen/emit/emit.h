@@ -11,7 +11,18 @@ typedef struct emitter {
     const char *prefix; /* lower case: blogdb */
     char *PREFIX;       /* upper case: BLOGDB */
     strbuf *hdr, *impl; /* the header and the implementation being written */
+    namereg *names;     /* every public name made so far (both files of a prefix) */
+    const char *owner;  /* what is being emitted ("table public.users"), for clash messages */
+    const char *where;  /* its file:line:col */
 } emitter;
+
+/* ---- decl.c: public names ---- */
+
+/* Records a public name (type, function, macro, enum constant) of the generated header as e->owner's;
+ * a name made twice is reported (FILE:LINE:COL: error: ... made by both) and marks the registry. */
+void claim(emitter *e, const char *name);
+/* claim() of a name made with a format ("%s_%s_COUNT"). */
+void claimf(emitter *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- per-relation emission --------------------------------------------------- */
 

@@ -216,6 +216,22 @@ static void emit_struct(emitter *e, const char *doc, const char *type, const gen
     sb_printf(e->hdr, "} %s;\n\n", type);
 }
 
+/* The public type names a query makes (its functions are claimed as they are declared). */
+static void claim_types(emitter *e, const qinfo *qi)
+{
+    const gen_query *q = qi->q;
+    if (reads_rows(q) && !q->row_of) {
+        claim(e, qi->row);
+        claim(e, qi->rows);
+        if (streams(q))
+            claim(e, qi->row_fn);
+    }
+    if (q->nparams)
+        claimf(e, "%s_%s_params", e->prefix, qi->id);
+    if (q->cmd == QUERY_COPYFROM)
+        claimf(e, "%s_%s_next_fn", e->prefix, qi->id);
+}
+
 /* The types of a query: its row and list (unless a table's are used), callback, params struct. */
 static void emit_types(emitter *e, const qinfo *qi)
 {
@@ -579,9 +595,10 @@ static void emit_used_enums(emitter *e, const gen_model *m)
     }
 }
 
-int emit_queries(const gen_model *m, const char *prefix, const char *inputs, strbuf *hdr, strbuf *impl)
+int emit_queries(const gen_model *m, const char *prefix, const char *inputs, namereg *names, strbuf *hdr,
+                 strbuf *impl)
 {
-    emitter e = {m, prefix, upper(prefix), hdr, impl};
+    emitter e = {m, prefix, upper(prefix), hdr, impl, names, NULL, NULL};
     qinfo *qis = xcalloc(m->nqueries + 1, sizeof *qis);
     int rc = 0;
     for (size_t i = 0; i < m->nqueries && rc == 0; i++) {
@@ -608,13 +625,20 @@ int emit_queries(const gen_model *m, const char *prefix, const char *inputs, str
         emit_used_enums(&e, m);
         emit_table_layouts(&e, qis, m->nqueries);
         for (size_t i = 0; i < m->nqueries; i++) {
+            char *owner = xstrfmt("query %s", m->queries[i]->name);
+            e.owner = owner;
+            e.where = m->queries[i]->where;
+            claim_types(&e, &qis[i]);
             sb_printf(hdr, "/* ---- query %s (%s) ---- */\n\n", m->queries[i]->name, file_where(m->queries[i]));
             emit_types(&e, &qis[i]);
             emit_descriptors_of(&e, &qis[i]);
             emit_each_adapter(&e, qis, i);
             emit_params_of(&e, &qis[i]);
             emit_functions(&e, &qis[i]);
+            free(owner);
         }
+        if (names->clash)
+            rc = -1;
         sb_tpl(hdr, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* $(P)_QUERIES_H */\n", "P", e.PREFIX, NULL);
     }
     for (size_t i = 0; i < m->nqueries; i++)

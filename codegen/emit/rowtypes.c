@@ -15,6 +15,11 @@ void emit_row_struct(emitter *e, const relinfo *ri)
     }
     sb_printf(e->hdr, "One row of %s %s.%s.\n", kind_words(r->kind), r->schema, r->name);
     sb_puts(e->hdr, " * Strings point into the same allocation as the row. */\n");
+    claimf(e, "%s_%s_row", e->prefix, ri->id);
+    claimf(e, "%s_%s_rows", e->prefix, ri->id);
+    claimf(e, "%s_%s_row_fn", e->prefix, ri->id);
+    if (rel_is_table(r))
+        claimf(e, "%s_%s_next_fn", e->prefix, ri->id);
     sb_printf(e->hdr, "typedef struct %s_%s_row {\n", e->prefix, ri->id);
     for (size_t i = 0; i < r->ncolumns; i++) {
         const gen_column *col = &r->columns[i];
@@ -159,10 +164,14 @@ void emit_column_bits(emitter *e, const relinfo *ri)
     sb_printf(e->hdr, "/* Column bits of %s, for `with` and `mask` arguments. */\n", ri->r->name);
     for (size_t i = 0; i < ri->r->ncolumns; i++) {
         char *F = upper(ri->fields[i]);
+        claimf(e, "%s_%s_%s", e->PREFIX, ri->ID, F);
         sb_printf(e->hdr, "#define %s_%s_%s ((uint64_t)1 << %zu) /**< Column %s. */\n", e->PREFIX, ri->ID, F, i,
                   ri->r->columns[i].name);
         free(F);
     }
+    claimf(e, "%s_%s_ALL_COLUMNS", e->PREFIX, ri->ID);
+    claimf(e, "%s_%s_KEY_COLUMNS", e->PREFIX, ri->ID);
+    claimf(e, "%s_%s_READONLY_COLUMNS", e->PREFIX, ri->ID);
     sb_printf(e->hdr, "#define %s_%s_ALL_COLUMNS ((uint64_t)0x%llx) /**< Every column. */\n", e->PREFIX, ri->ID,
               (unsigned long long)(ri->r->ncolumns == 64 ? ~0ULL : (1ULL << ri->r->ncolumns) - 1));
     {

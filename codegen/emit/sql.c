@@ -109,14 +109,29 @@ void order_by(strbuf *sb, const gen_relation *r, const int *cols, size_t n, uint
     }
 }
 
+/* The parameter name of a key column: its field name, unless that is a name the generated functions
+ * use themselves (parameters, locals) or ends in '_': then one '_' is appended. So no column can
+ * take a generated name, and no two columns get one name (the map is one-to-one). */
+static char *key_ident(const relinfo *ri, int col)
+{
+    static const char *const own[] = {"db", "out", "fn", "ctx", "limit", "after", "from", "to", "args", "x",
+                                      "scratch", "rows", "count", "with", "mask", "row", "next", "params", "p", NULL};
+    const char *f = ri->fields[col];
+    bool taken = f[0] && f[strlen(f) - 1] == '_';
+    for (size_t i = 0; own[i] && !taken; i++)
+        taken = strcmp(f, own[i]) == 0;
+    return taken ? xstrfmt("%s_", f) : xstrdup(f);
+}
+
 /* Function-parameter list for key columns: ", const uuid_t id, const char *email". */
 void key_params(const emitter *e, const relinfo *ri, strbuf *sb, const int *cols, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        char *t = c_type(e, &ri->r->columns[cols[i]].type);
+        char *t = c_type(e, &ri->r->columns[cols[i]].type), *name = key_ident(ri, cols[i]);
         sb_puts(sb, ", ");
-        put_decl(sb, t, ri->fields[cols[i]], true);
+        put_decl(sb, t, name, true);
         free(t);
+        free(name);
     }
 }
 
@@ -124,7 +139,9 @@ void key_params(const emitter *e, const relinfo *ri, strbuf *sb, const int *cols
 void key_arg(strbuf *sb, const relinfo *ri, int col)
 {
     const gen_type *t = &ri->r->columns[col].type;
-    sb_printf(sb, "%s%s", t->ct == CT_UUID && !t->is_array ? "" : "&", ri->fields[col]);
+    char *name = key_ident(ri, col);
+    sb_printf(sb, "%s%s", t->ct == CT_UUID && !t->is_array ? "" : "&", name);
+    free(name);
 }
 
 /* "By" suffix from column names: "id", "user_id_and_created_at". */
