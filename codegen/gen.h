@@ -188,6 +188,15 @@ typedef struct gen_param {
 } gen_param;
 
 /* One query of a query file: `-- name: Name :cmd` and its statement. */
+/* A function of the schema's own (CREATE FUNCTION) with a scalar result, for typing its calls. */
+typedef struct gen_function {
+    char *schema, *name;
+    gen_type *args;     /* IN, INOUT and VARIADIC arguments */
+    size_t nargs, ndefaults; /* the last ndefaults have DEFAULTs */
+    gen_type result;
+} gen_function;
+void gen_function_free(gen_function *f);
+
 /* sqlc.embed(x) in a query's select list: sent as x.*, its columns a nested row struct of x. */
 typedef struct gen_embed {
     char *name;                /* x as written: a table or view, or its alias in FROM */
@@ -233,6 +242,8 @@ typedef struct gen_model {
     size_t nrels;
     char **constraint_names;   /* every index/constraint name, for PostgreSQL's uniqueness rule */
     size_t nconstraint_names;
+    gen_function **functions;  /* CREATE FUNCTIONs with a scalar result whose types resolve */
+    size_t nfunctions;
     gen_query **queries;       /* the query files' queries, in the order read */
     size_t nqueries;
 } gen_model;
@@ -253,6 +264,7 @@ void model_remove_rel(gen_model *m, size_t i);
 /* Remove and free enum / domain i; the caller has checked that nothing refers to it. */
 void model_remove_enum(gen_model *m, size_t i);
 void model_remove_domain(gen_model *m, size_t i);
+void model_remove_function(gen_model *m, size_t i);
 void gen_query_free(gen_query *q);
 /* Object names (relations, indexes, constraints) per schema, for PostgreSQL's naming rules. */
 /* Two namespaces, as in PostgreSQL. Relations, indexes and sequences share pg_class's: name_taken

@@ -86,16 +86,57 @@ static void vec_remove(void **v, size_t *n, size_t i)
     (*n)--;
 }
 
+void model_remove_function(gen_model *m, size_t i)
+{
+    gen_function_free(m->functions[i]);
+    vec_remove((void **)m->functions, &m->nfunctions, i);
+}
+
+static bool type_is(const gen_type *t, const void *def)
+{
+    return t->enum_def == def || t->domain_def == def;
+}
+
+/* Functions whose signature uses a type being dropped go with it (PostgreSQL's DROP TYPE ... CASCADE;
+ * without CASCADE it refuses, which the model does not check for functions). */
+static void remove_functions_using(gen_model *m, const void *def)
+{
+    for (size_t i = 0; i < m->nfunctions;) {
+        const gen_function *f = m->functions[i];
+        bool uses = type_is(&f->result, def);
+        for (size_t a = 0; a < f->nargs && !uses; a++)
+            uses = type_is(&f->args[a], def);
+        if (uses) {
+            model_remove_function(m, i);
+        } else {
+            i++;
+        }
+    }
+}
+
 void model_remove_enum(gen_model *m, size_t i)
 {
+    remove_functions_using(m, m->enums[i]);
     enum_free(m->enums[i]);
     vec_remove((void **)m->enums, &m->nenums, i);
 }
 
 void model_remove_domain(gen_model *m, size_t i)
 {
+    remove_functions_using(m, m->domains[i]);
     domain_free(m->domains[i]);
     vec_remove((void **)m->domains, &m->ndomains, i);
+}
+
+void gen_function_free(gen_function *f)
+{
+    free(f->schema);
+    free(f->name);
+    for (size_t i = 0; i < f->nargs; i++)
+        free(f->args[i].sql);
+    free(f->args);
+    free(f->result.sql);
+    free(f);
 }
 
 void gen_query_free(gen_query *q)
@@ -139,6 +180,9 @@ void model_free(gen_model *m)
     for (size_t i = 0; i < m->nqueries; i++)
         gen_query_free(m->queries[i]);
     free(m->queries);
+    for (size_t i = 0; i < m->nfunctions; i++)
+        gen_function_free(m->functions[i]);
+    free(m->functions);
     memset(m, 0, sizeof *m);
 }
 

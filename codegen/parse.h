@@ -36,6 +36,13 @@ const char *node_kind(const Node *n);
 /* Calls visit on m and every message under it, depth first, until visit returns true (then true). */
 bool node_walk(const ProtobufCMessage *m, bool (*visit)(const ProtobufCMessage *m, void *ctx), void *ctx);
 
+/* Schema and name of a dotted name list (["s", "t"] or ["t"]). -1 when malformed. */
+int names_split(Node **names, size_t n, const char **schema, const char **name);
+
+/* The schema's own function (schema, name) that a call with nargs arguments reaches (through the
+ * search path when schema is NULL): its index in m->functions, or -1 (ddl/funccmds.c). */
+long find_function(const ctx *c, const char *schema, const char *name, size_t nargs);
+
 /* Resolves a type name (builtins, enums and domains on the search path). */
 int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool *serial);
 /* A builtin type by its format_type() spelling ("bigint", "text"...); sql is allocated. */

@@ -18,7 +18,10 @@ bool schema_exists(const gen_model *m, const char *s);
 const char *target_schema(ctx *c, const char *explicit_schema, int loc);
 gen_relation *lookup_rel(ctx *c, const char *schema, const char *name);
 const char *relation_schema(ctx *c, const PgQuery__RangeVar *rv);
-int names_split(Node **names, size_t n, const char **schema, const char **name);
+
+/* funccmds.c: the schema's own functions */
+int do_create_function(ctx *c, const PgQuery__CreateFunctionStmt *s);
+void drop_function(ctx *c, const PgQuery__ObjectWithArgs *o);
 /* The enum / domain named (schema, name), through the search path when schema is NULL, or NULL;
  * *pos (when pos is not NULL) gets its position in the model's vector. */
 gen_enum *find_enum(ctx *c, const char *schema, const char *name, size_t *pos);

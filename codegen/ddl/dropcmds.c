@@ -94,6 +94,11 @@ int do_drop(ctx *c, const PgQuery__DropStmt *s)
             names = (Node **)&s->objects[o];
             n = 1;
         }
+        if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION &&
+            obj->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
+            drop_function(c, obj->object_with_args);
+            continue;
+        }
         switch (s->remove_type) {
         case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
         case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:

@@ -276,8 +276,9 @@ static int replay(ctx *c, const Node *st)
         if (st->define_stmt->kind == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE)
             break;
         return 0; /* aggregates, operators, collations */
-    /* Parsed and accepted: they carry no shape for clients. */
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+        return do_create_function(c, st->create_function_stmt);
+    /* Parsed and accepted: they carry no shape for clients. */
     case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
     case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:

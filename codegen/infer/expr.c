@@ -219,12 +219,49 @@ static int type_common_list(ctx *c, scope *s, Node **list, size_t n, int loc, co
  * as PostgreSQL transforms the arguments before ParseFuncOrColumn. A parameter passed to it takes
  * the type overload resolution gives that argument (lower(@q): text; substr(t, 1, @n): integer;
  * make_interval(days => @d): integer). The table frees the arguments. */
+/* The schema's own function a call reaches (CREATE FUNCTION ... RETURNS), or NULL. */
+static const gen_function *own_function(ctx *c, const PgQuery__FuncCall *f)
+{
+    const char *schema, *name;
+    long i;
+    if (function_known(f) || names_split(f->funcname, f->n_funcname, &schema, &name) != 0)
+        return NULL;
+    i = find_function(c, schema, name, f->n_args);
+    return i >= 0 ? c->m->functions[i] : NULL;
+}
+
+/* A call of the schema's own function: its RETURNS type (maybe NULL: a function may return NULL
+ * whatever it is given); a parameter passed to it takes the argument's declared type. */
+static int type_own_call(ctx *c, scope *s, const PgQuery__FuncCall *f, const gen_function *fn, texpr *out)
+{
+    for (size_t i = 0; i < f->n_args; i++) {
+        texpr a;
+        int rc;
+        if (f->args[i]->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR)
+            FAIL(c, f->location, "name => value arguments of %s() are not supported yet; pass them in order",
+                 fn->name);
+        if (type_expr(c, s, f->args[i], &a) != 0)
+            return -1;
+        rc = a.param ? bind_param(c, a.param, &fn->args[i], NULL, f->args[i]->param_ref->location) : 0;
+        tx_free(&a);
+        if (rc != 0)
+            return -1;
+    }
+    memset(out, 0, sizeof *out);
+    out->t = type_copy(&fn->result);
+    out->name = fn->name;
+    return 0;
+}
+
 static int type_call(ctx *c, scope *s, const PgQuery__FuncCall *f, texpr *out)
 {
     texpr args[8];
     size_t nargs = f->n_args < 8 ? f->n_args : 8;
     const char *fname = node_str(f->funcname[f->n_funcname - 1]);
+    const gen_function *own = own_function(c, f);
     int rc = 0;
+    if (own)
+        return type_own_call(c, s, f, own, out);
     if (!function_known(f))
         FAIL(c, f->location, "cannot infer the type of function \"%s\" in a %s; add a cast (expr::type)",
              fname ? fname : "?", c->query ? "query" : "view");
@@ -419,7 +456,8 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
     case PG_QUERY__NODE__NODE_TYPE_CAST: {
         const PgQuery__TypeCast *tc = e->type_cast;
         texpr inner;
-        if (tc->arg->node_case == PG_QUERY__NODE__NODE_FUNC_CALL && !function_known(tc->arg->func_call)) {
+        if (tc->arg->node_case == PG_QUERY__NODE__NODE_FUNC_CALL && !function_known(tc->arg->func_call) &&
+            !own_function(c, tc->arg->func_call)) {
             if (cast_unknown_call(c, s, tc->arg->func_call, &inner) != 0)
                 return -1;
         } else if (type_expr(c, s, tc->arg, &inner) != 0) {
