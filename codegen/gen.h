@@ -113,6 +113,8 @@ typedef struct gen_column {
     bool not_null, has_default; /* as pg_attribute's attnotnull and atthasdef */
     char identity;      /* 'a' GENERATED ALWAYS AS IDENTITY, 'd' BY DEFAULT, else 0 */
     bool generated;     /* GENERATED ALWAYS AS (...) STORED */
+    bool unknown;       /* a query's output that is an untyped literal (NULL, 'x'): text, unless a set
+                           operation's other branch gives it a type, as in PostgreSQL */
     char *comment;
 } gen_column;
 

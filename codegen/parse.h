@@ -36,6 +36,11 @@ const char *node_kind(const Node *n);
 /* Calls visit on m and every message under it, depth first, until visit returns true (then true). */
 bool node_walk(const ProtobufCMessage *m, bool (*visit)(const ProtobufCMessage *m, void *ctx), void *ctx);
 
+/* The name PostgreSQL figures for an expression (FigureColname); strength 0 when it has none. */
+const char *figure_name(const Node *e, int *strength);
+/* A node's own location (its "location" field), or -1. */
+int node_location(const Node *n);
+
 /* Schema and name of a dotted name list (["s", "t"] or ["t"]). -1 when malformed. */
 int names_split(Node **names, size_t n, const char **schema, const char **name);
 

@@ -38,7 +38,6 @@ typedef enum name_space { NS_RELATION, NS_CONSTRAINT, NS_BOTH } name_space;
 char *choose_name(const gen_model *m, const char *schema, const char *name1, const char *name2, const char *label,
                   name_space ns);
 char *join_names(char *const *cols, size_t n);
-const char *figure_name(const Node *e, int *strength);
 
 /* ---- tablecmds.c: CREATE TABLE, CREATE INDEX ---- */
 

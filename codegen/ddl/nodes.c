@@ -137,3 +137,18 @@ bool node_walk(const ProtobufCMessage *m, bool (*visit)(const ProtobufCMessage *
     }
     return false;
 }
+
+int node_location(const Node *n)
+{
+    const ProtobufCMessage *m;
+    const ProtobufCFieldDescriptor *f;
+    int loc;
+    if (!n || n->node_case == PG_QUERY__NODE__NODE__NOT_SET)
+        return -1;
+    memcpy(&m, (const char *)n + n->base.descriptor->fields[0].offset, sizeof m); /* the oneof's pointer */
+    if (!m || !(f = protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "location")) ||
+        f->type != PROTOBUF_C_TYPE_INT32)
+        return -1;
+    memcpy(&loc, (const char *)m + f->offset, sizeof loc);
+    return loc;
+}

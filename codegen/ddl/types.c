@@ -78,9 +78,12 @@ gen_type type_copy(const gen_type *t)
 gen_type builtin_type(const char *fmt)
 {
     gen_type t = type_init();
+    size_t len = strlen(fmt);
+    bool array = len > 2 && strcmp(fmt + len - 2, "[]") == 0; /* "text[]": an array of text */
     t.sql = xstrdup(fmt);
+    t.is_array = array;
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
-        if (strcmp(builtins[i].fmt, fmt) == 0) {
+        if (strlen(builtins[i].fmt) == (array ? len - 2 : len) && strncmp(builtins[i].fmt, fmt, array ? len - 2 : len) == 0) {
             t.ct = builtins[i].ct;
             break;
         }

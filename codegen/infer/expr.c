@@ -185,6 +185,7 @@ static int type_common_list(ctx *c, scope *s, Node **list, size_t n, int loc, co
                             bool *any_nn, bool *all_nn)
 {
     texpr acc;
+    bool same = true; /* every value of one type, typmod included: the result keeps the typmod */
     *any_nn = false;
     *all_nn = true;
     for (size_t i = 0; i < n; i++) {
@@ -198,12 +199,15 @@ static int type_common_list(ctx *c, scope *s, Node **list, size_t n, int loc, co
             e.not_null = false; /* as a literal NULL could be */
         *any_nn |= e.not_null;
         *all_nn &= e.not_null;
+        same &= !e.unknown && (i == 0 || strcmp(e.t.sql, acc.t.sql) == 0);
         if (i == 0) {
             acc = e;
         } else if (common_type(c, &acc, &e, loc, what, &acc) != 0) {
             return -1;
         }
     }
+    if (!same && !acc.unknown)
+        strip_typmod(&acc.t); /* as exprTypmod says of a CASE, COALESCE, GREATEST or ARRAY[] */
     /* Parameters among the values take the common type (COALESCE(@x, col): col's type). */
     for (size_t i = 0; c->query && !acc.unknown && i < n; i++)
         if (param_number(list[i]) && bind_param(c, param_number(list[i]), &acc.t, NULL, loc) != 0) {
@@ -215,10 +219,6 @@ static int type_common_list(ctx *c, scope *s, Node **list, size_t n, int loc, co
     return 0;
 }
 
-/* A function call: its arguments typed here, then resolved by the function table (functions.c),
- * as PostgreSQL transforms the arguments before ParseFuncOrColumn. A parameter passed to it takes
- * the type overload resolution gives that argument (lower(@q): text; substr(t, 1, @n): integer;
- * make_interval(days => @d): integer). The table frees the arguments. */
 /* The schema's own function a call reaches (CREATE FUNCTION ... RETURNS), or NULL. */
 static const gen_function *own_function(ctx *c, const PgQuery__FuncCall *f)
 {
@@ -253,6 +253,10 @@ static int type_own_call(ctx *c, scope *s, const PgQuery__FuncCall *f, const gen
     return 0;
 }
 
+/* A function call: its arguments typed here, then resolved by the function table (functions.c),
+ * as PostgreSQL transforms the arguments before ParseFuncOrColumn. A parameter passed to it takes
+ * the type overload resolution gives that argument (lower(@q): text; substr(t, 1, @n): integer;
+ * make_interval(days => @d): integer). The table frees the arguments. */
 static int type_call(ctx *c, scope *s, const PgQuery__FuncCall *f, texpr *out)
 {
     texpr args[8];
@@ -422,6 +426,85 @@ static int sublink_params(ctx *c, scope *s, const PgQuery__SubLink *sl)
     return rc;
 }
 
+/* The column name PostgreSQL gives a scalar subquery: its first output column's. */
+static const char *subquery_name(const Node *sub)
+{
+    const PgQuery__SelectStmt *sel = sub && sub->node_case == PG_QUERY__NODE__NODE_SELECT_STMT ? sub->select_stmt : NULL;
+    const PgQuery__ResTarget *rt;
+    const char *name;
+    int strength;
+    while (sel && sel->op != PG_QUERY__SET_OPERATION__SETOP_NONE)
+        sel = sel->larg;
+    if (!sel || !sel->n_target_list)
+        return "?column?";
+    rt = sel->target_list[0]->res_target;
+    if (rt->name && *rt->name)
+        return rt->name;
+    name = figure_name(rt->val, &strength);
+    return strength ? name : "?column?";
+}
+
+/* An array of element type el (an untyped element makes text[]): never NULL. */
+static texpr array_of(const gen_type *el, bool unknown)
+{
+    texpr t;
+    memset(&t, 0, sizeof t);
+    t.t = type_copy(el);
+    if (unknown) {
+        free(t.t.sql);
+        t.t = builtin_type("text");
+    }
+    if (!t.t.is_array) {
+        char *sql = xstrfmt("%s[]", t.t.sql);
+        free(t.t.sql);
+        t.t.sql = sql;
+        t.t.is_array = true;
+    }
+    t.not_null = true;
+    return t;
+}
+
+/* x[i] (an element: maybe NULL) and x[i:j] (a slice: an array) of an array; a parameter as a
+ * subscript is an integer. Field selection ((x).f) is not typed. */
+static int type_subscript(ctx *c, scope *s, const PgQuery__AIndirection *ind, texpr *out)
+{
+    bool slice = false;
+    if (type_expr(c, s, ind->arg, out) != 0)
+        return -1;
+    for (size_t i = 0; i < ind->n_indirection; i++) {
+        const Node *n = ind->indirection[i];
+        const PgQuery__AIndices *ix;
+        if (n->node_case != PG_QUERY__NODE__NODE_A_INDICES || !out->t.is_array) {
+            int loc = node_location(ind->arg);
+            tx_free(out);
+            FAIL(c, loc >= 0 ? loc : c->stmt_pos,
+                 "cannot infer the type of this field selection or subscript; add a cast (expr::type)");
+        }
+        ix = n->a_indices;
+        slice |= ix->is_slice;
+        for (int k = 0; k < 2; k++) {
+            const Node *sub = k ? ix->uidx : ix->lidx;
+            gen_type integer = builtin_type("integer");
+            int rc = param_number(sub) ? bind_param(c, param_number(sub), &integer, NULL, sub->param_ref->location)
+                                       : bind_in(c, s, sub);
+            free(integer.sql);
+            if (rc != 0) {
+                tx_free(out);
+                return -1;
+            }
+        }
+    }
+    if (!slice) { /* the element type: "text[]" -> "text" */
+        size_t len = strlen(out->t.sql);
+        if (len > 2 && strcmp(out->t.sql + len - 2, "[]") == 0)
+            out->t.sql[len - 2] = '\0';
+        out->t.is_array = false;
+    }
+    out->not_null = false;
+    out->param = 0;
+    return 0;
+}
+
 int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
 {
     memset(out, 0, sizeof *out);
@@ -460,6 +543,9 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
             !own_function(c, tc->arg->func_call)) {
             if (cast_unknown_call(c, s, tc->arg->func_call, &inner) != 0)
                 return -1;
+        } else if (tc->arg->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR && !tc->arg->a_array_expr->n_elements) {
+            inner = tx_builtin("text", true); /* ARRAY[]::type[]: the cast gives the type */
+            inner.name = "array";
         } else if (type_expr(c, s, tc->arg, &inner) != 0) {
             return -1;
         }
@@ -640,21 +726,50 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
             }
             out->t = type_copy(&sub.columns[0].type);
             out->not_null = false; /* no row gives NULL */
-            out->name = "?column?";
+            out->name = subquery_name(sl->subselect);
             gen_relation_free(&sub);
             return 0;
         }
-        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK)
-            FAIL(c, sl->location, "ARRAY(subquery) in a %s is not supported; add a cast (expr::type)",
-                 c->query ? "query" : "view");
+        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK) { /* ARRAY(SELECT x ...): x[], never NULL */
+            gen_relation sub;
+            memset(&sub, 0, sizeof sub);
+            if (s->subquery(c, sl->subselect, &sub, s, s->deps_of) != 0) {
+                gen_relation_free(&sub);
+                return -1;
+            }
+            if (sub.ncolumns != 1) {
+                gen_relation_free(&sub);
+                FAIL(c, sl->location, "subquery must return only one column");
+            }
+            *out = array_of(&sub.columns[0].type, sub.columns[0].unknown);
+            out->name = "array";
+            gen_relation_free(&sub);
+            return 0;
+        }
         if (c->query && has_param(e) && sublink_params(c, s, sl) != 0)
             return -1;
         *out = tx_builtin("boolean", sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK);
         out->name = sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK ? "exists" : "?column?";
         return 0;
     }
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR: { /* ARRAY[a, b]: an array of their common type */
+        const PgQuery__AArrayExpr *a = e->a_array_expr;
+        texpr el;
+        bool any_nn, all_nn;
+        if (!a->n_elements)
+            FAIL(c, a->location, "cannot determine the type of an empty array; add a cast (ARRAY[]::type[])");
+        if (type_common_list(c, s, a->elements, a->n_elements, a->location, "ARRAY", &el, &any_nn, &all_nn) != 0)
+            return -1;
+        *out = array_of(&el.t, el.unknown);
+        out->name = "array";
+        tx_free(&el);
+        return 0;
+    }
+    case PG_QUERY__NODE__NODE_A_INDIRECTION:
+        return type_subscript(c, s, e->a_indirection, out);
     default:
-        FAIL(c, c->stmt_pos, "cannot infer the type of a %s in a %s; add a cast (expr::type)", node_kind(e),
+        FAIL(c, node_location(e) >= 0 ? node_location(e) : c->stmt_pos,
+             "cannot infer the type of a %s in a %s; add a cast (expr::type)", node_kind(e),
              c->query ? "query" : "view");
     }
 }

@@ -32,13 +32,28 @@ static const struct fn {
     {"position", "integer", 's'}, {"strpos", "integer", 's'}, {"array_length", "integer", 'a'},
     {"cardinality", "integer", 's'}, {"abs", "=0", 's'}, {"ceil", "=0", 's'}, {"ceiling", "=0", 's'},
     {"floor", "=0", 's'}, {"round", NULL, 's'}, {"trunc", NULL, 's'}, {"mod", "=0", 's'},
-    {"sqrt", "double precision", 's'}, {"random", "double precision", 'n'}, {"gen_random_uuid", "uuid", 'n'},
+    {"sqrt", NULL, 's'}, {"random", "double precision", 'n'}, {"gen_random_uuid", "uuid", 'n'},
     {"uuid_generate_v4", "uuid", 'n'}, {"uuid_generate_v1", "uuid", 'n'}, {"to_json", "json", 's'},
     {"to_jsonb", "jsonb", 's'}, {"json_build_object", "json", 'n'}, {"jsonb_build_object", "jsonb", 'n'},
     {"json_build_array", "json", 'n'}, {"jsonb_build_array", "jsonb", 'n'}, {"row_to_json", "json", 's'},
     {"jsonb_typeof", "text", 's'}, {"json_typeof", "text", 's'}, {"current_setting", "text", 's'},
     {"pg_typeof", "regtype", 's'}, {"nextval", "bigint", 'n'}, {"currval", "bigint", 'n'},
     {"to_date", "date", 's'}, {"to_number", "numeric", 's'}, {"timezone", NULL, 's'},
+    {"power", NULL, 's'}, {"pow", NULL, 's'}, {"exp", NULL, 's'}, {"ln", NULL, 's'}, {"log", NULL, 's'},
+    {"log10", NULL, 's'}, {"cbrt", "double precision", 's'}, {"pi", "double precision", 'n'},
+    {"sign", "=0", 's'}, {"array_to_string", "text", 's'}, {"string_to_array", "text[]", 's'},
+    {"array_append", "=0", 's'}, {"array_cat", "=0", 'a'}, {"array_remove", "=0", 's'},
+    {"array_replace", "=0", 's'}, {"array_prepend", "=1", 's'}, {"array_position", "integer", 'a'},
+    {"array_upper", "integer", 'a'}, {"array_lower", "integer", 'a'}, {"array_ndims", "integer", 'a'},
+    {"unnest", "el0", 'a'}, {"regexp_split_to_array", "text[]", 's'}, {"starts_with", "boolean", 's'},
+    {"chr", "text", 's'}, {"ascii", "integer", 's'}, {"bit_length", "integer", 's'}, {"to_hex", "text", 's'},
+    {"sha256", "bytea", 's'}, {"jsonb_array_length", "integer", 's'}, {"json_array_length", "integer", 's'},
+    {"jsonb_extract_path_text", "text", 's'}, {"json_extract_path_text", "text", 's'},
+    {"jsonb_strip_nulls", "jsonb", 's'}, {"jsonb_set", "jsonb", 's'}, {"jsonb_pretty", "text", 's'},
+    {"date_bin", "=1", 's'}, {"make_date", "date", 's'}, {"make_timestamp", "timestamp without time zone", 's'},
+    {"justify_interval", "interval", 's'}, {"isfinite", "boolean", 's'}, {"num_nulls", "integer", 'n'},
+    {"num_nonnulls", "integer", 'n'}, {"variance", NULL, 'a'},
+    {"stddev", NULL, 'a'}, {"percentile_cont", "double precision", 'a'}, {"mode", "=0", 'a'},
 };
 
 /* What PostgreSQL's overload resolution makes of an untyped argument (a query's parameter), per
@@ -176,6 +191,22 @@ int type_function(ctx *c, const PgQuery__FuncCall *f, texpr *args, size_t nargs,
             out->t.sql = sql;
             out->t.is_array = true;
         }
+    } else if (fn->result && (strcmp(fn->result, "=1") == 0 || strcmp(fn->result, "el0") == 0)) {
+        /* the second argument's type (array_prepend(x, arr), date_bin(i, ts, origin)), or the
+         * element type of the first (unnest(arr)) */
+        bool second = fn->result[0] == '=';
+        if (second ? nargs < 2 : !nargs || !args[0].t.is_array) {
+            diag_error(c->src, f->location, "cannot infer the type of %s(%s); add a cast (expr::type)", fname,
+                       nargs ? args[0].t.sql : "");
+            rc = -1;
+        } else {
+            out->t = type_copy(&args[second ? 1 : 0].t);
+            strip_typmod(&out->t);
+            if (!second) {
+                out->t.sql[strlen(out->t.sql) - 2] = '\0'; /* "text[]" -> "text" */
+                out->t.is_array = false;
+            }
+        }
     } else if (fn->result) {
         out->t = builtin_type(fn->result);
     } else if (!nargs) {
@@ -193,6 +224,15 @@ int type_function(ctx *c, const PgQuery__FuncCall *f, texpr *args, size_t nargs,
             diag_error(c->src, f->location, "cannot infer %s(%s); add a cast (expr::type)", fname, args[0].t.sql);
             rc = -1;
         }
+    } else if (strcmp(fname, "power") == 0 || strcmp(fname, "pow") == 0 || strcmp(fname, "exp") == 0 ||
+               strcmp(fname, "ln") == 0 || strcmp(fname, "log") == 0 || strcmp(fname, "log10") == 0 ||
+               strcmp(fname, "sqrt") == 0 || strcmp(fname, "variance") == 0 || strcmp(fname, "stddev") == 0) {
+        /* numeric when an argument is numeric (or, for the aggregates, an integer), else double precision */
+        bool numeric = false, aggregate = strcmp(fname, "variance") == 0 || strcmp(fname, "stddev") == 0;
+        for (size_t i = 0; i < nargs; i++)
+            numeric |= args[i].t.ct == CT_NUMERIC ||
+                       (aggregate && numeric_rank(&args[i].t) && numeric_rank(&args[i].t) <= 4);
+        out->t = builtin_type(numeric ? "numeric" : "double precision");
     } else if (strcmp(fname, "round") == 0 || strcmp(fname, "trunc") == 0) {
         /* round/trunc of numeric (or with a scale argument) is numeric; of a float, double */
         out->t = builtin_type(nargs >= 2 || args[0].t.ct == CT_NUMERIC || args[0].unknown ||

@@ -28,6 +28,7 @@ static void add_column_to(gen_relation *r, const char *name, const texpr *e)
     col->type.sql = xstrdup(e->unknown ? "text" : e->t.sql);
     if (e->unknown)
         col->type.ct = CT_TEXT;
+    col->unknown = e->unknown;
     col->not_null = e->not_null;
 }
 
@@ -294,13 +295,16 @@ int infer_into(ctx *c, const Node *query, gen_relation *out, const scope *parent
             memset(&b, 0, sizeof b);
             a.t = out->columns[i].type;
             a.not_null = out->columns[i].not_null;
+            a.unknown = out->columns[i].unknown;
             b.t = type_copy(&right.columns[i].type);
             b.not_null = right.columns[i].not_null;
+            b.unknown = right.columns[i].unknown;
             out->columns[i].type.sql = NULL;
             rc = common_type(c, &a, &b, c->stmt_pos, "UNION", &m);
             if (rc == 0) {
                 out->columns[i].type = m.t;
                 out->columns[i].not_null = m.not_null;
+                out->columns[i].unknown = m.unknown;
             } else {
                 out->columns[i].type.sql = xstrdup("");
             }
