@@ -68,6 +68,8 @@ char *diag_where(const source *src, int pos);
 void src_seek(const source *src, int to, int *at, int *line, int *col);
 /* Frees a vector of n strings and the vector. */
 void strv_free(char **v, size_t n);
+/* Whether one of v[0..n) (NULL entries skipped) is s. */
+bool strv_has(char *const *v, size_t n, const char *s);
 /* Silences diagnostics (the fuzzer). */
 extern bool diag_quiet;
 
@@ -126,6 +128,13 @@ static inline bool col_optional(const gen_column *c)
 }
 static inline bool col_api_not_null(const gen_column *c) { return c->not_null || c->type.domain_not_null; }
 
+/* A CHECK constraint: its name and the columns it reads (DROP COLUMN of one drops it). */
+typedef struct gen_check {
+    char *name;
+    char **uses;
+    size_t nuses;
+} gen_check;
+
 typedef struct gen_index {
     char *name;
     char **columns;     /* key columns; NULL entry = expression key */
@@ -135,6 +144,8 @@ typedef struct gen_index {
     bool sorted;        /* btree: it keeps its rows in key order, so lists can follow it */
     uint32_t desc;      /* bit i: key column i is DESC (PostgreSQL allows 32 key columns) */
     bool constraint;    /* made by a PRIMARY KEY or UNIQUE constraint */
+    char **uses;        /* the other columns it depends on: INCLUDE, expression keys, WHERE */
+    size_t nuses;
 } gen_index;
 
 typedef struct gen_fkey {
@@ -172,7 +183,7 @@ typedef struct gen_relation {
     bool is_partition;  /* a partition: in the catalog, but no bindings and not in the model's output */
     char **deps;        /* views: what they read, "schema\x1frel" and "schema\x1frel\x1fcol" */
     size_t ndeps;
-    char **checks;      /* CHECK constraint names */
+    gen_check *checks;  /* CHECK constraints */
     size_t nchecks;
 } gen_relation;
 

@@ -4,6 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool strv_has(char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] && strcmp(v[i], s) == 0)
+            return true;
+    return false;
+}
+
 void strv_free(char **v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -27,6 +35,7 @@ void gen_index_free(gen_index *ix)
 {
     free(ix->name);
     strv_free(ix->columns, ix->ncolumns);
+    strv_free(ix->uses, ix->nuses);
 }
 
 void gen_fkey_free(gen_fkey *k)
@@ -57,7 +66,11 @@ void gen_relation_free(gen_relation *r)
         gen_fkey_free(&r->fkeys[f]);
     free(r->fkeys);
     strv_free(r->deps, r->ndeps);
-    strv_free(r->checks, r->nchecks);
+    for (size_t k = 0; k < r->nchecks; k++) {
+        free(r->checks[k].name);
+        strv_free(r->checks[k].uses, r->checks[k].nuses);
+    }
+    free(r->checks);
     free(r->where);
 }
 
@@ -216,7 +229,7 @@ bool constraint_name_used(const gen_model *m, const char *schema, const char *na
             if (strcmp(r->fkeys[f].name, name) == 0)
                 return true;
         for (size_t k = 0; k < r->nchecks; k++)
-            if (strcmp(r->checks[k], name) == 0)
+            if (strcmp(r->checks[k].name, name) == 0)
                 return true;
     }
     return false;
@@ -430,8 +443,12 @@ void model_dump_json(const gen_model *m, strbuf *sb)
             json_strv(sb, k->ref_columns, k->ncolumns);
             sb_putc(sb, '}');
         }
-        sb_puts(sb, "],\n   \"checks\": ");
-        json_strv(sb, r->checks, r->nchecks);
+        sb_puts(sb, "],\n   \"checks\": [");
+        for (size_t k = 0; k < r->nchecks; k++) {
+            sb_puts(sb, k ? ", " : "");
+            json_str(sb, r->checks[k].name);
+        }
+        sb_putc(sb, ']');
         dump_comment(sb, r->comment);
         sb_putc(sb, '}');
     }

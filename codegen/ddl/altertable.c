@@ -16,19 +16,19 @@ void remove_index_at(gen_model *m, gen_relation *r, size_t x)
     r->nindexes--;
 }
 
+void remove_check_at(gen_relation *r, size_t k)
+{
+    free(r->checks[k].name);
+    strv_free(r->checks[k].uses, r->checks[k].nuses);
+    memmove(&r->checks[k], &r->checks[k + 1], (r->nchecks - k - 1) * sizeof *r->checks);
+    r->nchecks--;
+}
+
 void remove_fkey_at(gen_relation *r, size_t f)
 {
     gen_fkey_free(&r->fkeys[f]);
     memmove(&r->fkeys[f], &r->fkeys[f + 1], (r->nfkeys - f - 1) * sizeof *r->fkeys);
     r->nfkeys--;
-}
-
-static bool strv_has(char *const *v, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (v[i] && strcmp(v[i], s) == 0)
-            return true;
-    return false;
 }
 
 static void drop_primary_key(gen_relation *r)
@@ -81,9 +81,17 @@ static int drop_column(ctx *c, gen_relation *r, const PgQuery__AlterTableCmd *cm
             else
                 f++;
         }
-    /* Indexes and constraints on the column go with it, as in PostgreSQL. */
+    /* Indexes and constraints on the column go with it, as in PostgreSQL: an index that has it as a
+     * key, an INCLUDE column, in an expression or its WHERE; a CHECK that reads it. */
+    for (size_t k = 0; k < r->nchecks;) {
+        if (strv_has(r->checks[k].uses, r->checks[k].nuses, cmd->name))
+            remove_check_at(r, k);
+        else
+            k++;
+    }
     for (size_t x = 0; x < r->nindexes;) {
-        if (strv_has(r->indexes[x].columns, r->indexes[x].ncolumns, cmd->name)) {
+        if (strv_has(r->indexes[x].columns, r->indexes[x].ncolumns, cmd->name) ||
+            strv_has(r->indexes[x].uses, r->indexes[x].nuses, cmd->name)) {
             if (r->indexes[x].primary)
                 drop_primary_key(r);
             remove_index_at(c->m, r, x);
@@ -127,9 +135,8 @@ static int drop_constraint(ctx *c, gen_relation *r, const PgQuery__AlterTableCmd
             return 0;
         }
     for (size_t k = 0; k < r->nchecks; k++)
-        if (strcmp(r->checks[k], cmd->name) == 0) {
-            free(r->checks[k]);
-            r->checks[k] = r->checks[--r->nchecks];
+        if (strcmp(r->checks[k].name, cmd->name) == 0) {
+            remove_check_at(r, k);
             return 0;
         }
     if (cmd->missing_ok)

@@ -8,8 +8,22 @@
 
 /* ---- RENAME ----------------------------------------------------------------- */
 
+/* Renames old to new_name in a list of column names. */
+static void rename_in(char **names, size_t n, const char *old, const char *new_name)
+{
+    for (size_t k = 0; k < n; k++)
+        if (names[k] && strcmp(names[k], old) == 0) {
+            free(names[k]);
+            names[k] = xstrdup(new_name);
+        }
+}
+
 static void rename_column_refs(gen_model *m, gen_relation *r, const char *old, const char *new_name)
 {
+    for (size_t x = 0; x < r->nindexes; x++)
+        rename_in(r->indexes[x].uses, r->indexes[x].nuses, old, new_name);
+    for (size_t k = 0; k < r->nchecks; k++)
+        rename_in(r->checks[k].uses, r->checks[k].nuses, old, new_name);
     for (size_t x = 0; x < r->nindexes; x++)
         for (size_t k = 0; k < r->indexes[x].ncolumns; k++)
             if (r->indexes[x].columns[k] && strcmp(r->indexes[x].columns[k], old) == 0) {
@@ -150,8 +164,8 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
                 if (strcmp(r->fkeys[f].name, s->subname) == 0)
                     slot = &r->fkeys[f].name;
             for (size_t k = 0; k < r->nchecks && !slot; k++)
-                if (strcmp(r->checks[k], s->subname) == 0)
-                    slot = &r->checks[k];
+                if (strcmp(r->checks[k].name, s->subname) == 0)
+                    slot = &r->checks[k].name;
             if (!slot)
                 FAIL(c, c->stmt_pos, "constraint \"%s\" for table \"%s\" does not exist", s->subname, r->name);
         }

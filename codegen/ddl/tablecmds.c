@@ -96,27 +96,33 @@ static void set_primary_key(gen_relation *r, char *const *cols, size_t n)
 }
 
 /* PRIMARY KEY / UNIQUE / FOREIGN KEY / CHECK on table r. `colname` is set for a column constraint. */
-/* The columns of r a CHECK expression reads: the one, or many (PostgreSQL's naming rule). */
-struct check_columns {
+/* The columns of r an expression reads (CHECK, an index's expression keys or WHERE), each once. */
+struct used_columns {
     const gen_relation *r;
-    const char *one;
-    bool many;
+    char **names;
+    size_t n;
 };
 
-static bool check_column(const ProtobufCMessage *m, void *ctx)
+static bool note_column(const ProtobufCMessage *m, void *ctx)
 {
-    struct check_columns *cc = ctx;
+    struct used_columns *u = ctx;
     const PgQuery__ColumnRef *cr = (const PgQuery__ColumnRef *)m;
     const char *name;
     if (m->descriptor != &pg_query__column_ref__descriptor || !cr->n_fields)
         return false;
     name = node_str(cr->fields[cr->n_fields - 1]);
-    if (!name || rel_find_column(cc->r, name) < 0 || (cc->one && strcmp(cc->one, name) == 0))
-        return false;
-    if (cc->one)
-        cc->many = true;
-    cc->one = name;
-    return cc->many;
+    if (name && rel_find_column(u->r, name) >= 0 && !strv_has(u->names, u->n, name))
+        *VEC_PUSH(u->names, u->n) = xstrdup(name);
+    return false;
+}
+
+static void expr_columns(const gen_relation *r, const Node *e, char ***names, size_t *n)
+{
+    struct used_columns u = {r, *names, *n};
+    if (e)
+        node_walk(&e->base, note_column, &u);
+    *names = u.names;
+    *n = u.n;
 }
 
 int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const char *colname)
@@ -214,16 +220,16 @@ int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const 
         return 0;
     }
     case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: {
+        gen_check ck = {NULL, NULL, 0};
+        expr_columns(r, k->raw_expr, &ck.uses, &ck.nuses);
+        if (colname && !strv_has(ck.uses, ck.nuses, colname))
+            *VEC_PUSH(ck.uses, ck.nuses) = xstrdup(colname);
         /* a table CHECK on exactly one column is named after it, as a column CHECK is */
-        struct check_columns cc = {r, NULL, false};
-        char *name;
-        if (!colname && !(k->conname && *k->conname)) {
-            node_walk(&k->raw_expr->base, check_column, &cc);
-            colname = cc.many ? NULL : cc.one;
-        }
-        name = k->conname && *k->conname ? xstrdup(k->conname)
-                                         : choose_name(c->m, r->schema, r->name, colname, "check", NS_CONSTRAINT);
-        *VEC_PUSH(r->checks, r->nchecks) = name;
+        if (!colname && ck.nuses == 1)
+            colname = ck.uses[0];
+        ck.name = k->conname && *k->conname ? xstrdup(k->conname)
+                                            : choose_name(c->m, r->schema, r->name, colname, "check", NS_CONSTRAINT);
+        *VEC_PUSH(r->checks, r->nchecks) = ck;
         return 0;
     }
     case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
@@ -378,7 +384,10 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
     r = c->m->rels[dst_idx];
     if (like->options & LIKE_CONSTRAINTS)
         for (size_t k = 0; k < src->nchecks; k++) {
-            *VEC_PUSH(r->checks, r->nchecks) = xstrdup(src->checks[k]); /* names per table: kept */
+            gen_check *ck = VEC_PUSH(r->checks, r->nchecks); /* names per table: kept */
+            ck->name = xstrdup(src->checks[k].name);
+            ck->uses = strv_dup(src->checks[k].uses, src->checks[k].nuses);
+            ck->nuses = src->checks[k].nuses;
         }
     if (like->options & LIKE_INDEXES)
         for (size_t x = 0; x < src->nindexes; x++) {
@@ -390,6 +399,8 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
             gen_index *ix = add_index(c, r, name, strv_dup(si->columns, si->ncolumns), si->ncolumns, si->unique,
                                       si->primary);
             ix->partial = si->partial;
+            ix->uses = strv_dup(si->uses, si->nuses);
+            ix->nuses = si->nuses;
             ix->ordered = si->ordered;
             ix->sorted = si->sorted;
             ix->desc = si->desc;
@@ -525,6 +536,15 @@ int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
     free(names);
     ix = add_index(c, r, name, cols, s->n_index_params, s->unique, false);
     ix->partial = s->where_clause != NULL;
+    /* what else it depends on: INCLUDE columns, the columns of expression keys and of WHERE */
+    for (size_t i = 0; i < s->n_index_including_params; i++) {
+        const char *inc = s->index_including_params[i]->index_elem->name;
+        if (inc && !strv_has(ix->uses, ix->nuses, inc))
+            *VEC_PUSH(ix->uses, ix->nuses) = xstrdup(inc);
+    }
+    for (size_t i = 0; i < s->n_index_params; i++)
+        expr_columns(r, s->index_params[i]->index_elem->expr, &ix->uses, &ix->nuses);
+    expr_columns(r, s->where_clause, &ix->uses, &ix->nuses);
     ix->sorted = !s->access_method || !*s->access_method || strcmp(s->access_method, "btree") == 0;
     ix->ordered = ix->sorted || strcmp(s->access_method, "hash") == 0;
     ix->desc = desc;

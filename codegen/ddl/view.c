@@ -43,6 +43,13 @@ int create_from_query(ctx *c, const PgQuery__RangeVar *rv, const Node *query, No
     }
     if (rc != 0)
         return -1;
+    /* CREATE TABLE AS copies rows once: PostgreSQL keeps no dependency on what it read (a view and
+     * a materialized view keep theirs) */
+    if (kind == REL_TABLE) {
+        strv_free(rel->deps, rel->ndeps);
+        rel->deps = NULL;
+        rel->ndeps = 0;
+    }
     /* A view that reads a temporary relation is temporary itself (PostgreSQL says so in a NOTICE) */
     for (size_t d = 0; kind == REL_VIEW && !existing && d < rel->ndeps; d++)
         if (strncmp(rel->deps[d], "pg_temp\x1f", 8) == 0) {
