@@ -293,6 +293,13 @@ static const struct broken {
     {"CREATE TYPE post_status AS ENUM ('draft');\nCREATE TABLE post (id int PRIMARY KEY, status_draft int);\n",
      "2:1: error: enum public.post_status and table public.post both make the C name BLOGDB_POST_STATUS_DRAFT; "
      "rename one of them"},
+    {"CREATE TABLE a (id uuid PRIMARY KEY, code int);\nCREATE TABLE b (a_id int REFERENCES a);\n",
+     "2:26: error: foreign key constraint cannot be implemented: key columns \"a_id\" and \"id\" are of incompatible "
+     "types: integer and uuid"},
+    {"CREATE TABLE a (id int PRIMARY KEY, code int);\nCREATE TABLE b (a_code int REFERENCES a (code));\n",
+     "2:28: error: there is no unique constraint matching given keys for referenced table \"a\""},
+    {"CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (a_id int REFERENCES a (nope));\n",
+     "2:37: error: column \"nope\" of referenced table \"a\" does not exist"},
     {"CREATE TABLE t (x int);\nSELECT x INTO u FROM t;\n",
      "2:1: error: SELECT ... INTO is not supported; write CREATE TABLE ... AS SELECT"},
     {"CREATE TABLE t (x int);\nINSERT INTO u VALUES (1);\n", "2:13: error: relation \"u\" does not exist"},

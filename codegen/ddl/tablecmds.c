@@ -125,6 +125,51 @@ static void expr_columns(const gen_relation *r, const Node *e, char ***names, si
     *n = u.n;
 }
 
+/* The comparison class of a key column's type: numbers with numbers, strings with strings, else
+ * the type itself (enums and domains by their base), as PostgreSQL's equality operators allow. */
+static const char *key_class(const gen_type *t)
+{
+    const gen_type *b = t->domain_def ? &t->domain_def->base : t;
+    if (b->is_array)
+        return b->sql;
+    switch (b->ct) {
+    case CT_INT2: case CT_INT4: case CT_INT8: case CT_FLOAT4: case CT_FLOAT8: case CT_NUMERIC:
+        return "number";
+    case CT_TEXT:
+        return "string";
+    default:
+        return b->enum_def ? b->enum_def->name : b->sql;
+    }
+}
+
+/* A foreign key PostgreSQL accepts: the referenced columns are exactly the columns of a unique,
+ * non-partial index or the primary key of the referenced table, and each pair of columns compares. */
+static int fkey_check(ctx *c, const PgQuery__Constraint *k, const gen_relation *r, char **cols, const gen_relation *ref,
+                      char **ref_cols, size_t n)
+{
+    bool unique = false;
+    for (size_t x = 0; x < ref->nindexes && !unique; x++) {
+        const gen_index *ix = &ref->indexes[x];
+        bool same = ix->unique && !ix->partial && ix->ncolumns == n;
+        for (size_t i = 0; same && i < n; i++)
+            same = strv_has(ix->columns, ix->ncolumns, ref_cols[i]);
+        unique = same;
+    }
+    if (!unique)
+        FAIL(c, k->location, "there is no unique constraint matching given keys for referenced table \"%s\"",
+             ref->name);
+    for (size_t i = 0; i < n; i++) {
+        const gen_type *a = &r->columns[rel_find_column(r, cols[i])].type;
+        const gen_type *b = &ref->columns[rel_find_column(ref, ref_cols[i])].type;
+        if (strcmp(key_class(a), key_class(b)) != 0)
+            FAIL(c, k->location,
+                 "foreign key constraint cannot be implemented: key columns \"%s\" and \"%s\" are of incompatible "
+                 "types: %s and %s",
+                 cols[i], ref_cols[i], a->sql, b->sql);
+    }
+    return 0;
+}
+
 int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const char *colname)
 {
     Node *colnode_store = NULL;
@@ -196,10 +241,19 @@ int add_constraint(ctx *c, gen_relation *r, const PgQuery__Constraint *k, const 
         } else {
             if (k->n_pk_attrs != n_fk)
                 FAIL(c, k->location, "number of referencing and referenced columns for foreign key disagree");
+            for (size_t i = 0; i < k->n_pk_attrs; i++)
+                if (rel_find_column(ref, node_str(k->pk_attrs[i])) < 0)
+                    FAIL(c, k->pktable->location, "column \"%s\" of referenced table \"%s\" does not exist",
+                         node_str(k->pk_attrs[i]), ref->name);
             if (key_columns(c, ref, k->pk_attrs, k->n_pk_attrs, k->pktable->location, &ref_cols) != 0)
                 return -1;
         }
         if (key_columns(c, r, fk, n_fk, k->location, &cols) != 0) {
+            strv_free(ref_cols, n_fk);
+            return -1;
+        }
+        if (fkey_check(c, k, r, cols, ref, ref_cols, n_fk) != 0) {
+            strv_free(cols, n_fk);
             strv_free(ref_cols, n_fk);
             return -1;
         }
