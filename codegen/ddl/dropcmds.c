@@ -76,6 +76,54 @@ static int drop_relation(ctx *c, size_t ri, bool cascade)
     return 0;
 }
 
+/* What lives in schema sname goes with it under CASCADE (its relations with their dependents
+ * elsewhere, its functions, its types when no column of another schema uses them); without
+ * CASCADE, anything in it refuses the DROP, as in PostgreSQL. */
+static int drop_schema_contents(ctx *c, const char *sname, bool cascade)
+{
+    bool any = false;
+    for (size_t i = 0; i < c->m->nrels && !any; i++)
+        any = strcmp(c->m->rels[i]->schema, sname) == 0;
+    for (size_t i = 0; i < c->m->nenums && !any; i++)
+        any = strcmp(c->m->enums[i]->schema, sname) == 0;
+    for (size_t i = 0; i < c->m->ndomains && !any; i++)
+        any = strcmp(c->m->domains[i]->schema, sname) == 0;
+    if (any && !cascade)
+        FAIL(c, c->stmt_pos, "cannot drop schema %s because other objects depend on it", sname);
+    for (size_t i = c->m->nrels; i-- > 0;) {
+        if (i < c->m->nrels && strcmp(c->m->rels[i]->schema, sname) == 0 && !c->m->rels[i]->is_partition &&
+            drop_relation(c, i, true) != 0)
+            return -1;
+        if (i > c->m->nrels) /* dependents went too */
+            i = c->m->nrels;
+    }
+    for (size_t i = c->m->nfunctions; i-- > 0;)
+        if (strcmp(c->m->functions[i]->schema, sname) == 0)
+            model_remove_function(c->m, i);
+    for (size_t i = c->m->ndomains; i-- > 0;) {
+        const gen_relation *user_rel = NULL;
+        if (strcmp(c->m->domains[i]->schema, sname) != 0)
+            continue;
+        if (type_user(c->m, NULL, c->m->domains[i], &user_rel))
+            FAIL(c, c->stmt_pos, "DROP SCHEMA %s CASCADE would drop columns of table %s (of domain %s): not supported",
+                 sname, user_rel->name, c->m->domains[i]->name);
+        model_remove_domain(c->m, i);
+    }
+    for (size_t i = c->m->nenums; i-- > 0;) {
+        const gen_relation *user_rel = NULL;
+        bool domain_uses = false;
+        if (strcmp(c->m->enums[i]->schema, sname) != 0)
+            continue;
+        for (size_t d = 0; d < c->m->ndomains; d++)
+            domain_uses |= c->m->domains[d]->base.enum_def == c->m->enums[i];
+        if (type_user(c->m, c->m->enums[i], NULL, &user_rel) || domain_uses)
+            FAIL(c, c->stmt_pos, "DROP SCHEMA %s CASCADE would drop columns or domains of type %s elsewhere: not supported",
+                 sname, c->m->enums[i]->name);
+        model_remove_enum(c->m, i);
+    }
+    return 0;
+}
+
 int do_drop(ctx *c, const PgQuery__DropStmt *s)
 {
     bool cascade = s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
@@ -173,19 +221,20 @@ int do_drop(ctx *c, const PgQuery__DropStmt *s)
         }
         case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
             const char *sname = node_str(obj);
-            bool found = false;
-            for (size_t i = 0; i < c->m->nschemas; i++)
-                if (strcmp(c->m->schemas[i], sname) == 0) {
-                    for (size_t r = 0; r < c->m->nrels; r++)
-                        if (strcmp(c->m->rels[r]->schema, sname) == 0)
-                            FAIL(c, c->stmt_pos, "cannot drop schema %s because other objects depend on it", sname);
-                    free(c->m->schemas[i]);
-                    c->m->schemas[i] = c->m->schemas[--c->m->nschemas];
-                    found = true;
-                    break;
-                }
-            if (!found && !s->missing_ok)
+            size_t i = 0;
+            while (i < c->m->nschemas && strcmp(c->m->schemas[i], sname ? sname : "") != 0)
+                i++;
+            if (i == c->m->nschemas) {
+                if (s->missing_ok)
+                    continue;
                 FAIL(c, c->stmt_pos, "schema \"%s\" does not exist", sname ? sname : "?");
+            }
+            if (drop_schema_contents(c, sname, cascade) != 0)
+                return -1;
+            for (i = 0; i < c->m->nschemas && strcmp(c->m->schemas[i], sname) != 0; i++)
+                ;
+            free(c->m->schemas[i]);
+            c->m->schemas[i] = c->m->schemas[--c->m->nschemas];
             break;
         }
         default:
