@@ -19,6 +19,8 @@ const char *target_schema(ctx *c, const char *explicit_schema, int loc);
 gen_relation *lookup_rel(ctx *c, const char *schema, const char *name);
 const char *relation_schema(ctx *c, const PgQuery__RangeVar *rv);
 
+int do_set_schema(ctx *c, const PgQuery__AlterObjectSchemaStmt *s);
+
 /* funccmds.c: the schema's own functions */
 int do_create_function(ctx *c, const PgQuery__CreateFunctionStmt *s);
 void drop_function(ctx *c, const PgQuery__ObjectWithArgs *o);

@@ -222,3 +222,72 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
         return 0; /* functions, triggers, policies, sequences, roles: no shape for clients */
     }
 }
+
+/* "old_schema\x1fname" (and "...\x1fcol") in a relation's dependencies, with the schema changed. */
+static void move_deps(gen_model *m, const char *old_schema, const char *name, const char *new_schema)
+{
+    char *key = xstrfmt("%s\x1f%s", old_schema, name);
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < m->nrels; i++)
+        for (size_t d = 0; d < m->rels[i]->ndeps; d++) {
+            char *dep = m->rels[i]->deps[d];
+            if (strncmp(dep, key, klen) == 0 && (dep[klen] == '\0' || dep[klen] == '\x1f')) {
+                m->rels[i]->deps[d] = xstrfmt("%s\x1f%s%s", new_schema, name, dep + klen);
+                free(dep);
+            }
+        }
+    free(key);
+}
+
+/* ALTER TABLE / VIEW / MATERIALIZED VIEW ... SET SCHEMA: the relation and its indexes move; the views
+ * that read it and the foreign keys that reference it follow (PostgreSQL tracks them by OID).
+ * Types cannot move yet: every column of one would be spelled anew. */
+int do_set_schema(ctx *c, const PgQuery__AlterObjectSchemaStmt *s)
+{
+    gen_relation *r;
+    char *old;
+    switch (s->object_type) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+        break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN:
+        FAIL(c, c->stmt_pos, "ALTER TYPE ... SET SCHEMA is not supported yet");
+    default:
+        return 0; /* functions, sequences, extensions...: nothing modeled moves */
+    }
+    if (!(r = find_rv(c, s->relation))) {
+        if (s->missing_ok)
+            return 0;
+        FAIL(c, s->relation->location, "relation \"%s\" does not exist", s->relation->relname);
+    }
+    if (!schema_exists(c->m, s->newschema))
+        FAIL(c, c->stmt_pos, "schema \"%s\" does not exist", s->newschema);
+    if (strcmp(r->schema, s->newschema) == 0)
+        return 0;
+    if (name_taken(c->m, s->newschema, r->name))
+        FAIL(c, c->stmt_pos, "relation \"%s\" already exists in schema \"%s\"", r->name, s->newschema);
+    for (size_t x = 0; x < r->nindexes; x++)
+        if (name_taken(c->m, s->newschema, r->indexes[x].name))
+            FAIL(c, c->stmt_pos, "relation \"%s\" already exists in schema \"%s\"", r->indexes[x].name,
+                 s->newschema);
+    for (size_t x = 0; x < r->nindexes; x++) {
+        release_name(c->m, r->schema, r->indexes[x].name);
+        take_name(c->m, s->newschema, r->indexes[x].name);
+    }
+    move_deps(c->m, r->schema, r->name, s->newschema);
+    for (size_t i = 0; i < c->m->nrels; i++)
+        for (size_t f = 0; f < c->m->rels[i]->nfkeys; f++) {
+            gen_fkey *k = &c->m->rels[i]->fkeys[f];
+            if (rel_key_is(r, k->ref_schema, k->ref_table)) {
+                free(k->ref_schema);
+                k->ref_schema = xstrdup(s->newschema);
+            }
+        }
+    old = r->schema;
+    r->schema = xstrdup(s->newschema);
+    free(old);
+    return 0;
+}

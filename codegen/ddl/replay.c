@@ -253,6 +253,8 @@ static int replay(ctx *c, const Node *st)
         }
     case PG_QUERY__NODE__NODE_RENAME_STMT:
         return do_rename(c, st->rename_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+        return do_set_schema(c, st->alter_object_schema_stmt);
     case PG_QUERY__NODE__NODE_DROP_STMT:
         return do_drop(c, st->drop_stmt);
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
