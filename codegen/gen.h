@@ -181,6 +181,7 @@ typedef struct gen_relation {
     int pos;            /* byte offset of its CREATE statement */
     char *where;        /* "file:line:col" of its CREATE statement, for the emitter's messages */
     bool is_partition;  /* a partition: in the catalog, but no bindings and not in the model's output */
+    bool inherits;      /* INHERITS (parent): deps[0] is the parent, whose columns it has first */
     char **deps;        /* views: what they read, "schema\x1frel" and "schema\x1frel\x1fcol" */
     size_t ndeps;
     gen_check *checks;  /* CHECK constraints */

@@ -16,6 +16,18 @@ void remove_index_at(gen_model *m, gen_relation *r, size_t x)
     r->nindexes--;
 }
 
+/* A table that inherits from r (INHERITS), or NULL. */
+const gen_relation *inheritance_child(const gen_model *m, const gen_relation *r)
+{
+    char *key = xstrfmt("%s\x1f%s", r->schema, r->name);
+    const gen_relation *found = NULL;
+    for (size_t i = 0; i < m->nrels && !found; i++)
+        if (m->rels[i]->inherits && m->rels[i]->ndeps && strcmp(m->rels[i]->deps[0], key) == 0)
+            found = m->rels[i];
+    free(key);
+    return found;
+}
+
 void remove_check_at(gen_relation *r, size_t k)
 {
     free(r->checks[k].name);
@@ -223,6 +235,13 @@ int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s)
         FAIL(c, s->relation->location, "relation \"%s\" does not exist", s->relation->relname);
     }
     ri = model_rel_index(c->m, r);
+    if (inheritance_child(c->m, r)) /* PostgreSQL would change the children's columns too */
+        for (size_t i = 0; i < s->n_cmds; i++)
+            if (!no_shape_cmd(s->cmds[i]->alter_table_cmd->subtype) &&
+                s->cmds[i]->alter_table_cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint &&
+                s->cmds[i]->alter_table_cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint)
+                FAIL(c, c->stmt_pos, "ALTER TABLE %s: table %s inherits from it, and changing the columns of both is "
+                                     "not supported yet", r->name, inheritance_child(c->m, r)->name);
     for (size_t i = 0; i < s->n_cmds; i++) {
         const PgQuery__AlterTableCmd *cmd = s->cmds[i]->alter_table_cmd;
         gen_column *col;

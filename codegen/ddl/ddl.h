@@ -71,6 +71,7 @@ int do_comment(ctx *c, const PgQuery__CommentStmt *s);
 void remove_index_at(gen_model *m, gen_relation *r, size_t x);
 void remove_fkey_at(gen_relation *r, size_t f);
 void remove_check_at(gen_relation *r, size_t k);
+const gen_relation *inheritance_child(const gen_model *m, const gen_relation *r);
 const gen_fkey *referencing_fkey(const gen_model *m, const gen_relation *r, const char *col, const gen_relation **from);
 int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s);
 

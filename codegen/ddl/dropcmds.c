@@ -19,8 +19,9 @@ static int drop_dependents(ctx *c, size_t ri, bool cascade)
         if (!view)
             return 0;
         if (!cascade)
-            FAIL(c, c->stmt_pos, "cannot drop %s %s because other objects depend on it (view %s)",
-                 c->m->rels[ri]->kind == REL_VIEW ? "view" : "table", c->m->rels[ri]->name, view->name);
+            FAIL(c, c->stmt_pos, "cannot drop %s %s because other objects depend on it (%s %s)",
+                 c->m->rels[ri]->kind == REL_VIEW ? "view" : "table", c->m->rels[ri]->name,
+                 view->inherits ? "table" : "view", view->name);
         vi = model_rel_index(c->m, view);
         if (drop_relation(c, vi, true) != 0)
             return -1;

@@ -133,6 +133,9 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
         return 0;
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
         int ci = rel_find_column(r, s->subname);
+        if (inheritance_child(c->m, r))
+            FAIL(c, c->stmt_pos, "ALTER TABLE %s RENAME COLUMN: table %s inherits from it, and renaming the columns "
+                                 "of both is not supported yet", r->name, inheritance_child(c->m, r)->name);
         if (ci < 0)
             FAIL(c, c->stmt_pos, "column \"%s\" does not exist", s->subname);
         if (rel_find_column(r, s->newname) >= 0)

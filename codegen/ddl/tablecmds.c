@@ -468,52 +468,14 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
     return 0;
 }
 
-int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
+/* A CREATE TABLE's own columns, LIKE clauses and constraints, into relation ri. */
+static int add_own_elements(ctx *c, size_t ri, const PgQuery__CreateStmt *s)
 {
-    const char *schema;
-    gen_relation *r, *parent = NULL;
+    gen_relation *r = c->m->rels[ri];
     PgQuery__Constraint **later = NULL;
     const char **later_col = NULL;
     size_t nlater = 0, nlater_col = 0;
     int rc = 0;
-
-    if (!(schema = relation_schema(c, s->relation)))
-        return -1;
-    if (name_taken(c->m, schema, s->relation->relname)) {
-        if (s->if_not_exists)
-            return 0;
-        FAIL(c, s->relation->location, "relation \"%s\" already exists", s->relation->relname);
-    }
-    if (s->of_typename)
-        FAIL(c, s->relation->location, "CREATE TABLE ... OF type is not supported");
-    if (s->n_inh_relations) {
-        const Node *in = s->inh_relations[0];
-        if (!s->partbound)
-            FAIL(c, s->relation->location, "table inheritance (INHERITS) is not supported; use partitioning");
-        parent = find_rv(c, in->range_var);
-        if (!parent)
-            FAIL(c, in->range_var->location, "relation \"%s\" does not exist", in->range_var->relname);
-        if (parent->kind != REL_PARTITIONED)
-            FAIL(c, in->range_var->location, "\"%s\" is not partitioned", parent->name);
-    }
-    {
-        size_t parent_idx = parent ? model_rel_index(c->m, parent) : 0;
-        r = new_relation(c, schema, s->relation->relname, s->partspec ? REL_PARTITIONED : REL_TABLE);
-        if (parent) {
-            /* A partition: the parent's columns; it stays out of the model's output and API. */
-            const gen_relation *p = c->m->rels[parent_idx];
-            r->is_partition = true;
-            add_dep(r, p, NULL); /* deps[0]: the parent, so DROP of the parent takes it along */
-            for (size_t i = 0; i < p->ncolumns; i++) {
-                gen_column *col = VEC_PUSH(r->columns, r->ncolumns);
-                col->name = xstrdup(p->columns[i].name);
-                col->type = type_copy(&p->columns[i].type);
-                col->not_null = p->columns[i].not_null;
-                col->has_default = p->columns[i].has_default;
-            }
-            return 0;
-        }
-    }
     for (size_t i = 0; i < s->n_table_elts && rc == 0; i++) {
         const Node *e = s->table_elts[i];
         if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
@@ -540,6 +502,154 @@ int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
     free(later);
     free(later_col);
     return rc; /* on failure the half-built relation stays in the model, which is discarded */
+}
+
+/* Whether NOT NULL or DEFAULT is among a column definition's constraints. */
+static bool has_constraint(const PgQuery__ColumnDef *cd, PgQuery__ConstrType type)
+{
+    for (size_t i = 0; i < cd->n_constraints; i++)
+        if (cd->constraints[i]->constraint->contype == type)
+            return true;
+    return false;
+}
+
+/* CREATE TABLE child (...) INHERITS (parent, ...): the parents' columns first (a name in two
+ * parents, or redeclared, is merged when the types agree), NOT NULL and defaults inherited, the
+ * parents' CHECK constraints copied; then the table's own columns and constraints. */
+static int create_inheriting(ctx *c, const PgQuery__CreateStmt *s, const char *schema)
+{
+    gen_relation *r;
+    size_t ri, ninherited;
+    PgQuery__CreateStmt own = *s;
+    Node **elts = xcalloc(s->n_table_elts + 1, sizeof *elts);
+    int rc;
+    for (size_t p = 0; p < s->n_inh_relations; p++) {
+        const PgQuery__RangeVar *rv = s->inh_relations[p]->range_var;
+        const gen_relation *parent = find_rv(c, rv);
+        if (!parent) {
+            free(elts);
+            FAIL(c, rv->location, "relation \"%s\" does not exist", rv->relname);
+        }
+        if (!rel_is_table(parent) || parent->kind == REL_PARTITIONED) {
+            free(elts);
+            FAIL(c, rv->location, "cannot inherit from \"%s\"", parent->name);
+        }
+    }
+    r = new_relation(c, schema, s->relation->relname, REL_TABLE);
+    ri = c->m->nrels - 1;
+    r->inherits = true;
+    for (size_t p = 0; p < s->n_inh_relations; p++) {
+        const gen_relation *parent = find_rv(c, s->inh_relations[p]->range_var);
+        if (p == 0)
+            add_dep(r, parent, NULL); /* deps[0]: DROP of the parent refuses, or takes the child (CASCADE) */
+        for (size_t i = 0; i < parent->ncolumns; i++) {
+            const gen_column *pc = &parent->columns[i];
+            int have = rel_find_column(r, pc->name);
+            gen_column *col;
+            if (have >= 0) {
+                if (strcmp(r->columns[have].type.sql, pc->type.sql) != 0) {
+                    free(elts);
+                    FAIL(c, s->relation->location, "inherited column \"%s\" has a type conflict: %s versus %s",
+                         pc->name, r->columns[have].type.sql, pc->type.sql);
+                }
+                r->columns[have].not_null |= pc->not_null;
+                continue;
+            }
+            col = VEC_PUSH(r->columns, r->ncolumns);
+            col->name = xstrdup(pc->name);
+            col->type = type_copy(&pc->type);
+            col->not_null = pc->not_null;
+            col->has_default = pc->has_default;
+            col->generated = pc->generated;
+        }
+        for (size_t k = 0; k < parent->nchecks; k++) {
+            gen_check *ck;
+            if (constraint_name_used(c->m, r->schema, parent->checks[k].name, r))
+                continue; /* the same constraint through two parents */
+            ck = VEC_PUSH(r->checks, r->nchecks);
+            ck->name = xstrdup(parent->checks[k].name);
+            ck->uses = strv_dup(parent->checks[k].uses, parent->checks[k].nuses);
+            ck->nuses = parent->checks[k].nuses;
+        }
+    }
+    ninherited = r->ncolumns;
+    /* Columns redeclared with the parent's type merge into it; the others are the table's own. */
+    own.n_table_elts = 0;
+    own.table_elts = elts;
+    for (size_t i = 0; i < s->n_table_elts; i++) {
+        const Node *e = s->table_elts[i];
+        if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+            const PgQuery__ColumnDef *cd = e->column_def;
+            int have = rel_find_column(r, cd->colname);
+            if (have >= 0 && (size_t)have < ninherited) {
+                gen_type t;
+                bool same;
+                if (resolve_type(c, cd->type_name, &t, NULL) != 0) {
+                    free(elts);
+                    return -1;
+                }
+                same = strcmp(t.sql, r->columns[have].type.sql) == 0;
+                free(t.sql);
+                if (!same) {
+                    free(elts);
+                    FAIL(c, cd->location, "column \"%s\" has a type conflict with the inherited one", cd->colname);
+                }
+                r->columns[have].not_null |= has_constraint(cd, PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL);
+                r->columns[have].has_default |= has_constraint(cd, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT);
+                continue;
+            }
+        }
+        elts[own.n_table_elts++] = s->table_elts[i];
+    }
+    own.n_inh_relations = 0;
+    rc = add_own_elements(c, ri, &own);
+    free(elts);
+    return rc;
+}
+
+int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
+{
+    const char *schema;
+    gen_relation *r, *parent = NULL;
+
+    if (!(schema = relation_schema(c, s->relation)))
+        return -1;
+    if (name_taken(c->m, schema, s->relation->relname)) {
+        if (s->if_not_exists)
+            return 0;
+        FAIL(c, s->relation->location, "relation \"%s\" already exists", s->relation->relname);
+    }
+    if (s->of_typename)
+        FAIL(c, s->relation->location, "CREATE TABLE ... OF type is not supported");
+    if (s->n_inh_relations && !s->partbound)
+        return create_inheriting(c, s, schema);
+    if (s->n_inh_relations) {
+        const Node *in = s->inh_relations[0];
+        parent = find_rv(c, in->range_var);
+        if (!parent)
+            FAIL(c, in->range_var->location, "relation \"%s\" does not exist", in->range_var->relname);
+        if (parent->kind != REL_PARTITIONED)
+            FAIL(c, in->range_var->location, "\"%s\" is not partitioned", parent->name);
+    }
+    {
+        size_t parent_idx = parent ? model_rel_index(c->m, parent) : 0;
+        r = new_relation(c, schema, s->relation->relname, s->partspec ? REL_PARTITIONED : REL_TABLE);
+        if (parent) {
+            /* A partition: the parent's columns; it stays out of the model's output and API. */
+            const gen_relation *p = c->m->rels[parent_idx];
+            r->is_partition = true;
+            add_dep(r, p, NULL); /* deps[0]: the parent, so DROP of the parent takes it along */
+            for (size_t i = 0; i < p->ncolumns; i++) {
+                gen_column *col = VEC_PUSH(r->columns, r->ncolumns);
+                col->name = xstrdup(p->columns[i].name);
+                col->type = type_copy(&p->columns[i].type);
+                col->not_null = p->columns[i].not_null;
+                col->has_default = p->columns[i].has_default;
+            }
+            return 0;
+        }
+    }
+    return add_own_elements(c, model_rel_index(c->m, r), s);
 }
 
 int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
