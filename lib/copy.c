@@ -37,6 +37,8 @@ static int cb_be(copybuf *b, uint32_t v, int n)
 /* Whether a column's parameter encoding is also its binary COPY encoding. */
 static bool copy_supported(const blogdb_rt_column *col)
 {
+    if (col->flags & BLOGDB_RT_TEXT_IO)
+        return false; /* binary COPY would need the type's own binary form */
     if (col->flags & BLOGDB_RT_ARRAY)
         return col->type != BLOGDB_RT_TEXT && col->type != BLOGDB_RT_JSON && col->type != BLOGDB_RT_JSONB &&
                col->type != BLOGDB_RT_NUMERIC && col->type != BLOGDB_RT_INET && col->type != BLOGDB_RT_ENUM;

@@ -165,6 +165,18 @@ static void sql_returning(blogdb__sqlbuf *b, const blogdb_rt_relation *rel)
         if (i)
             blogdb__sql_put(b, ", ");
         blogdb__sql_put(b, rel->columns[i].sql);
+        if (rel->columns[i].flags & BLOGDB_RT_TEXT_IO)
+            blogdb__sql_put(b, "::text"); /* its text form: the row's field is a string */
+    }
+}
+
+/* Parameter $n as column col takes it: "$n", or "$n::text::tsvector" for a text-I/O column. */
+static void sql_value(blogdb__sqlbuf *b, const blogdb_rt_column *col, int n)
+{
+    blogdb__sql_param(b, n);
+    if (col->flags & BLOGDB_RT_TEXT_IO) {
+        blogdb__sql_put(b, "::text::");
+        blogdb__sql_put(b, col->type_sql);
     }
 }
 
@@ -236,10 +248,11 @@ static void build_insert(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint6
             blogdb__sql_put(b, rel->columns[i].sql);
         }
     blogdb__sql_put(b, ") VALUES (");
-    for (int i = 1; i <= n; i++) {
-        blogdb__sql_put(b, i > 1 ? ", " : "");
-        blogdb__sql_param(b, i);
-    }
+    for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
+        if (cols >> i & 1) {
+            blogdb__sql_put(b, k ? ", " : "");
+            sql_value(b, &rel->columns[i], ++k);
+        }
     blogdb__sql_put(b, ")");
 }
 
@@ -254,7 +267,7 @@ static void build_update(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint6
             blogdb__sql_put(b, n ? ", " : "");
             blogdb__sql_put(b, rel->columns[i].sql);
             blogdb__sql_put(b, " = ");
-            blogdb__sql_param(b, ++n);
+            sql_value(b, &rel->columns[i], ++n);
         }
     blogdb__sql_put(b, " WHERE ");
     for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
@@ -262,7 +275,7 @@ static void build_update(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint6
             blogdb__sql_put(b, k++ ? " AND " : "");
             blogdb__sql_put(b, rel->columns[i].sql);
             blogdb__sql_put(b, " = ");
-            blogdb__sql_param(b, ++n);
+            sql_value(b, &rel->columns[i], ++n);
         }
 }
 

@@ -88,8 +88,15 @@ void put_comment_text(strbuf *sb, const char *s)
 
 /* ---- types --------------------------------------------------------------------- */
 
+bool text_io(const gen_type *t)
+{
+    return t->ct == CT_UNSUPPORTED && !t->is_array;
+}
+
 const char *rt_type(ctype ct)
 {
+    if (ct == CT_UNSUPPORTED)
+        return "BLOGDB_RT_TEXT"; /* a text-I/O column (text_io) */
     static const char *const names[] = {
 #define BLOGDB_TYPE(id, oid, ctype, carray, len, form) [CT_##id] = "BLOGDB_RT_" #id,
 #include "../../lib/types.def"
@@ -122,6 +129,8 @@ char *c_type(const emitter *e, const gen_type *t)
     };
     if (t->ct == CT_ENUM)
         return enum_c_type(e, t->enum_def, t->is_array ? "_array" : "");
+    if (text_io(t))
+        return xstrdup("const char *");
     return xstrdup(t->is_array ? arrays[t->ct] : scalars[t->ct]);
 }
 
@@ -134,7 +143,7 @@ bool is_pointer_type(const gen_type *t)
 #include "../../lib/types.def"
 #undef BLOGDB_TYPE
     };
-    return !t->is_array && forms[t->ct] == STRING;
+    return !t->is_array && (forms[t->ct] == STRING || text_io(t));
 }
 
 /* "T name" as a declaration (pointer types bind the star to the name). */

@@ -14,7 +14,7 @@ static int check_relation(const gen_relation *r, const gen_model *m, const relin
     }
     for (size_t i = 0; i < r->ncolumns; i++) {
         const gen_column *col = &r->columns[i];
-        if (col->type.ct == CT_UNSUPPORTED) {
+        if (col->type.ct == CT_UNSUPPORTED && !text_io(&col->type)) {
             diag_error_where(r->where, "column \"%s\".\"%s\": type %s has no C mapping yet", r->name, col->name,
                        col->type.sql);
             return -1;

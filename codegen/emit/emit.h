@@ -58,6 +58,9 @@ void put_comment_text(strbuf *sb, const char *s);
 const char *rt_type(ctype ct);
 char *c_type(const emitter *e, const gen_type *t);
 bool is_pointer_type(const gen_type *t);
+/* A type without a binary C shape (tsvector, money, xml, a range, an extension's...): a string, sent
+ * and read in its text form (BLOGDB_RT_TEXT_IO). Arrays of them have no mapping. */
+bool text_io(const gen_type *t);
 void put_decl(strbuf *sb, const char *type, const char *name, bool input);
 const char *kind_words(rel_kind k);
 void relinfo_free(relinfo *ri);

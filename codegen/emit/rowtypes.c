@@ -108,6 +108,8 @@ void emit_column_array(emitter *e, const char *name, const char *row_type, const
                 sb_puts(&fl, " | BLOGDB_RT_KEY");
             if (col->type.is_array)
                 sb_puts(&fl, " | BLOGDB_RT_ARRAY");
+            if (text_io(&col->type))
+                sb_puts(&fl, " | BLOGDB_RT_TEXT_IO");
             if (col_readonly(col))
                 sb_puts(&fl, " | BLOGDB_RT_READONLY");
             if (fl.len)

@@ -11,7 +11,17 @@ static void select_list(strbuf *sb, const gen_relation *r)
         if (i)
             sb_puts(sb, ", ");
         sb_put_ident(sb, r->columns[i].name);
+        if (text_io(&r->columns[i].type))
+            sb_puts(sb, "::text"); /* read in its text form (BLOGDB_RT_TEXT_IO) */
     }
+}
+
+/* "$n" as a value of column col: a text-I/O column's is sent as text and converted by the server. */
+static void put_param(strbuf *sb, const gen_column *col, int n)
+{
+    sb_printf(sb, "$%d", n);
+    if (text_io(&col->type))
+        sb_printf(sb, "::text::%s", col->type.sql);
 }
 
 /* One query: the SQL is "SELECT <all columns> FROM <rel><tail>" unless `sql` is given whole. */
@@ -56,7 +66,8 @@ void where_eq(strbuf *sb, const gen_relation *r, const int *cols, size_t n, int 
         if (i)
             sb_puts(sb, " AND ");
         sb_put_ident(sb, r->columns[cols[i]].name);
-        sb_printf(sb, " = $%d", (*next)++);
+        sb_puts(sb, " = ");
+        put_param(sb, &r->columns[cols[i]], (*next)++);
     }
 }
 
@@ -75,8 +86,10 @@ void keyset_after(strbuf *sb, const gen_relation *r, const int *cols, size_t n, 
             sb_put_ident(sb, r->columns[cols[i]].name);
         }
         sb_puts(sb, desc & all ? ") < (" : ") > (");
-        for (size_t i = 0; i < n; i++)
-            sb_printf(sb, i ? ", $%d" : "$%d", (*next)++);
+        for (size_t i = 0; i < n; i++) {
+            sb_puts(sb, i ? ", " : "");
+            put_param(sb, &r->columns[cols[i]], (*next)++);
+        }
         sb_putc(sb, ')');
         return;
     }
@@ -84,11 +97,14 @@ void keyset_after(strbuf *sb, const gen_relation *r, const int *cols, size_t n, 
         if (i + 1 < n)
             sb_putc(sb, '(');
         sb_put_ident(sb, r->columns[cols[i]].name);
-        sb_printf(sb, " %s $%d", desc >> i & 1 ? "<" : ">", first + (int)i);
+        sb_puts(sb, desc >> i & 1 ? " < " : " > ");
+        put_param(sb, &r->columns[cols[i]], first + (int)i);
         if (i + 1 < n) {
             sb_puts(sb, " OR (");
             sb_put_ident(sb, r->columns[cols[i]].name);
-            sb_printf(sb, " = $%d AND ", first + (int)i);
+            sb_puts(sb, " = ");
+            put_param(sb, &r->columns[cols[i]], first + (int)i);
+            sb_puts(sb, " AND ");
         }
     }
     for (size_t i = 0; i + 1 < n; i++)

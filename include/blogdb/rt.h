@@ -55,7 +55,10 @@ enum {
     BLOGDB_RT_DEFAULT = 1u << 1,  /**< Column has a DEFAULT: insert may omit it. */
     BLOGDB_RT_KEY = 1u << 2,      /**< Column is part of the primary key. */
     BLOGDB_RT_ARRAY = 1u << 3,    /**< One-dimensional array of `type`: a {items, count} struct. */
-    BLOGDB_RT_READONLY = 1u << 4  /**< Generated or identity ALWAYS: never written. */
+    BLOGDB_RT_READONLY = 1u << 4, /**< Generated or identity ALWAYS: never written. */
+    BLOGDB_RT_TEXT_IO = 1u << 5   /**< A type without a binary C shape (tsvector, money, xml, a range,
+                                       an extension's...): a BLOGDB_RT_TEXT column, read as `col::text`
+                                       and written as `$n::text::type_sql`. */
 };
 
 /** No `has_` flag: the column is NOT NULL or pointer-typed (NULL pointer = SQL NULL). */

@@ -15,3 +15,8 @@ CREATE TABLE everything (
 CREATE TABLE pairs (a integer, b text, note text, PRIMARY KEY (a, b));
 CREATE TABLE plain_log (at timestamptz NOT NULL DEFAULT now(), msg text);
 CREATE MATERIALIZED VIEW everything_count AS SELECT count(*) AS n FROM everything;
+
+-- Types without a binary C shape: strings in their text form (BLOGDB_RT_TEXT_IO).
+CREATE TABLE text_io (id int PRIMARY KEY, doc tsvector, price money NOT NULL, net cidr, mac macaddr,
+    span int4range, p point, flags bit(3), at_tz timetz, x xml);
+CREATE INDEX ON text_io (price);
