@@ -58,7 +58,48 @@ static const struct builtin {
     {"int4range", "int4range", CT_UNSUPPORTED, TM_NONE, 0},
     {"tstzrange", "tstzrange", CT_UNSUPPORTED, TM_NONE, 0},
     {"daterange", "daterange", CT_UNSUPPORTED, TM_NONE, 0},
+    /* more with a text form only: strings in C (text_io) */
+    {"int8range", "int8range", CT_UNSUPPORTED, TM_NONE, 0},
+    {"numrange", "numrange", CT_UNSUPPORTED, TM_NONE, 0},
+    {"tsrange", "tsrange", CT_UNSUPPORTED, TM_NONE, 0},
+    {"int4multirange", "int4multirange", CT_UNSUPPORTED, TM_NONE, 0},
+    {"tstzmultirange", "tstzmultirange", CT_UNSUPPORTED, TM_NONE, 0},
+    {"datemultirange", "datemultirange", CT_UNSUPPORTED, TM_NONE, 0},
+    {"tsquery", "tsquery", CT_UNSUPPORTED, TM_NONE, 0},
+    {"macaddr8", "macaddr8", CT_UNSUPPORTED, TM_NONE, 0},
+    {"pg_lsn", "pg_lsn", CT_UNSUPPORTED, TM_NONE, 0},
+    {"box", "box", CT_UNSUPPORTED, TM_NONE, 0},
+    {"line", "line", CT_UNSUPPORTED, TM_NONE, 0},
+    {"lseg", "lseg", CT_UNSUPPORTED, TM_NONE, 0},
+    {"path", "path", CT_UNSUPPORTED, TM_NONE, 0},
+    {"polygon", "polygon", CT_UNSUPPORTED, TM_NONE, 0},
+    {"circle", "circle", CT_UNSUPPORTED, TM_NONE, 0},
+    {"regtype", "regtype", CT_UNSUPPORTED, TM_NONE, 0},
+    {"regproc", "regproc", CT_UNSUPPORTED, TM_NONE, 0},
+    {"xid8", "xid8", CT_UNSUPPORTED, TM_NONE, 0},
 };
+
+/* The types contrib's extensions create (and pgvector's), once CREATE EXTENSION ran. */
+static const struct ext_type {
+    const char *extension, *type;
+    ctype ct;
+} ext_types[] = {
+    {"citext", "citext", CT_TEXT},  {"hstore", "hstore", CT_UNSUPPORTED}, {"ltree", "ltree", CT_UNSUPPORTED},
+    {"ltree", "lquery", CT_UNSUPPORTED}, {"ltree", "ltxtquery", CT_UNSUPPORTED}, {"cube", "cube", CT_UNSUPPORTED},
+    {"seg", "seg", CT_UNSUPPORTED}, {"isn", "isbn", CT_UNSUPPORTED}, {"isn", "isbn13", CT_UNSUPPORTED},
+    {"isn", "ean13", CT_UNSUPPORTED}, {"isn", "issn", CT_UNSUPPORTED}, {"isn", "upc", CT_UNSUPPORTED},
+    {"isn", "ismn", CT_UNSUPPORTED}, {"vector", "vector", CT_UNSUPPORTED}, {"vector", "halfvec", CT_UNSUPPORTED},
+    {"postgis", "geometry", CT_UNSUPPORTED}, {"postgis", "geography", CT_UNSUPPORTED},
+};
+
+/* The type `name` of an extension the model has, and the schema it lives in; NULL if none. */
+static const struct ext_type *extension_type(const gen_model *m, const char *name, const char **schema)
+{
+    for (size_t i = 0; i < sizeof ext_types / sizeof ext_types[0]; i++)
+        if (strcmp(ext_types[i].type, name) == 0 && has_extension(m, ext_types[i].extension, schema))
+            return &ext_types[i];
+    return NULL;
+}
 
 static gen_type type_init(void)
 {
@@ -161,6 +202,7 @@ static int resolve_builtin(ctx *c, const PgQuery__TypeName *tn, const struct bui
 int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool *serial)
 {
     const char *schema = NULL, *name = NULL, *ext_schema;
+    const struct ext_type *ext;
     strbuf sb;
     int mods[2] = {-1, -1};
     const gen_enum *e;
@@ -214,10 +256,9 @@ int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool *seria
         out->domain_not_null = d->not_null || d->base.domain_not_null;
         out->domain_default = d->has_default || d->base.domain_default;
         put_type_name(&sb, d->schema, d->name);
-    } else if (strcmp(name, "citext") == 0 && has_extension(c->m, "citext", &ext_schema) &&
-               (!schema || strcmp(schema, ext_schema) == 0)) {
-        out->ct = CT_TEXT;
-        put_type_name(&sb, ext_schema, "citext");
+    } else if ((ext = extension_type(c->m, name, &ext_schema)) != NULL && (!schema || strcmp(schema, ext_schema) == 0)) {
+        out->ct = ext->ct; /* citext is text; the others travel in their text form (text_io) */
+        put_type_name(&sb, ext_schema, name);
     } else {
         sb_free(&sb);
         FAIL(c, tn->location, "type \"%s\" does not exist", name);
