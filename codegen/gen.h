@@ -104,6 +104,7 @@ typedef struct gen_type {
     int max_chars;      /* varchar(n) / char(n), else -1 */
     const gen_enum *enum_def;            /* CT_ENUM: the enum (owned by the model), else NULL */
     const struct gen_domain *domain_def; /* the column's type is this domain (owned by the model), else NULL */
+    const struct gen_composite *composite_def; /* a composite type (owned by the model), else NULL */
     bool is_array;
     bool domain_not_null; /* a domain's NOT NULL: not in pg_attribute, but no NULL can be stored */
     bool domain_default;  /* a domain's DEFAULT: an insert may omit the column */
@@ -202,6 +203,11 @@ typedef struct gen_param {
 } gen_param;
 
 /* One query of a query file: `-- name: Name :cmd` and its statement. */
+/* A composite type (CREATE TYPE name AS (...)): its columns are strings in its text form. */
+typedef struct gen_composite {
+    char *schema, *name;
+} gen_composite;
+
 /* A function of the schema's own (CREATE FUNCTION) with a scalar result, for typing its calls. */
 typedef struct gen_function {
     char *schema, *name;
@@ -256,6 +262,8 @@ typedef struct gen_model {
     size_t nrels;
     char **constraint_names;   /* every index/constraint name, for PostgreSQL's uniqueness rule */
     size_t nconstraint_names;
+    gen_composite **composites; /* CREATE TYPE ... AS (...) */
+    size_t ncomposites;
     gen_function **functions;  /* CREATE FUNCTIONs with a scalar result whose types resolve */
     size_t nfunctions;
     gen_query **queries;       /* the query files' queries, in the order read */

@@ -196,6 +196,12 @@ void model_free(gen_model *m)
     for (size_t i = 0; i < m->nfunctions; i++)
         gen_function_free(m->functions[i]);
     free(m->functions);
+    for (size_t i = 0; i < m->ncomposites; i++) {
+        free(m->composites[i]->schema);
+        free(m->composites[i]->name);
+        free(m->composites[i]);
+    }
+    free(m->composites);
     memset(m, 0, sizeof *m);
 }
 

@@ -28,6 +28,8 @@ void drop_function(ctx *c, const PgQuery__ObjectWithArgs *o);
  * *pos (when pos is not NULL) gets its position in the model's vector. */
 gen_enum *find_enum(ctx *c, const char *schema, const char *name, size_t *pos);
 gen_domain *find_domain(ctx *c, const char *schema, const char *name, size_t *pos);
+gen_composite *find_composite(ctx *c, const char *schema, const char *name, size_t *pos);
+int do_create_composite(ctx *c, const PgQuery__CompositeTypeStmt *s);
 bool has_extension(const gen_model *m, const char *name, const char **schema_out);
 
 /* ---- types.c: types ---- */

@@ -77,6 +77,24 @@ static int drop_relation(ctx *c, size_t ri, bool cascade)
     return 0;
 }
 
+/* DROP TYPE of a composite type: refused while a column is of it. */
+static int drop_composite(ctx *c, size_t pos)
+{
+    gen_composite *ct = c->m->composites[pos];
+    for (size_t i = 0; i < c->m->nrels; i++)
+        for (size_t k = 0; k < c->m->rels[i]->ncolumns; k++)
+            if (c->m->rels[i]->columns[k].type.composite_def == ct)
+                FAIL(c, c->stmt_pos, "cannot drop type %s because column %s of table %s depends on it", ct->name,
+                     c->m->rels[i]->columns[k].name, c->m->rels[i]->name);
+    release_name(c->m, ct->schema, ct->name);
+    free(ct->schema);
+    free(ct->name);
+    free(ct);
+    memmove(&c->m->composites[pos], &c->m->composites[pos + 1], (c->m->ncomposites - pos - 1) * sizeof ct);
+    c->m->ncomposites--;
+    return 0;
+}
+
 /* What lives in schema sname goes with it under CASCADE (its relations with their dependents
  * elsewhere, its functions, its types when no column of another schema uses them); without
  * CASCADE, anything in it refuses the DROP, as in PostgreSQL. */
@@ -199,7 +217,12 @@ int do_drop(ctx *c, const PgQuery__DropStmt *s)
             if (names_split(names, n, &schema, &name) != 0)
                 FAIL(c, c->stmt_pos, "malformed name in DROP");
             en = find_enum(c, schema, name, &pos);
-            if (!en && !(dom = find_domain(c, schema, name, &pos))) {
+            if (!en && !(dom = find_domain(c, schema, name, &pos)) && find_composite(c, schema, name, &pos)) {
+                if (drop_composite(c, pos) != 0)
+                    return -1;
+                continue;
+            }
+            if (!en && !dom) {
                 if (s->missing_ok)
                     continue;
                 FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);

@@ -106,6 +106,14 @@ gen_enum *find_enum(ctx *c, const char *schema, const char *name, size_t *pos)
     return i >= 0 ? c->m->enums[i] : NULL;
 }
 
+gen_composite *find_composite(ctx *c, const char *schema, const char *name, size_t *pos)
+{
+    long i = find_named(c, schema, name, (void *const *)c->m->composites, c->m->ncomposites);
+    if (i >= 0 && pos)
+        *pos = (size_t)i;
+    return i >= 0 ? c->m->composites[i] : NULL;
+}
+
 gen_domain *find_domain(ctx *c, const char *schema, const char *name, size_t *pos)
 {
     long i = find_named(c, schema, name, (void *const *)c->m->domains, c->m->ndomains);

@@ -229,6 +229,8 @@ static int replay(ctx *c, const Node *st)
         return do_create_table(c, st->create_stmt);
     case PG_QUERY__NODE__NODE_INDEX_STMT:
         return do_create_index(c, st->index_stmt);
+    case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+        return do_create_composite(c, st->composite_type_stmt);
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
         return do_create_enum(c, st->create_enum_stmt);
     case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:

@@ -10,7 +10,26 @@
 
 bool type_name_taken(ctx *c, const char *schema, const char *name)
 {
-    return find_enum(c, schema, name, NULL) || find_domain(c, schema, name, NULL);
+    return find_enum(c, schema, name, NULL) || find_domain(c, schema, name, NULL) ||
+           find_composite(c, schema, name, NULL);
+}
+
+/* CREATE TYPE name AS (...): a type in the type namespace (and, as a pg_class entry, the relation
+ * namespace); its columns travel as strings in its text form "(1,abc)" (text_io). Its attributes
+ * are not modeled. */
+int do_create_composite(ctx *c, const PgQuery__CompositeTypeStmt *s)
+{
+    const char *schema;
+    gen_composite *ct;
+    if (!(schema = target_schema(c, s->typevar->schemaname, s->typevar->location)))
+        return -1;
+    if (type_name_taken(c, schema, s->typevar->relname) || name_taken(c->m, schema, s->typevar->relname))
+        FAIL(c, s->typevar->location, "type \"%s\" already exists", s->typevar->relname);
+    ct = *VEC_PUSH(c->m->composites, c->m->ncomposites) = xcalloc(1, sizeof *ct);
+    ct->schema = xstrdup(schema);
+    ct->name = xstrdup(s->typevar->relname);
+    take_name(c->m, schema, ct->name);
+    return 0;
 }
 
 int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s)

@@ -203,6 +203,7 @@ int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool *seria
 {
     const char *schema = NULL, *name = NULL, *ext_schema;
     const struct ext_type *ext;
+    const gen_composite *comp;
     strbuf sb;
     int mods[2] = {-1, -1};
     const gen_enum *e;
@@ -256,6 +257,10 @@ int resolve_type(ctx *c, const PgQuery__TypeName *tn, gen_type *out, bool *seria
         out->domain_not_null = d->not_null || d->base.domain_not_null;
         out->domain_default = d->has_default || d->base.domain_default;
         put_type_name(&sb, d->schema, d->name);
+    } else if ((comp = find_composite(c, schema, name, NULL))) {
+        out->ct = CT_UNSUPPORTED; /* text_io: "(1,abc)" */
+        out->composite_def = comp;
+        put_type_name(&sb, comp->schema, comp->name);
     } else if ((ext = extension_type(c->m, name, &ext_schema)) != NULL && (!schema || strcmp(schema, ext_schema) == 0)) {
         out->ct = ext->ct; /* citext is text; the others travel in their text form (text_io) */
         put_type_name(&sb, ext_schema, name);

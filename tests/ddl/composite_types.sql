@@ -1,0 +1,7 @@
+-- Composite types: accepted; a column of one is a string in its text form.
+CREATE TYPE address AS (street text, city text, zip varchar(10));
+CREATE TYPE money_amount AS (amount numeric(12,2), currency char(3));
+CREATE TABLE customers (id int PRIMARY KEY, home address, billing address NOT NULL, balance money_amount);
+CREATE VIEW customer_homes AS SELECT id, home FROM customers;
+CREATE TYPE unused AS (a int);
+DROP TYPE unused;
