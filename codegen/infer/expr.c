@@ -505,6 +505,31 @@ static int type_subscript(ctx *c, scope *s, const PgQuery__AIndirection *ind, te
     return 0;
 }
 
+/* (SELECT x ...): x's type, NULL when no row comes; ARRAY(SELECT x ...): x[], never NULL. */
+static int type_value_subquery(ctx *c, scope *s, const PgQuery__SubLink *sl, texpr *out)
+{
+    gen_relation sub;
+    memset(&sub, 0, sizeof sub);
+    if (s->subquery(c, sl->subselect, &sub, s, s->deps_of) != 0) {
+        gen_relation_free(&sub);
+        return -1;
+    }
+    if (sub.ncolumns != 1) {
+        gen_relation_free(&sub);
+        FAIL(c, sl->location, "subquery must return only one column");
+    }
+    if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK) {
+        *out = array_of(&sub.columns[0].type, sub.columns[0].unknown);
+        out->name = "array";
+    } else {
+        memset(out, 0, sizeof *out);
+        out->t = type_copy(&sub.columns[0].type);
+        out->name = subquery_name(sl->subselect);
+    }
+    gen_relation_free(&sub);
+    return 0;
+}
+
 int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
 {
     memset(out, 0, sizeof *out);
@@ -713,39 +738,9 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out)
     }
     case PG_QUERY__NODE__NODE_SUB_LINK: {
         const PgQuery__SubLink *sl = e->sub_link;
-        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK) {
-            gen_relation sub;
-            memset(&sub, 0, sizeof sub);
-            if (s->subquery(c, sl->subselect, &sub, s, s->deps_of) != 0) {
-                gen_relation_free(&sub);
-                return -1;
-            }
-            if (sub.ncolumns != 1) {
-                gen_relation_free(&sub);
-                FAIL(c, sl->location, "subquery must return only one column");
-            }
-            out->t = type_copy(&sub.columns[0].type);
-            out->not_null = false; /* no row gives NULL */
-            out->name = subquery_name(sl->subselect);
-            gen_relation_free(&sub);
-            return 0;
-        }
-        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK) { /* ARRAY(SELECT x ...): x[], never NULL */
-            gen_relation sub;
-            memset(&sub, 0, sizeof sub);
-            if (s->subquery(c, sl->subselect, &sub, s, s->deps_of) != 0) {
-                gen_relation_free(&sub);
-                return -1;
-            }
-            if (sub.ncolumns != 1) {
-                gen_relation_free(&sub);
-                FAIL(c, sl->location, "subquery must return only one column");
-            }
-            *out = array_of(&sub.columns[0].type, sub.columns[0].unknown);
-            out->name = "array";
-            gen_relation_free(&sub);
-            return 0;
-        }
+        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK ||
+            sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK)
+            return type_value_subquery(c, s, sl, out);
         if (c->query && has_param(e) && sublink_params(c, s, sl) != 0)
             return -1;
         *out = tx_builtin("boolean", sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK);
