@@ -58,9 +58,15 @@ int type_targets(ctx *c, scope *s, Node *const *list, size_t n, gen_relation *ou
 /* Frees what a scope owns. */
 void scope_free(scope *s);
 
-/* ---- expr.c: the types of expressions (columns, operators, CASE, casts, subqueries) ---- */
+/* ---- operators.c: operators on typed values, the common type of values ---- */
 
+/* PostgreSQL's select_common_type of a and b (consumed), for a CASE, COALESCE, UNION ... (what). */
 int common_type(ctx *c, texpr *a, texpr *b, int loc, const char *what, texpr *out);
+/* The result type of binary operator op on typed operands (consumed). */
+int type_operator(ctx *c, const char *op, texpr *l, texpr *r, int loc, texpr *out);
+
+/* ---- expr.c: the types of expressions (columns, CASE, casts, calls, subqueries) ---- */
+
 int type_expr(ctx *c, scope *s, const Node *e, texpr *out);
 /* Types the parameters inside a condition or expression (WHERE, ON, HAVING, ORDER BY...): the
  * expressions around parameters are typed, nothing else is looked at. */
