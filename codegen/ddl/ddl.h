@@ -73,6 +73,12 @@ int do_comment(ctx *c, const PgQuery__CommentStmt *s);
 void remove_index_at(gen_model *m, gen_relation *r, size_t x);
 void remove_fkey_at(gen_relation *r, size_t f);
 void remove_check_at(gen_relation *r, size_t k);
+
+/* constraints.c */
+gen_index *add_index(ctx *c, gen_relation *r, char *name, char **cols, size_t n, bool unique, bool primary);
+void set_primary_key(gen_relation *r, char *const *cols, size_t n);
+/* Adds the columns of r that expression e reads to names[0..n), each once. */
+void expr_columns(const gen_relation *r, const Node *e, char ***names, size_t *n);
 const gen_relation *inheritance_child(const gen_model *m, const gen_relation *r);
 const gen_fkey *referencing_fkey(const gen_model *m, const gen_relation *r, const char *col, const gen_relation **from);
 int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s);
