@@ -224,26 +224,53 @@ int type_targets(ctx *c, scope *s, Node *const *list, size_t n, gen_relation *ou
     return 0;
 }
 
+/* Types a CTE's query into rel, with its column list applied. */
+static int type_cte(ctx *c, scope *s, const PgQuery__CommonTableExpr *ce, const Node *query, gen_relation *rel)
+{
+    memset(rel, 0, sizeof *rel);
+    if (infer_into(c, query, rel, s, s->deps_of) != 0) {
+        gen_relation_free(rel);
+        return -1;
+    }
+    for (size_t k = 0; k < ce->n_aliascolnames && k < rel->ncolumns; k++) {
+        free(rel->columns[k].name);
+        rel->columns[k].name = xstrdup(node_str(ce->aliascolnames[k]));
+    }
+    return 0;
+}
+
+/* WITH [RECURSIVE]: each CTE is typed and visible to the ones after it and to the query. A
+ * recursive one (non-recursive term UNION [ALL] recursive term) is typed as PostgreSQL does: its
+ * columns come from the non-recursive term, which the recursive term then sees; the whole union
+ * gives the final nullability. */
 static int with_clause(ctx *c, scope *s, const PgQuery__WithClause *w)
 {
     for (size_t i = 0; w && i < w->n_ctes; i++) {
         const PgQuery__CommonTableExpr *ce = w->ctes[i]->common_table_expr;
-        cte *q;
+        const Node *q = ce->ctequery;
+        bool recursive = w->recursive && q->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+                         q->select_stmt->op == PG_QUERY__SET_OPERATION__SETOP_UNION;
         gen_relation rel;
-        memset(&rel, 0, sizeof rel);
-        if (w->recursive)
-            FAIL(c, ce->location, "WITH RECURSIVE is not supported yet");
-        if (infer_into(c, ce->ctequery, &rel, s, s->deps_of) != 0) {
-            gen_relation_free(&rel);
+        cte *entry;
+        if (recursive) {
+            PgQuery__Node first = PG_QUERY__NODE__INIT;
+            first.node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
+            first.select_stmt = q->select_stmt->larg;
+            if (type_cte(c, s, ce, &first, &rel) != 0)
+                return -1;
+        } else if (type_cte(c, s, ce, q, &rel) != 0) {
             return -1;
         }
-        for (size_t k = 0; k < ce->n_aliascolnames && k < rel.ncolumns; k++) {
-            free(rel.columns[k].name);
-            rel.columns[k].name = xstrdup(node_str(ce->aliascolnames[k]));
+        entry = VEC_PUSH(s->ctes, s->nctes);
+        entry->name = ce->ctename;
+        entry->rel = rel;
+        if (recursive) {
+            gen_relation whole;
+            if (type_cte(c, s, ce, q, &whole) != 0)
+                return -1;
+            gen_relation_free(&s->ctes[s->nctes - 1].rel);
+            s->ctes[s->nctes - 1].rel = whole;
         }
-        q = VEC_PUSH(s->ctes, s->nctes);
-        q->name = ce->ctename;
-        q->rel = rel;
     }
     return 0;
 }
