@@ -64,6 +64,108 @@ static void rename_columns(gen_relation *r, const PgQuery__Alias *alias)
     }
 }
 
+static void add_output(gen_relation *r, const char *name, const gen_type *t, bool not_null)
+{
+    gen_column *col = VEC_PUSH(r->columns, r->ncolumns);
+    col->name = xstrdup(name);
+    col->type = type_copy(t);
+    col->not_null = not_null;
+}
+
+/* A set-returning function in FROM (implicitly LATERAL: its arguments see the items before it):
+ * generate_series, unnest, the json(b) element and key/value functions, regexp_split_to_table.
+ * A function returning one unnamed column names it after the alias (or itself); WITH ORDINALITY
+ * adds a bigint. */
+static int add_function_from(ctx *c, scope *s, const PgQuery__RangeFunction *rf, bool nullable)
+{
+    const Node *call = rf->n_functions == 1 && rf->functions[0]->node_case == PG_QUERY__NODE__NODE_LIST &&
+                               rf->functions[0]->list->n_items
+                           ? rf->functions[0]->list->items[0]
+                           : NULL;
+    const PgQuery__FuncCall *f = call && call->node_case == PG_QUERY__NODE__NODE_FUNC_CALL ? call->func_call : NULL;
+    const char *fname = f ? node_str(f->funcname[f->n_funcname - 1]) : NULL;
+    const char *scalar = rf->alias && rf->alias->aliasname ? rf->alias->aliasname : fname;
+    gen_relation *r = xcalloc(1, sizeof *r);
+    texpr args[4];
+    size_t nargs = f && f->n_args < 4 ? f->n_args : 4;
+    bool json = fname && strncmp(fname, "json_", 5) == 0, text_values = fname && strstr(fname, "_text") != NULL;
+    int rc = 0;
+    item *it;
+    for (size_t i = 0; f && i < nargs && rc == 0; i++)
+        if ((rc = type_expr(c, s, f->args[i], &args[i])) != 0)
+            nargs = i;
+    if (rc == 0 && f && strcmp(fname, "generate_series") == 0 && nargs >= 2) {
+        /* its overloads: integer, bigint, numeric, timestamp, timestamptz (a date or an untyped
+         * timestamp goes to timestamptz, the datetime category's preferred type; smallint to integer) */
+        gen_type t = args[0].unknown || args[0].t.ct == CT_INT2 ? builtin_type("integer")
+                     : args[0].t.ct == CT_DATE                   ? builtin_type("timestamp with time zone")
+                                                                 : type_copy(&args[0].t);
+        strip_typmod(&t);
+        for (size_t i = 0; i < nargs && rc == 0; i++) /* generate_series(1, @n): the first argument's type */
+            if (args[i].param)
+                rc = bind_param(c, args[i].param, i < 2 ? &t : &args[i].t, NULL, node_location(f->args[i]));
+        add_output(r, scalar, &t, true);
+        free(t.sql);
+    } else if (rc == 0 && f && strcmp(fname, "unnest") == 0 && nargs >= 1) {
+        for (size_t i = 0; i < nargs && rc == 0; i++) {
+            gen_type el = type_copy(&args[i].t);
+            if (!el.is_array) {
+                free(el.sql);
+                diag_error(c->src, node_location(f->args[i]), "unnest() needs an array; add a cast (expr::type[])");
+                rc = -1;
+                break;
+            }
+            el.sql[strlen(el.sql) - 2] = '\0';
+            el.is_array = false;
+            add_output(r, nargs == 1 ? scalar : "unnest", &el, false);
+            free(el.sql);
+        }
+    } else if (rc == 0 && f &&
+               (strcmp(fname, "jsonb_array_elements") == 0 || strcmp(fname, "json_array_elements") == 0 ||
+                strcmp(fname, "jsonb_array_elements_text") == 0 || strcmp(fname, "json_array_elements_text") == 0)) {
+        gen_type t = builtin_type(text_values ? "text" : json ? "json" : "jsonb");
+        add_output(r, "value", &t, false);
+        free(t.sql);
+    } else if (rc == 0 && f &&
+               (strcmp(fname, "jsonb_each") == 0 || strcmp(fname, "json_each") == 0 ||
+                strcmp(fname, "jsonb_each_text") == 0 || strcmp(fname, "json_each_text") == 0)) {
+        gen_type k = builtin_type("text"), v = builtin_type(text_values ? "text" : json ? "json" : "jsonb");
+        add_output(r, "key", &k, true);
+        add_output(r, "value", &v, false);
+        free(k.sql);
+        free(v.sql);
+    } else if (rc == 0 && f &&
+               (strcmp(fname, "regexp_split_to_table") == 0 || strcmp(fname, "jsonb_object_keys") == 0 ||
+                strcmp(fname, "json_object_keys") == 0)) {
+        gen_type t = builtin_type("text");
+        add_output(r, scalar, &t, strcmp(fname, "regexp_split_to_table") != 0);
+        free(t.sql);
+    } else if (rc == 0) {
+        diag_error(c->src, node_location(call), "%s() in FROM is not supported yet; select from a subquery that casts "
+                   "its columns", fname ? fname : "this function");
+        rc = -1;
+    }
+    for (size_t i = 0; i < nargs; i++)
+        tx_free(&args[i]);
+    if (rc == 0 && rf->ordinality) {
+        gen_type t = builtin_type("bigint");
+        add_output(r, "ordinality", &t, true);
+        free(t.sql);
+    }
+    if (rc != 0) {
+        gen_relation_free(r);
+        free(r);
+        return -1;
+    }
+    it = VEC_PUSH(s->items, s->n);
+    it->rel = r;
+    it->derived = true;
+    it->alias = scalar;
+    it->nullable = nullable;
+    rename_columns(r, rf->alias);
+    return 0;
+}
+
 int add_from(ctx *c, scope *s, const Node *n, bool nullable)
 {
     if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
@@ -136,6 +238,8 @@ int add_from(ctx *c, scope *s, const Node *n, bool nullable)
             return -1;
         return c->query ? bind_in(c, s, j->quals) : 0;
     }
+    if (n->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION)
+        return add_function_from(c, s, n->range_function, nullable);
     FAIL(c, c->stmt_pos, "%s in FROM is not supported yet", node_kind(n));
 }
 
