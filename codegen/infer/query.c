@@ -64,6 +64,36 @@ static void rename_columns(gen_relation *r, const PgQuery__Alias *alias)
     }
 }
 
+static void add_output(gen_relation *r, const char *name, const gen_type *t, bool not_null);
+
+/* Adds derived relation r (owned by the scope from here on) as FROM item `alias`, its columns
+ * renamed by the alias list; on rc != 0 frees it instead. Returns rc. */
+static int add_derived(scope *s, gen_relation *r, const char *alias, const PgQuery__Alias *names, bool nullable,
+                       int rc)
+{
+    item *it;
+    if (rc != 0) {
+        gen_relation_free(r);
+        free(r);
+        return rc;
+    }
+    it = VEC_PUSH(s->items, s->n);
+    it->rel = r;
+    it->derived = true;
+    it->alias = alias;
+    it->nullable = nullable;
+    rename_columns(r, names);
+    return 0;
+}
+
+/* An output column of a builtin type (its format_type spelling). */
+static void add_builtin_output(gen_relation *r, const char *name, const char *type, bool not_null)
+{
+    gen_type t = builtin_type(type);
+    add_output(r, name, &t, not_null);
+    free(t.sql);
+}
+
 static void add_output(gen_relation *r, const char *name, const gen_type *t, bool not_null)
 {
     gen_column *col = VEC_PUSH(r->columns, r->ncolumns);
@@ -90,7 +120,6 @@ static int add_function_from(ctx *c, scope *s, const PgQuery__RangeFunction *rf,
     size_t nargs = f && f->n_args < 4 ? f->n_args : 4;
     bool json = fname && strncmp(fname, "json_", 5) == 0, text_values = fname && strstr(fname, "_text") != NULL;
     int rc = 0;
-    item *it;
     for (size_t i = 0; f && i < nargs && rc == 0; i++)
         if ((rc = type_expr(c, s, f->args[i], &args[i])) != 0)
             nargs = i;
@@ -123,23 +152,16 @@ static int add_function_from(ctx *c, scope *s, const PgQuery__RangeFunction *rf,
     } else if (rc == 0 && f &&
                (strcmp(fname, "jsonb_array_elements") == 0 || strcmp(fname, "json_array_elements") == 0 ||
                 strcmp(fname, "jsonb_array_elements_text") == 0 || strcmp(fname, "json_array_elements_text") == 0)) {
-        gen_type t = builtin_type(text_values ? "text" : json ? "json" : "jsonb");
-        add_output(r, "value", &t, false);
-        free(t.sql);
+        add_builtin_output(r, "value", text_values ? "text" : json ? "json" : "jsonb", false);
     } else if (rc == 0 && f &&
                (strcmp(fname, "jsonb_each") == 0 || strcmp(fname, "json_each") == 0 ||
                 strcmp(fname, "jsonb_each_text") == 0 || strcmp(fname, "json_each_text") == 0)) {
-        gen_type k = builtin_type("text"), v = builtin_type(text_values ? "text" : json ? "json" : "jsonb");
-        add_output(r, "key", &k, true);
-        add_output(r, "value", &v, false);
-        free(k.sql);
-        free(v.sql);
+        add_builtin_output(r, "key", "text", true);
+        add_builtin_output(r, "value", text_values ? "text" : json ? "json" : "jsonb", false);
     } else if (rc == 0 && f &&
                (strcmp(fname, "regexp_split_to_table") == 0 || strcmp(fname, "jsonb_object_keys") == 0 ||
                 strcmp(fname, "json_object_keys") == 0)) {
-        gen_type t = builtin_type("text");
-        add_output(r, scalar, &t, strcmp(fname, "regexp_split_to_table") != 0);
-        free(t.sql);
+        add_builtin_output(r, scalar, "text", strcmp(fname, "regexp_split_to_table") != 0);
     } else if (rc == 0) {
         diag_error(c->src, node_location(call), "%s() in FROM is not supported yet; select from a subquery that casts "
                    "its columns", fname ? fname : "this function");
@@ -147,23 +169,9 @@ static int add_function_from(ctx *c, scope *s, const PgQuery__RangeFunction *rf,
     }
     for (size_t i = 0; i < nargs; i++)
         tx_free(&args[i]);
-    if (rc == 0 && rf->ordinality) {
-        gen_type t = builtin_type("bigint");
-        add_output(r, "ordinality", &t, true);
-        free(t.sql);
-    }
-    if (rc != 0) {
-        gen_relation_free(r);
-        free(r);
-        return -1;
-    }
-    it = VEC_PUSH(s->items, s->n);
-    it->rel = r;
-    it->derived = true;
-    it->alias = scalar;
-    it->nullable = nullable;
-    rename_columns(r, rf->alias);
-    return 0;
+    if (rc == 0 && rf->ordinality)
+        add_builtin_output(r, "ordinality", "bigint", true);
+    return add_derived(s, r, scalar, rf->alias, nullable, rc);
 }
 
 int add_from(ctx *c, scope *s, const Node *n, bool nullable)
@@ -197,22 +205,12 @@ int add_from(ctx *c, scope *s, const Node *n, bool nullable)
     }
     if (n->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT) {
         const PgQuery__RangeSubselect *rs = n->range_subselect;
-        gen_relation *r = xcalloc(1, sizeof *r);
-        item *it;
+        gen_relation *r;
         if (!rs->alias)
             FAIL(c, c->stmt_pos, "subquery in FROM must have an alias");
-        if (infer_into(c, rs->subquery, r, rs->lateral ? s : s->parent, s->deps_of) != 0) {
-            gen_relation_free(r);
-            free(r);
-            return -1;
-        }
-        it = VEC_PUSH(s->items, s->n);
-        it->rel = r;
-        it->derived = true;
-        it->alias = rs->alias->aliasname;
-        it->nullable = nullable;
-        rename_columns(r, rs->alias);
-        return 0;
+        r = xcalloc(1, sizeof *r);
+        return add_derived(s, r, rs->alias->aliasname, rs->alias, nullable,
+                           infer_into(c, rs->subquery, r, rs->lateral ? s : s->parent, s->deps_of));
     }
     if (n->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) {
         const PgQuery__JoinExpr *j = n->join_expr;
