@@ -146,6 +146,8 @@ typedef struct gen_index {
     uint32_t desc;      /* bit i: key column i is DESC (PostgreSQL allows 32 key columns) */
     bool constraint;    /* made by a PRIMARY KEY or UNIQUE constraint */
     char **uses;        /* the other columns it depends on: INCLUDE, expression keys, WHERE */
+    char *name_cols;    /* its column names as PostgreSQL names them ("lower", "b_c" with INCLUDE c),
+                           joined by "_": what a copy (LIKE ... INCLUDING INDEXES) is named after */
     size_t nuses;
 } gen_index;
 

@@ -36,6 +36,7 @@ void gen_index_free(gen_index *ix)
     free(ix->name);
     strv_free(ix->columns, ix->ncolumns);
     strv_free(ix->uses, ix->nuses);
+    free(ix->name_cols);
 }
 
 void gen_fkey_free(gen_fkey *k)

@@ -210,7 +210,7 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
     if (like->options & LIKE_INDEXES)
         for (size_t x = 0; x < src->nindexes; x++) {
             const gen_index *si = &src->indexes[x];
-            char *joined = join_names(si->columns, si->ncolumns);
+            char *joined = si->name_cols ? xstrdup(si->name_cols) : join_names(si->columns, si->ncolumns);
             char *name = choose_name(c->m, r->schema, r->name, si->primary ? NULL : joined,
                                      si->primary ? "pkey" : si->constraint ? "key" : "idx",
                                      si->constraint ? NS_BOTH : NS_RELATION);
@@ -223,9 +223,9 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
             ix->sorted = si->sorted;
             ix->desc = si->desc;
             ix->constraint = si->constraint;
+            ix->name_cols = joined; /* a copy of the copy is named the same way */
             if (si->primary)
                 set_primary_key(r, si->columns, si->ncolumns);
-            free(joined);
             src = c->m->rels[src_idx];
         }
     *rp = r;
@@ -420,7 +420,7 @@ int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
 {
     gen_relation *r = find_rv(c, s->relation);
     char **cols, **names;
-    char *name;
+    char *name, *joined;
     gen_index *ix;
     uint32_t desc = 0;
 
@@ -454,15 +454,14 @@ int do_create_index(ctx *c, const PgQuery__IndexStmt *s)
                             : cols[i]                            ? cols[i]
                                                                  : figure_name(el->expr, &strength));
     }
-    if (s->idxname && *s->idxname) {
+    joined = join_names(names, s->n_index_params + s->n_index_including_params);
+    if (s->idxname && *s->idxname)
         name = xstrdup(s->idxname);
-    } else {
-        char *joined = join_names(names, s->n_index_params + s->n_index_including_params);
+    else
         name = choose_name(c->m, r->schema, r->name, joined, s->primary ? "pkey" : "idx", NS_RELATION);
-        free(joined);
-    }
     free(names);
     ix = add_index(c, r, name, cols, s->n_index_params, s->unique, false);
+    ix->name_cols = joined;
     ix->partial = s->where_clause != NULL;
     /* what else it depends on: INCLUDE columns, the columns of expression keys and of WHERE */
     for (size_t i = 0; i < s->n_index_including_params; i++) {
