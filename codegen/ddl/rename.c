@@ -242,6 +242,38 @@ static void move_deps(gen_model *m, const char *old_schema, const char *name, co
     free(key);
 }
 
+/* ALTER TYPE / DOMAIN ... SET SCHEMA: an enum or a domain moves, and every column and function
+ * signature of it is spelled anew (format_type qualifies a type outside public). */
+static int move_type(ctx *c, const PgQuery__AlterObjectSchemaStmt *s)
+{
+    Node **names = s->object && s->object->node_case == PG_QUERY__NODE__NODE_LIST ? s->object->list->items : NULL;
+    size_t n = names ? s->object->list->n_items : 0;
+    const char *schema, *name;
+    gen_enum *en;
+    gen_domain *dom = NULL;
+    char **slot;
+    if (!names || names_split(names, n, &schema, &name) != 0)
+        FAIL(c, c->stmt_pos, "ALTER TYPE ... SET SCHEMA of this type is not supported yet");
+    en = find_enum(c, schema, name, NULL);
+    if (!en && !(dom = find_domain(c, schema, name, NULL))) {
+        if (s->missing_ok)
+            return 0;
+        FAIL(c, c->stmt_pos, find_composite(c, schema, name, NULL) ? "ALTER TYPE ... SET SCHEMA of a composite "
+                                                                     "type is not supported yet"
+                                                                   : "type \"%s\" does not exist",
+             name);
+    }
+    if (!schema_exists(c->m, s->newschema))
+        FAIL(c, c->stmt_pos, "schema \"%s\" does not exist", s->newschema);
+    if (type_name_taken(c, s->newschema, name))
+        FAIL(c, c->stmt_pos, "type \"%s\" already exists in schema \"%s\"", name, s->newschema);
+    slot = en ? &en->schema : &dom->schema;
+    free(*slot);
+    *slot = xstrdup(s->newschema);
+    respell_columns(c->m, en, dom);
+    return 0;
+}
+
 /* ALTER TABLE / VIEW / MATERIALIZED VIEW ... SET SCHEMA: the relation and its indexes move; the views
  * that read it and the foreign keys that reference it follow (PostgreSQL tracks them by OID).
  * Types cannot move yet: every column of one would be spelled anew. */
@@ -257,7 +289,7 @@ int do_set_schema(ctx *c, const PgQuery__AlterObjectSchemaStmt *s)
         break;
     case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN:
-        FAIL(c, c->stmt_pos, "ALTER TYPE ... SET SCHEMA is not supported yet");
+        return move_type(c, s);
     default:
         return 0; /* functions, sequences, extensions...: nothing modeled moves */
     }

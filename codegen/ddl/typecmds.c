@@ -140,22 +140,31 @@ static bool type_is(const gen_type *t, const gen_enum *en, const gen_domain *dom
     return en ? t->enum_def == en : t->domain_def == dom;
 }
 
+/* t spelled anew after its enum or domain was renamed or moved */
+static void respell(gen_type *t, const gen_enum *en, const gen_domain *dom)
+{
+    strbuf sb;
+    /* a column of a domain over the enum is spelled by the domain's name */
+    if (!type_is(t, en, dom) || (en && t->domain_def))
+        return;
+    sb_init(&sb);
+    put_type_name(&sb, en ? en->schema : dom->schema, en ? en->name : dom->name);
+    if (t->is_array)
+        sb_puts(&sb, "[]");
+    free(t->sql);
+    t->sql = sb.data;
+}
+
 void respell_columns(gen_model *m, const gen_enum *en, const gen_domain *dom)
 {
     for (size_t i = 0; i < m->nrels; i++)
-        for (size_t k = 0; k < m->rels[i]->ncolumns; k++) {
-            gen_type *t = &m->rels[i]->columns[k].type;
-            /* a column of a domain over the enum is spelled by the domain's name */
-            if (type_is(t, en, dom) && !(en && t->domain_def)) {
-                strbuf sb;
-                sb_init(&sb);
-                put_type_name(&sb, en ? en->schema : dom->schema, en ? en->name : dom->name);
-                if (t->is_array)
-                    sb_puts(&sb, "[]");
-                free(t->sql);
-                t->sql = sb.data;
-            }
-        }
+        for (size_t k = 0; k < m->rels[i]->ncolumns; k++)
+            respell(&m->rels[i]->columns[k].type, en, dom);
+    for (size_t i = 0; i < m->nfunctions; i++) { /* the signatures that type views' calls */
+        respell(&m->functions[i]->result, en, dom);
+        for (size_t a = 0; a < m->functions[i]->nargs; a++)
+            respell(&m->functions[i]->args[a], en, dom);
+    }
 }
 
 const gen_column *type_user(const gen_model *m, const gen_enum *en, const gen_domain *dom, const gen_relation **rel)
