@@ -602,8 +602,6 @@ static const blogdb_rt_column active_users_columns[] = {
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "uuid"},
     {.name = "email", .sql = "email", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_active_users_row, email),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
-    {.name = "password_hash", .sql = "password_hash", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_active_users_row, password_hash),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = 255, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "character varying(255)"},
     {.name = "created_at", .sql = "created_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_active_users_row, created_at),
      .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL, .type_sql = "timestamp without time zone"},
     {.name = "updated_at", .sql = "updated_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_active_users_row, updated_at),
@@ -612,7 +610,7 @@ static const blogdb_rt_column active_users_columns[] = {
 static const blogdb_rt_relation active_users_rel = {
     .name = "active_users", .sql = "public.active_users",
     .row_size = sizeof(blogdb_active_users_row), .row_align = _Alignof(blogdb_active_users_row),
-    .columns = active_users_columns, .ncolumns = 5, .kind = 'v'};
+    .columns = active_users_columns, .ncolumns = 4, .kind = 'v'};
 
 struct active_users_each_ctx {
     blogdb_active_users_row_fn fn;
@@ -631,7 +629,7 @@ void blogdb_active_users_rows_free(blogdb_active_users_rows *rows)
 }
 
 static const blogdb_rt_query active_users_list_query = {
-    .sql = "SELECT id, email, password_hash, created_at, updated_at FROM public.active_users",
+    .sql = "SELECT id, email, created_at, updated_at FROM public.active_users",
     .rel = &active_users_rel, .nparams = 0, .result = BLOGDB_RT_MANY};
 
 int blogdb_active_users_list(blogdb *db, blogdb_active_users_rows **out)
@@ -640,7 +638,7 @@ int blogdb_active_users_list(blogdb *db, blogdb_active_users_rows **out)
 }
 
 static const blogdb_rt_query active_users_each_query = {
-    .sql = "SELECT id, email, password_hash, created_at, updated_at FROM public.active_users",
+    .sql = "SELECT id, email, created_at, updated_at FROM public.active_users",
     .rel = &active_users_rel, .nparams = 0, .result = BLOGDB_RT_MANY};
 
 int blogdb_active_users_each(blogdb *db, blogdb_active_users_row_fn fn, void *ctx)

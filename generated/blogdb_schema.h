@@ -638,7 +638,6 @@ BLOGDB_API int blogdb_audit_log_count(blogdb *db, int64_t *out);
 typedef struct blogdb_active_users_row {
     uuid_t id; /**< uuid NOT NULL */
     const char *email; /**< character varying(255) NOT NULL */
-    const char *password_hash; /**< character varying(255) NOT NULL */
     blogdb_timestamp created_at; /**< timestamp without time zone NOT NULL */
     blogdb_timestamp updated_at; /**< timestamp without time zone NOT NULL */
 } blogdb_active_users_row;
