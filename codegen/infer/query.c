@@ -117,7 +117,7 @@ static int add_function_from(ctx *c, scope *s, const PgQuery__RangeFunction *rf,
     const char *scalar = rf->alias && rf->alias->aliasname ? rf->alias->aliasname : fname;
     gen_relation *r = xcalloc(1, sizeof *r);
     texpr args[4];
-    size_t nargs = f && f->n_args < 4 ? f->n_args : 4;
+    size_t nargs = !f ? 0 : f->n_args < 4 ? f->n_args : 4; /* no function call (ROWS FROM...): nothing typed */
     bool json = fname && strncmp(fname, "json_", 5) == 0, text_values = fname && strstr(fname, "_text") != NULL;
     int rc = 0;
     for (size_t i = 0; f && i < nargs && rc == 0; i++)
@@ -163,8 +163,9 @@ static int add_function_from(ctx *c, scope *s, const PgQuery__RangeFunction *rf,
                 strcmp(fname, "json_object_keys") == 0)) {
         add_builtin_output(r, scalar, "text", strcmp(fname, "regexp_split_to_table") != 0);
     } else if (rc == 0) {
-        diag_error(c->src, node_location(call), "%s() in FROM is not supported yet; select from a subquery that casts "
-                   "its columns", fname ? fname : "this function");
+        diag_error(c->src, call ? node_location(call) : c->stmt_pos,
+                   "%s%s in FROM is not supported yet; select from a subquery that casts its columns",
+                   fname ? fname : "this expression", fname ? "()" : "");
         rc = -1;
     }
     for (size_t i = 0; i < nargs; i++)
