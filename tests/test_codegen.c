@@ -435,6 +435,19 @@ Test(codegen, finders_follow_usable_indexes)
     cr_assert_null(strstr(h, "idx_docs_list_by_owner_and_created_and_id("), "equality on the whole key: get_by does it");
     cr_assert(strstr(h, "ordered by created DESC, owner, id (index docs_deleted_mixed_idx)"), "mixed directions");
     free(h);
+    {
+        /* a range list over a key column orders by it (it used to emit an empty ORDER BY) */
+        char *dir = make_tmpdir(), in[1024], *impl;
+        snprintf(in, sizeof in, "%s/pk.sql", dir);
+        write_all(in, "CREATE TABLE t (id int PRIMARY KEY, n int);\nCREATE INDEX ON t (id);\n");
+        impl = generated_file("pk", in, "c");
+        cr_assert(strstr(impl, "WHERE id >= $1 AND id < $2 ORDER BY id LIMIT $3"), "%s", impl);
+        cr_assert(strstr(impl, "WHERE id >= $1 AND id < $2 AND (id) > ($4) ORDER BY id LIMIT $3"), "%s", impl);
+        free(impl);
+        unlink(in);
+        rmdir(dir);
+        free(dir);
+    }
     h = generated_file("idx", SRC "/tests/ddl/indexes.sql", "c");
     cr_assert(strstr(h, "WHERE deleted = $1 AND (created < $3 OR (created = $3 AND (owner > $4 OR (owner = $4 AND id > $5)))) "
                         "ORDER BY created DESC, owner, id LIMIT $2"),

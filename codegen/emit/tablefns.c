@@ -388,7 +388,8 @@ static size_t index_order(const relinfo *ri, const gen_index *ix, const int *col
             *desc |= 1ULL << n;
         order[n++] = ri->pk[k];
     }
-    return orders ? n : 0; /* ordered by key columns alone, it is the plain list's order */
+    /* a prefix list ordered by key columns alone would be the plain list; a range list always orders */
+    return orders || ranged ? n : 0;
 }
 
 /* Whether cols hold the whole primary key: equality on them finds one row at most (get_by). */
