@@ -146,9 +146,9 @@ typedef struct gen_index {
     uint32_t desc;      /* bit i: key column i is DESC (PostgreSQL allows 32 key columns) */
     bool constraint;    /* made by a PRIMARY KEY or UNIQUE constraint */
     char **uses;        /* the other columns it depends on: INCLUDE, expression keys, WHERE */
+    size_t nuses;
     char *name_cols;    /* its column names as PostgreSQL names them ("lower", "b_c" with INCLUDE c),
                            joined by "_": what a copy (LIKE ... INCLUDING INDEXES) is named after */
-    size_t nuses;
 } gen_index;
 
 typedef struct gen_fkey {
@@ -204,7 +204,6 @@ typedef struct gen_param {
     int pos;            /* byte offset of its first use in the query file */
 } gen_param;
 
-/* One query of a query file: `-- name: Name :cmd` and its statement. */
 /* A composite type (CREATE TYPE name AS (...)): its columns are strings in its text form. */
 typedef struct gen_composite {
     char *schema, *name;
@@ -227,6 +226,7 @@ typedef struct gen_embed {
     size_t start;              /* its first column in the result, once typed */
 } gen_embed;
 
+/* One query of a query file: `-- name: Name :cmd` and its statement. */
 typedef struct gen_query {
     char *name;         /* as written ("FeedPage") */
     char *command;      /* as written (":many", ":batchexec") */
@@ -273,9 +273,6 @@ typedef struct gen_model {
 } gen_model;
 
 void model_init(gen_model *m);
-/* verify.c: prepares each query on the database at conninfo and reports (FILE:LINE:COL: error:)
- * each difference from the model's typing. Returns their number, or -1 when it cannot connect. */
-int verify_queries(const gen_model *m, const char *conninfo);
 void model_free(gen_model *m);
 bool rel_is_table(const gen_relation *r);
 gen_relation *model_find_rel(gen_model *m, const char *schema, const char *name);
@@ -289,8 +286,9 @@ void model_remove_rel(gen_model *m, size_t i);
 void model_remove_enum(gen_model *m, size_t i);
 void model_remove_domain(gen_model *m, size_t i);
 void model_remove_function(gen_model *m, size_t i);
+/* Removes composite type i and its relation name; the caller has checked that no column uses it. */
+void model_remove_composite(gen_model *m, size_t i);
 void gen_query_free(gen_query *q);
-/* Object names (relations, indexes, constraints) per schema, for PostgreSQL's naming rules. */
 /* Two namespaces, as in PostgreSQL. Relations, indexes and sequences share pg_class's: name_taken
  * (relations, and the index and sequence names recorded with take_name / release_name). CHECK,
  * FOREIGN KEY and the constraints behind PRIMARY KEY / UNIQUE are pg_constraint's: an explicit
@@ -304,6 +302,7 @@ void release_name(gen_model *m, const char *schema, const char *name);
  * query typer, whose schema, name and comments are NULL). */
 void gen_relation_free(gen_relation *r);
 void gen_index_free(gen_index *ix);
+void gen_check_free(gen_check *k);
 void gen_fkey_free(gen_fkey *k);
 int rel_find_column(const gen_relation *r, const char *name);
 /* Writes the model as the JSON of --dump-model. */
@@ -318,7 +317,6 @@ int parse_sql(gen_model *m, const source *src);
  * schema input). Returns 0 or -1 (errors reported). */
 int parse_queries(gen_model *m, const source *src);
 
-/* Emits <prefix>_schema.h and .c into hdr and impl. Returns 0 or -1 (errors reported). */
 /* The public names (types, functions, macros, enum constants) the emitters made, and whose: two
  * things making one name fail the generation, instead of C that does not compile or, with two equal
  * #defines, compiles wrong. One registry spans a prefix's schema and query files. */
@@ -329,9 +327,14 @@ typedef struct namereg {
 } namereg;
 void namereg_free(namereg *r);
 
+/* Emits <prefix>_schema.h and .c into hdr and impl. Returns 0 or -1 (errors reported). */
 int emit_c(const gen_model *m, const char *prefix, const char *inputs, namereg *names, strbuf *hdr, strbuf *impl);
 /* Emits <prefix>_queries.h and .c for the model's queries. Returns 0 or -1 (errors reported). */
 int emit_queries(const gen_model *m, const char *prefix, const char *inputs, namereg *names, strbuf *hdr,
                  strbuf *impl);
+
+/* verify.c: prepares each query on the database at conninfo and reports (FILE:LINE:COL: error:)
+ * each difference from the model's typing. Returns their number, or -1 when it cannot connect. */
+int verify_queries(const gen_model *m, const char *conninfo);
 
 #endif

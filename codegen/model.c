@@ -39,6 +39,12 @@ void gen_index_free(gen_index *ix)
     free(ix->name_cols);
 }
 
+void gen_check_free(gen_check *k)
+{
+    free(k->name);
+    strv_free(k->uses, k->nuses);
+}
+
 void gen_fkey_free(gen_fkey *k)
 {
     free(k->name);
@@ -67,10 +73,8 @@ void gen_relation_free(gen_relation *r)
         gen_fkey_free(&r->fkeys[f]);
     free(r->fkeys);
     strv_free(r->deps, r->ndeps);
-    for (size_t k = 0; k < r->nchecks; k++) {
-        free(r->checks[k].name);
-        strv_free(r->checks[k].uses, r->checks[k].nuses);
-    }
+    for (size_t k = 0; k < r->nchecks; k++)
+        gen_check_free(&r->checks[k]);
     free(r->checks);
     free(r->where);
 }
@@ -98,6 +102,20 @@ static void vec_remove(void **v, size_t *n, size_t i)
 {
     memmove(&v[i], &v[i + 1], (*n - i - 1) * sizeof *v);
     (*n)--;
+}
+
+static void composite_free(gen_composite *ct)
+{
+    free(ct->schema);
+    free(ct->name);
+    free(ct);
+}
+
+void model_remove_composite(gen_model *m, size_t i)
+{
+    release_name(m, m->composites[i]->schema, m->composites[i]->name);
+    composite_free(m->composites[i]);
+    vec_remove((void **)m->composites, &m->ncomposites, i);
 }
 
 void model_remove_function(gen_model *m, size_t i)
@@ -197,11 +215,8 @@ void model_free(gen_model *m)
     for (size_t i = 0; i < m->nfunctions; i++)
         gen_function_free(m->functions[i]);
     free(m->functions);
-    for (size_t i = 0; i < m->ncomposites; i++) {
-        free(m->composites[i]->schema);
-        free(m->composites[i]->name);
-        free(m->composites[i]);
-    }
+    for (size_t i = 0; i < m->ncomposites; i++)
+        composite_free(m->composites[i]);
     free(m->composites);
     memset(m, 0, sizeof *m);
 }

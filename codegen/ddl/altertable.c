@@ -30,8 +30,7 @@ const gen_relation *inheritance_child(const gen_model *m, const gen_relation *r)
 
 void remove_check_at(gen_relation *r, size_t k)
 {
-    free(r->checks[k].name);
-    strv_free(r->checks[k].uses, r->checks[k].nuses);
+    gen_check_free(&r->checks[k]);
     memmove(&r->checks[k], &r->checks[k + 1], (r->nchecks - k - 1) * sizeof *r->checks);
     r->nchecks--;
 }

@@ -77,6 +77,20 @@ static int drop_relation(ctx *c, size_t ri, bool cascade)
     return 0;
 }
 
+/* DROP TYPE of an enum or domain: refused while a column or (an enum) a domain uses it. */
+static int type_unused(ctx *c, const char *name, const gen_enum *en, const gen_domain *dom)
+{
+    const gen_relation *user_rel = NULL;
+    const gen_column *user = type_user(c->m, en, dom, &user_rel);
+    if (user)
+        FAIL(c, c->stmt_pos, "cannot drop type %s because column %s of table %s depends on it", name, user->name,
+             user_rel->name);
+    for (size_t d = 0; en && d < c->m->ndomains; d++)
+        if (c->m->domains[d]->base.enum_def == en)
+            FAIL(c, c->stmt_pos, "cannot drop type %s because domain %s depends on it", name, c->m->domains[d]->name);
+    return 0;
+}
+
 /* DROP TYPE of a composite type: refused while a column is of it. */
 static int drop_composite(ctx *c, size_t pos)
 {
@@ -86,12 +100,7 @@ static int drop_composite(ctx *c, size_t pos)
             if (c->m->rels[i]->columns[k].type.composite_def == ct)
                 FAIL(c, c->stmt_pos, "cannot drop type %s because column %s of table %s depends on it", ct->name,
                      c->m->rels[i]->columns[k].name, c->m->rels[i]->name);
-    release_name(c->m, ct->schema, ct->name);
-    free(ct->schema);
-    free(ct->name);
-    free(ct);
-    memmove(&c->m->composites[pos], &c->m->composites[pos + 1], (c->m->ncomposites - pos - 1) * sizeof ct);
-    c->m->ncomposites--;
+    model_remove_composite(c->m, pos);
     return 0;
 }
 
@@ -109,37 +118,32 @@ static int drop_schema_contents(ctx *c, const char *sname, bool cascade)
         any = strcmp(c->m->domains[i]->schema, sname) == 0;
     if (any && !cascade)
         FAIL(c, c->stmt_pos, "cannot drop schema %s because other objects depend on it", sname);
-    for (size_t i = c->m->nrels; i-- > 0;) {
-        if (i < c->m->nrels && strcmp(c->m->rels[i]->schema, sname) == 0 && !c->m->rels[i]->is_partition &&
-            drop_relation(c, i, true) != 0)
+    for (;;) { /* each relation of the schema, with what depends on it (dropping one moves the others) */
+        size_t i = 0;
+        while (i < c->m->nrels && (strcmp(c->m->rels[i]->schema, sname) != 0 || c->m->rels[i]->is_partition))
+            i++;
+        if (i == c->m->nrels)
+            break;
+        if (drop_relation(c, i, true) != 0)
             return -1;
-        if (i > c->m->nrels) /* dependents went too */
-            i = c->m->nrels;
     }
     for (size_t i = c->m->nfunctions; i-- > 0;)
         if (strcmp(c->m->functions[i]->schema, sname) == 0)
             model_remove_function(c->m, i);
-    for (size_t i = c->m->ndomains; i-- > 0;) {
-        const gen_relation *user_rel = NULL;
-        if (strcmp(c->m->domains[i]->schema, sname) != 0)
-            continue;
-        if (type_user(c->m, NULL, c->m->domains[i], &user_rel))
-            FAIL(c, c->stmt_pos, "DROP SCHEMA %s CASCADE would drop columns of table %s (of domain %s): not supported",
-                 sname, user_rel->name, c->m->domains[i]->name);
-        model_remove_domain(c->m, i);
-    }
-    for (size_t i = c->m->nenums; i-- > 0;) {
-        const gen_relation *user_rel = NULL;
-        bool domain_uses = false;
-        if (strcmp(c->m->enums[i]->schema, sname) != 0)
-            continue;
-        for (size_t d = 0; d < c->m->ndomains; d++)
-            domain_uses |= c->m->domains[d]->base.enum_def == c->m->enums[i];
-        if (type_user(c->m, c->m->enums[i], NULL, &user_rel) || domain_uses)
-            FAIL(c, c->stmt_pos, "DROP SCHEMA %s CASCADE would drop columns or domains of type %s elsewhere: not supported",
-                 sname, c->m->enums[i]->name);
-        model_remove_enum(c->m, i);
-    }
+    /* its types, unless a column or domain of another schema uses one (CASCADE would drop that
+     * column: not modeled, so refused with DROP TYPE's message) */
+    for (size_t i = c->m->ndomains; i-- > 0;)
+        if (strcmp(c->m->domains[i]->schema, sname) == 0) {
+            if (type_unused(c, c->m->domains[i]->name, NULL, c->m->domains[i]) != 0)
+                return -1;
+            model_remove_domain(c->m, i);
+        }
+    for (size_t i = c->m->nenums; i-- > 0;)
+        if (strcmp(c->m->enums[i]->schema, sname) == 0) {
+            if (type_unused(c, c->m->enums[i]->name, c->m->enums[i], NULL) != 0)
+                return -1;
+            model_remove_enum(c->m, i);
+        }
     return 0;
 }
 
@@ -212,8 +216,6 @@ int do_drop(ctx *c, const PgQuery__DropStmt *s)
             gen_enum *en;
             gen_domain *dom = NULL;
             size_t pos;
-            const gen_relation *user_rel = NULL;
-            const gen_column *user;
             if (names_split(names, n, &schema, &name) != 0)
                 FAIL(c, c->stmt_pos, "malformed name in DROP");
             en = find_enum(c, schema, name, &pos);
@@ -227,14 +229,8 @@ int do_drop(ctx *c, const PgQuery__DropStmt *s)
                     continue;
                 FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);
             }
-            user = type_user(c->m, en, dom, &user_rel);
-            if (user)
-                FAIL(c, c->stmt_pos, "cannot drop type %s because column %s of table %s depends on it", name,
-                     user->name, user_rel->name);
-            for (size_t d = 0; en && d < c->m->ndomains; d++)
-                if (c->m->domains[d]->base.enum_def == en)
-                    FAIL(c, c->stmt_pos, "cannot drop type %s because domain %s depends on it", name,
-                         c->m->domains[d]->name);
+            if (type_unused(c, name, en, dom) != 0)
+                return -1;
             /* Nothing refers to it any more (the checks above): remove it, keeping the others' order. */
             if (en) {
                 model_remove_enum(c->m, pos);

@@ -98,7 +98,6 @@ char **strv_dup(char *const *v, size_t n)
     return out;
 }
 
-
 /* protobuf-c reflection: the walk sees every field of every node kind, present and future. */
 bool node_walk(const ProtobufCMessage *m, bool (*visit)(const ProtobufCMessage *m, void *ctx), void *ctx)
 {

@@ -161,8 +161,10 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
             slot = &ix->name;
         } else {
             for (size_t x = 0; x < r->nindexes && !slot; x++)
-                if (r->indexes[x].constraint && strcmp(r->indexes[x].name, s->subname) == 0)
-                    slot = &r->indexes[x].name;
+                if (r->indexes[x].constraint && strcmp(r->indexes[x].name, s->subname) == 0) {
+                    ix = &r->indexes[x];
+                    slot = &ix->name;
+                }
             for (size_t f = 0; f < r->nfkeys && !slot; f++)
                 if (strcmp(r->fkeys[f].name, s->subname) == 0)
                     slot = &r->fkeys[f].name;
@@ -174,11 +176,6 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
         }
         /* an index (and the constraint behind one) is named in pg_class; a CHECK or FOREIGN KEY
          * constraint only on its table */
-        if (!ix && s->rename_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
-            for (size_t x = 0; x < r->nindexes && !ix; x++)
-                if (&r->indexes[x].name == slot)
-                    ix = &r->indexes[x];
-        }
         if (constraint_name_used(c->m, owner->schema, s->newname, owner) && (!ix || ix->constraint))
             FAIL(c, c->stmt_pos, "constraint \"%s\" for relation \"%s\" already exists", s->newname, owner->name);
         if (ix && name_taken(c->m, owner->schema, s->newname))
@@ -276,7 +273,7 @@ static int move_type(ctx *c, const PgQuery__AlterObjectSchemaStmt *s)
 
 /* ALTER TABLE / VIEW / MATERIALIZED VIEW ... SET SCHEMA: the relation and its indexes move; the views
  * that read it and the foreign keys that reference it follow (PostgreSQL tracks them by OID).
- * Types cannot move yet: every column of one would be spelled anew. */
+ * An enum or a domain moves by move_type. */
 int do_set_schema(ctx *c, const PgQuery__AlterObjectSchemaStmt *s)
 {
     gen_relation *r;

@@ -168,6 +168,26 @@ static int apply_constraints(ctx *c, gen_relation *r, PgQuery__Constraint **late
 
 /* CREATE TABLE ... (LIKE src INCLUDING ...): columns, and per the options defaults,
  * generated columns, identity, constraints and indexes (indexes renamed for the new table). */
+/* A column of another relation (LIKE, a partition's or an inheriting table's): name, type and
+ * NOT NULL; the caller decides what else carries over. */
+static gen_column *copy_column(gen_relation *r, const gen_column *src)
+{
+    gen_column *col = VEC_PUSH(r->columns, r->ncolumns);
+    col->name = xstrdup(src->name);
+    col->type = type_copy(&src->type);
+    col->not_null = src->not_null;
+    return col;
+}
+
+/* A CHECK constraint of another table (LIKE INCLUDING CONSTRAINTS, INHERITS), under its name. */
+static void copy_check(gen_relation *r, const gen_check *src)
+{
+    gen_check *ck = VEC_PUSH(r->checks, r->nchecks);
+    ck->name = xstrdup(src->name);
+    ck->uses = strv_dup(src->uses, src->nuses);
+    ck->nuses = src->nuses;
+}
+
 static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *like)
 {
     enum { LIKE_DEFAULTS = 1 << 3, LIKE_GENERATED = 1 << 4, LIKE_IDENTITY = 1 << 5, LIKE_INDEXES = 1 << 6,
@@ -183,10 +203,7 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
         r = c->m->rels[dst_idx];
         if (rel_find_column(r, sc->name) >= 0)
             FAIL(c, like->relation->location, "column \"%s\" specified more than once", sc->name);
-        col = VEC_PUSH(r->columns, r->ncolumns);
-        col->name = xstrdup(sc->name);
-        col->type = type_copy(&sc->type);
-        col->not_null = sc->not_null;
+        col = copy_column(r, sc);
         if (sc->generated && (like->options & LIKE_GENERATED)) {
             col->generated = true;
             col->has_default = true;
@@ -201,12 +218,8 @@ static int add_like(ctx *c, gen_relation **rp, const PgQuery__TableLikeClause *l
     src = c->m->rels[src_idx];
     r = c->m->rels[dst_idx];
     if (like->options & LIKE_CONSTRAINTS)
-        for (size_t k = 0; k < src->nchecks; k++) {
-            gen_check *ck = VEC_PUSH(r->checks, r->nchecks); /* names per table: kept */
-            ck->name = xstrdup(src->checks[k].name);
-            ck->uses = strv_dup(src->checks[k].uses, src->checks[k].nuses);
-            ck->nuses = src->checks[k].nuses;
-        }
+        for (size_t k = 0; k < src->nchecks; k++)
+            copy_check(r, &src->checks[k]); /* names per table: kept */
     if (like->options & LIKE_INDEXES)
         for (size_t x = 0; x < src->nindexes; x++) {
             const gen_index *si = &src->indexes[x];
@@ -277,6 +290,50 @@ static bool has_constraint(const PgQuery__ColumnDef *cd, PgQuery__ConstrType typ
     return false;
 }
 
+/* One parent's columns (merged by name when the types agree), NOT NULL, defaults and CHECKs. */
+static int inherit_from(ctx *c, gen_relation *r, const gen_relation *parent, int loc)
+{
+    for (size_t i = 0; i < parent->ncolumns; i++) {
+        const gen_column *pc = &parent->columns[i];
+        int have = rel_find_column(r, pc->name);
+        gen_column *col;
+        if (have >= 0) {
+            if (strcmp(r->columns[have].type.sql, pc->type.sql) != 0)
+                FAIL(c, loc, "inherited column \"%s\" has a type conflict: %s versus %s", pc->name,
+                     r->columns[have].type.sql, pc->type.sql);
+            r->columns[have].not_null |= pc->not_null;
+            continue;
+        }
+        col = copy_column(r, pc);
+        col->has_default = pc->has_default;
+        col->generated = pc->generated;
+    }
+    for (size_t k = 0; k < parent->nchecks; k++)
+        if (!constraint_name_used(c->m, r->schema, parent->checks[k].name, r)) /* not twice via two parents */
+            copy_check(r, &parent->checks[k]);
+    return 0;
+}
+
+/* A column the table declares again that it inherits (one of its first ninherited): merged into
+ * the inherited one when the types agree (1); 0 when it is the table's own; -1 on a conflict. */
+static int merge_redeclared(ctx *c, gen_relation *r, size_t ninherited, const PgQuery__ColumnDef *cd)
+{
+    int have = rel_find_column(r, cd->colname);
+    gen_type t;
+    bool same;
+    if (have < 0 || (size_t)have >= ninherited)
+        return 0;
+    if (resolve_type(c, cd->type_name, &t, NULL) != 0)
+        return -1;
+    same = strcmp(t.sql, r->columns[have].type.sql) == 0;
+    free(t.sql);
+    if (!same)
+        FAIL(c, cd->location, "column \"%s\" has a type conflict with the inherited one", cd->colname);
+    r->columns[have].not_null |= has_constraint(cd, PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL);
+    r->columns[have].has_default |= has_constraint(cd, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT);
+    return 1;
+}
+
 /* CREATE TABLE child (...) INHERITS (parent, ...): the parents' columns first (a name in two
  * parents, or redeclared, is merged when the types agree), NOT NULL and defaults inherited, the
  * parents' CHECK constraints copied; then the table's own columns and constraints. */
@@ -285,89 +342,40 @@ static int create_inheriting(ctx *c, const PgQuery__CreateStmt *s, const char *s
     gen_relation *r;
     size_t ri, ninherited;
     PgQuery__CreateStmt own = *s;
-    Node **elts = xcalloc(s->n_table_elts + 1, sizeof *elts);
-    int rc;
+    int rc = 0;
     for (size_t p = 0; p < s->n_inh_relations; p++) {
         const PgQuery__RangeVar *rv = s->inh_relations[p]->range_var;
         const gen_relation *parent = find_rv(c, rv);
-        if (!parent) {
-            free(elts);
+        if (!parent)
             FAIL(c, rv->location, "relation \"%s\" does not exist", rv->relname);
-        }
-        if (!rel_is_table(parent) || parent->kind == REL_PARTITIONED) {
-            free(elts);
+        if (!rel_is_table(parent) || parent->kind == REL_PARTITIONED)
             FAIL(c, rv->location, "cannot inherit from \"%s\"", parent->name);
-        }
     }
     r = new_relation(c, schema, s->relation->relname, REL_TABLE);
     ri = c->m->nrels - 1;
     r->inherits = true;
-    for (size_t p = 0; p < s->n_inh_relations; p++) {
+    for (size_t p = 0; p < s->n_inh_relations && rc == 0; p++) {
         const gen_relation *parent = find_rv(c, s->inh_relations[p]->range_var);
         if (p == 0)
             add_dep(r, parent, NULL); /* deps[0]: DROP of the parent refuses, or takes the child (CASCADE) */
-        for (size_t i = 0; i < parent->ncolumns; i++) {
-            const gen_column *pc = &parent->columns[i];
-            int have = rel_find_column(r, pc->name);
-            gen_column *col;
-            if (have >= 0) {
-                if (strcmp(r->columns[have].type.sql, pc->type.sql) != 0) {
-                    free(elts);
-                    FAIL(c, s->relation->location, "inherited column \"%s\" has a type conflict: %s versus %s",
-                         pc->name, r->columns[have].type.sql, pc->type.sql);
-                }
-                r->columns[have].not_null |= pc->not_null;
-                continue;
-            }
-            col = VEC_PUSH(r->columns, r->ncolumns);
-            col->name = xstrdup(pc->name);
-            col->type = type_copy(&pc->type);
-            col->not_null = pc->not_null;
-            col->has_default = pc->has_default;
-            col->generated = pc->generated;
-        }
-        for (size_t k = 0; k < parent->nchecks; k++) {
-            gen_check *ck;
-            if (constraint_name_used(c->m, r->schema, parent->checks[k].name, r))
-                continue; /* the same constraint through two parents */
-            ck = VEC_PUSH(r->checks, r->nchecks);
-            ck->name = xstrdup(parent->checks[k].name);
-            ck->uses = strv_dup(parent->checks[k].uses, parent->checks[k].nuses);
-            ck->nuses = parent->checks[k].nuses;
-        }
+        rc = inherit_from(c, r, parent, s->relation->location);
     }
     ninherited = r->ncolumns;
-    /* Columns redeclared with the parent's type merge into it; the others are the table's own. */
     own.n_table_elts = 0;
-    own.table_elts = elts;
-    for (size_t i = 0; i < s->n_table_elts; i++) {
-        const Node *e = s->table_elts[i];
-        if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-            const PgQuery__ColumnDef *cd = e->column_def;
-            int have = rel_find_column(r, cd->colname);
-            if (have >= 0 && (size_t)have < ninherited) {
-                gen_type t;
-                bool same;
-                if (resolve_type(c, cd->type_name, &t, NULL) != 0) {
-                    free(elts);
-                    return -1;
-                }
-                same = strcmp(t.sql, r->columns[have].type.sql) == 0;
-                free(t.sql);
-                if (!same) {
-                    free(elts);
-                    FAIL(c, cd->location, "column \"%s\" has a type conflict with the inherited one", cd->colname);
-                }
-                r->columns[have].not_null |= has_constraint(cd, PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL);
-                r->columns[have].has_default |= has_constraint(cd, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT);
-                continue;
-            }
-        }
-        elts[own.n_table_elts++] = s->table_elts[i];
-    }
     own.n_inh_relations = 0;
-    rc = add_own_elements(c, ri, &own);
-    free(elts);
+    own.table_elts = xcalloc(s->n_table_elts + 1, sizeof *own.table_elts);
+    for (size_t i = 0; i < s->n_table_elts && rc == 0; i++) {
+        const Node *e = s->table_elts[i];
+        int merged = e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF ? merge_redeclared(c, r, ninherited, e->column_def)
+                                                                       : 0;
+        if (merged < 0)
+            rc = -1;
+        else if (!merged)
+            own.table_elts[own.n_table_elts++] = s->table_elts[i];
+    }
+    if (rc == 0)
+        rc = add_own_elements(c, ri, &own);
+    free(own.table_elts);
     return rc;
 }
 
@@ -403,13 +411,8 @@ int do_create_table(ctx *c, const PgQuery__CreateStmt *s)
             const gen_relation *p = c->m->rels[parent_idx];
             r->is_partition = true;
             add_dep(r, p, NULL); /* deps[0]: the parent, so DROP of the parent takes it along */
-            for (size_t i = 0; i < p->ncolumns; i++) {
-                gen_column *col = VEC_PUSH(r->columns, r->ncolumns);
-                col->name = xstrdup(p->columns[i].name);
-                col->type = type_copy(&p->columns[i].type);
-                col->not_null = p->columns[i].not_null;
-                col->has_default = p->columns[i].has_default;
-            }
+            for (size_t i = 0; i < p->ncolumns; i++)
+                copy_column(r, &p->columns[i])->has_default = p->columns[i].has_default;
             return 0;
         }
     }

@@ -1,9 +1,8 @@
 /* blogdb-gen, emitter: declarations: prototypes and their doc blocks (every parameter documented). */
 #include "emit.h"
 
-#include <stdarg.h>
-
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +81,6 @@ static char *complete_doc(const char *doc, const char *ret_and_name, const char 
     return out;
 }
 
-/* Emits prototype (header, with doc) and definition start (impl) of one function. */
 void claim(emitter *e, const char *name)
 {
     namereg *r = e->names;
@@ -117,6 +115,7 @@ void namereg_free(namereg *r)
     memset(r, 0, sizeof *r);
 }
 
+/* Emits prototype (header, with doc) and definition start (impl) of one function. */
 void emit_proto(emitter *e, const char *doc, const char *ret_and_name, const char *params)
 {
     char *full = complete_doc(doc, ret_and_name, params);

@@ -79,6 +79,9 @@ char *by_name(const relinfo *ri, const int *cols, size_t n);
 
 void emit_row_struct(emitter *e, const relinfo *ri);
 void emit_descriptors(emitter *e, const relinfo *ri);
+/* The adapter through which a typed row producer (<p>_<id>_next_fn) reaches blogdb_rt_copy_in():
+ * struct <id>_copy_ctx and <id>_copy_row, never a cast function pointer. */
+void emit_copy_adapter(emitter *e, const char *id);
 /* The static blogdb_rt_column array `name`: columns laid out in struct row_type (fields[i] is
  * column i's C field; pk the key columns). */
 void emit_column_array(emitter *e, const char *name, const char *row_type, const gen_column *cols, size_t n,

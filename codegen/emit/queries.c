@@ -190,6 +190,7 @@ static bool streams(const gen_query *q)
 static void emit_struct(emitter *e, const char *doc, const char *type, const gen_column *cols, size_t n,
                         char *const *fields, const gen_query *q)
 {
+    claim(e, type);
     sb_printf(e->hdr, "/** %s */\ntypedef struct %s {\n", doc, type);
     for (size_t i = 0; i < n; i++) {
         const gen_embed *em = q && !q->row_of ? embed_of(q, i) : NULL;
@@ -216,22 +217,6 @@ static void emit_struct(emitter *e, const char *doc, const char *type, const gen
     sb_printf(e->hdr, "} %s;\n\n", type);
 }
 
-/* The public type names a query makes (its functions are claimed as they are declared). */
-static void claim_types(emitter *e, const qinfo *qi)
-{
-    const gen_query *q = qi->q;
-    if (reads_rows(q) && !q->row_of) {
-        claim(e, qi->row);
-        claim(e, qi->rows);
-        if (streams(q))
-            claim(e, qi->row_fn);
-    }
-    if (q->nparams)
-        claimf(e, "%s_%s_params", e->prefix, qi->id);
-    if (q->cmd == QUERY_COPYFROM)
-        claimf(e, "%s_%s_next_fn", e->prefix, qi->id);
-}
-
 /* The types of a query: its row and list (unless a table's are used), callback, params struct. */
 static void emit_types(emitter *e, const qinfo *qi)
 {
@@ -241,17 +226,20 @@ static void emit_types(emitter *e, const qinfo *qi)
         doc = xstrfmt("One row of query %s. Strings point into the same allocation as the row.", q->name);
         emit_struct(e, doc, qi->row, q->result.columns, q->result.ncolumns, qi->fields, q);
         free(doc);
+        claim(e, qi->rows);
         sb_tpl(e->hdr,
                "/** A list of $(Q) rows, items[0..count). One allocation: free with $(rows)_free(). */\n"
                "typedef struct $(rows) {\n    $(row) *items; /**< The rows. */\n"
                "    size_t count; /**< Number of rows. */\n} $(rows);\n\n",
                "Q", q->name, "rows", qi->rows, "row", qi->row, NULL);
-        if (streams(q))
+        if (streams(q)) {
+            claim(e, qi->row_fn);
             sb_tpl(e->hdr,
                    "/** Receives one row from $(p)_$(id)_each(); the row is valid during the call only.\n"
                    " * Return 0 to go on, a positive value to stop, or a BLOGDB_E* code to stop with that error. */\n"
                    "typedef int (*$(fn))(const $(row) *row, void *ctx);\n\n",
                    "p", e->prefix, "id", qi->id, "fn", qi->row_fn, "row", qi->row, NULL);
+        }
     }
     if (q->nparams) {
         char *type = xstrfmt("%s_%s_params", e->prefix, qi->id);
@@ -260,12 +248,14 @@ static void emit_types(emitter *e, const qinfo *qi)
         free(doc);
         free(type);
     }
-    if (q->cmd == QUERY_COPYFROM)
+    if (q->cmd == QUERY_COPYFROM) {
+        claimf(e, "%s_%s_next_fn", e->prefix, qi->id);
         sb_tpl(e->hdr,
                "/** Produces rows for $(p)_$(id)_fn(): fill *row and return 1, return 0 at the end, or a\n"
                " * negative BLOGDB_E* code to abort (nothing is kept). Strings must stay valid until the\n"
                " * next call. */\ntypedef int (*$(p)_$(id)_next_fn)($(p)_$(id)_params *row, void *ctx);\n\n",
                "p", e->prefix, "id", qi->id, NULL);
+    }
 }
 
 /* The blogdb_rt_relation `rel` (and its column array) of a struct type laid out as cols; its sql is
@@ -460,12 +450,7 @@ static void emit_copyfrom_functions(emitter *e, const qinfo *qi)
               q->name, e->prefix, qi->id, e->prefix, qi->id);
     name = xstrfmt("int %s_%s_fn", e->prefix, qi->id);
     decl = xstrfmt("blogdb *db, %s_%s_next_fn next, void *ctx", e->prefix, qi->id);
-    /* the typed producer through a small adapter, never a cast function pointer */
-    sb_tpl(e->impl,
-           "struct $(id)_copy_ctx {\n    $(p)_$(id)_next_fn fn;\n    void *ctx;\n};\n\n"
-           "static int $(id)_copy_row(void *row, void *c)\n{\n    struct $(id)_copy_ctx *x = c;\n"
-           "    return x->fn(row, x->ctx);\n}\n\n",
-           "p", e->prefix, "id", qi->id, NULL);
+    emit_copy_adapter(e, qi->id);
     emit_proto(e, doc.data, name, decl);
     sb_printf(e->impl,
               "    %s_%s_params scratch;\n    struct %s_copy_ctx x = {next, ctx};\n"
@@ -628,7 +613,6 @@ int emit_queries(const gen_model *m, const char *prefix, const char *inputs, nam
             char *owner = xstrfmt("query %s", m->queries[i]->name);
             e.owner = owner;
             e.where = m->queries[i]->where;
-            claim_types(&e, &qis[i]);
             sb_printf(hdr, "/* ---- query %s (%s) ---- */\n\n", m->queries[i]->name, file_where(m->queries[i]));
             emit_types(&e, &qis[i]);
             emit_descriptors_of(&e, &qis[i]);

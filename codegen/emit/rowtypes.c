@@ -81,15 +81,14 @@ void emit_column_array(emitter *e, const char *name, const char *row_type, const
         put_cstr(e->impl, q.data);
         sb_printf(e->impl, ", .type = %s, .offset = offsetof(%s, %s),\n     .has_offset = ", rt_type(col->type.ct),
                   row_type, fields[i]);
-        if (!col_api_not_null(col) && !is_pointer_type(&col->type))
-        {
+        if (!col_api_not_null(col) && !is_pointer_type(&col->type)) {
             /* a field of a nested row (sqlc.embed) is "posts.title": its flag is "posts.has_title" */
             const char *dot = strrchr(fields[i], '.');
             int lead = dot ? (int)(dot - fields[i]) + 1 : 0;
             sb_printf(e->impl, "offsetof(%s, %.*shas_%s)", row_type, lead, fields[i], fields[i] + lead);
-        }
-        else
+        } else {
             sb_puts(e->impl, "BLOGDB_RT_NO_HAS");
+        }
         sb_printf(e->impl, ", .max_chars = %d", col->type.max_chars);
         if (col->type.ct == CT_ENUM) {
             const gen_enum *en = col->type.enum_def;
@@ -154,11 +153,16 @@ void emit_descriptors(emitter *e, const relinfo *ri)
            "    const struct $(id)_each_ctx *x = c;\n    return x->fn(row, x->ctx);\n}\n\n",
            "id", ri->id, "p", e->prefix, NULL);
     if (rel_is_table(r))
-        sb_tpl(e->impl,
-               "struct $(id)_copy_ctx {\n    $(p)_$(id)_next_fn fn;\n    void *ctx;\n};\n\n"
-               "static int $(id)_copy_row(void *row, void *c)\n{\n    struct $(id)_copy_ctx *x = c;\n"
-               "    return x->fn(row, x->ctx);\n}\n\n",
-               "id", ri->id, "p", e->prefix, NULL);
+        emit_copy_adapter(e, ri->id);
+}
+
+void emit_copy_adapter(emitter *e, const char *id)
+{
+    sb_tpl(e->impl,
+           "struct $(id)_copy_ctx {\n    $(p)_$(id)_next_fn fn;\n    void *ctx;\n};\n\n"
+           "static int $(id)_copy_row(void *row, void *c)\n{\n    struct $(id)_copy_ctx *x = c;\n"
+           "    return x->fn(row, x->ctx);\n}\n\n",
+           "id", id, "p", e->prefix, NULL);
 }
 
 void emit_column_bits(emitter *e, const relinfo *ri)

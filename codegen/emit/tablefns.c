@@ -349,12 +349,6 @@ static void emit_finders(emitter *e, const relinfo *ri)
     colsets_free(&done);
 }
 
-/* The keyset order of a list over index ix (key columns cols) after its first neq columns: the
- * index's remaining columns in its directions, then the primary key columns not in the index, in
- * the direction of the index's last column (an all-DESC index gives an all-DESC order: one row
- * comparison pages it). Returns the count, or 0 when a remaining column is an array or nullable
- * (a keyset cannot page over NULLs) -- unless `ranged`: the first remaining column is then
- * filtered by a range, which no NULL passes -- or when every remaining column is a key column. */
 static bool is_key_column(const relinfo *ri, int col)
 {
     for (size_t k = 0; k < ri->npk; k++)
@@ -363,6 +357,13 @@ static bool is_key_column(const relinfo *ri, int col)
     return false;
 }
 
+/* The keyset order of a list over index ix (key columns cols) after its first neq columns: the
+ * index's remaining columns in its directions, then the primary key columns not in the index, in
+ * the direction of the index's last column (an all-DESC index gives an all-DESC order: one row
+ * comparison pages it). Returns the count, or 0 when a remaining column is an array or nullable
+ * (a keyset cannot page over NULLs) -- unless `ranged`: the first remaining column is then
+ * filtered by a range, which no NULL passes -- or, for a prefix list, when every remaining column
+ * is a key column (that is the plain list's order). */
 static size_t index_order(const relinfo *ri, const gen_index *ix, const int *cols, size_t neq, bool ranged,
                           int *order, uint64_t *desc)
 {
@@ -463,9 +464,9 @@ static void emit_lists(emitter *e, const relinfo *ri)
             continue;
         by = by_name(ri, cols, ix->ncolumns);
         if (!holds_key(ri, cols, ix->ncolumns) && colsets_add(&seen, cols, ix->ncolumns)) {
-            list_spec eq = {.suffix = suffix = xstrfmt("_by_%s", by), .eq = cols, .neq = ix->ncolumns, .range = -1,
-                            .order = ri->pk, .norder = ri->npk,
-                            .doc = doc = xstrfmt("Lists the rows with the given %s, in primary key order.", by)};
+            list_spec eq = {.eq = cols, .neq = ix->ncolumns, .range = -1, .order = ri->pk, .norder = ri->npk};
+            eq.suffix = suffix = xstrfmt("_by_%s", by);
+            eq.doc = doc = xstrfmt("Lists the rows with the given %s, in primary key order.", by);
             emit_list_fn(e, ri, &eq);
             free(suffix);
             free(doc);
@@ -475,9 +476,9 @@ static void emit_lists(emitter *e, const relinfo *ri)
             uint64_t desc;
             size_t norder = index_order(ri, ix, cols, 0, true, order, &desc);
             char *words = order_words(ri, order, norder, desc);
-            list_spec rg = {.suffix = suffix = xstrfmt("_by_%s_range", by), .range = cols[0], .order = order,
-                            .norder = norder, .desc = desc,
-                            .doc = doc = xstrfmt("Lists the rows with from <= %s < to, ordered by %s.", by, words)};
+            list_spec rg = {.range = cols[0], .order = order, .norder = norder, .desc = desc};
+            rg.suffix = suffix = xstrfmt("_by_%s_range", by);
+            rg.doc = doc = xstrfmt("Lists the rows with from <= %s < to, ordered by %s.", by, words);
             emit_list_fn(e, ri, &rg);
             free(suffix);
             free(doc);

@@ -207,8 +207,7 @@ static int predicate_params(ctx *c, scope *s, const PgQuery__AExpr *a, const cha
             free(arr.sql);
         } else if (l.param && r.t.is_array) {
             gen_type el = type_copy(&r.t);
-            el.is_array = false;
-            el.sql[strlen(el.sql) - 2] = '\0';
+            to_element(&el);
             rc = bind_param(c, l.param, &el, NULL, a->location);
             free(el.sql);
         }
@@ -358,12 +357,8 @@ static int type_subscript(ctx *c, scope *s, const PgQuery__AIndirection *ind, te
             }
         }
     }
-    if (!slice) { /* the element type: "text[]" -> "text" */
-        size_t len = strlen(out->t.sql);
-        if (len > 2 && strcmp(out->t.sql + len - 2, "[]") == 0)
-            out->t.sql[len - 2] = '\0';
-        out->t.is_array = false;
-    }
+    if (!slice)
+        to_element(&out->t);
     out->not_null = false;
     out->param = 0;
     return 0;

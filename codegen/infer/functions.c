@@ -202,10 +202,8 @@ int type_function(ctx *c, const PgQuery__FuncCall *f, texpr *args, size_t nargs,
         } else {
             out->t = type_copy(&args[second ? 1 : 0].t);
             strip_typmod(&out->t);
-            if (!second) {
-                out->t.sql[strlen(out->t.sql) - 2] = '\0'; /* "text[]" -> "text" */
-                out->t.is_array = false;
-            }
+            if (!second)
+                to_element(&out->t);
         }
     } else if (fn->result) {
         out->t = builtin_type(fn->result);

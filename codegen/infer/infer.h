@@ -47,6 +47,8 @@ void tx_free(texpr *e);
 int numeric_rank(const gen_type *t);
 const char *numeric_name(int rank);
 void strip_typmod(gen_type *t);
+/* The element type of array type t, in place: "text[]" -> "text". */
+void to_element(gen_type *t);
 
 /* ---- query.c: query scopes, FROM items, target lists, WITH, set operations ---- */
 

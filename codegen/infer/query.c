@@ -64,8 +64,6 @@ static void rename_columns(gen_relation *r, const PgQuery__Alias *alias)
     }
 }
 
-static void add_output(gen_relation *r, const char *name, const gen_type *t, bool not_null);
-
 /* Adds derived relation r (owned by the scope from here on) as FROM item `alias`, its columns
  * renamed by the alias list; on rc != 0 frees it instead. Returns rc. */
 static int add_derived(scope *s, gen_relation *r, const char *alias, const PgQuery__Alias *names, bool nullable,
@@ -86,20 +84,21 @@ static int add_derived(scope *s, gen_relation *r, const char *alias, const PgQue
     return 0;
 }
 
-/* An output column of a builtin type (its format_type spelling). */
-static void add_builtin_output(gen_relation *r, const char *name, const char *type, bool not_null)
-{
-    gen_type t = builtin_type(type);
-    add_output(r, name, &t, not_null);
-    free(t.sql);
-}
-
+/* An output column of a function in FROM. */
 static void add_output(gen_relation *r, const char *name, const gen_type *t, bool not_null)
 {
     gen_column *col = VEC_PUSH(r->columns, r->ncolumns);
     col->name = xstrdup(name);
     col->type = type_copy(t);
     col->not_null = not_null;
+}
+
+/* An output column of a builtin type (its format_type spelling). */
+static void add_builtin_output(gen_relation *r, const char *name, const char *type, bool not_null)
+{
+    gen_type t = builtin_type(type);
+    add_output(r, name, &t, not_null);
+    free(t.sql);
 }
 
 /* A set-returning function in FROM (implicitly LATERAL: its arguments see the items before it):
@@ -144,8 +143,7 @@ static int add_function_from(ctx *c, scope *s, const PgQuery__RangeFunction *rf,
                 rc = -1;
                 break;
             }
-            el.sql[strlen(el.sql) - 2] = '\0';
-            el.is_array = false;
+            to_element(&el);
             add_output(r, nargs == 1 ? scalar : "unnest", &el, false);
             free(el.sql);
         }

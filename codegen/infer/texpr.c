@@ -45,6 +45,14 @@ const char *numeric_name(int rank)
     return names[rank];
 }
 
+void to_element(gen_type *t)
+{
+    size_t len = strlen(t->sql);
+    if (len > 2 && strcmp(t->sql + len - 2, "[]") == 0)
+        t->sql[len - 2] = '\0';
+    t->is_array = false;
+}
+
 /* A function's result carries no type modifier: numeric(8,2) -> numeric, varchar(20) -> varchar. */
 void strip_typmod(gen_type *t)
 {

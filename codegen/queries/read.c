@@ -163,27 +163,19 @@ static void rewrite(const source *src, int start, int end, const param_use *uses
     for (int i = 0; i < start; i++)
         sb_putc(parse, src->text[i] == '\n' ? '\n' : ' ');
     for (size_t u = 0; u < nuses; u++) {
-        char repl[16];
+        char *repl;
         int len;
         if (uses[u].in_list) { /* "IN (" ... ")" -> "= ANY(" ... ")" */
             sb_printf(sql, "%.*s= ANY", uses[u].in_start - at, src->text + at);
             sb_printf(parse, "%.*s= ANY", uses[u].in_start - at, src->text + at);
             at = uses[u].in_end;
         }
-        if (uses[u].embed) { /* sqlc.embed(x) -> x.* */
-            strbuf star; /* the name as written: PostgreSQL folds or keeps its case */
-            sb_init(&star);
-            sb_puts(&star, uses[u].embed);
-            sb_puts(&star, ".*");
-            sb_printf(sql, "%.*s%s", uses[u].start - at, src->text + at, star.data);
-            sb_printf(parse, "%.*s%s", uses[u].start - at, src->text + at, star.data);
-            len = (int)star.len;
-            sb_free(&star);
-        } else {
-            len = snprintf(repl, sizeof repl, "$%d", uses[u].number);
-            sb_printf(sql, "%.*s%s", uses[u].start - at, src->text + at, repl);
-            sb_printf(parse, "%.*s%s", uses[u].start - at, src->text + at, repl);
-        }
+        /* $n, or x.* for sqlc.embed(x) (x as written: PostgreSQL folds or keeps its case) */
+        repl = uses[u].embed ? xstrfmt("%s.*", uses[u].embed) : xstrfmt("$%d", uses[u].number);
+        len = (int)strlen(repl);
+        sb_printf(sql, "%.*s%s", uses[u].start - at, src->text + at, repl);
+        sb_printf(parse, "%.*s%s", uses[u].start - at, src->text + at, repl);
+        free(repl);
         for (int k = len; k < uses[u].end - uses[u].start; k++)
             sb_putc(parse, ' ');
         at = uses[u].end;
