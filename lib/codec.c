@@ -516,15 +516,15 @@ int blogdb__params_reserve(blogdb *db, size_t n)
     return 0;
 }
 
-/* Encodes the row's columns in `cols` (in column order) into slots from *slot on. */
-int blogdb__encode_row(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t cols, int *slot)
+/* Encodes the row's columns in `cols` (NULL: all of them, in column order) into slots from *slot on. */
+int blogdb__encode_row(blogdb *db, const blogdb_rt_relation *rel, const void *row, const blogdb__cols *cols, int *slot)
 {
     const char *base = row;
     for (uint16_t i = 0; i < rel->ncolumns; i++) {
         const blogdb_rt_column *col = &rel->columns[i];
         bool has = true;
         int rc;
-        if (!(cols >> i & 1))
+        if (cols && !blogdb__cols_has(cols, i))
             continue;
         if (col->has_offset != BLOGDB_RT_NO_HAS)
             memcpy(&has, base + col->has_offset, sizeof has);

@@ -197,9 +197,7 @@ int blogdb_reconnect(blogdb *db)
         db->conn = NULL;
     }
     /* Everything tied to the old session: prepared statements, a pipeline, the cursor count. */
-    if (db->stmts)
-        memset(db->stmts, 0, db->stmts_cap * sizeof *db->stmts);
-    db->nstmts = 0;
+    blogdb__stmt_clear(db, false);
     db->pipeline = false;
     db->npl = 0;
     blogdb__params_release(db);
@@ -233,7 +231,7 @@ void blogdb_close(blogdb *db)
     free(db->errmsg);
     free(db->rowbuf);
     free(db->pl);
-    free(db->stmts);
+    blogdb__stmt_clear(db, true);
     free(db->pvalues);
     free(db->plengths);
     free(db->pformats);

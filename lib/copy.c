@@ -72,12 +72,12 @@ static int rls_applies(blogdb *db, const blogdb_rt_relation *rel, bool *applies)
 }
 
 /* Appends the encoded row in the parameter slots (the columns in cols) as one COPY tuple. */
-static int copy_tuple(blogdb *db, copybuf *b, const blogdb_rt_relation *rel, uint64_t cols, size_t ncols)
+static int copy_tuple(blogdb *db, copybuf *b, const blogdb_rt_relation *rel, const blogdb__cols *cols, size_t ncols)
 {
     int slot = 0, rc = cb_be(b, (uint32_t)ncols, 2);
     for (uint16_t i = 0; i < rel->ncolumns && rc == 0; i++) {
         const blogdb_rt_column *col = &rel->columns[i];
-        if (!(cols >> i & 1))
+        if (!blogdb__cols_has(cols, i))
             continue;
         if (!db->pvalues[slot]) {
             rc = cb_be(b, 0xFFFFFFFFu, 4);
@@ -99,10 +99,10 @@ typedef struct copy_sql {
     blogdb__sqlbuf list, create, copy, insert;
 } copy_sql;
 
-static void copy_sql_build(copy_sql *q, const blogdb_rt_relation *rel, uint64_t cols, bool staged)
+static void copy_sql_build(copy_sql *q, const blogdb_rt_relation *rel, const blogdb__cols *cols, bool staged)
 {
     for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
-        if (cols >> i & 1) {
+        if (blogdb__cols_has(cols, i)) {
             blogdb__sql_put(&q->list, k++ ? ", " : "");
             blogdb__sql_put(&q->list, rel->columns[i].sql);
         }
@@ -155,10 +155,10 @@ static int source_next(copy_source *src, size_t row_size, const void **row)
     return 1;
 }
 
-static int copy_from(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, copy_source *src)
+static int copy_from(blogdb *db, const blogdb_rt_relation *rel, const uint64_t *with, copy_source *src)
 {
     static const unsigned char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    uint64_t cols = 0;
+    blogdb__cols cols;
     copybuf b = {0};
     copy_sql q;
     size_t ncols = 0;
@@ -174,7 +174,7 @@ static int copy_from(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, c
         return rc;
     for (uint16_t i = 0; i < rel->ncolumns; i++) {
         const blogdb_rt_column *col = &rel->columns[i];
-        if (!(cols >> i & 1))
+        if (!blogdb__cols_has(&cols, i))
             continue;
         if (!copy_supported(col))
             return blogdb__fail(db, BLOGDB_EINVAL, "%s.%s: this type cannot be sent by binary COPY; use insert",
@@ -190,7 +190,7 @@ static int copy_from(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, c
         return rc;
     if ((rc = rls_applies(db, rel, &staged)) != 0)
         return blogdb__end_own(db, own, true, rc);
-    copy_sql_build(&q, rel, cols, staged);
+    copy_sql_build(&q, rel, &cols, staged);
     if (q.list.failed || q.create.failed || q.copy.failed || q.insert.failed)
         rc = blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
     /* Row-level security applies: COPY into a temporary table, then INSERT ... SELECT, where the
@@ -219,8 +219,8 @@ static int copy_from(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, c
                               blogdb_strerror(got));
             break;
         }
-        if ((rc = blogdb__encode_row(db, rel, row, cols, &slot)) == 0)
-            rc = copy_tuple(db, &b, rel, cols, ncols);
+        if ((rc = blogdb__encode_row(db, rel, row, &cols, &slot)) == 0)
+            rc = copy_tuple(db, &b, rel, &cols, ncols);
         blogdb__params_release(db);
         if (rc) {
             blogdb__fail(db, db->errcode, "%s: row %ld: %s", rel->name, index, blogdb_errmsg(db));
@@ -276,8 +276,8 @@ static int copy_from(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, c
     return rc;
 }
 
-int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
-                      int (*next)(void *row, void *ctx), void *ctx, void *row)
+int blogdb_rt_copy_in_cols(blogdb *db, const blogdb_rt_relation *rel, const uint64_t *with,
+                           int (*next)(void *row, void *ctx), void *ctx, void *row)
 {
     copy_source src = {next, ctx, row, NULL, 0, 0};
     if (!db)
@@ -288,7 +288,8 @@ int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
     return copy_from(db, rel, with, &src);
 }
 
-int blogdb_rt_copy_rows(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, const void *rows, size_t count)
+int blogdb_rt_copy_rows_cols(blogdb *db, const blogdb_rt_relation *rel, const uint64_t *with, const void *rows,
+                             size_t count)
 {
     copy_source src = {NULL, NULL, NULL, rows, count, 0};
     if (!db)
@@ -297,4 +298,17 @@ int blogdb_rt_copy_rows(blogdb *db, const blogdb_rt_relation *rel, uint64_t with
     if (!rel || (!rows && count))
         return blogdb__fail(db, BLOGDB_EINVAL, "blogdb_rt_copy_rows: NULL argument");
     return copy_from(db, rel, with, &src);
+}
+
+int blogdb_rt_copy_in(blogdb *db, const blogdb_rt_relation *rel, uint64_t with,
+                      int (*next)(void *row, void *ctx), void *ctx, void *row)
+{
+    uint64_t words[BLOGDB_RT_COLUMN_WORDS(BLOGDB_RT_MAX_COLUMNS)] = {with};
+    return blogdb_rt_copy_in_cols(db, rel, words, next, ctx, row);
+}
+
+int blogdb_rt_copy_rows(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, const void *rows, size_t count)
+{
+    uint64_t words[BLOGDB_RT_COLUMN_WORDS(BLOGDB_RT_MAX_COLUMNS)] = {with};
+    return blogdb_rt_copy_rows_cols(db, rel, words, rows, count);
 }

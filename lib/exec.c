@@ -5,11 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t all_columns(const blogdb_rt_relation *rel)
-{
-    return rel->ncolumns >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << rel->ncolumns) - 1;
-}
-
 /* Checks a query's out argument for its result shape and empties it: *out is NULL (or 0 rows
  * affected) on every failure. AFFECT and EXEC read nothing back. */
 static int reset_out(blogdb *db, const char *name, blogdb_rt_result shape, void *out)
@@ -73,15 +68,16 @@ static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_re
 }
 
 /* The statement for (key, kind, mask): found, or prepared now (*prepared_here says which). */
-static int statement(blogdb *db, const void *key, stmt_kind kind, uint64_t mask, const char *sql, int nparams,
+static int statement(blogdb *db, const void *key, stmt_kind kind, const char *sql, int nparams,
                      const stmt_entry **st, bool *prepared_here)
 {
-    *st = blogdb__stmt_find(db, key, kind, mask);
+    stmt_key k = {key, kind, NULL, 0};
+    *st = blogdb__stmt_find(db, &k);
     *prepared_here = false;
     if (*st)
         return 0;
     *prepared_here = true;
-    return blogdb__stmt_prepare(db, key, kind, mask, sql, nparams, st);
+    return blogdb__stmt_prepare(db, &k, sql, nparams, st);
 }
 
 int blogdb__encode_args(blogdb *db, const blogdb_rt_query *q, const void *const *args)
@@ -115,7 +111,7 @@ int blogdb_rt_exec(blogdb *db, const blogdb_rt_query *q, const void *const *args
     if ((rc = reset_out(db, q->rel->name, q->result, out)) != 0 || (rc = blogdb__check_conn(db)) != 0 ||
         (rc = blogdb__encode_args(db, q, args)) != 0)
         return rc;
-    if ((rc = statement(db, q, STMT_QUERY, 0, q->sql, q->nparams, &st, &fresh)) != 0)
+    if ((rc = statement(db, q, STMT_QUERY, q->sql, q->nparams, &st, &fresh)) != 0)
         return rc;
     return run(db, st, q->nparams, q->rel, q->result, out, fresh);
 }
@@ -131,7 +127,7 @@ int blogdb__encode_params(blogdb *db, const blogdb_rt_statement *s, const void *
         return blogdb__fail(db, BLOGDB_EINVAL, "%s: the parameters (or a uuid parameter) are NULL", s->name);
     if ((rc = blogdb__params_reserve(db, s->params->ncolumns)) != 0)
         return rc;
-    return blogdb__encode_row(db, s->params, params, all_columns(s->params), &slot);
+    return blogdb__encode_row(db, s->params, params, NULL, &slot);
 }
 
 int blogdb_rt_run(blogdb *db, const blogdb_rt_statement *s, const void *params, void *out)
@@ -151,7 +147,7 @@ int blogdb_rt_run(blogdb *db, const blogdb_rt_statement *s, const void *params, 
     nparams = s->params ? s->params->ncolumns : 0;
     if ((rc = blogdb__check_conn(db)) != 0 || (rc = blogdb__encode_params(db, s, params)) != 0)
         return rc;
-    if ((rc = statement(db, s, s->writes ? STMT_WRITE : STMT_READ, 0, s->sql, nparams, &st, &fresh)) != 0)
+    if ((rc = statement(db, s, s->writes ? STMT_WRITE : STMT_READ, s->sql, nparams, &st, &fresh)) != 0)
         return rc;
     return run(db, st, nparams, s->row, s->result, out, fresh);
 }
@@ -181,34 +177,76 @@ static void sql_value(blogdb__sqlbuf *b, const blogdb_rt_column *col, int n)
 }
 
 
-/* Prepares the statement built in b as (rel, kind, mask), and frees b. */
-static int prepare_built(blogdb *db, const blogdb_rt_relation *rel, stmt_kind kind, uint64_t mask,
-                         blogdb__sqlbuf *b, int nparams, const stmt_entry **st)
+/* Prepares the statement built in b as k, and frees b. */
+static int prepare_built(blogdb *db, const stmt_key *k, blogdb__sqlbuf *b, int nparams, const stmt_entry **st)
 {
-    int rc = b->failed ? blogdb__fail(db, BLOGDB_ENOMEM, "out of memory")
-                       : blogdb__stmt_prepare(db, rel, kind, mask, b->data, nparams, st);
+    int rc = b->failed ? blogdb__fail(db, BLOGDB_ENOMEM, "out of memory") : blogdb__stmt_prepare(db, k, b->data, nparams, st);
     free(b->data);
     return rc;
 }
 
-static uint64_t columns_with(const blogdb_rt_relation *rel, unsigned flags)
+/* ---- column sets (blogdb__cols): a relation's BLOGDB_RT_COLUMN_WORDS(ncolumns) words ---- */
+
+static size_t col_words(const blogdb_rt_relation *rel)
 {
-    uint64_t m = 0;
-    for (uint16_t i = 0; i < rel->ncolumns; i++)
-        if (rel->columns[i].flags & flags)
-            m |= UINT64_C(1) << i;
-    return m;
+    return BLOGDB_RT_COLUMN_WORDS(rel->ncolumns);
 }
 
-int blogdb__insert_columns(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, uint64_t *cols)
+void blogdb__cols_from(const blogdb_rt_relation *rel, const uint64_t *words, blogdb__cols *cols)
 {
-    if (with & ~all_columns(rel))
+    memset(cols, 0, sizeof *cols);
+    if (words)
+        memcpy(cols->w, words, col_words(rel) * sizeof *words);
+}
+
+/* The columns whose flags have any of `flags`. */
+static void columns_with(const blogdb_rt_relation *rel, unsigned flags, blogdb__cols *c)
+{
+    memset(c, 0, sizeof *c);
+    for (uint16_t i = 0; i < rel->ncolumns; i++)
+        if (rel->columns[i].flags & flags)
+            c->w[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+/* Whether a names a column past rel's last. */
+static bool past_end(const blogdb_rt_relation *rel, const blogdb__cols *a)
+{
+    size_t n = col_words(rel), tail = rel->ncolumns % 64;
+    return n && tail && a->w[n - 1] >> tail;
+}
+
+static bool intersects(const blogdb_rt_relation *rel, const blogdb__cols *a, const blogdb__cols *b)
+{
+    for (size_t i = 0; i < col_words(rel); i++)
+        if (a->w[i] & b->w[i])
+            return true;
+    return false;
+}
+
+static bool is_empty(const blogdb_rt_relation *rel, const blogdb__cols *a)
+{
+    for (size_t i = 0; i < col_words(rel); i++)
+        if (a->w[i])
+            return false;
+    return true;
+}
+
+int blogdb__insert_columns(blogdb *db, const blogdb_rt_relation *rel, const uint64_t *with, blogdb__cols *cols)
+{
+    blogdb__cols w, skip;
+    blogdb__cols_from(rel, with, &w);
+    if (past_end(rel, &w))
         return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a column the table does not have", rel->name);
-    if (with & columns_with(rel, BLOGDB_RT_READONLY))
+    columns_with(rel, BLOGDB_RT_READONLY, &skip);
+    if (intersects(rel, &w, &skip))
         return blogdb__fail(db, BLOGDB_EINVAL, "%s: `with` names a generated or identity column, which is never written",
                             rel->name);
     /* Every writable column without a DEFAULT is sent; a defaulted one only when asked for. */
-    *cols = (all_columns(rel) & ~columns_with(rel, BLOGDB_RT_DEFAULT | BLOGDB_RT_READONLY)) | with;
+    columns_with(rel, BLOGDB_RT_DEFAULT | BLOGDB_RT_READONLY, &skip);
+    for (uint16_t i = 0; i < rel->ncolumns; i++)
+        if (!blogdb__cols_has(&skip, i))
+            w.w[i / 64] |= UINT64_C(1) << (i % 64);
+    *cols = w;
     return 0;
 }
 
@@ -229,41 +267,44 @@ static int prepare_write(blogdb *db, const blogdb_rt_relation *rel, const void *
 }
 
 /* SQL of a write on rel: cols are the columns written, key the columns that pick the row. */
-typedef void (*build_fn)(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key);
+typedef void (*build_fn)(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, const blogdb__cols *cols,
+                         const blogdb__cols *key);
 
-static void build_insert(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key)
+static void build_insert(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, const blogdb__cols *cols,
+                         const blogdb__cols *key)
 {
     int n = 0;
     (void)key;
     blogdb__sql_put(b, "INSERT INTO ");
     blogdb__sql_put(b, rel->sql);
-    if (cols == 0) {
+    if (is_empty(rel, cols)) {
         blogdb__sql_put(b, " DEFAULT VALUES");
         return;
     }
     blogdb__sql_put(b, " (");
     for (uint16_t i = 0; i < rel->ncolumns; i++)
-        if (cols >> i & 1) {
+        if (blogdb__cols_has(cols, i)) {
             blogdb__sql_put(b, n++ ? ", " : "");
             blogdb__sql_put(b, rel->columns[i].sql);
         }
     blogdb__sql_put(b, ") VALUES (");
     for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
-        if (cols >> i & 1) {
+        if (blogdb__cols_has(cols, i)) {
             blogdb__sql_put(b, k ? ", " : "");
             sql_value(b, &rel->columns[i], ++k);
         }
     blogdb__sql_put(b, ")");
 }
 
-static void build_update(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint64_t cols, uint64_t key)
+static void build_update(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, const blogdb__cols *cols,
+                         const blogdb__cols *key)
 {
     int n = 0;
     blogdb__sql_put(b, "UPDATE ");
     blogdb__sql_put(b, rel->sql);
     blogdb__sql_put(b, " SET ");
     for (uint16_t i = 0; i < rel->ncolumns; i++)
-        if (cols >> i & 1) {
+        if (blogdb__cols_has(cols, i)) {
             blogdb__sql_put(b, n ? ", " : "");
             blogdb__sql_put(b, rel->columns[i].sql);
             blogdb__sql_put(b, " = ");
@@ -271,7 +312,7 @@ static void build_update(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint6
         }
     blogdb__sql_put(b, " WHERE ");
     for (uint16_t i = 0, k = 0; i < rel->ncolumns; i++)
-        if (key >> i & 1) {
+        if (blogdb__cols_has(key, i)) {
             blogdb__sql_put(b, k++ ? " AND " : "");
             blogdb__sql_put(b, rel->columns[i].sql);
             blogdb__sql_put(b, " = ");
@@ -283,10 +324,11 @@ static void build_update(blogdb__sqlbuf *b, const blogdb_rt_relation *rel, uint6
  * on first use. Without an out-parameter nobody reads the row back, so it is a separate
  * statement (no_row_kind) without RETURNING, and its result is `no_row`. */
 static int run_write(blogdb *db, const blogdb_rt_relation *rel, stmt_kind with_row, stmt_kind no_row_kind,
-                     uint64_t cols, uint64_t key, build_fn build, int nparams, void *out, blogdb_rt_result no_row)
+                     const blogdb__cols *cols, const blogdb__cols *key, build_fn build, int nparams, void *out,
+                     blogdb_rt_result no_row)
 {
-    stmt_kind kind = out ? with_row : no_row_kind;
-    const stmt_entry *st = blogdb__stmt_find(db, rel, kind, cols);
+    stmt_key k = {rel, out ? with_row : no_row_kind, cols->w, col_words(rel)};
+    const stmt_entry *st = blogdb__stmt_find(db, &k);
     bool fresh = !st;
     int rc;
     if (!st) {
@@ -294,42 +336,57 @@ static int run_write(blogdb *db, const blogdb_rt_relation *rel, stmt_kind with_r
         build(&b, rel, cols, key);
         if (out)
             sql_returning(&b, rel);
-        if ((rc = prepare_built(db, rel, kind, cols, &b, nparams, &st)) != 0)
+        if ((rc = prepare_built(db, &k, &b, nparams, &st)) != 0)
             return rc;
     }
     return run(db, st, nparams, rel, out ? BLOGDB_RT_ONE : no_row, out, fresh);
 }
 
-int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t with, void *out)
+int blogdb_rt_insert_cols(blogdb *db, const blogdb_rt_relation *rel, const void *row, const uint64_t *with, void *out)
 {
-    uint64_t cols;
+    blogdb__cols cols;
     int rc, slot = 0;
 
     if (prepare_write(db, rel, row, out, &rc) != 0)
         return rc;
-    if ((rc = blogdb__insert_columns(db, rel, with, &cols)) != 0 || (rc = blogdb__encode_row(db, rel, row, cols, &slot)) != 0)
+    if ((rc = blogdb__insert_columns(db, rel, with, &cols)) != 0 ||
+        (rc = blogdb__encode_row(db, rel, row, &cols, &slot)) != 0)
         return rc;
-    return run_write(db, rel, STMT_INSERT, STMT_INSERT_NO_ROW, cols, 0, build_insert, slot, out, BLOGDB_RT_EXEC);
+    return run_write(db, rel, STMT_INSERT, STMT_INSERT_NO_ROW, &cols, NULL, build_insert, slot, out, BLOGDB_RT_EXEC);
+}
+
+int blogdb_rt_update_cols(blogdb *db, const blogdb_rt_relation *rel, const void *row, const uint64_t *mask, void *out)
+{
+    blogdb__cols cols, key, readonly;
+    int rc, slot = 0;
+
+    if (prepare_write(db, rel, row, out, &rc) != 0)
+        return rc;
+    columns_with(rel, BLOGDB_RT_KEY, &key);
+    if (is_empty(rel, &key))
+        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the table has no primary key to update by", rel->name);
+    blogdb__cols_from(rel, mask, &cols);
+    columns_with(rel, BLOGDB_RT_READONLY, &readonly);
+    if (is_empty(rel, &cols) || past_end(rel, &cols) || intersects(rel, &cols, &key) || intersects(rel, &cols, &readonly))
+        return blogdb__fail(db, BLOGDB_EINVAL,
+                            "%s: the update mask must name at least one column, and no key, generated or identity column",
+                            rel->name);
+    if ((rc = blogdb__encode_row(db, rel, row, &cols, &slot)) != 0 || (rc = blogdb__encode_row(db, rel, row, &key, &slot)) != 0)
+        return rc;
+    /* Without RETURNING, "no such row" is an update of 0 rows. */
+    return run_write(db, rel, STMT_UPDATE, STMT_UPDATE_NO_ROW, &cols, &key, build_update, slot, out, BLOGDB_RT_AFFECT);
+}
+
+int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t with, void *out)
+{
+    uint64_t words[BLOGDB_RT_COLUMN_WORDS(BLOGDB_RT_MAX_COLUMNS)] = {with};
+    return blogdb_rt_insert_cols(db, rel, row, words, out);
 }
 
 int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t mask, void *out)
 {
-    uint64_t key;
-    int rc, slot = 0;
-
-    if (prepare_write(db, rel, row, out, &rc) != 0)
-        return rc;
-    key = columns_with(rel, BLOGDB_RT_KEY);
-    if (!key)
-        return blogdb__fail(db, BLOGDB_EINVAL, "%s: the table has no primary key to update by", rel->name);
-    if (mask == 0 || (mask & ~all_columns(rel)) || (mask & key) || (mask & columns_with(rel, BLOGDB_RT_READONLY)))
-        return blogdb__fail(db, BLOGDB_EINVAL,
-                            "%s: the update mask must name at least one column, and no key, generated or identity column",
-                            rel->name);
-    if ((rc = blogdb__encode_row(db, rel, row, mask, &slot)) != 0 || (rc = blogdb__encode_row(db, rel, row, key, &slot)) != 0)
-        return rc;
-    /* Without RETURNING, "no such row" is an update of 0 rows. */
-    return run_write(db, rel, STMT_UPDATE, STMT_UPDATE_NO_ROW, mask, key, build_update, slot, out, BLOGDB_RT_AFFECT);
+    uint64_t words[BLOGDB_RT_COLUMN_WORDS(BLOGDB_RT_MAX_COLUMNS)] = {mask};
+    return blogdb_rt_update_cols(db, rel, row, words, out);
 }
 
 void blogdb_rt_free(void *p)

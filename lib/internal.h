@@ -26,10 +26,22 @@ typedef enum stmt_kind {
     STMT_WRITE          /* a blogdb_rt_statement that may write */
 } stmt_kind;
 
-/* One prepared statement: which query (or which relation + kind + column mask) it is. */
+/* A column set of a relation: bit i % 64 of w[i / 64] is column i. Only the relation's
+ * BLOGDB_RT_COLUMN_WORDS(ncolumns) words are ever set, hashed or compared; the rest stay zero. */
+typedef struct blogdb__cols {
+    uint64_t w[BLOGDB_RT_COLUMN_WORDS(BLOGDB_RT_MAX_COLUMNS)];
+} blogdb__cols;
+
+static inline bool blogdb__cols_has(const blogdb__cols *c, size_t i)
+{
+    return c->w[i / 64] >> (i % 64) & 1;
+}
+
+/* One prepared statement: which query (or which relation + kind + column set) it is. */
 typedef struct stmt_entry {
     const void *key; /* blogdb_rt_query * or blogdb_rt_relation *; NULL = empty slot */
-    uint64_t mask;   /* insert/update column set */
+    uint64_t mask;   /* insert/update column set: its first word */
+    uint64_t *more;  /* the set's other words (owned), for a relation of more than 64 columns; else NULL */
     stmt_kind kind;
     char name[23];   /* prepared statement name: "blogdb_<n>" */
 } stmt_entry;
@@ -92,9 +104,7 @@ typedef struct pl_entry {
     void *out;
     int before;         /* results to read first: a PQsendPrepare, a set_config */
     bool prepared_here; /* this entry sent the statement's PQsendPrepare: forget it if that fails */
-    const void *key;
-    stmt_kind kind;
-    uint64_t mask;
+    char stmt[23];      /* its prepared statement's name */
     int status;
     bool answered;      /* its statement's own result arrived, successful */
     bool refused;       /* the server answered it with an error: certainly not committed */
@@ -175,16 +185,26 @@ int blogdb__put_copy_end(blogdb *db, const char *errmsg);
 
 /* ---- stmt.c: the prepared statement cache ------------------------------------------------ */
 
-/* The prepared statement for (key, kind, mask) on this connection, or NULL when not prepared yet.
- * The caller then builds the SQL and calls blogdb__stmt_prepare. */
-const stmt_entry *blogdb__stmt_find(const blogdb *db, const void *key, stmt_kind kind, uint64_t mask);
-int blogdb__stmt_prepare(blogdb *db, const void *key, stmt_kind kind, uint64_t mask, const char *sql, int nparams,
-                         const stmt_entry **out);
+/* What a statement is, as the cache's key: a descriptor, a kind, and a column set of nwords words
+ * (cols NULL, nwords 0 for a statement without one). The same key always comes with the same
+ * nwords (its relation's width). */
+typedef struct stmt_key {
+    const void *key;
+    stmt_kind kind;
+    const uint64_t *cols;
+    size_t nwords;
+} stmt_key;
+
+/* The prepared statement for k on this connection, or NULL when not prepared yet. The caller
+ * then builds the SQL and calls blogdb__stmt_prepare. */
+const stmt_entry *blogdb__stmt_find(const blogdb *db, const stmt_key *k);
+int blogdb__stmt_prepare(blogdb *db, const stmt_key *k, const char *sql, int nparams, const stmt_entry **out);
 /* Sends PQsendPrepare in pipeline mode and records the statement; see blogdb__stmt_prepare. */
-int blogdb__stmt_send_prepare(blogdb *db, const void *key, stmt_kind kind, uint64_t mask, const char *sql, int nparams,
-                              const stmt_entry **out);
-/* Forgets a prepared statement (its preparation failed in a pipeline). */
-void blogdb__stmt_forget(blogdb *db, const void *key, stmt_kind kind, uint64_t mask);
+int blogdb__stmt_send_prepare(blogdb *db, const stmt_key *k, const char *sql, int nparams, const stmt_entry **out);
+/* Forgets the prepared statement of that name (its preparation failed in a pipeline). */
+void blogdb__stmt_forget(blogdb *db, const char *name);
+/* Forgets every statement (the session they lived in is gone); frees the table when `free_table`. */
+void blogdb__stmt_clear(blogdb *db, bool free_table);
 
 /* ---- codec.c: the type table, UTF-8, parameter encoding ------------------------------------ */
 
@@ -212,9 +232,9 @@ int blogdb__params_reserve(blogdb *db, size_t n);
 void blogdb__params_release(blogdb *db);
 /* Writes v as a big-endian unsigned integer of n bytes. */
 void blogdb__put_be(unsigned char *dst, uint64_t v, int n);
-/* Encodes the row's columns in `cols` (in column order) into slots from *slot on, refusing NULL
+/* Encodes the row's columns in `cols` (NULL: every column; in column order) into slots from *slot on, refusing NULL
  * in NOT NULL columns; *slot ends past the last one. */
-int blogdb__encode_row(blogdb *db, const blogdb_rt_relation *rel, const void *row, uint64_t cols, int *slot);
+int blogdb__encode_row(blogdb *db, const blogdb_rt_relation *rel, const void *row, const blogdb__cols *cols, int *slot);
 /* Encodes one value into parameter slot i. `has` is the row's has_ flag or NULL. */
 int blogdb__encode(blogdb *db, size_t i, const blogdb_rt_column *col, const void *value, const bool *has);
 
@@ -258,8 +278,10 @@ int blogdb__shape_result(blogdb *db, const PGresult *res, const blogdb_rt_relati
 int blogdb__encode_args(blogdb *db, const blogdb_rt_query *q, const void *const *args);
 /* Checks and encodes a statement's params struct into the parameter scratch. */
 int blogdb__encode_params(blogdb *db, const blogdb_rt_statement *s, const void *params);
-/* The columns an insert (or COPY) with `with` sends, after checking `with`. */
-int blogdb__insert_columns(blogdb *db, const blogdb_rt_relation *rel, uint64_t with, uint64_t *cols);
+/* The columns an insert (or COPY) with `with` (NULL: none) sends, after checking `with`. */
+int blogdb__insert_columns(blogdb *db, const blogdb_rt_relation *rel, const uint64_t *with, blogdb__cols *cols);
+/* Copies a caller's column set of rel's width into *cols (NULL: the empty set). */
+void blogdb__cols_from(const blogdb_rt_relation *rel, const uint64_t *words, blogdb__cols *cols);
 
 /* ---- acting.c: the acting user and the send path ----------------------------------------------- */
 

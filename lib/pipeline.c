@@ -200,7 +200,7 @@ static void pl_read(blogdb *db, bool block)
             e->synced = true;
         }
         if (e->status != 0 && e->prepared_here)
-            blogdb__stmt_forget(db, e->key, e->kind, e->mask);
+            blogdb__stmt_forget(db, e->stmt);
         db->pl_next++;
     }
 }
@@ -237,9 +237,7 @@ int blogdb__pl_queue(blogdb *db, const stmt_entry *st, int nparams, const blogdb
     e->out = out;
     e->before = before;
     e->prepared_here = prepared_here;
-    e->key = st->key;
-    e->kind = st->kind;
-    e->mask = st->mask;
+    memcpy(e->stmt, st->name, sizeof e->stmt);
     /* Every READ_EVERY entries, push out what libpq holds (without waiting) and settle what has
      * come back: the server never stalls on a full socket, and a lost connection leaves only
      * the last few entries unknown. In between, libpq flushes at its own buffer threshold, so

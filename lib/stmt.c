@@ -1,72 +1,72 @@
-/* libblogdb: the per-connection prepared statement cache (see docs/HACKING.md). */
+/* libblogdb: the per-connection prepared statement cache (see docs/HACKING.md).
+ *
+ * A statement is found by its stmt_key: descriptor, kind, and for inserts and updates the column
+ * set. The set's first word lives in the entry; a relation of more than 64 columns keeps its other
+ * words in `more`, owned by the entry, so two sets are told apart exactly, never by a hash. */
 #include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static size_t stmt_hash(const void *key, stmt_kind kind, uint64_t mask, size_t cap)
+static uint64_t first_word(const stmt_key *k)
 {
-    uint64_t h = (uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15ull ^ (mask + (uint64_t)kind) * 0xC2B2AE3D27D4EB4Full;
+    return k->nwords ? k->cols[0] : 0;
+}
+
+static size_t stmt_hash(const stmt_key *k, size_t cap)
+{
+    uint64_t h = (uint64_t)(uintptr_t)k->key * 0x9E3779B97F4A7C15ull ^ (first_word(k) + (uint64_t)k->kind) * 0xC2B2AE3D27D4EB4Full;
+    for (size_t i = 1; i < k->nwords; i++)
+        h = (h ^ k->cols[i]) * 0x9E3779B97F4A7C15ull;
     return (size_t)(h ^ (h >> 29)) & (cap - 1);
 }
 
-const stmt_entry *blogdb__stmt_find(const blogdb *db, const void *key, stmt_kind kind, uint64_t mask)
+static bool stmt_matches(const stmt_entry *e, const stmt_key *k)
+{
+    if (e->key != k->key || e->kind != k->kind || e->mask != first_word(k))
+        return false;
+    return k->nwords <= 1 || memcmp(e->more, k->cols + 1, (k->nwords - 1) * sizeof *k->cols) == 0;
+}
+
+const stmt_entry *blogdb__stmt_find(const blogdb *db, const stmt_key *k)
 {
     if (!db->stmts_cap)
         return NULL;
-    for (size_t i = stmt_hash(key, kind, mask, db->stmts_cap);; i = (i + 1) & (db->stmts_cap - 1)) {
+    for (size_t i = stmt_hash(k, db->stmts_cap);; i = (i + 1) & (db->stmts_cap - 1)) {
         const stmt_entry *e = &db->stmts[i];
         if (!e->key)
             return NULL;
-        if (e->key == key && e->kind == kind && e->mask == mask)
+        if (stmt_matches(e, k))
             return e;
     }
 }
 
-static stmt_entry *stmt_slot(stmt_entry *tab, size_t cap, const void *key, stmt_kind kind, uint64_t mask)
+static stmt_entry *stmt_slot(stmt_entry *tab, size_t cap, const stmt_key *k)
 {
-    size_t i = stmt_hash(key, kind, mask, cap);
+    size_t i = stmt_hash(k, cap);
     while (tab[i].key)
         i = (i + 1) & (cap - 1);
     return &tab[i];
 }
 
-static stmt_entry *stmt_record(blogdb *db, const void *key, stmt_kind kind, uint64_t mask, const char *name);
-
-static int stmt_grow(blogdb *db);
-
-int blogdb__stmt_prepare(blogdb *db, const void *key, stmt_kind kind, uint64_t mask, const char *sql, int nparams,
-                         const stmt_entry **out)
+/* Moves entry e into tab (cap slots), keeping its name and owned words. */
+static void stmt_move(stmt_entry *tab, size_t cap, const stmt_entry *e, size_t nwords)
 {
-    PGresult *res;
-    char name[23];
-    int rc;
-    if (db->pipeline)
-        return blogdb__stmt_send_prepare(db, key, kind, mask, sql, nparams, out);
-    if ((rc = stmt_grow(db)) != 0)
-        return rc;
-    snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
-    res = blogdb__prepare(db, name, sql, nparams);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        rc = blogdb__fail_result(db, res);
-        PQclear(res);
-        return rc;
-    }
-    PQclear(res);
-    *out = stmt_record(db, key, kind, mask, name);
-    return 0;
+    uint64_t words[BLOGDB_RT_COLUMN_WORDS(BLOGDB_RT_MAX_COLUMNS)];
+    stmt_key k = {e->key, e->kind, words, nwords};
+    words[0] = e->mask;
+    if (nwords > 1)
+        memcpy(words + 1, e->more, (nwords - 1) * sizeof *words);
+    *stmt_slot(tab, cap, &k) = *e;
 }
 
-static stmt_entry *stmt_record(blogdb *db, const void *key, stmt_kind kind, uint64_t mask, const char *name)
+/* Words of the column set of an entry: 1 + the length of `more`, as its relation tells. */
+static size_t entry_words(const stmt_entry *e)
 {
-    stmt_entry *e = stmt_slot(db->stmts, db->stmts_cap, key, kind, mask);
-    e->key = key;
-    e->kind = kind;
-    e->mask = mask;
-    memcpy(e->name, name, sizeof e->name);
-    db->nstmts++;
-    return e;
+    if (!e->more)
+        return 1;
+    return BLOGDB_RT_COLUMN_WORDS(((const blogdb_rt_relation *)e->key)->ncolumns);
 }
 
 static int stmt_grow(blogdb *db)
@@ -78,7 +78,7 @@ static int stmt_grow(blogdb *db)
             return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
         for (size_t i = 0; i < db->stmts_cap; i++)
             if (db->stmts[i].key)
-                *stmt_slot(tab, cap, db->stmts[i].key, db->stmts[i].kind, db->stmts[i].mask) = db->stmts[i];
+                stmt_move(tab, cap, &db->stmts[i], entry_words(&db->stmts[i]));
         free(db->stmts);
         db->stmts = tab;
         db->stmts_cap = cap;
@@ -86,36 +86,106 @@ static int stmt_grow(blogdb *db)
     return 0;
 }
 
-int blogdb__stmt_send_prepare(blogdb *db, const void *key, stmt_kind kind, uint64_t mask, const char *sql, int nparams,
-                              const stmt_entry **out)
+/* Makes room for k and copies its extra words, before anything is sent: then recording it
+ * cannot fail. */
+static int stmt_reserve(blogdb *db, const stmt_key *k, uint64_t **more)
 {
-    char name[23];
     int rc = stmt_grow(db);
+    *more = NULL;
     if (rc)
         return rc;
-    snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
-    if ((rc = blogdb__sent(db, PQsendPrepare(db->conn, name, sql, nparams, NULL))) != 0)
-        return rc;
-    *out = stmt_record(db, key, kind, mask, name);
+    if (k->nwords > 1) {
+        if (!(*more = malloc((k->nwords - 1) * sizeof **more)))
+            return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+        memcpy(*more, k->cols + 1, (k->nwords - 1) * sizeof **more);
+    }
     return 0;
 }
 
-void blogdb__stmt_forget(blogdb *db, const void *key, stmt_kind kind, uint64_t mask)
+static stmt_entry *stmt_record(blogdb *db, const stmt_key *k, uint64_t *more, const char *name)
 {
-    const stmt_entry *e = blogdb__stmt_find(db, key, kind, mask);
-    /* Rebuild the table without e: open addressing cannot simply blank a slot. */
+    stmt_entry *e = stmt_slot(db->stmts, db->stmts_cap, k);
+    e->key = k->key;
+    e->kind = k->kind;
+    e->mask = first_word(k);
+    e->more = more;
+    memcpy(e->name, name, sizeof e->name);
+    db->nstmts++;
+    return e;
+}
+
+int blogdb__stmt_prepare(blogdb *db, const stmt_key *k, const char *sql, int nparams, const stmt_entry **out)
+{
+    PGresult *res;
+    uint64_t *more;
+    char name[23];
+    int rc;
+    if (db->pipeline)
+        return blogdb__stmt_send_prepare(db, k, sql, nparams, out);
+    if ((rc = stmt_reserve(db, k, &more)) != 0)
+        return rc;
+    snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
+    res = blogdb__prepare(db, name, sql, nparams);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        rc = blogdb__fail_result(db, res);
+        PQclear(res);
+        free(more);
+        return rc;
+    }
+    PQclear(res);
+    *out = stmt_record(db, k, more, name);
+    return 0;
+}
+
+int blogdb__stmt_send_prepare(blogdb *db, const stmt_key *k, const char *sql, int nparams, const stmt_entry **out)
+{
+    uint64_t *more;
+    char name[23];
+    int rc = stmt_reserve(db, k, &more);
+    if (rc)
+        return rc;
+    snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
+    if ((rc = blogdb__sent(db, PQsendPrepare(db->conn, name, sql, nparams, NULL))) != 0) {
+        free(more);
+        return rc;
+    }
+    *out = stmt_record(db, k, more, name);
+    return 0;
+}
+
+void blogdb__stmt_forget(blogdb *db, const char *name)
+{
+    /* Rebuild the table without that entry: open addressing cannot simply blank a slot. */
     stmt_entry *old = db->stmts;
     size_t cap = db->stmts_cap;
     stmt_entry *tab;
-    if (!e)
-        return;
-    tab = calloc(cap, sizeof *tab);
-    if (!tab)
+    if (!cap || !(tab = calloc(cap, sizeof *tab)))
         return;
     db->stmts = tab;
     db->nstmts = 0;
-    for (size_t i = 0; i < cap; i++)
-        if (old[i].key && &old[i] != e)
-            stmt_record(db, old[i].key, old[i].kind, old[i].mask, old[i].name);
+    for (size_t i = 0; i < cap; i++) {
+        if (!old[i].key)
+            continue;
+        if (strcmp(old[i].name, name) == 0) {
+            free(old[i].more);
+            continue;
+        }
+        stmt_move(tab, cap, &old[i], entry_words(&old[i]));
+        db->nstmts++;
+    }
     free(old);
+}
+
+void blogdb__stmt_clear(blogdb *db, bool free_table)
+{
+    for (size_t i = 0; i < db->stmts_cap; i++)
+        free(db->stmts[i].more);
+    if (free_table) {
+        free(db->stmts);
+        db->stmts = NULL;
+        db->stmts_cap = 0;
+    } else if (db->stmts) {
+        memset(db->stmts, 0, db->stmts_cap * sizeof *db->stmts);
+    }
+    db->nstmts = 0;
 }

@@ -457,6 +457,11 @@ Test(queries, errors_say_where_and_write_nothing)
     expect_query_error("-- name: UsersList :many\nSELECT id FROM users;\n",
                        "q.sql:1:1: error: table public.users and query UsersList both make the C name blogdb_users_list; "
                        "rename one of them");
+    /* File-local names too: Load's COPY adapter and LoadCopy's row descriptor (it did not compile). */
+    expect_query_error("-- name: Load :copyfrom\nINSERT INTO posts (user_id, title) VALUES (@u, @t);\n"
+                       "-- name: LoadCopy :many\nSELECT title, length(title) AS n FROM posts;\n",
+                       "q.sql:3:1: error: query Load and query LoadCopy both make the C name load_copy_row; "
+                       "rename one of them");
 }
 
 /* ---- --verify: the server's describe as a second opinion ---- */

@@ -2,6 +2,7 @@
  * identity and generated columns, a domain, composite keys, a table without a key, and a
  * materialized view (bindings generated from tests/types/types.sql with --prefix typesdb). */
 #include "helpers.h"
+#include "typesdb_queries.h"
 #include "typesdb_schema.h"
 
 #include <criterion/criterion.h>
@@ -456,4 +457,105 @@ Test(types, text_io_types_round_trip_as_text)
     cr_assert_eq(typesdb_text_io_copy_in(db, &in, 1, 0), BLOGDB_EINVAL);
     cr_assert(strstr(blogdb_errmsg(db), "cannot be sent by binary COPY"), "%s", blogdb_errmsg(db));
     typesdb_text_io_row_free(out);
+}
+
+/* ---- more than 64 columns: column sets of words ---- */
+
+static void assert_wide(int32_t id, const char *cols, const char *expect)
+{
+    char sql[256], *got;
+    snprintf(sql, sizeof sql, "SELECT concat_ws(',', %s) FROM wide WHERE id = %d", cols, id);
+    got = sql_text(sql);
+    cr_assert_str_eq(got, expect, "%s of row %d: %s, expected %s", cols, id, got, expect);
+    free(got);
+}
+
+Test(types, a_table_of_more_than_64_columns_takes_column_sets)
+{
+    typesdb_wide_row in, *out = NULL;
+    typesdb_wide_column_set with = {{0}}, mask = {{0}};
+    memset(&in, 0, sizeof in);
+    in.id = 1;
+    in.has_c1 = in.has_c64 = in.has_c68 = true;
+    in.c1 = 10;
+    in.c64 = 640;
+    in.c68 = 680;
+    in.late = "mine";
+    /* Without `with`, late (column 69) takes its DEFAULT; last (70) is generated. */
+    cr_assert_eq(typesdb_wide_insert(db, &out, &in, NULL), 0, "%s", blogdb_errmsg(db));
+    cr_assert_str_eq(out->late, "default");
+    cr_assert_eq(out->last, 11);
+    cr_assert_eq(out->c68, 680);
+    typesdb_wide_row_free(out);
+    /* With it, late is sent. */
+    in.id = 2;
+    BLOGDB_COLUMNS_ADD(&with, TYPESDB_WIDE_LATE_COLNO);
+    cr_assert_eq(typesdb_wide_insert(db, NULL, &in, &with), 0, "%s", blogdb_errmsg(db));
+    assert_wide(2, "c1, c64, c68, late, last", "10,640,680,mine,11");
+    /* A generated column past the 64th cannot be written; the constants say so. */
+    BLOGDB_COLUMNS_ADD(&with, TYPESDB_WIDE_LAST_COLNO);
+    cr_assert_eq(typesdb_wide_insert(db, NULL, &in, &with), BLOGDB_EINVAL);
+    cr_assert_eq(TYPESDB_WIDE_READONLY_COLUMNS.bits[0], 0);
+    cr_assert_eq(TYPESDB_WIDE_READONLY_COLUMNS.bits[1], UINT64_C(1) << (70 - 64));
+    cr_assert_eq(TYPESDB_WIDE_KEY_COLUMNS.bits[0], 1);
+    cr_assert_eq(TYPESDB_WIDE_ALL_COLUMNS.bits[1], (UINT64_C(1) << (71 - 64)) - 1);
+
+    /* Two masks that differ only past the 64th column are two statements: c68, then c64. */
+    in.c64 = 641;
+    in.c68 = 681;
+    BLOGDB_COLUMNS_ADD(&mask, TYPESDB_WIDE_C68_COLNO);
+    cr_assert_eq(typesdb_wide_update_fields(db, NULL, &in, &mask), 0, "%s", blogdb_errmsg(db));
+    assert_wide(2, "c64, c68", "640,681");
+    memset(&mask, 0, sizeof mask);
+    BLOGDB_COLUMNS_ADD(&mask, TYPESDB_WIDE_C64_COLNO);
+    in.c68 = 682;
+    cr_assert_eq(typesdb_wide_update_fields(db, NULL, &in, &mask), 0, "%s", blogdb_errmsg(db));
+    assert_wide(2, "c64, c68", "641,681");
+    cr_assert_eq(typesdb_wide_update_fields(db, NULL, &in, NULL), BLOGDB_EINVAL, "an empty mask");
+    /* The whole-row update writes every column but the key and the generated one. */
+    in.c1 = 20;
+    in.late = "again";
+    cr_assert_eq(typesdb_wide_update(db, &out, &in), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(out->last, 21);
+    typesdb_wide_row_free(out);
+    assert_wide(2, "c1, c64, c68, late, last", "20,641,682,again,21");
+
+    /* COPY with a column set past the 64th. */
+    {
+        typesdb_wide_row rows[3];
+        typesdb_wide_column_set late = {{0}};
+        BLOGDB_COLUMNS_ADD(&late, TYPESDB_WIDE_LATE_COLNO);
+        for (int i = 0; i < 3; i++) {
+            rows[i] = in;
+            rows[i].id = 10 + i;
+            rows[i].c68 = 1000 + i;
+            rows[i].late = "copied";
+        }
+        cr_assert_eq(typesdb_wide_copy_in(db, rows, 3, &late), 0, "%s", blogdb_errmsg(db));
+        assert_wide(12, "c68, late", "1002,copied");
+        cr_assert_eq(typesdb_wide_copy_in(db, rows, 3, NULL), BLOGDB_EUNIQUE, "the same keys again");
+    }
+}
+
+/* Queries past 64 parameters (a :copyfrom of 69 columns) and 64 result columns (72). */
+Test(types, queries_of_more_than_64_parameters_and_columns)
+{
+    typesdb_load_wide_params rows[2];
+    typesdb_wide_with_count_rows *out = NULL;
+    memset(rows, 0, sizeof rows);
+    for (int i = 0; i < 2; i++) {
+        rows[i].id = 100 + i;
+        rows[i].has_c1 = rows[i].has_c68 = true;
+        rows[i].c1 = i;
+        rows[i].c68 = 6800 + i;
+    }
+    cr_assert_eq(typesdb_load_wide(db, rows, 2), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(typesdb_wide_with_count(db, &out, 100), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(out->count, 2);
+    cr_assert_eq(out->items[1].id, 101);
+    cr_assert_eq(out->items[1].c68, 6801);
+    cr_assert_str_eq(out->items[1].late, "default");
+    cr_assert_eq(out->items[1].last, 2);
+    cr_assert_eq(out->items[1].total, 2);
+    typesdb_wide_with_count_rows_free(out);
 }

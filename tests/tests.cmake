@@ -58,14 +58,16 @@ target_compile_definitions(test_restart PRIVATE BLOGDB_PG_DIR="${BLOGDB_PG_DIR}"
 # Round trips of every type: bindings generated at build time from tests/types/types.sql.
 set(TYPESDB_DIR ${CMAKE_BINARY_DIR}/typesdb)
 add_custom_command(
-  OUTPUT ${TYPESDB_DIR}/typesdb_schema.h ${TYPESDB_DIR}/typesdb_schema.c
+  OUTPUT ${TYPESDB_DIR}/typesdb_schema.h ${TYPESDB_DIR}/typesdb_schema.c ${TYPESDB_DIR}/typesdb_queries.h
+          ${TYPESDB_DIR}/typesdb_queries.c
   COMMAND ${CMAKE_COMMAND} -E make_directory ${TYPESDB_DIR}
-  COMMAND blogdb-gen --prefix typesdb --out-dir ${TYPESDB_DIR} ${CMAKE_SOURCE_DIR}/tests/types/types.sql
-  DEPENDS blogdb-gen ${CMAKE_SOURCE_DIR}/tests/types/types.sql
+  COMMAND blogdb-gen --prefix typesdb --out-dir ${TYPESDB_DIR} --queries ${CMAKE_SOURCE_DIR}/tests/types/queries
+          ${CMAKE_SOURCE_DIR}/tests/types/types.sql
+  DEPENDS blogdb-gen ${CMAKE_SOURCE_DIR}/tests/types/types.sql ${CMAKE_SOURCE_DIR}/tests/types/queries/wide.sql
   COMMENT "blogdb-gen: tests/types/types.sql -> typesdb"
   VERBATIM)
 blogdb_test(types)
-target_sources(test_types PRIVATE ${TYPESDB_DIR}/typesdb_schema.c)
+target_sources(test_types PRIVATE ${TYPESDB_DIR}/typesdb_schema.c ${TYPESDB_DIR}/typesdb_queries.c)
 target_include_directories(test_types PRIVATE ${TYPESDB_DIR})
 
 # A hostile server (tests/fakepg.c) against generated bindings of every type.

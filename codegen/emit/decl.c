@@ -81,31 +81,50 @@ static char *complete_doc(const char *doc, const char *ret_and_name, const char 
     return out;
 }
 
-void claim(emitter *e, const char *name)
+/* Records name in r (a clash also marks the public registry, which decides the exit status). */
+static void claim_in(emitter *e, namereg *r, const char *name)
 {
-    namereg *r = e->names;
+    const char *owner = e->owner ? e->owner : "the generated code";
     for (size_t i = 0; i < r->n; i++)
         if (strcmp(r->names[i], name) == 0) {
-            diag_error_where(e->where, "%s and %s both make the C name %s; rename one of them", r->owners[i], e->owner,
+            diag_error_where(e->where, "%s and %s both make the C name %s; rename one of them", r->owners[i], owner,
                              name);
-            r->clash = true;
+            r->clash = e->names->clash = true;
             return;
         }
     *VEC_PUSH(r->names, r->n) = xstrdup(name);
     r->owners = xrealloc(r->owners, r->n * sizeof *r->owners);
-    r->owners[r->n - 1] = xstrdup(e->owner);
+    r->owners[r->n - 1] = xstrdup(owner);
+}
+
+static void vclaim_in(emitter *e, namereg *r, const char *fmt, va_list ap)
+{
+    strbuf sb;
+    sb_init(&sb);
+    sb_vprintf(&sb, fmt, ap);
+    claim_in(e, r, sb.data);
+    sb_free(&sb);
+}
+
+void claim(emitter *e, const char *name)
+{
+    claim_in(e, e->names, name);
+}
+
+void claim_static(emitter *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vclaim_in(e, &e->statics, fmt, ap);
+    va_end(ap);
 }
 
 void claimf(emitter *e, const char *fmt, ...)
 {
     va_list ap;
-    strbuf sb;
-    sb_init(&sb);
     va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
+    vclaim_in(e, e->names, fmt, ap);
     va_end(ap);
-    claim(e, sb.data);
-    sb_free(&sb);
 }
 
 void namereg_free(namereg *r)

@@ -8,10 +8,6 @@
 static int check_relation(const gen_relation *r, const gen_model *m, const relinfo *ri)
 {
     (void)m;
-    if (r->ncolumns > 64) {
-        diag_error_where(r->where, "relation \"%s\": more than 64 columns is not supported yet", r->name);
-        return -1;
-    }
     for (size_t i = 0; i < r->ncolumns; i++) {
         const gen_column *col = &r->columns[i];
         if (col->type.ct == CT_UNSUPPORTED && !text_io(&col->type)) {
@@ -43,6 +39,8 @@ static int check_relation(const gen_relation *r, const gen_model *m, const relin
 void emit_enum_descriptor(emitter *e, const gen_enum *en)
 {
     char *id = object_ident(en->schema, en->name);
+    claim_static(e, "%s_labels", id);
+    claim_static(e, "%s_enum", id);
     sb_printf(e->impl, "static const char *const %s_labels[] = {", id);
     for (size_t i = 0; i < en->nlabels; i++) {
         sb_puts(e->impl, i ? ", " : "");
@@ -120,6 +118,9 @@ static void emit_schema_check(emitter *e, const relinfo *ris, size_t n)
     size_t nrel = 0, nenum = 0;
     char *name;
     sb_puts(e->impl, "/* ---- the schema, for the run-time check ---- */\n\n");
+    claim_static(e, "schema_relations");
+    claim_static(e, "schema_enums");
+    claim_static(e, "schema");
     sb_puts(e->impl, "static const blogdb_rt_relation *const schema_relations[] = {");
     for (size_t i = 0; i < n; i++)
         if (!ris[i].r->is_partition && ris[i].r->ncolumns)
@@ -153,7 +154,7 @@ static void emit_schema_check(emitter *e, const relinfo *ris, size_t n)
 
 int emit_c(const gen_model *m, const char *prefix, const char *inputs, namereg *names, strbuf *hdr, strbuf *impl)
 {
-    emitter e = {m, prefix, upper(prefix), hdr, impl, names, NULL, NULL};
+    emitter e = {m, prefix, upper(prefix), hdr, impl, names, {0}, NULL, NULL};
     relinfo *ris = xcalloc(m->nrels, sizeof *ris);
     int rc = 0;
 
@@ -229,6 +230,7 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, namereg *
         if (ris[i].r)
             relinfo_free(&ris[i]);
     free(ris);
+    namereg_free(&e.statics);
     free(e.PREFIX);
     return rc;
 }

@@ -12,6 +12,7 @@ typedef struct emitter {
     char *PREFIX;       /* upper case: BLOGDB */
     strbuf *hdr, *impl; /* the header and the implementation being written */
     namereg *names;     /* every public name made so far (both files of a prefix) */
+    namereg statics;    /* the file-local (static) names of the .c file being written */
     const char *owner;  /* what is being emitted ("table public.users"), for clash messages */
     const char *where;  /* its file:line:col */
 } emitter;
@@ -23,6 +24,9 @@ typedef struct emitter {
 void claim(emitter *e, const char *name);
 /* claim() of a name made with a format ("%s_%s_COUNT"). */
 void claimf(emitter *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* claimf() of a file-local name of the .c file (a static, a struct tag): names made of an id and a
+ * suffix ("load" + "_copy_row", "load_copy" + "_row") can meet, and are reported as public ones are. */
+void claim_static(emitter *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- per-relation emission --------------------------------------------------- */
 
@@ -86,6 +90,12 @@ void emit_copy_adapter(emitter *e, const char *id);
  * column i's C field; pk the key columns). */
 void emit_column_array(emitter *e, const char *name, const char *row_type, const gen_column *cols, size_t n,
                        char *const *fields, const int *pk, size_t npk);
+/* Whether a relation has more than 64 columns: its column sets are then a <p>_<id>_column_set struct
+ * of words (BLOGDB_COLUMNS_ADD, *_COLNO numbers), not uint64_t bit masks. */
+bool rel_wide(const relinfo *ri);
+/* Prints the words of a column set of n columns (in[i]: column i is in it) as `{0x...u, ...}`. */
+void put_column_words(strbuf *sb, const bool *in, size_t n);
+/* The column bits (or numbers), the columns type of a wide table, and ALL/KEY/READONLY_COLUMNS. */
 void emit_column_bits(emitter *e, const relinfo *ri);
 
 /* ---- emit.c: enums, the schema check, the files ---- */

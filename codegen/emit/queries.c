@@ -107,10 +107,6 @@ static int qinfo_init(const emitter *e, const gen_query *q, qinfo *qi)
                 return -1;
             }
     }
-    if (q->result.ncolumns > 64 || q->nparams > 64) {
-        diag_error_where(q->where, "query %s: more than 64 columns or parameters is not supported", q->name);
-        return -1;
-    }
     qi->pfields = xcalloc(q->nparams + 1, sizeof *qi->pfields);
     qi->pcols = xcalloc(q->nparams + 1, sizeof *qi->pcols);
     qi->positional = q->nparams <= MAX_POSITIONAL && q->cmd != QUERY_COPYFROM;
@@ -271,6 +267,7 @@ static void emit_layout(emitter *e, const char *rel, const char *label, const ge
     else
         sb_puts(&sql, label);
     emit_column_array(e, columns, type, cols, n, fields, NULL, 0);
+    claim_static(e, "%s", rel);
     sb_tpl(e->impl, "static const blogdb_rt_relation $(rel) = {\n    .name = \"$(label)\", .sql = ", "rel", rel, "label",
            label, NULL);
     put_cstr(e->impl, sql.data);
@@ -318,6 +315,7 @@ static void emit_descriptors_of(emitter *e, const qinfo *qi)
         free(params);
         return;
     }
+    claim_static(e, "%s_stmt", qi->id);
     sb_printf(e->impl, "static const blogdb_rt_statement %s_stmt = {\n    .name = \"%s\",\n    .sql = ", qi->id, q->name);
     put_cstr(e->impl, q->sql);
     sb_printf(e->impl, ",\n    .params = %s%s, .row = %s%s,\n    .result = %s, .writes = %s};\n\n",
@@ -365,6 +363,7 @@ static void emit_params_of(emitter *e, const qinfo *qi)
         return;
     sb_init(&decl);
     put_param_decls(e, qi, &decl);
+    claim_static(e, "%s_params_of", qi->id);
     sb_tpl(e->impl, "static const $(p)_$(id)_params *$(id)_params_of($(p)_$(id)_params *p",
            "p", e->prefix, "id", qi->id, NULL);
     sb_printf(e->impl, "%s)\n{\n    memset(p, 0, sizeof *p);\n", decl.data);
@@ -418,13 +417,32 @@ static void put_query_doc(strbuf *doc, const gen_query *q)
     sb_puts(doc, "\n");
 }
 
+/* The set of every parameter of a :copyfrom query, as the runtime's copy functions take it: a
+ * uint64_t literal, or for more than 64 parameters a static array of words emitted now. */
+static char *all_params(emitter *e, const qinfo *qi)
+{
+    size_t n = qi->q->nparams;
+    bool *in;
+    if (n <= 64)
+        return xstrfmt("0x%llx", n == 64 ? ~0ULL : (1ULL << n) - 1);
+    in = xcalloc(n, sizeof *in);
+    for (size_t i = 0; i < n; i++)
+        in[i] = true;
+    claim_static(e, "%s_copy_set", qi->id);
+    sb_printf(e->impl, "static const uint64_t %s_copy_set[] = ", qi->id);
+    put_column_words(e->impl, in, n);
+    sb_puts(e->impl, ";\n\n");
+    free(in);
+    return xstrfmt("%s_copy_set", qi->id);
+}
+
 /* :copyfrom: the rows from an array, or from a producer, by binary COPY into the table. */
 static void emit_copyfrom_functions(emitter *e, const qinfo *qi)
 {
     const gen_query *q = qi->q;
     strbuf doc;
     char *name = xstrfmt("int %s_%s", e->prefix, qi->id), *decl;
-    unsigned long long all = q->nparams == 64 ? ~0ULL : (1ULL << q->nparams) - 1;
+    char *all = all_params(e, qi);
     sb_init(&doc);
     put_query_doc(&doc, q);
     sb_printf(&doc,
@@ -438,7 +456,8 @@ static void emit_copyfrom_functions(emitter *e, const qinfo *qi)
               q->name, file_where(q), q->copy_into->name);
     decl = xstrfmt("blogdb *db, const %s_%s_params *rows, size_t count", e->prefix, qi->id);
     emit_proto(e, doc.data, name, decl);
-    sb_printf(e->impl, "    return blogdb_rt_copy_rows(db, &%s_params, 0x%llx, rows, count);\n}\n\n", qi->id, all);
+    sb_printf(e->impl, "    return blogdb_rt_copy_rows%s(db, &%s_params, %s, rows, count);\n}\n\n", q->nparams > 64 ? "_cols" : "",
+              qi->id, all);
     free(name);
     free(decl);
     sb_free(&doc);
@@ -454,10 +473,11 @@ static void emit_copyfrom_functions(emitter *e, const qinfo *qi)
     emit_proto(e, doc.data, name, decl);
     sb_printf(e->impl,
               "    %s_%s_params scratch;\n    struct %s_copy_ctx x = {next, ctx};\n"
-              "    return blogdb_rt_copy_in(db, &%s_params, 0x%llx, next ? %s_copy_row : NULL, &x, &scratch);\n}\n\n",
-              e->prefix, qi->id, qi->id, qi->id, all, qi->id);
+              "    return blogdb_rt_copy_in%s(db, &%s_params, %s, next ? %s_copy_row : NULL, &x, &scratch);\n}\n\n",
+              e->prefix, qi->id, qi->id, q->nparams > 64 ? "_cols" : "", qi->id, all, qi->id);
     free(name);
     free(decl);
+    free(all);
     sb_free(&doc);
 }
 
@@ -556,6 +576,8 @@ static void emit_each_adapter(emitter *e, const qinfo *qis, size_t i)
     for (size_t j = 0; j < i; j++)
         if (streams(qis[j].q) && strcmp(qis[j].row_rel, qis[i].row_rel) == 0)
             return;
+    claim_static(e, "%s_each_ctx", qis[i].row_rel);
+    claim_static(e, "%s_each_row", qis[i].row_rel);
     sb_tpl(e->impl,
            "struct $(r)_each_ctx {\n    $(fn) fn;\n    void *ctx;\n};\n\n"
            "static int $(r)_each_row(const void *row, void *c)\n{\n"
@@ -583,7 +605,7 @@ static void emit_used_enums(emitter *e, const gen_model *m)
 int emit_queries(const gen_model *m, const char *prefix, const char *inputs, namereg *names, strbuf *hdr,
                  strbuf *impl)
 {
-    emitter e = {m, prefix, upper(prefix), hdr, impl, names, NULL, NULL};
+    emitter e = {m, prefix, upper(prefix), hdr, impl, names, {0}, NULL, NULL};
     qinfo *qis = xcalloc(m->nqueries + 1, sizeof *qis);
     int rc = 0;
     for (size_t i = 0; i < m->nqueries && rc == 0; i++) {
@@ -628,6 +650,7 @@ int emit_queries(const gen_model *m, const char *prefix, const char *inputs, nam
     for (size_t i = 0; i < m->nqueries; i++)
         qinfo_free(&qis[i]);
     free(qis);
+    namereg_free(&e.statics);
     free(e.PREFIX);
     return rc;
 }

@@ -65,6 +65,7 @@ void emit_row_struct(emitter *e, const relinfo *ri)
 void emit_column_array(emitter *e, const char *name, const char *row_type, const gen_column *cols, size_t n,
                        char *const *fields, const int *pk, size_t npk)
 {
+    claim_static(e, "%s", name);
     sb_printf(e->impl, "static const blogdb_rt_column %s[] = {\n", name);
     for (size_t i = 0; i < n; i++) {
         const gen_column *col = &cols[i];
@@ -135,6 +136,7 @@ void emit_descriptors(emitter *e, const relinfo *ri)
         strbuf q;
         sb_init(&q);
         put_qualified(&q, r->schema, r->name);
+        claim_static(e, "%s_rel", ri->id);
         sb_printf(e->impl, "static const blogdb_rt_relation %s_rel = {\n    .name = ", ri->id);
         put_cstr(e->impl, r->name);
         sb_puts(e->impl, ", .sql = ");
@@ -147,6 +149,8 @@ void emit_descriptors(emitter *e, const relinfo *ri)
         sb_free(&q);
     }
     /* Typed callbacks reach the runtime through these, never through a cast function pointer. */
+    claim_static(e, "%s_each_ctx", ri->id);
+    claim_static(e, "%s_each_row", ri->id);
     sb_tpl(e->impl,
            "struct $(id)_each_ctx {\n    $(p)_$(id)_row_fn fn;\n    void *ctx;\n};\n\n"
            "static int $(id)_each_row(const void *row, void *c)\n{\n"
@@ -158,6 +162,8 @@ void emit_descriptors(emitter *e, const relinfo *ri)
 
 void emit_copy_adapter(emitter *e, const char *id)
 {
+    claim_static(e, "%s_copy_ctx", id);
+    claim_static(e, "%s_copy_row", id);
     sb_tpl(e->impl,
            "struct $(id)_copy_ctx {\n    $(p)_$(id)_next_fn fn;\n    void *ctx;\n};\n\n"
            "static int $(id)_copy_row(void *row, void *c)\n{\n    struct $(id)_copy_ctx *x = c;\n"
@@ -165,33 +171,83 @@ void emit_copy_adapter(emitter *e, const char *id)
            "id", id, "p", e->prefix, NULL);
 }
 
+bool rel_wide(const relinfo *ri)
+{
+    return ri->r->ncolumns > 64;
+}
+
+void put_column_words(strbuf *sb, const bool *in, size_t n)
+{
+    sb_puts(sb, "{");
+    for (size_t w = 0; w < (n + 63) / 64; w++) {
+        unsigned long long bits = 0;
+        for (size_t i = w * 64; i < n && i < w * 64 + 64; i++)
+            if (in[i])
+                bits |= 1ULL << (i % 64);
+        sb_printf(sb, "%s0x%llxu", w ? ", " : "", bits);
+    }
+    sb_puts(sb, "}");
+}
+
+/* One of the column-set constants: a uint64_t mask, or for a wide relation a compound literal of
+ * its _column_set struct. */
+static void emit_set_macro(emitter *e, const relinfo *ri, const char *what, const bool *in, const char *doc)
+{
+    size_t n = ri->r->ncolumns;
+    claimf(e, "%s_%s_%s", e->PREFIX, ri->ID, what);
+    sb_printf(e->hdr, "#define %s_%s_%s ", e->PREFIX, ri->ID, what);
+    if (rel_wide(ri)) {
+        sb_printf(e->hdr, "((const %s_%s_column_set){", e->prefix, ri->id);
+        put_column_words(e->hdr, in, n);
+        sb_puts(e->hdr, "})");
+    } else {
+        unsigned long long bits = 0;
+        for (size_t i = 0; i < n; i++)
+            if (in[i])
+                bits |= 1ULL << i;
+        sb_printf(e->hdr, "((uint64_t)0x%llx)", bits);
+    }
+    sb_printf(e->hdr, " /**< %s */\n", doc);
+}
+
 void emit_column_bits(emitter *e, const relinfo *ri)
 {
-    sb_printf(e->hdr, "/* Column bits of %s, for `with` and `mask` arguments. */\n", ri->r->name);
-    for (size_t i = 0; i < ri->r->ncolumns; i++) {
+    size_t n = ri->r->ncolumns;
+    bool *in = xcalloc(n + 1, sizeof *in);
+    if (rel_wide(ri)) {
+        claimf(e, "%s_%s_column_set", e->prefix, ri->id);
+        sb_printf(e->hdr,
+                  "/** A set of columns of %s (more than 64 of them), for `with` and `mask` arguments: add\n"
+                  " * a column with BLOGDB_COLUMNS_ADD(&set, %s_%s_<COLUMN>_COLNO). */\n"
+                  "typedef struct %s_%s_column_set {\n    uint64_t bits[%zu];\n} %s_%s_column_set;\n\n",
+                  ri->r->name, e->PREFIX, ri->ID, e->prefix, ri->id, (n + 63) / 64, e->prefix, ri->id);
+        sb_printf(e->hdr, "/* Column numbers of %s, for %s_%s_column_set. */\n", ri->r->name, e->prefix, ri->id);
+    } else {
+        sb_printf(e->hdr, "/* Column bits of %s, for `with` and `mask` arguments. */\n", ri->r->name);
+    }
+    for (size_t i = 0; i < n; i++) {
         char *F = upper(ri->fields[i]);
-        claimf(e, "%s_%s_%s", e->PREFIX, ri->ID, F);
-        sb_printf(e->hdr, "#define %s_%s_%s ((uint64_t)1 << %zu) /**< Column %s. */\n", e->PREFIX, ri->ID, F, i,
-                  ri->r->columns[i].name);
+        if (rel_wide(ri)) {
+            claimf(e, "%s_%s_%s_COLNO", e->PREFIX, ri->ID, F);
+            sb_printf(e->hdr, "#define %s_%s_%s_COLNO %zu /**< Column %s. */\n", e->PREFIX, ri->ID, F, i,
+                      ri->r->columns[i].name);
+        } else {
+            claimf(e, "%s_%s_%s", e->PREFIX, ri->ID, F);
+            sb_printf(e->hdr, "#define %s_%s_%s ((uint64_t)1 << %zu) /**< Column %s. */\n", e->PREFIX, ri->ID, F, i,
+                      ri->r->columns[i].name);
+        }
         free(F);
     }
-    claimf(e, "%s_%s_ALL_COLUMNS", e->PREFIX, ri->ID);
-    claimf(e, "%s_%s_KEY_COLUMNS", e->PREFIX, ri->ID);
-    claimf(e, "%s_%s_READONLY_COLUMNS", e->PREFIX, ri->ID);
-    sb_printf(e->hdr, "#define %s_%s_ALL_COLUMNS ((uint64_t)0x%llx) /**< Every column. */\n", e->PREFIX, ri->ID,
-              (unsigned long long)(ri->r->ncolumns == 64 ? ~0ULL : (1ULL << ri->r->ncolumns) - 1));
-    {
-        unsigned long long key = 0;
-        for (size_t k = 0; k < ri->npk; k++)
-            key |= 1ULL << ri->pk[k];
-        sb_printf(e->hdr, "#define %s_%s_KEY_COLUMNS ((uint64_t)0x%llx) /**< The primary key columns. */\n", e->PREFIX, ri->ID,
-                  key);
-        key = 0;
-        for (size_t c = 0; c < ri->r->ncolumns; c++)
-            if (col_readonly(&ri->r->columns[c]))
-                key |= 1ULL << c;
-        sb_printf(e->hdr, "#define %s_%s_READONLY_COLUMNS ((uint64_t)0x%llx) /**< Generated and identity ALWAYS columns. */\n",
-                  e->PREFIX, ri->ID, key);
-    }
+    for (size_t i = 0; i < n; i++)
+        in[i] = true;
+    emit_set_macro(e, ri, "ALL_COLUMNS", in, "Every column.");
+    memset(in, 0, n * sizeof *in);
+    for (size_t k = 0; k < ri->npk; k++)
+        in[ri->pk[k]] = true;
+    emit_set_macro(e, ri, "KEY_COLUMNS", in, "The primary key columns.");
+    for (size_t i = 0; i < n; i++)
+        in[i] = col_readonly(&ri->r->columns[i]);
+    emit_set_macro(e, ri, "READONLY_COLUMNS", in, "Generated and identity ALWAYS columns.");
     sb_puts(e->hdr, "\n");
+    free(in);
 }

@@ -39,7 +39,9 @@ void emit_query(emitter *e, const relinfo *ri, const char *qname, const char *ta
         put_qualified(&sql, ri->r->schema, ri->r->name);
         sb_puts(&sql, tail_or_sql);
     }
+    claim_static(e, "%s", qname);
     if (nparams) {
+        claim_static(e, "%s_params", qname);
         sb_printf(e->impl, "static const uint16_t %s_params[] = {", qname);
         for (size_t i = 0; i < nparams; i++) {
             sb_puts(e->impl, i ? ", " : "");

@@ -159,30 +159,34 @@ static void emit_each_fn(emitter *e, const relinfo *ri, const char *suffix, cons
 
 static void emit_copy_fns(emitter *e, const relinfo *ri)
 {
+    bool wide = rel_wide(ri);
+    char *cols_t = wide ? xstrfmt("const %s_%s_column_set *", e->prefix, ri->id) : xstrdup("uint64_t ");
+    const char *rt = wide ? "_cols" : "", *with = wide ? "with ? with->bits : NULL" : "with";
     char *nm = xstrfmt("int %s_%s_copy_in", e->prefix, ri->id);
-    char *params = xstrfmt("blogdb *db, const %s_%s_row *rows, size_t count, uint64_t with", e->prefix, ri->id);
+    char *params = xstrfmt("blogdb *db, const %s_%s_row *rows, size_t count, %swith", e->prefix, ri->id, cols_t);
     char *doc = xstrfmt(" * Bulk insert with COPY (binary): rows[0..count), the columns an insert with `with` sends.\n"
                         " * All or nothing: a bad row stops the COPY, nothing of it is kept, and\n"
                         " * blogdb_failed_index() gives the row's index. Runs in the open transaction, or its own.\n"
                         " * @return 0, or the code of the failure (BLOGDB_EINVAL, BLOGDB_ETOOLONG, BLOGDB_EUNIQUE...).\n");
     emit_proto(e, doc, nm, params);
-    sb_printf(e->impl, "    return blogdb_rt_copy_rows(db, &%s_rel, with, rows, count);\n}\n\n", ri->id);
+    sb_printf(e->impl, "    return blogdb_rt_copy_rows%s(db, &%s_rel, %s, rows, count);\n}\n\n", rt, ri->id, with);
     free(nm);
     free(params);
     free(doc);
     nm = xstrfmt("int %s_%s_copy_in_fn", e->prefix, ri->id);
-    params = xstrfmt("blogdb *db, %s_%s_next_fn next, void *ctx, uint64_t with", e->prefix, ri->id);
+    params = xstrfmt("blogdb *db, %s_%s_next_fn next, void *ctx, %swith", e->prefix, ri->id, cols_t);
     doc = xstrfmt(" * Bulk insert with COPY (binary) from a row producer: as %s_%s_copy_in(), with rows\n"
                   " * from next() until it returns 0; a negative return aborts the COPY.\n",
                   e->prefix, ri->id);
     emit_proto(e, doc, nm, params);
     sb_printf(e->impl,
               "    %s_%s_row scratch;\n    struct %s_copy_ctx x = {next, ctx};\n"
-              "    return blogdb_rt_copy_in(db, &%s_rel, with, next ? %s_copy_row : NULL, &x, &scratch);\n}\n\n",
-              e->prefix, ri->id, ri->id, ri->id, ri->id);
+              "    return blogdb_rt_copy_in%s(db, &%s_rel, %s, next ? %s_copy_row : NULL, &x, &scratch);\n}\n\n",
+              e->prefix, ri->id, ri->id, rt, ri->id, with, ri->id);
     free(nm);
     free(params);
     free(doc);
+    free(cols_t);
 }
 
 static void emit_list_fn(emitter *e, const relinfo *ri, const list_spec *ls)
@@ -307,28 +311,35 @@ static void emit_fn(emitter *e, const relinfo *ri, const char *q, const char *re
 {
     strbuf t[4];
     const char *tpl[4] = {ret_name, params, doc, body};
+    /* Column sets: a uint64_t mask, or a pointer to the wide relation's _column_set struct. */
+    bool wide = rel_wide(ri);
+    char *cols_t = wide ? xstrfmt("const %s_%s_column_set *", e->prefix, ri->id) : xstrdup("uint64_t ");
+    char *colref = wide ? xstrfmt("%s_%s_*_COLNO column", e->PREFIX, ri->ID) : xstrfmt("%s_%s_* bit", e->PREFIX, ri->ID);
     for (int i = 0; i < 4; i++) {
         sb_init(&t[i]);
         sb_tpl(&t[i], tpl[i], "rel", ri->r->name, "p", e->prefix, "P", e->PREFIX, "id", ri->id, "ID", ri->ID, "q",
-               q ? q : "", NULL);
+               q ? q : "", "cols_t", cols_t, "colref", colref, "rt_cols", wide ? "_cols" : "", "with",
+               wide ? "with ? with->bits : NULL" : "with", "mask", wide ? "mask ? mask->bits : NULL" : "mask", NULL);
     }
     emit_proto(e, t[2].data, t[0].data, t[1].data);
     sb_puts(e->impl, t[3].data);
     for (int i = 0; i < 4; i++)
         sb_free(&t[i]);
+    free(cols_t);
+    free(colref);
 }
 
 static void emit_insert_fn(emitter *e, const relinfo *ri)
 {
-    emit_fn(e, ri, NULL, "int $(p)_$(id)_insert", "blogdb *db, $(p)_$(id)_row **out, const $(p)_$(id)_row *row, uint64_t with",
+    emit_fn(e, ri, NULL, "int $(p)_$(id)_insert", "blogdb *db, $(p)_$(id)_row **out, const $(p)_$(id)_row *row, $(cols_t)with",
             " * Inserts a $(rel) row and returns it as stored (defaults and triggers applied).\n"
             " * @param[out] out  The stored row (free with $(p)_$(id)_row_free()), or NULL when not wanted.\n"
             " * @param row       The values. Columns with a DEFAULT are sent only when their\n"
-            " *                  $(P)_$(ID)_* bit is in `with`; otherwise the server default applies.\n"
+            " *                  $(colref) is in `with`; otherwise the server default applies.\n"
             " * @return 0, BLOGDB_EUNIQUE, BLOGDB_EFOREIGNKEY, BLOGDB_ENOTNULL, BLOGDB_ECHECK,\n"
             " *         BLOGDB_ETOOLONG, BLOGDB_EINVAL (NULL argument or string, bad UTF-8, bad enum),\n"
             " *         or another code. Nothing is written on failure.\n",
-            "    return blogdb_rt_insert(db, &$(id)_rel, row, with, out);\n}\n\n");
+            "    return blogdb_rt_insert$(rt_cols)(db, &$(id)_rel, row, $(with), out);\n}\n\n");
 }
 
 /* get_by: the primary key, then each unique index on other columns. */
@@ -494,20 +505,33 @@ static void emit_lists(emitter *e, const relinfo *ri)
 /* update (every non-key writable column) and update_fields (the columns in a mask). */
 static void emit_update_fns(emitter *e, const relinfo *ri)
 {
+    if (rel_wide(ri)) { /* the set of writable non-key columns, as words */
+        bool *in = xcalloc(ri->r->ncolumns, sizeof *in);
+        for (size_t i = 0; i < ri->r->ncolumns; i++)
+            in[i] = !col_readonly(&ri->r->columns[i]);
+        for (size_t k = 0; k < ri->npk; k++)
+            in[ri->pk[k]] = false;
+        claim_static(e, "%s_update_set", ri->id);
+        sb_printf(e->impl, "static const uint64_t %s_update_set[] = ", ri->id);
+        put_column_words(e->impl, in, ri->r->ncolumns);
+        sb_puts(e->impl, ";\n\n");
+        free(in);
+    }
     emit_fn(e, ri, NULL, "int $(p)_$(id)_update", "blogdb *db, $(p)_$(id)_row **out, const $(p)_$(id)_row *row",
             " * Writes every non-key, writable column of `row` to the $(rel) row with row's key.\n"
             " * @param[out] out  The row as stored (free with $(p)_$(id)_row_free()), or NULL.\n"
             " * @return 0, BLOGDB_ENOTFOUND, or the codes of $(p)_$(id)_insert().\n",
-            "    return blogdb_rt_update(db, &$(id)_rel, row, $(P)_$(ID)_ALL_COLUMNS & ~($(P)_$(ID)_KEY_COLUMNS | "
-            "$(P)_$(ID)_READONLY_COLUMNS), out);\n}\n\n");
+            rel_wide(ri) ? "    return blogdb_rt_update_cols(db, &$(id)_rel, row, $(id)_update_set, out);\n}\n\n"
+                         : "    return blogdb_rt_update(db, &$(id)_rel, row, $(P)_$(ID)_ALL_COLUMNS & ~($(P)_$(ID)_KEY_COLUMNS | "
+                           "$(P)_$(ID)_READONLY_COLUMNS), out);\n}\n\n");
     emit_fn(e, ri, NULL, "int $(p)_$(id)_update_fields",
-            "blogdb *db, $(p)_$(id)_row **out, const $(p)_$(id)_row *row, uint64_t mask",
-            " * Writes only the columns in `mask` ($(P)_$(ID)_* bits, no key column) of `row`\n"
+            "blogdb *db, $(p)_$(id)_row **out, const $(p)_$(id)_row *row, $(cols_t)mask",
+            " * Writes only the columns in `mask` ($(colref)s, no key column) of `row`\n"
             " * to the $(rel) row with row's key.\n"
             " * @param[out] out  The row as stored (free with $(p)_$(id)_row_free()), or NULL.\n"
             " * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (empty mask, key column in mask),\n"
             " *         or the codes of $(p)_$(id)_insert().\n",
-            "    return blogdb_rt_update(db, &$(id)_rel, row, mask, out);\n}\n\n");
+            "    return blogdb_rt_update$(rt_cols)(db, &$(id)_rel, row, $(mask), out);\n}\n\n");
 }
 
 /* A table without a primary key: list (no stable order to page by) and each. */

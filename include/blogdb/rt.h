@@ -11,6 +11,18 @@
 
 #include "blogdb/core.h"
 
+/** PostgreSQL's limit on the columns of a table (MaxHeapAttributeNumber). */
+#define BLOGDB_RT_MAX_COLUMNS 1600
+
+/** Words of a column set of n columns: bit i % 64 of word i / 64 is column i. */
+#define BLOGDB_RT_COLUMN_WORDS(n) (((n) + 63) / 64)
+
+/**
+ * Adds column number i to a column set: `set` is a generated `<prefix>_<table>_column_set *` of a
+ * relation of more than 64 columns (narrower ones take plain uint64_t bit masks).
+ */
+#define BLOGDB_COLUMNS_ADD(set, i) ((set)->bits[(i) / 64] |= (uint64_t)1 << ((i) % 64))
+
 /** Layout version of the descriptor tables: generated code checks it at compile time. */
 #define BLOGDB_RT_ABI 1
 
@@ -84,7 +96,7 @@ typedef struct blogdb_rt_relation {
     size_t row_size;             /**< sizeof(row struct). */
     size_t row_align;            /**< _Alignof(row struct). */
     const blogdb_rt_column *columns; /**< Columns in table order. */
-    uint16_t ncolumns;           /**< Number of columns (at most 64). */
+    uint16_t ncolumns;           /**< Number of columns (at most BLOGDB_RT_MAX_COLUMNS). */
     char kind;                   /**< pg_class.relkind: 'r' table, 'p' partitioned, 'v' view, 'm' materialized view. */
 } blogdb_rt_relation;
 
@@ -173,6 +185,25 @@ BLOGDB_API int blogdb_rt_insert(blogdb *db, const blogdb_rt_relation *rel,
  */
 BLOGDB_API int blogdb_rt_update(blogdb *db, const blogdb_rt_relation *rel,
                                 const void *row, uint64_t mask, void *out);
+
+/**
+ * blogdb_rt_insert(), blogdb_rt_update(), blogdb_rt_copy_in() and blogdb_rt_copy_rows() for a
+ * relation of any width: `with` and `mask` are column sets of
+ * BLOGDB_RT_COLUMN_WORDS(rel->ncolumns) words (a NULL `with` is the empty set). The uint64_t
+ * forms are these with one word: on a relation wider than 64 columns they cannot name a column
+ * past the 64th.
+ */
+BLOGDB_API int blogdb_rt_insert_cols(blogdb *db, const blogdb_rt_relation *rel, const void *row,
+                                     const uint64_t *with, void *out);
+/** See blogdb_rt_insert_cols(). A NULL mask is BLOGDB_EINVAL (an empty set). */
+BLOGDB_API int blogdb_rt_update_cols(blogdb *db, const blogdb_rt_relation *rel, const void *row,
+                                     const uint64_t *mask, void *out);
+/** See blogdb_rt_insert_cols(). */
+BLOGDB_API int blogdb_rt_copy_in_cols(blogdb *db, const blogdb_rt_relation *rel, const uint64_t *with,
+                                      int (*next)(void *row, void *ctx), void *ctx, void *row);
+/** See blogdb_rt_insert_cols(). */
+BLOGDB_API int blogdb_rt_copy_rows_cols(blogdb *db, const blogdb_rt_relation *rel, const uint64_t *with,
+                                        const void *rows, size_t count);
 
 /**
  * Compares the connected database with a generated schema: each relation's kind, column names,
