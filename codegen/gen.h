@@ -209,12 +209,17 @@ typedef struct gen_composite {
     char *schema, *name;
 } gen_composite;
 
-/* A function of the schema's own (CREATE FUNCTION) with a scalar result, for typing its calls. */
+/* A function of the schema's own (CREATE FUNCTION), for typing its calls: a scalar result, or rows
+ * (RETURNS SETOF, TABLE, OUT parameters, a table's row type) that a call in FROM reads. */
 typedef struct gen_function {
     char *schema, *name;
     gen_type *args;     /* IN, INOUT and VARIADIC arguments */
     size_t nargs, ndefaults; /* the last ndefaults have DEFAULTs */
-    gen_type result;
+    gen_type result;    /* the scalar result (of a single OUT / TABLE column too); sql NULL for a row */
+    bool setof;         /* RETURNS SETOF / TABLE: any number of rows */
+    gen_column *outs;   /* RETURNS TABLE (...) / OUT and INOUT parameters: the row's columns */
+    size_t nouts;
+    char *row_schema, *row_name; /* RETURNS [SETOF] a table's or view's row type: its columns at the call */
 } gen_function;
 void gen_function_free(gen_function *f);
 

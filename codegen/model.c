@@ -138,6 +138,8 @@ static void remove_functions_using(gen_model *m, const void *def)
         bool uses = type_is(&f->result, def);
         for (size_t a = 0; a < f->nargs && !uses; a++)
             uses = type_is(&f->args[a], def);
+        for (size_t o = 0; o < f->nouts && !uses; o++)
+            uses = type_is(&f->outs[o].type, def);
         if (uses) {
             model_remove_function(m, i);
         } else {
@@ -168,6 +170,13 @@ void gen_function_free(gen_function *f)
         free(f->args[i].sql);
     free(f->args);
     free(f->result.sql);
+    for (size_t i = 0; i < f->nouts; i++) {
+        free(f->outs[i].name);
+        free(f->outs[i].type.sql);
+    }
+    free(f->outs);
+    free(f->row_schema);
+    free(f->row_name);
     free(f);
 }
 

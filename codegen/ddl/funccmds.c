@@ -1,8 +1,9 @@
 /* blogdb-gen, DDL replay: CREATE / DROP FUNCTION. A function of the schema's own is kept when its
- * result is a scalar type the model knows, so views and queries that call it are typed by its
- * RETURNS (and parameters passed to it by its argument types). Procedures, set-returning
- * functions, triggers and functions over pseudo-types (anyelement, internal, record...) are
- * accepted and not kept: a call to one is untyped, and the error suggests a cast. */
+ * result is a type the model knows, so views and queries that call it are typed by its RETURNS
+ * (and parameters passed to it by its argument types): a scalar, or rows that a call in FROM
+ * reads (RETURNS SETOF scalar, RETURNS TABLE (...), OUT parameters, a table's or view's row
+ * type). Procedures, triggers and functions over pseudo-types (anyelement, internal, a bare
+ * record...) are accepted and not kept: a call to one is untyped, and the error suggests a cast. */
 #include "ddl.h"
 
 #include <stdlib.h>
@@ -23,6 +24,53 @@ static bool is_argument(const PgQuery__FunctionParameter *p)
 {
     return p->mode != PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_OUT &&
            p->mode != PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE;
+}
+
+static bool is_output(const PgQuery__FunctionParameter *p)
+{
+    return p->mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_OUT ||
+           p->mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_INOUT ||
+           p->mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE;
+}
+
+/* The result: OUT / INOUT / TABLE parameters as columns (one of them is also the scalar result, as
+ * PostgreSQL makes it), else RETURNS, a type or a relation's row type. false when the model cannot
+ * type it (record without columns, a pseudo-type). */
+static bool function_result(ctx *c, const PgQuery__CreateFunctionStmt *s, gen_function *f)
+{
+    const PgQuery__TypeName *rt = s->return_type;
+    const char *schema, *name;
+    const gen_relation *row;
+    for (size_t i = 0; i < s->n_parameters; i++) {
+        const PgQuery__FunctionParameter *p = s->parameters[i]->function_parameter;
+        gen_column *col;
+        if (!is_output(p))
+            continue;
+        f->outs = xrealloc(f->outs, (f->nouts + 1) * sizeof *f->outs);
+        col = memset(&f->outs[f->nouts], 0, sizeof *col);
+        if (!quiet_type(c, p->arg_type, &col->type))
+            return false;
+        f->nouts++;
+        col->name = xstrfmt("%s", p->name && *p->name ? p->name : "column");
+    }
+    f->setof = rt && rt->setof;
+    if (f->nouts == 1) {
+        f->result = type_copy(&f->outs[0].type);
+        return true;
+    }
+    if (f->nouts > 1 || !rt)
+        return f->nouts > 1;
+    {
+        PgQuery__TypeName base = *rt; /* SETOF t: rows of t */
+        base.setof = false;
+        if (quiet_type(c, &base, &f->result))
+            return true;
+    }
+    if (names_split(rt->names, rt->n_names, &schema, &name) != 0 || !(row = lookup_rel(c, schema, name)))
+        return false;
+    f->row_schema = xstrdup(row->schema);
+    f->row_name = xstrdup(row->name);
+    return true;
 }
 
 /* The kept function named (schema, name) taking nargs arguments (its defaults may be left out),
@@ -48,7 +96,7 @@ int do_create_function(ctx *c, const PgQuery__CreateFunctionStmt *s)
     size_t nargs = 0;
     long old;
     bool ok;
-    if (s->is_procedure || !s->return_type || s->return_type->setof)
+    if (s->is_procedure)
         return 0;
     if (names_split(s->funcname, s->n_funcname, &schema, &name) != 0)
         FAIL(c, c->stmt_pos, "malformed function name");
@@ -58,7 +106,7 @@ int do_create_function(ctx *c, const PgQuery__CreateFunctionStmt *s)
         nargs += is_argument(s->parameters[i]->function_parameter);
     f = xcalloc(1, sizeof *f);
     f->args = xcalloc(nargs + 1, sizeof *f->args);
-    ok = quiet_type(c, s->return_type, &f->result);
+    ok = function_result(c, s, f);
     for (size_t i = 0; i < s->n_parameters && ok; i++) {
         const PgQuery__FunctionParameter *p = s->parameters[i]->function_parameter;
         if (!is_argument(p))
@@ -74,7 +122,7 @@ int do_create_function(ctx *c, const PgQuery__CreateFunctionStmt *s)
     /* CREATE OR REPLACE (or a second overload with the same arity): the new one is what calls see */
     while ((old = find_function(c, schema, name, nargs)) >= 0 && c->m->functions[old]->nargs == nargs)
         model_remove_function(c->m, (size_t)old);
-    if (!ok || f->result.ct == CT_UNSUPPORTED) {
+    if (!ok || (f->result.sql && f->result.ct == CT_UNSUPPORTED)) {
         gen_function_free(f);
         return 0;
     }

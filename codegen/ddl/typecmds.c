@@ -164,6 +164,8 @@ void respell_columns(gen_model *m, const gen_enum *en, const gen_domain *dom)
         respell(&m->functions[i]->result, en, dom);
         for (size_t a = 0; a < m->functions[i]->nargs; a++)
             respell(&m->functions[i]->args[a], en, dom);
+        for (size_t o = 0; o < m->functions[i]->nouts; o++)
+            respell(&m->functions[i]->outs[o].type, en, dom);
     }
 }
 

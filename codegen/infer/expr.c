@@ -83,8 +83,7 @@ static int type_common_list(ctx *c, scope *s, Node **list, size_t n, int loc, co
     return 0;
 }
 
-/* The schema's own function a call reaches (CREATE FUNCTION ... RETURNS), or NULL. */
-static const gen_function *own_function(ctx *c, const PgQuery__FuncCall *f)
+const gen_function *own_call(ctx *c, const PgQuery__FuncCall *f)
 {
     const char *schema, *name;
     long i;
@@ -94,9 +93,14 @@ static const gen_function *own_function(ctx *c, const PgQuery__FuncCall *f)
     return i >= 0 ? c->m->functions[i] : NULL;
 }
 
-/* A call of the schema's own function: its RETURNS type (maybe NULL: a function may return NULL
- * whatever it is given); a parameter passed to it takes the argument's declared type. */
-static int type_own_call(ctx *c, scope *s, const PgQuery__FuncCall *f, const gen_function *fn, texpr *out)
+/* The schema's own function with a scalar result a call reaches, or NULL. */
+static const gen_function *own_function(ctx *c, const PgQuery__FuncCall *f)
+{
+    const gen_function *fn = own_call(c, f);
+    return fn && fn->result.sql ? fn : NULL;
+}
+
+int type_own_args(ctx *c, scope *s, const PgQuery__FuncCall *f, const gen_function *fn)
 {
     for (size_t i = 0; i < f->n_args; i++) {
         texpr a;
@@ -111,8 +115,18 @@ static int type_own_call(ctx *c, scope *s, const PgQuery__FuncCall *f, const gen
         if (rc != 0)
             return -1;
     }
+    return 0;
+}
+
+/* A call of the schema's own function: its RETURNS type (maybe NULL: a function may return NULL
+ * whatever it is given). */
+static int type_own_call(ctx *c, scope *s, const PgQuery__FuncCall *f, const gen_function *fn, texpr *out)
+{
+    if (type_own_args(c, s, f, fn) != 0)
+        return -1;
     memset(out, 0, sizeof *out);
     out->t = type_copy(&fn->result);
+    strip_typmod(&out->t); /* a signature keeps no type modifier: RETURNS varchar(40) is varchar */
     out->name = fn->name;
     return 0;
 }

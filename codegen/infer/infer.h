@@ -76,6 +76,12 @@ int bind_in(ctx *c, scope *s, const Node *n);
 /* LIMIT / OFFSET: a parameter there is bigint. */
 int bind_limit(ctx *c, scope *s, const Node *n, const char *name);
 
+/* The schema's own function a call reaches (CREATE FUNCTION: a scalar or rows), or NULL. */
+const gen_function *own_call(ctx *c, const PgQuery__FuncCall *f);
+/* Types the arguments of a call of own function fn: a parameter passed to it takes the argument's
+ * declared type. */
+int type_own_args(ctx *c, scope *s, const PgQuery__FuncCall *f, const gen_function *fn);
+
 /* ---- params.c: the types of a query's parameters, from their context ---- */
 
 /* Whether a node holds a parameter anywhere. */

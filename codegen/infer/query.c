@@ -101,8 +101,18 @@ static void add_builtin_output(gen_relation *r, const char *name, const char *ty
     free(t.sql);
 }
 
+/* An output column of a function's declared type: as in a signature, without its type modifier. */
+static void add_function_output(gen_relation *r, const char *name, const gen_type *declared)
+{
+    gen_type t = type_copy(declared);
+    strip_typmod(&t);
+    add_output(r, name, &t, false);
+    free(t.sql);
+}
+
 /* A set-returning function in FROM (implicitly LATERAL: its arguments see the items before it):
- * generate_series, unnest, the json(b) element and key/value functions, regexp_split_to_table.
+ * the schema's own functions (ddl/funccmds.c), generate_series, unnest, the json(b) element and
+ * key/value functions, regexp_split_to_table.
  * A function returning one unnamed column names it after the alias (or itself); WITH ORDINALITY
  * adds a bigint. */
 static int add_function_from(ctx *c, scope *s, const PgQuery__RangeFunction *rf, bool nullable)
@@ -118,11 +128,30 @@ static int add_function_from(ctx *c, scope *s, const PgQuery__RangeFunction *rf,
     texpr args[4];
     size_t nargs = !f ? 0 : f->n_args < 4 ? f->n_args : 4; /* no function call (ROWS FROM...): nothing typed */
     bool json = fname && strncmp(fname, "json_", 5) == 0, text_values = fname && strstr(fname, "_text") != NULL;
+    const gen_function *own = f ? own_call(c, f) : NULL;
     int rc = 0;
-    for (size_t i = 0; f && i < nargs && rc == 0; i++)
+    if (own) { /* the schema's own function: its OUT / TABLE columns, a relation's row, or one value */
+        const gen_relation *row = own->row_name ? model_find_rel(c->m, own->row_schema, own->row_name) : NULL;
+        rc = type_own_args(c, s, f, own);
+        nargs = 0;
+        if (rc == 0 && own->row_name && !row) {
+            diag_error(c->src, node_location(call), "%s(): its row type %s.%s no longer exists", fname,
+                       own->row_schema, own->row_name);
+            rc = -1;
+        }
+        for (size_t i = 0; rc == 0 && i < own->nouts; i++)
+            add_function_output(r, own->outs[i].name, &own->outs[i].type);
+        for (size_t i = 0; rc == 0 && row && i < row->ncolumns; i++)
+            add_output(r, row->columns[i].name, &row->columns[i].type, false);
+        if (rc == 0 && !own->nouts && !row)
+            add_function_output(r, scalar, &own->result);
+    }
+    for (size_t i = 0; f && !own && i < nargs && rc == 0; i++)
         if ((rc = type_expr(c, s, f->args[i], &args[i])) != 0)
             nargs = i;
-    if (rc == 0 && f && strcmp(fname, "generate_series") == 0 && nargs >= 2) {
+    if (own || rc != 0) {
+        /* typed above, or failed */
+    } else if (f && strcmp(fname, "generate_series") == 0 && nargs >= 2) {
         /* its overloads: integer, bigint, numeric, timestamp, timestamptz (a date or an untyped
          * timestamp goes to timestamptz, the datetime category's preferred type; smallint to integer) */
         gen_type t = args[0].unknown || args[0].t.ct == CT_INT2 ? builtin_type("integer")

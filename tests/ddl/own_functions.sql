@@ -1,5 +1,5 @@
 -- The schema's own functions type the views that call them (RETURNS; DEFAULT arguments may be left out);
--- triggers, set-returning functions and pseudo-type signatures are accepted and not used.
+-- triggers and pseudo-type signatures are accepted and not used (set-returning ones: own_set_functions.sql).
 CREATE TYPE mood AS ENUM ('sad', 'ok');
 CREATE TABLE t (id int PRIMARY KEY, m mood NOT NULL, price numeric(10,2));
 CREATE FUNCTION app_user_id() RETURNS uuid LANGUAGE sql STABLE AS $$ SELECT NULL::uuid $$;
