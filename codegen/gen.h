@@ -275,6 +275,8 @@ typedef struct gen_model {
     size_t nfunctions;
     gen_query **queries;       /* the query files' queries, in the order read */
     size_t nqueries;
+    gen_relation **catalog;    /* information_schema relations read so far (infer/catalog.c): not emitted */
+    size_t ncatalog;
 } gen_model;
 
 void model_init(gen_model *m);

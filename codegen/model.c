@@ -211,6 +211,11 @@ void model_free(gen_model *m)
         free(m->rels[i]);
     }
     free(m->rels);
+    for (size_t i = 0; i < m->ncatalog; i++) {
+        gen_relation_free(m->catalog[i]);
+        free(m->catalog[i]);
+    }
+    free(m->catalog);
     for (size_t i = 0; i < m->ndomains; i++)
         domain_free(m->domains[i]);
     free(m->domains);

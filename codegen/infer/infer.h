@@ -82,6 +82,12 @@ const gen_function *own_call(ctx *c, const PgQuery__FuncCall *f);
  * declared type. */
 int type_own_args(ctx *c, scope *s, const PgQuery__FuncCall *f, const gen_function *fn);
 
+/* ---- catalog.c: information_schema ---- */
+
+/* The information_schema relation rv names (qualified, or unqualified with information_schema on
+ * the search path), or NULL. */
+gen_relation *catalog_rel(ctx *c, const PgQuery__RangeVar *rv);
+
 /* ---- params.c: the types of a query's parameters, from their context ---- */
 
 /* Whether a node holds a parameter anywhere. */

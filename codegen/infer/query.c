@@ -215,6 +215,8 @@ int add_from(ctx *c, scope *s, const Node *n, bool nullable)
         } else {
             gen_relation *r = find_rv(c, rv);
             if (!r)
+                r = catalog_rel(c, rv);
+            if (!r)
                 FAIL(c, rv->location, "relation \"%s\" does not exist", rv->relname);
             add_dep(s->deps_of, r, NULL);
             it = VEC_PUSH(s->items, s->n);
