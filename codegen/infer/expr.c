@@ -6,6 +6,16 @@
 #include <string.h>
 
 
+bool item_exposes(const item *it, size_t ci)
+{
+    if (it->is_join && ci >= it->nmerged)
+        return false; /* reached through the items it joins */
+    for (size_t h = 0; h < it->nhidden; h++)
+        if (strcmp(it->hidden[h], it->rel->columns[ci].name) == 0)
+            return false;
+    return true;
+}
+
 /* Column lookup through this scope and the enclosing ones. */
 static int lookup_column(ctx *c, const scope *s, const char *qual, const char *colname, int loc, texpr *out)
 {
@@ -15,11 +25,11 @@ static int lookup_column(ctx *c, const scope *s, const char *qual, const char *c
         bool qual_known = false;
         for (size_t i = 0; i < sc->n; i++) {
             int ci;
-            if (qual && strcmp(sc->items[i].alias, qual) != 0)
+            if (qual && (!sc->items[i].alias || strcmp(sc->items[i].alias, qual) != 0))
                 continue;
             qual_known = true;
             ci = rel_find_column(sc->items[i].rel, colname);
-            if (ci < 0)
+            if (ci < 0 || (!qual && !item_exposes(&sc->items[i], (size_t)ci)))
                 continue;
             if (found)
                 FAIL(c, loc, "column reference \"%s\" is ambiguous", colname);

@@ -16,12 +16,23 @@ typedef struct texpr {
 } texpr;
 
 /* A FROM item visible to expressions. */
+/* A FROM item. A join with USING, NATURAL or an alias is an item of its own too (is_join), after
+ * the items it joins, whose `parent` it becomes: its relation is the join's columns (the merged
+ * USING columns first), `SELECT *` reads it instead of them, and an unqualified name reaches only
+ * its merged columns through it; the items that gave a merged column hide it. */
 typedef struct item {
-    const char *alias;
+    const char *alias;      /* NULL: not reachable by a qualifier (an unnamed join, or inside an aliased one) */
     gen_relation *rel;      /* base relation (in the model) or a derived one (owned) */
     bool derived;
     bool nullable;          /* on the nullable side of an outer join */
+    bool is_join;
+    size_t nmerged;         /* a join: its first nmerged columns are the merged USING columns */
+    size_t parent;          /* 1 + the index of the join item that holds this one; 0: none */
+    char **hidden;          /* column names an unqualified name does not reach through this item */
+    size_t nhidden;
 } item;
+
+
 
 typedef struct cte {
     const char *name;
@@ -75,6 +86,8 @@ int type_expr(ctx *c, scope *s, const Node *e, texpr *out);
 int bind_in(ctx *c, scope *s, const Node *n);
 /* LIMIT / OFFSET: a parameter there is bigint. */
 int bind_limit(ctx *c, scope *s, const Node *n, const char *name);
+/* Whether an unqualified column name reaches column ci of item it (see item). */
+bool item_exposes(const item *it, size_t ci);
 
 /* The schema's own function a call reaches (CREATE FUNCTION: a scalar or rows), or NULL. */
 const gen_function *own_call(ctx *c, const PgQuery__FuncCall *f);

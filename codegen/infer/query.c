@@ -9,11 +9,13 @@
 
 void scope_free(scope *s)
 {
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         if (s->items[i].derived) {
             gen_relation_free(s->items[i].rel);
             free(s->items[i].rel);
         }
+        strv_free(s->items[i].hidden, s->items[i].nhidden);
+    }
     free(s->items);
     for (size_t i = 0; i < s->nctes; i++)
         gen_relation_free(&s->ctes[i].rel);
@@ -202,6 +204,8 @@ static int add_function_from(ctx *c, scope *s, const PgQuery__RangeFunction *rf,
     return add_derived(s, r, scalar, rf->alias, nullable, rc);
 }
 
+static int add_join(ctx *c, scope *s, const PgQuery__JoinExpr *j, bool nullable);
+
 int add_from(ctx *c, scope *s, const Node *n, bool nullable)
 {
     if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
@@ -242,43 +246,34 @@ int add_from(ctx *c, scope *s, const Node *n, bool nullable)
         return add_derived(s, r, rs->alias->aliasname, rs->alias, nullable,
                            infer_into(c, rs->subquery, r, rs->lateral ? s : s->parent, s->deps_of));
     }
-    if (n->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) {
-        const PgQuery__JoinExpr *j = n->join_expr;
-        bool left_null = nullable, right_null = nullable;
-        if (j->alias || j->n_using_clause || j->is_natural)
-            FAIL(c, c->stmt_pos, "joins with USING, NATURAL or an alias are not supported yet; join ON the columns");
-        switch (j->jointype) {
-        case PG_QUERY__JOIN_TYPE__JOIN_INNER:
-            break;
-        case PG_QUERY__JOIN_TYPE__JOIN_LEFT:
-            right_null = true;
-            break;
-        case PG_QUERY__JOIN_TYPE__JOIN_RIGHT:
-            left_null = true;
-            break;
-        case PG_QUERY__JOIN_TYPE__JOIN_FULL:
-            left_null = right_null = true;
-            break;
-        default:
-            FAIL(c, c->stmt_pos, "unsupported join type");
-        }
-        if (add_from(c, s, j->larg, left_null) != 0 || add_from(c, s, j->rarg, right_null) != 0)
-            return -1;
-        return c->query ? bind_in(c, s, j->quals) : 0;
-    }
+    if (n->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR)
+        return add_join(c, s, n->join_expr, nullable);
     if (n->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION)
         return add_function_from(c, s, n->range_function, nullable);
     FAIL(c, c->stmt_pos, "%s in FROM is not supported yet", node_kind(n));
 }
 
-/* ---- queries ---------------------------------------------------------------------------- */
+/* ---- joins: USING, NATURAL, aliases ---------------------------------------------------- */
 
-static int star_expand(ctx *c, scope *s, const item *it, gen_relation *out)
+static bool skipped(const char *name, char *const *skip, size_t nskip)
 {
-    (void)c;
-    for (size_t i = 0; i < it->rel->ncolumns; i++) {
+    for (size_t i = 0; i < nskip; i++)
+        if (strcmp(skip[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* SELECT * of item k into out, but the columns named in skip: a join's merged columns, then the
+ * items it joins (a join's columns are the merged ones and theirs, in order). */
+static void star_expand(scope *s, size_t k, char *const *skip, size_t nskip, gen_relation *out)
+{
+    const item *it = &s->items[k];
+    size_t own = it->is_join ? it->nmerged : it->rel->ncolumns;
+    for (size_t i = 0; i < own; i++) {
         const gen_column *bc = &it->rel->columns[i];
         texpr e;
+        if (skipped(bc->name, skip, nskip))
+            continue;
         memset(&e, 0, sizeof e);
         e.t = bc->type;
         e.not_null = col_api_not_null(bc) && !it->nullable;
@@ -286,8 +281,181 @@ static int star_expand(ctx *c, scope *s, const item *it, gen_relation *out)
         if (!it->derived)
             add_dep(s->deps_of, it->rel, bc->name);
     }
+    if (it->is_join) {
+        char **more = xcalloc(nskip + it->nmerged + 1, sizeof *more);
+        memcpy(more, skip, nskip * sizeof *skip);
+        for (size_t i = 0; i < it->nmerged; i++)
+            more[nskip + i] = it->rel->columns[i].name;
+        for (size_t i = 0; i < k; i++)
+            if (s->items[i].parent == k + 1)
+                star_expand(s, i, more, nskip + it->nmerged, out);
+        free(more);
+    }
+}
+
+/* The columns items [from, to) give a join side, as SELECT * over it (its top items only). */
+static gen_relation *side_columns(scope *s, size_t from, size_t to)
+{
+    gen_relation *r = xcalloc(1, sizeof *r), none = {0};
+    gen_relation *saved = s->deps_of;
+    s->deps_of = &none; /* reading a side records no dependency: the merged columns do, below */
+    for (size_t k = from; k < to; k++)
+        if (!s->items[k].parent)
+            star_expand(s, k, NULL, 0, r);
+    s->deps_of = saved;
+    gen_relation_free(&none);
+    return r;
+}
+
+/* Hides name from unqualified lookups in items [from, to). */
+static void hide(scope *s, size_t from, size_t to, const char *name)
+{
+    for (size_t k = from; k < to; k++) {
+        item *it = &s->items[k];
+        int ci = rel_find_column(it->rel, name);
+        if (ci >= 0 && item_exposes(it, (size_t)ci))
+            *VEC_PUSH(it->hidden, it->nhidden) = xstrdup(name);
+    }
+}
+
+/* One side's column of a merged name: exactly one, as PostgreSQL requires. */
+static int side_column(ctx *c, const gen_relation *side, const char *name, const char *which, int loc)
+{
+    int found = -1;
+    for (size_t i = 0; i < side->ncolumns; i++)
+        if (strcmp(side->columns[i].name, name) == 0) {
+            if (found >= 0)
+                FAIL(c, loc, "common column name \"%s\" appears more than once in %s table", name, which);
+            found = (int)i;
+        }
+    if (found < 0)
+        FAIL(c, loc, "column \"%s\" specified in USING clause does not exist in %s table", name, which);
+    return found;
+}
+
+/* The merged column of name: the common type of both sides; NOT NULL as the join keeps it (an inner
+ * join's equality admits no NULL; an outer one keeps the preserved side's; FULL coalesces both). */
+static int merge_column(ctx *c, const gen_relation *l, const gen_relation *r, const char *name, PgQuery__JoinType type,
+                        int loc, gen_relation *out)
+{
+    int li = side_column(c, l, name, "left", loc), ri = li < 0 ? -1 : side_column(c, r, name, "right", loc);
+    texpr a, b, m;
+    if (li < 0 || ri < 0)
+        return -1;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.t = type_copy(&l->columns[li].type);
+    b.t = type_copy(&r->columns[ri].type);
+    if (common_type(c, &a, &b, loc, "JOIN/USING", &m) != 0)
+        return -1;
+    m.not_null = type == PG_QUERY__JOIN_TYPE__JOIN_INNER   ? true
+                 : type == PG_QUERY__JOIN_TYPE__JOIN_LEFT  ? l->columns[li].not_null
+                 : type == PG_QUERY__JOIN_TYPE__JOIN_RIGHT ? r->columns[ri].not_null
+                                                           : l->columns[li].not_null || r->columns[ri].not_null;
+    add_column_to(out, name, &m);
+    tx_free(&m);
     return 0;
 }
+
+/* A join with USING, NATURAL or an alias becomes an item of its own (see item in infer.h). */
+static int join_item(ctx *c, scope *s, const PgQuery__JoinExpr *j, size_t l0, size_t r0, bool nullable)
+{
+    size_t r1 = s->n, nnames = 0;
+    gen_relation *left = side_columns(s, l0, r0), *right = side_columns(s, r0, r1);
+    gen_relation *jr = xcalloc(1, sizeof *jr);
+    const char **names = xcalloc(left->ncolumns + j->n_using_clause + 1, sizeof *names);
+    int rc = 0, loc = j->rarg ? node_location(j->rarg) : c->stmt_pos;
+    item *it;
+    for (size_t i = 0; i < j->n_using_clause; i++)
+        names[nnames++] = node_str(j->using_clause[i]);
+    for (size_t i = 0; j->is_natural && i < left->ncolumns; i++)
+        if (rel_find_column(right, left->columns[i].name) >= 0)
+            names[nnames++] = left->columns[i].name;
+    for (size_t i = 0; i < nnames && rc == 0; i++) {
+        rc = merge_column(c, left, right, names[i], j->jointype, loc, jr);
+        if (rc == 0 && nullable)
+            jr->columns[jr->ncolumns - 1].not_null = false;
+    }
+    /* The join's columns: the merged ones, then each side's others (for alias.col and outer joins). */
+    for (int side = 0; side < 2 && rc == 0; side++) {
+        const gen_relation *sr = side ? right : left;
+        for (size_t i = 0; i < sr->ncolumns; i++) {
+            texpr e;
+            if (skipped(sr->columns[i].name, (char *const *)names, nnames))
+                continue;
+            memset(&e, 0, sizeof e);
+            e.t = sr->columns[i].type;
+            e.not_null = sr->columns[i].not_null;
+            add_column_to(jr, sr->columns[i].name, &e);
+        }
+    }
+    for (size_t i = 0; i < nnames && rc == 0; i++) {
+        hide(s, l0, r0, names[i]);
+        hide(s, r0, r1, names[i]);
+    }
+    if (rc == 0) /* a merged column depends on both sides' columns */
+        for (size_t k = l0; k < r1; k++)
+            for (size_t i = 0; i < nnames && !s->items[k].derived; i++)
+                if (rel_find_column(s->items[k].rel, names[i]) >= 0)
+                    add_dep(s->deps_of, s->items[k].rel, names[i]);
+    gen_relation_free(left);
+    gen_relation_free(right);
+    free(left);
+    free(right);
+    free(names);
+    if (rc != 0) {
+        gen_relation_free(jr);
+        free(jr);
+        return -1;
+    }
+    for (size_t k = l0; k < r1; k++) {
+        if (!s->items[k].parent)
+            s->items[k].parent = r1 + 1;
+        if (j->alias) /* the alias hides the names inside the join */
+            s->items[k].alias = NULL;
+    }
+    it = VEC_PUSH(s->items, s->n);
+    it->rel = jr;
+    it->derived = true;
+    it->is_join = true;
+    it->nmerged = nnames;
+    it->alias = j->alias ? j->alias->aliasname : NULL;
+    if (j->alias)
+        rename_columns(jr, j->alias);
+    return 0;
+}
+
+static int add_join(ctx *c, scope *s, const PgQuery__JoinExpr *j, bool nullable)
+{
+    bool left_null = nullable, right_null = nullable;
+    size_t l0 = s->n, r0;
+    switch (j->jointype) {
+    case PG_QUERY__JOIN_TYPE__JOIN_INNER:
+        break;
+    case PG_QUERY__JOIN_TYPE__JOIN_LEFT:
+        right_null = true;
+        break;
+    case PG_QUERY__JOIN_TYPE__JOIN_RIGHT:
+        left_null = true;
+        break;
+    case PG_QUERY__JOIN_TYPE__JOIN_FULL:
+        left_null = right_null = true;
+        break;
+    default:
+        FAIL(c, c->stmt_pos, "unsupported join type");
+    }
+    if (add_from(c, s, j->larg, left_null) != 0)
+        return -1;
+    r0 = s->n;
+    if (add_from(c, s, j->rarg, right_null) != 0)
+        return -1;
+    if ((j->alias || j->n_using_clause || j->is_natural) && join_item(c, s, j, l0, r0, nullable) != 0)
+        return -1;
+    return c->query && j->quals ? bind_in(c, s, j->quals) : 0;
+}
+
+/* ---- queries ---------------------------------------------------------------------------- */
+
 
 /* sqlc.embed(x), sent as x.* at loc: x must be a relation of the schema, not on the nullable side of
  * an outer join (its row type says NOT NULL); its columns start at out's next one. */
@@ -327,12 +495,12 @@ int type_targets(ctx *c, scope *s, Node *const *list, size_t n, gen_relation *ou
                 if (!qual && s->n == 0)
                     FAIL(c, cr->location, "SELECT * with no tables specified is not valid");
                 for (size_t k = 0; k < s->n; k++) {
-                    if (qual && strcmp(s->items[k].alias, qual) != 0)
+                    if (qual ? !s->items[k].alias || strcmp(s->items[k].alias, qual) != 0 : s->items[k].parent != 0)
                         continue;
                     found = true;
                     if (embed_at(c, &s->items[k], cr->location, qual, out) != 0)
                         return -1;
-                    star_expand(c, s, &s->items[k], out);
+                    star_expand(s, k, NULL, 0, out);
                 }
                 if (!found)
                     FAIL(c, cr->location, "missing FROM-clause entry for table \"%s\"", qual);
