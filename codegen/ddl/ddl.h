@@ -60,7 +60,7 @@ int do_create_enum(ctx *c, const PgQuery__CreateEnumStmt *s);
 int do_alter_enum(ctx *c, const PgQuery__AlterEnumStmt *s);
 int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s);
 /* Re-spells the type of every column of enum `en` (or, when en is NULL, of domain `dom`) after a rename. */
-void respell_columns(gen_model *m, const gen_enum *en, const gen_domain *dom);
+void respell_columns(gen_model *m, const void *def);
 /* A column whose type is enum `en` (or, when en is NULL, domain `dom`), or NULL; *rel gets its relation. */
 const gen_column *type_user(const gen_model *m, const gen_enum *en, const gen_domain *dom, const gen_relation **rel);
 

@@ -107,6 +107,7 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
     const char *schema, *name;
     gen_enum *e;
     gen_domain *d;
+    gen_composite *ct;
     switch (s->rename_type) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
@@ -203,7 +204,7 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
                 FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
             free(e->name);
             e->name = xstrdup(s->newname);
-            respell_columns(c->m, e, NULL);
+            respell_columns(c->m, e);
             return 0;
         }
         if ((d = find_domain(c, schema, name, NULL))) {
@@ -211,7 +212,15 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
                 FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
             free(d->name);
             d->name = xstrdup(s->newname);
-            respell_columns(c->m, NULL, d);
+            respell_columns(c->m, d);
+            return 0;
+        }
+        if ((ct = find_composite(c, schema, name, NULL))) {
+            if (type_name_taken(c, ct->schema, s->newname))
+                FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
+            free(ct->name);
+            ct->name = xstrdup(s->newname);
+            respell_columns(c->m, ct);
             return 0;
         }
         FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);
@@ -239,8 +248,8 @@ static void move_deps(gen_model *m, const char *old_schema, const char *name, co
     free(key);
 }
 
-/* ALTER TYPE / DOMAIN ... SET SCHEMA: an enum or a domain moves, and every column and function
- * signature of it is spelled anew (format_type qualifies a type outside public). */
+/* ALTER TYPE / DOMAIN ... SET SCHEMA: an enum, a domain or a composite type moves, and every column
+ * and function signature of it is spelled anew (format_type qualifies a type outside public). */
 static int move_type(ctx *c, const PgQuery__AlterObjectSchemaStmt *s)
 {
     Node **names = s->object && s->object->node_case == PG_QUERY__NODE__NODE_LIST ? s->object->list->items : NULL;
@@ -248,26 +257,24 @@ static int move_type(ctx *c, const PgQuery__AlterObjectSchemaStmt *s)
     const char *schema, *name;
     gen_enum *en;
     gen_domain *dom = NULL;
+    gen_composite *ct = NULL;
     char **slot;
     if (!names || names_split(names, n, &schema, &name) != 0)
         FAIL(c, c->stmt_pos, "ALTER TYPE ... SET SCHEMA of this type is not supported yet");
     en = find_enum(c, schema, name, NULL);
-    if (!en && !(dom = find_domain(c, schema, name, NULL))) {
+    if (!en && !(dom = find_domain(c, schema, name, NULL)) && !(ct = find_composite(c, schema, name, NULL))) {
         if (s->missing_ok)
             return 0;
-        FAIL(c, c->stmt_pos, find_composite(c, schema, name, NULL) ? "ALTER TYPE ... SET SCHEMA of a composite "
-                                                                     "type is not supported yet"
-                                                                   : "type \"%s\" does not exist",
-             name);
+        FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);
     }
     if (!schema_exists(c->m, s->newschema))
         FAIL(c, c->stmt_pos, "schema \"%s\" does not exist", s->newschema);
     if (type_name_taken(c, s->newschema, name))
         FAIL(c, c->stmt_pos, "type \"%s\" already exists in schema \"%s\"", name, s->newschema);
-    slot = en ? &en->schema : &dom->schema;
+    slot = en ? &en->schema : dom ? &dom->schema : &ct->schema;
     free(*slot);
     *slot = xstrdup(s->newschema);
-    respell_columns(c->m, en, dom);
+    respell_columns(c->m, en ? (const void *)en : dom ? (const void *)dom : ct);
     return 0;
 }
 

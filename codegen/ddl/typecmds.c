@@ -134,38 +134,39 @@ int do_create_domain(ctx *c, const PgQuery__CreateDomainStmt *s)
     return 0;
 }
 
-/* Whether t is of enum en (a domain over it included) or, when en is NULL, of domain dom. */
-static bool type_is(const gen_type *t, const gen_enum *en, const gen_domain *dom)
-{
-    return en ? t->enum_def == en : t->domain_def == dom;
-}
+_Static_assert(offsetof(gen_composite, schema) == offsetof(gen_enum, schema) &&
+                   offsetof(gen_composite, name) == offsetof(gen_enum, name) &&
+                   offsetof(gen_domain, schema) == offsetof(gen_enum, schema) &&
+                   offsetof(gen_domain, name) == offsetof(gen_enum, name),
+               "enums, domains and composites start with schema and name");
 
-/* t spelled anew after its enum or domain was renamed or moved */
-static void respell(gen_type *t, const gen_enum *en, const gen_domain *dom)
+/* t spelled anew after its enum, domain or composite type `def` was renamed or moved */
+static void respell(gen_type *t, const void *def)
 {
+    const gen_enum *named = def; /* only its schema and name are read: the layout all three share */
     strbuf sb;
-    /* a column of a domain over the enum is spelled by the domain's name */
-    if (!type_is(t, en, dom) || (en && t->domain_def))
+    /* a column of a domain over the type is spelled by the domain's name */
+    if (t->domain_def ? t->domain_def != def : t->enum_def != def && t->composite_def != def)
         return;
     sb_init(&sb);
-    put_type_name(&sb, en ? en->schema : dom->schema, en ? en->name : dom->name);
+    put_type_name(&sb, named->schema, named->name);
     if (t->is_array)
         sb_puts(&sb, "[]");
     free(t->sql);
     t->sql = sb.data;
 }
 
-void respell_columns(gen_model *m, const gen_enum *en, const gen_domain *dom)
+void respell_columns(gen_model *m, const void *def)
 {
     for (size_t i = 0; i < m->nrels; i++)
         for (size_t k = 0; k < m->rels[i]->ncolumns; k++)
-            respell(&m->rels[i]->columns[k].type, en, dom);
+            respell(&m->rels[i]->columns[k].type, def);
     for (size_t i = 0; i < m->nfunctions; i++) { /* the signatures that type views' calls */
-        respell(&m->functions[i]->result, en, dom);
+        respell(&m->functions[i]->result, def);
         for (size_t a = 0; a < m->functions[i]->nargs; a++)
-            respell(&m->functions[i]->args[a], en, dom);
+            respell(&m->functions[i]->args[a], def);
         for (size_t o = 0; o < m->functions[i]->nouts; o++)
-            respell(&m->functions[i]->outs[o].type, en, dom);
+            respell(&m->functions[i]->outs[o].type, def);
     }
 }
 
@@ -173,7 +174,7 @@ const gen_column *type_user(const gen_model *m, const gen_enum *en, const gen_do
 {
     for (size_t i = 0; i < m->nrels; i++)
         for (size_t k = 0; k < m->rels[i]->ncolumns; k++)
-            if (type_is(&m->rels[i]->columns[k].type, en, dom)) {
+            if (en ? m->rels[i]->columns[k].type.enum_def == en : m->rels[i]->columns[k].type.domain_def == dom) {
                 *rel = m->rels[i];
                 return &m->rels[i]->columns[k];
             }

@@ -5,3 +5,8 @@ CREATE TABLE customers (id int PRIMARY KEY, home address, billing address NOT NU
 CREATE VIEW customer_homes AS SELECT id, home FROM customers;
 CREATE TYPE unused AS (a int);
 DROP TYPE unused;
+-- Renamed and moved: columns and views follow the type (format_type qualifies it outside public).
+CREATE SCHEMA billing;
+ALTER TYPE money_amount SET SCHEMA billing;
+ALTER TYPE address RENAME TO postal_address;
+CREATE VIEW customer_balances AS SELECT id, balance FROM customers;
