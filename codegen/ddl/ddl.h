@@ -29,6 +29,9 @@ void drop_function(ctx *c, const PgQuery__ObjectWithArgs *o);
 gen_enum *find_enum(ctx *c, const char *schema, const char *name, size_t *pos);
 gen_domain *find_domain(ctx *c, const char *schema, const char *name, size_t *pos);
 gen_composite *find_composite(ctx *c, const char *schema, const char *name, size_t *pos);
+/* The enum, domain or composite type named (schema, name), or NULL; *schema_slot and *name_slot
+ * get where its schema and name are kept (to move or rename it). */
+const void *find_any_type(ctx *c, const char *schema, const char *name, char ***schema_slot, char ***name_slot);
 int do_create_composite(ctx *c, const PgQuery__CompositeTypeStmt *s);
 bool has_extension(const gen_model *m, const char *name, const char **schema_out);
 

@@ -114,6 +114,16 @@ gen_composite *find_composite(ctx *c, const char *schema, const char *name, size
     return i >= 0 ? c->m->composites[i] : NULL;
 }
 
+const void *find_any_type(ctx *c, const char *schema, const char *name, char ***schema_slot, char ***name_slot)
+{
+    gen_enum *en = find_enum(c, schema, name, NULL);
+    gen_domain *dom = en ? NULL : find_domain(c, schema, name, NULL);
+    gen_composite *ct = en || dom ? NULL : find_composite(c, schema, name, NULL);
+    *schema_slot = en ? &en->schema : dom ? &dom->schema : ct ? &ct->schema : NULL;
+    *name_slot = en ? &en->name : dom ? &dom->name : ct ? &ct->name : NULL;
+    return en ? (const void *)en : dom ? (const void *)dom : ct;
+}
+
 gen_domain *find_domain(ctx *c, const char *schema, const char *name, size_t *pos)
 {
     long i = find_named(c, schema, name, (void *const *)c->m->domains, c->m->ndomains);

@@ -105,9 +105,8 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
 {
     gen_relation *r = NULL;
     const char *schema, *name;
-    gen_enum *e;
-    gen_domain *d;
-    gen_composite *ct;
+    const void *def;
+    char **schema_slot, **name_slot;
     switch (s->rename_type) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
@@ -199,31 +198,14 @@ int do_rename(ctx *c, const PgQuery__RenameStmt *s)
         }
         if (!names || names_split(names, n, &schema, &name) != 0)
             FAIL(c, c->stmt_pos, "malformed type name");
-        if ((e = find_enum(c, schema, name, NULL))) {
-            if (type_name_taken(c, e->schema, s->newname))
-                FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
-            free(e->name);
-            e->name = xstrdup(s->newname);
-            respell_columns(c->m, e);
-            return 0;
-        }
-        if ((d = find_domain(c, schema, name, NULL))) {
-            if (type_name_taken(c, d->schema, s->newname))
-                FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
-            free(d->name);
-            d->name = xstrdup(s->newname);
-            respell_columns(c->m, d);
-            return 0;
-        }
-        if ((ct = find_composite(c, schema, name, NULL))) {
-            if (type_name_taken(c, ct->schema, s->newname))
-                FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
-            free(ct->name);
-            ct->name = xstrdup(s->newname);
-            respell_columns(c->m, ct);
-            return 0;
-        }
-        FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);
+        if (!(def = find_any_type(c, schema, name, &schema_slot, &name_slot)))
+            FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);
+        if (type_name_taken(c, *schema_slot, s->newname))
+            FAIL(c, c->stmt_pos, "type \"%s\" already exists", s->newname);
+        free(*name_slot);
+        *name_slot = xstrdup(s->newname);
+        respell_columns(c->m, def);
+        return 0;
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
         FAIL(c, c->stmt_pos, "ALTER SCHEMA ... RENAME is not supported yet");
@@ -255,14 +237,11 @@ static int move_type(ctx *c, const PgQuery__AlterObjectSchemaStmt *s)
     Node **names = s->object && s->object->node_case == PG_QUERY__NODE__NODE_LIST ? s->object->list->items : NULL;
     size_t n = names ? s->object->list->n_items : 0;
     const char *schema, *name;
-    gen_enum *en;
-    gen_domain *dom = NULL;
-    gen_composite *ct = NULL;
-    char **slot;
+    const void *def;
+    char **schema_slot, **name_slot;
     if (!names || names_split(names, n, &schema, &name) != 0)
         FAIL(c, c->stmt_pos, "ALTER TYPE ... SET SCHEMA of this type is not supported yet");
-    en = find_enum(c, schema, name, NULL);
-    if (!en && !(dom = find_domain(c, schema, name, NULL)) && !(ct = find_composite(c, schema, name, NULL))) {
+    if (!(def = find_any_type(c, schema, name, &schema_slot, &name_slot))) {
         if (s->missing_ok)
             return 0;
         FAIL(c, c->stmt_pos, "type \"%s\" does not exist", name);
@@ -271,10 +250,9 @@ static int move_type(ctx *c, const PgQuery__AlterObjectSchemaStmt *s)
         FAIL(c, c->stmt_pos, "schema \"%s\" does not exist", s->newschema);
     if (type_name_taken(c, s->newschema, name))
         FAIL(c, c->stmt_pos, "type \"%s\" already exists in schema \"%s\"", name, s->newschema);
-    slot = en ? &en->schema : dom ? &dom->schema : &ct->schema;
-    free(*slot);
-    *slot = xstrdup(s->newschema);
-    respell_columns(c->m, en ? (const void *)en : dom ? (const void *)dom : ct);
+    free(*schema_slot);
+    *schema_slot = xstrdup(s->newschema);
+    respell_columns(c->m, def);
     return 0;
 }
 
