@@ -169,9 +169,32 @@ typedef struct gen_domain {
     size_t nchecks;
 } gen_domain;
 
+/* Privileges on a relation, as GRANT names them. */
+enum {
+    PRIV_SELECT = 1 << 0,
+    PRIV_INSERT = 1 << 1,
+    PRIV_UPDATE = 1 << 2,
+    PRIV_DELETE = 1 << 3,
+    PRIV_TRUNCATE = 1 << 4,
+    PRIV_REFERENCES = 1 << 5,
+    PRIV_TRIGGER = 1 << 6,
+    PRIV_ALL = (1 << 7) - 1
+};
+
+/* One entry of a relation's ACL: privileges of a role ("PUBLIC" too) on the relation, or on one of
+ * its columns. */
+typedef struct gen_grant {
+    char *grantee;
+    char *column; /* NULL: the relation */
+    unsigned privs;
+} gen_grant;
+
 typedef struct gen_relation {
     char *schema, *name;
     rel_kind kind;
+    char *owner;        /* ALTER ... OWNER TO, SET ROLE at creation; NULL: the role running the DDL */
+    gen_grant *grants;  /* GRANT / REVOKE, ALTER DEFAULT PRIVILEGES at creation (ddl/privileges.c) */
+    size_t ngrants;
     gen_column *columns;
     size_t ncolumns;
     char **primary_key;
@@ -277,7 +300,18 @@ typedef struct gen_model {
     size_t nqueries;
     gen_relation **catalog;    /* information_schema relations read so far (infer/catalog.c): not emitted */
     size_t ncatalog;
+    char **memberships;        /* GRANT role TO member: "member\x1frole" */
+    size_t nmemberships;
+    gen_grant *default_privs;  /* ALTER DEFAULT PRIVILEGES ... ON TABLES: grantee, privs, and in
+                                  `column` the key "for_role\x1fschema" (empty: any) */
+    size_t ndefault_privs;
+    char *current_role;        /* SET ROLE; NULL: the role running the DDL */
+    const char *bindings_role; /* --role: the role the bindings are for (not owned); NULL: any */
 } gen_model;
+
+/* The privileges role has on relation r (column NULL: on the relation itself; else on that column,
+ * through the relation's grants too), through PUBLIC, ownership and the roles it is a member of. */
+unsigned rel_privileges(const gen_model *m, const gen_relation *r, const char *role, const char *column);
 
 void model_init(gen_model *m);
 void model_free(gen_model *m);
@@ -308,6 +342,7 @@ void release_name(gen_model *m, const char *schema, const char *name);
 /* Free what a relation owns, not the struct itself (a model relation, or a derived one of the
  * query typer, whose schema, name and comments are NULL). */
 void gen_relation_free(gen_relation *r);
+void gen_grants_free(gen_grant *g, size_t n);
 void gen_index_free(gen_index *ix);
 void gen_check_free(gen_check *k);
 void gen_fkey_free(gen_fkey *k);

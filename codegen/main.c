@@ -14,7 +14,7 @@
 
 static const char usage[] =
     "usage: blogdb-gen [--prefix NAME] [--out-dir DIR] [--check] [--dump-model] [--queries PATH]...\n"
-    "                  [--verify CONNINFO] FILE.sql|DIR...\n"
+    "                  [--verify CONNINFO] [--role NAME] FILE.sql|DIR...\n"
     "\n"
     "Reads PostgreSQL DDL (files in the order given; a directory's *.sql files in lexical\n"
     "order, *.down.sql skipped) and writes C bindings: DIR/NAME_schema.h and DIR/NAME_schema.c.\n"
@@ -26,6 +26,9 @@ static const char usage[] =
     "  --verify CONNINFO  first prepare each query on that database (one with the schema applied) and\n"
     "                  report every difference between blogdb-gen's parameter and column types and\n"
     "                  the server's; any difference is an error\n"
+    "  --role NAME     the bindings are for that role: only the functions its privileges (GRANT,\n"
+    "                  REVOKE, default privileges, ownership, role membership) let it call; a\n"
+    "                  relation it can use not at all is reported as a warning\n"
     "  --prefix NAME   C prefix of every generated name (default: blogdb)\n"
     "  --out-dir DIR   where the files go (default: generated)\n"
     "  --check         write nothing; exit 1 naming each file that differs from what would be written\n"
@@ -219,7 +222,7 @@ static int write_outputs(char **paths, const strbuf *const *data, int n, bool ch
 
 int main(int argc, char **argv)
 {
-    const char *prefix = "blogdb", *out_dir = "generated", *verify = NULL;
+    const char *prefix = "blogdb", *out_dir = "generated", *verify = NULL, *role = NULL;
     bool check = false, dump = false, parsed = false;
     char **inputs = NULL, **query_args = NULL, **files = NULL, **qfiles = NULL;
     size_t ninputs = 0, nquery_args = 0, nfiles = 0, nqfiles = 0;
@@ -242,10 +245,12 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--dump-model") == 0) {
             dump = true;
         } else if ((strcmp(a, "--prefix") == 0 || strcmp(a, "--out-dir") == 0 || strcmp(a, "--queries") == 0 ||
-                    strcmp(a, "--verify") == 0) &&
+                    strcmp(a, "--verify") == 0 || strcmp(a, "--role") == 0) &&
                    i + 1 < argc) {
             if (strcmp(a, "--prefix") == 0)
                 prefix = argv[++i];
+            else if (strcmp(a, "--role") == 0)
+                role = argv[++i];
             else if (strcmp(a, "--verify") == 0)
                 verify = argv[++i];
             else if (strcmp(a, "--out-dir") == 0)
@@ -279,6 +284,7 @@ int main(int argc, char **argv)
         goto args_out;
     }
     model_init(&model);
+    model.bindings_role = role;
     sb_init(&names);
     sb_init(&qnames);
     names.data[0] = qnames.data[0] = '\0';

@@ -54,6 +54,43 @@ void gen_fkey_free(gen_fkey *k)
     strv_free(k->ref_columns, k->ncolumns);
 }
 
+void gen_grants_free(gen_grant *g, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(g[i].grantee);
+        free(g[i].column);
+    }
+    free(g);
+}
+
+/* Whether role is member (directly or through other roles) of group, depth-bounded against cycles. */
+static bool member_of(const gen_model *m, const char *role, const char *group, int depth)
+{
+    size_t rl = strlen(role);
+    if (strcmp(role, group) == 0)
+        return true;
+    for (size_t i = 0; depth < 16 && i < m->nmemberships; i++)
+        if (strncmp(m->memberships[i], role, rl) == 0 && m->memberships[i][rl] == '\x1f' &&
+            member_of(m, m->memberships[i] + rl + 1, group, depth + 1))
+            return true;
+    return false;
+}
+
+unsigned rel_privileges(const gen_model *m, const gen_relation *r, const char *role, const char *column)
+{
+    unsigned privs = 0;
+    if (r->owner && member_of(m, role, r->owner, 0)) /* an owner has every privilege */
+        return PRIV_ALL;
+    for (size_t i = 0; i < r->ngrants; i++) {
+        const gen_grant *g = &r->grants[i];
+        if (g->column && (!column || strcmp(g->column, column) != 0))
+            continue;
+        if (strcmp(g->grantee, "PUBLIC") == 0 || member_of(m, role, g->grantee, 0))
+            privs |= g->privs;
+    }
+    return privs;
+}
+
 void gen_relation_free(gen_relation *r)
 {
     free(r->schema);
@@ -73,6 +110,8 @@ void gen_relation_free(gen_relation *r)
         gen_fkey_free(&r->fkeys[f]);
     free(r->fkeys);
     strv_free(r->deps, r->ndeps);
+    free(r->owner);
+    gen_grants_free(r->grants, r->ngrants);
     for (size_t k = 0; k < r->nchecks; k++)
         gen_check_free(&r->checks[k]);
     free(r->checks);
@@ -216,6 +255,9 @@ void model_free(gen_model *m)
         free(m->catalog[i]);
     }
     free(m->catalog);
+    strv_free(m->memberships, m->nmemberships);
+    gen_grants_free(m->default_privs, m->ndefault_privs);
+    free(m->current_role);
     for (size_t i = 0; i < m->ndomains; i++)
         domain_free(m->domains[i]);
     free(m->domains);
@@ -419,6 +461,36 @@ static void dump_queries(const gen_model *m, strbuf *sb)
     sb_putc(sb, ']');
 }
 
+/* privs as GRANT spells them, comma-separated ("" for none). */
+static void put_privs(strbuf *sb, unsigned privs)
+{
+    static const char *const names[] = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"};
+    bool first = true;
+    sb_putc(sb, '"');
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (privs >> i & 1) {
+            sb_printf(sb, "%s%s", first ? "" : ",", names[i]);
+            first = false;
+        }
+    sb_putc(sb, '"');
+}
+
+/* With --role: what the role may do on r, and on each column (the relation's grants included). */
+static void dump_privileges(const gen_model *m, const gen_relation *r, strbuf *sb)
+{
+    sb_puts(sb, ",\n   \"privileges\": ");
+    put_privs(sb, rel_privileges(m, r, m->bindings_role, NULL));
+    sb_puts(sb, ", \"column_privileges\": {");
+    for (size_t c = 0; c < r->ncolumns; c++) {
+        sb_puts(sb, c ? ", " : "");
+        json_str(sb, r->columns[c].name);
+        sb_puts(sb, ": ");
+        put_privs(sb, rel_privileges(m, r, m->bindings_role, r->columns[c].name) &
+                          (PRIV_SELECT | PRIV_INSERT | PRIV_UPDATE | PRIV_REFERENCES));
+    }
+    sb_putc(sb, '}');
+}
+
 void model_dump_json(const gen_model *m, strbuf *sb)
 {
     sb_puts(sb, "{\"enums\": [");
@@ -486,6 +558,8 @@ void model_dump_json(const gen_model *m, strbuf *sb)
         }
         sb_putc(sb, ']');
         dump_comment(sb, r->comment);
+        if (m->bindings_role)
+            dump_privileges(m, r, sb);
         sb_putc(sb, '}');
     }
     sb_putc(sb, ']');

@@ -91,6 +91,13 @@ if(NOT BLOGDB_SANITIZE)
   add_test(NAME explain_queries COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/explain_queries.py
     $<TARGET_FILE:blogdb-gen> ${CMAKE_SOURCE_DIR} ${BLOGDB_PG_DIR}/pg.env)
   set_tests_properties(explain_queries PROPERTIES FIXTURES_REQUIRED pg TIMEOUT 600)
+  # blogdb-gen's privilege model (GRANT, REVOKE, default privileges, owners, roles) against
+  # has_table_privilege / has_column_privilege, for each role of each file.
+  add_test(NAME privileges_oracle COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/privileges_oracle.py
+    $<TARGET_FILE:blogdb-gen> ${BLOGDB_PG_DIR}/pg.env
+    ${CMAKE_SOURCE_DIR}/tests/privileges/grants.sql:priv_app,priv_readers,priv_report,priv_owner
+    ${CMAKE_SOURCE_DIR}/schema.sql:blog_app,blog_readonly,blog_owner)
+  set_tests_properties(privileges_oracle PROPERTIES FIXTURES_REQUIRED pg TIMEOUT 300)
   add_test(NAME abi_check_runtime COMMAND ${CMAKE_SOURCE_DIR}/tests/abi_check.sh ${CMAKE_SOURCE_DIR}/abi/libblogdb_rt.abi
     $<TARGET_FILE:blogdb_rt> ${CMAKE_SOURCE_DIR}/include)
   add_test(NAME abi_check_bindings COMMAND ${CMAKE_SOURCE_DIR}/tests/abi_check.sh ${CMAKE_SOURCE_DIR}/abi/libblogdb.abi

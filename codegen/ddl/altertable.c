@@ -250,6 +250,9 @@ int do_alter_table(ctx *c, const PgQuery__AlterTableStmt *s)
             if (add_constraint(c, r, cmd->def->constraint, NULL) != 0)
                 return -1;
             break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
+            set_owner(c, r, cmd->newowner);
+            break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn: {
             PgQuery__Constraint **later = NULL;
             size_t nlater = 0;

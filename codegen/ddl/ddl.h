@@ -21,6 +21,20 @@ const char *relation_schema(ctx *c, const PgQuery__RangeVar *rv);
 
 int do_set_schema(ctx *c, const PgQuery__AlterObjectSchemaStmt *s);
 
+/* ---- privileges.c: GRANT, REVOKE, default privileges, owners ---- */
+
+int do_grant(ctx *c, const PgQuery__GrantStmt *s);
+int do_grant_role(ctx *c, const PgQuery__GrantRoleStmt *s);
+int do_alter_default_privileges(ctx *c, const PgQuery__AlterDefaultPrivilegesStmt *s);
+/* A new relation's owner (the current role) and the default privileges that apply to it. */
+void apply_default_privileges(ctx *c, gen_relation *r);
+/* ALTER TABLE / VIEW / MATERIALIZED VIEW ... OWNER TO role. */
+int set_owner(ctx *c, gen_relation *r, const PgQuery__RoleSpec *role);
+/* ALTER VIEW / MATERIALIZED VIEW ... OWNER TO (their other actions carry no shape). */
+int do_alter_view_owner(ctx *c, const PgQuery__AlterTableStmt *s);
+/* SET ROLE name / RESET ROLE / SET ROLE NONE. */
+int do_set_role(ctx *c, const PgQuery__VariableSetStmt *s);
+
 /* funccmds.c: the schema's own functions */
 int do_create_function(ctx *c, const PgQuery__CreateFunctionStmt *s);
 void drop_function(ctx *c, const PgQuery__ObjectWithArgs *o);

@@ -53,6 +53,8 @@ static void set_search_path(ctx *c, Node **args, size_t n, const char *text)
 
 int do_set(ctx *c, const PgQuery__VariableSetStmt *s)
 {
+    if (s->name && strcmp(s->name, "role") == 0)
+        return do_set_role(c, s);
     if (!s->name || strcmp(s->name, "search_path") != 0)
         return 0;
     if (s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE) {
@@ -250,6 +252,9 @@ static int replay(ctx *c, const Node *st)
         case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
         case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
             return do_alter_table(c, st->alter_table_stmt);
+        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+            return do_alter_view_owner(c, st->alter_table_stmt);
         default:
             return 0; /* ALTER INDEX / SEQUENCE / VIEW ... OWNER TO, SET, ATTACH PARTITION */
         }
@@ -282,13 +287,16 @@ static int replay(ctx *c, const Node *st)
         return 0; /* aggregates, operators, collations */
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
         return do_create_function(c, st->create_function_stmt);
+    case PG_QUERY__NODE__NODE_GRANT_STMT:
+        return do_grant(c, st->grant_stmt);
+    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
+        return do_grant_role(c, st->grant_role_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+        return do_alter_default_privileges(c, st->alter_default_privileges_stmt);
     /* Parsed and accepted: they carry no shape for clients. */
     case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
     case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:
-    case PG_QUERY__NODE__NODE_GRANT_STMT:
-    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
-    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
     case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
     case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
     case PG_QUERY__NODE__NODE_ALTER_ROLE_SET_STMT:

@@ -24,6 +24,7 @@ gen_relation *new_relation(ctx *c, const char *schema, const char *name, rel_kin
     r->kind = kind;
     r->pos = c->stmt_pos;
     r->where = ctx_where(c, c->stmt_pos);
+    apply_default_privileges(c, r);
     return r;
 }
 
