@@ -61,6 +61,8 @@ typedef struct source {
 void diag_error(const source *src, int pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Reports "WHERE: error: msg", WHERE being a "file:line:col" prefix. */
 void diag_error_where(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "WHERE: warning: MESSAGE": something the user should know that does not stop the generator. */
+void diag_warning_where(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "file:line:col" of byte offset pos (allocated). */
 char *diag_where(const source *src, int pos);
 /* Advances a (byte offset, line, column) cursor over src to byte offset `to`, restarting from the
@@ -312,6 +314,8 @@ typedef struct gen_model {
 /* The privileges role has on relation r (column NULL: on the relation itself; else on that column,
  * through the relation's grants too), through PUBLIC, ownership and the roles it is a member of. */
 unsigned rel_privileges(const gen_model *m, const gen_relation *r, const char *role, const char *column);
+/* Whether role owns r (or is a member of its owner): REFRESH MATERIALIZED VIEW needs that. */
+bool rel_owned_by(const gen_model *m, const gen_relation *r, const char *role);
 
 void model_init(gen_model *m);
 void model_free(gen_model *m);

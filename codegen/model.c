@@ -76,10 +76,15 @@ static bool member_of(const gen_model *m, const char *role, const char *group, i
     return false;
 }
 
+bool rel_owned_by(const gen_model *m, const gen_relation *r, const char *role)
+{
+    return r->owner && member_of(m, role, r->owner, 0);
+}
+
 unsigned rel_privileges(const gen_model *m, const gen_relation *r, const char *role, const char *column)
 {
     unsigned privs = 0;
-    if (r->owner && member_of(m, role, r->owner, 0)) /* an owner has every privilege */
+    if (rel_owned_by(m, r, role)) /* an owner has every privilege */
         return PRIV_ALL;
     for (size_t i = 0; i < r->ngrants; i++) {
         const gen_grant *g = &r->grants[i];

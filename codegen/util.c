@@ -312,13 +312,26 @@ char *diag_where(const source *src, int pos)
     return xstrfmt("%s:%d:%d", src->path, line, col);
 }
 
-static void diag_vreport(const char *where, const char *fmt, va_list ap)
+static void diag_vreport_as(const char *where, const char *kind, const char *fmt, va_list ap)
 {
     if (diag_quiet)
         return;
-    fprintf(stderr, "%s: error: ", where);
+    fprintf(stderr, "%s: %s: ", where, kind);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+}
+
+static void diag_vreport(const char *where, const char *fmt, va_list ap)
+{
+    diag_vreport_as(where, "error", fmt, ap);
+}
+
+void diag_warning_where(const char *where, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport_as(where ? where : "blogdb-gen", "warning", fmt, ap);
+    va_end(ap);
 }
 
 void diag_error_where(const char *where, const char *fmt, ...)

@@ -452,17 +452,6 @@ static int audit_log_each_row(const void *row, void *c)
     return x->fn(row, x->ctx);
 }
 
-struct audit_log_copy_ctx {
-    blogdb_audit_log_next_fn fn;
-    void *ctx;
-};
-
-static int audit_log_copy_row(void *row, void *c)
-{
-    struct audit_log_copy_ctx *x = c;
-    return x->fn(row, x->ctx);
-}
-
 void blogdb_audit_log_row_free(blogdb_audit_log_row *row)
 {
     blogdb_rt_free(row);
@@ -471,11 +460,6 @@ void blogdb_audit_log_row_free(blogdb_audit_log_row *row)
 void blogdb_audit_log_rows_free(blogdb_audit_log_rows *rows)
 {
     blogdb_rt_free(rows);
-}
-
-int blogdb_audit_log_insert(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row, uint64_t with)
-{
-    return blogdb_rt_insert(db, &audit_log_rel, row, with, out);
 }
 
 static const uint16_t audit_log_get_by_id_query_params[] = {0};
@@ -551,39 +535,6 @@ int blogdb_audit_log_each_by_row_id(blogdb *db, blogdb_audit_log_row_fn fn, void
     struct audit_log_each_ctx x = {fn, ctx};
     const void *args[] = {row_id};
     return blogdb_rt_each(db, &audit_log_each_by_row_id_query, args, fn ? audit_log_each_row : NULL, &x);
-}
-
-int blogdb_audit_log_update(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row)
-{
-    return blogdb_rt_update(db, &audit_log_rel, row, BLOGDB_AUDIT_LOG_ALL_COLUMNS & ~(BLOGDB_AUDIT_LOG_KEY_COLUMNS | BLOGDB_AUDIT_LOG_READONLY_COLUMNS), out);
-}
-
-int blogdb_audit_log_update_fields(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row, uint64_t mask)
-{
-    return blogdb_rt_update(db, &audit_log_rel, row, mask, out);
-}
-
-static const uint16_t audit_log_delete_by_id_query_params[] = {0};
-static const blogdb_rt_query audit_log_delete_by_id_query = {
-    .sql = "DELETE FROM public.audit_log WHERE id = $1",
-    .rel = &audit_log_rel, .nparams = 1, .params = audit_log_delete_by_id_query_params, .result = BLOGDB_RT_AFFECT};
-
-int blogdb_audit_log_delete(blogdb *db, int64_t id)
-{
-    const void *args[] = {&id};
-    return blogdb_rt_exec(db, &audit_log_delete_by_id_query, args, NULL);
-}
-
-int blogdb_audit_log_copy_in(blogdb *db, const blogdb_audit_log_row *rows, size_t count, uint64_t with)
-{
-    return blogdb_rt_copy_rows(db, &audit_log_rel, with, rows, count);
-}
-
-int blogdb_audit_log_copy_in_fn(blogdb *db, blogdb_audit_log_next_fn next, void *ctx, uint64_t with)
-{
-    blogdb_audit_log_row scratch;
-    struct audit_log_copy_ctx x = {next, ctx};
-    return blogdb_rt_copy_in(db, &audit_log_rel, with, next ? audit_log_copy_row : NULL, &x, &scratch);
 }
 
 static const blogdb_rt_query audit_log_count_query = {

@@ -498,19 +498,6 @@ BLOGDB_API void blogdb_audit_log_row_free(blogdb_audit_log_row *row);
 BLOGDB_API void blogdb_audit_log_rows_free(blogdb_audit_log_rows *rows);
 
 /**
- * Inserts a audit_log row and returns it as stored (defaults and triggers applied).
- * @param db  The connection.
- * @param[out] out  The stored row (free with blogdb_audit_log_row_free()), or NULL when not wanted.
- * @param row       The values. Columns with a DEFAULT are sent only when their
- *                  BLOGDB_AUDIT_LOG_* bit is in `with`; otherwise the server default applies.
- * @param with  Columns with a DEFAULT to send (column bits); the others take their DEFAULT.
- * @return 0, BLOGDB_EUNIQUE, BLOGDB_EFOREIGNKEY, BLOGDB_ENOTNULL, BLOGDB_ECHECK,
- *         BLOGDB_ETOOLONG, BLOGDB_EINVAL (NULL argument or string, bad UTF-8, bad enum),
- *         or another code. Nothing is written on failure.
- */
-BLOGDB_API int blogdb_audit_log_insert(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row, uint64_t with);
-
-/**
  * Fetches the audit_log row with the given id.
  * @param db  The connection.
  * @param[out] out  The row on success (free with blogdb_audit_log_row_free()), else NULL.
@@ -568,58 +555,6 @@ BLOGDB_API int blogdb_audit_log_list_by_row_id(blogdb *db, blogdb_audit_log_rows
  *         code; or another BLOGDB_E* code.
  */
 BLOGDB_API int blogdb_audit_log_each_by_row_id(blogdb *db, blogdb_audit_log_row_fn fn, void *ctx, const uuid_t row_id);
-
-/**
- * Writes every non-key, writable column of `row` to the audit_log row with row's key.
- * @param db  The connection.
- * @param[out] out  The row as stored (free with blogdb_audit_log_row_free()), or NULL.
- * @param row  The row; an update finds the row to change by its key columns.
- * @return 0, BLOGDB_ENOTFOUND, or the codes of blogdb_audit_log_insert().
- */
-BLOGDB_API int blogdb_audit_log_update(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row);
-
-/**
- * Writes only the columns in `mask` (BLOGDB_AUDIT_LOG_* bits, no key column) of `row`
- * to the audit_log row with row's key.
- * @param db  The connection.
- * @param[out] out  The row as stored (free with blogdb_audit_log_row_free()), or NULL.
- * @param row  The row; an update finds the row to change by its key columns.
- * @param mask  The columns to write (column bits), no key column.
- * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (empty mask, key column in mask),
- *         or the codes of blogdb_audit_log_insert().
- */
-BLOGDB_API int blogdb_audit_log_update_fields(blogdb *db, blogdb_audit_log_row **out, const blogdb_audit_log_row *row, uint64_t mask);
-
-/**
- * Deletes the audit_log row whose key is given.
- * @param db  The connection.
- * @param id  Value of column id.
- * @return 0, BLOGDB_ENOTFOUND when no row has that key, BLOGDB_EFOREIGNKEY when
- *         other rows still reference it, or another BLOGDB_E* code.
- */
-BLOGDB_API int blogdb_audit_log_delete(blogdb *db, int64_t id);
-
-/**
- * Bulk insert with COPY (binary): rows[0..count), the columns an insert with `with` sends.
- * All or nothing: a bad row stops the COPY, nothing of it is kept, and
- * blogdb_failed_index() gives the row's index. Runs in the open transaction, or its own.
- * @param db  The connection.
- * @param rows  The rows.
- * @param count  Number of rows.
- * @param with  Columns with a DEFAULT to send (column bits); the others take their DEFAULT.
- * @return 0, or the code of the failure (BLOGDB_EINVAL, BLOGDB_ETOOLONG, BLOGDB_EUNIQUE...).
- */
-BLOGDB_API int blogdb_audit_log_copy_in(blogdb *db, const blogdb_audit_log_row *rows, size_t count, uint64_t with);
-
-/**
- * Bulk insert with COPY (binary) from a row producer: as blogdb_audit_log_copy_in(), with rows
- * from next() until it returns 0; a negative return aborts the COPY.
- * @param db  The connection.
- * @param next  Fills the next row: 1, 0 at the end, or a negative BLOGDB_E* code to abort.
- * @param ctx  Passed to the callback.
- * @param with  Columns with a DEFAULT to send (column bits); the others take their DEFAULT.
- */
-BLOGDB_API int blogdb_audit_log_copy_in_fn(blogdb *db, blogdb_audit_log_next_fn next, void *ctx, uint64_t with);
 
 /**
  * Counts the rows of audit_log.

@@ -238,17 +238,24 @@ Test(security, the_audit_log_cannot_be_changed)
 {
     blogdb_users_row *u = make_user("a@example.com");
     blogdb_audit_log_rows *log = NULL;
-    blogdb_audit_log_row forged;
     PGconn *su = PQconnectdb(test_admin_dsn());
     PGresult *r;
 
     cr_assert_eq(blogdb_audit_log_list(db, &log, 10, NULL), 0, "%s", blogdb_errmsg(db));
     cr_assert_eq(log->count, 1);
-    forged = log->items[0];
-    forged.operation = "NOTHING HAPPENED";
-    cr_assert_eq(blogdb_audit_log_update_fields(db, NULL, &forged, BLOGDB_AUDIT_LOG_OPERATION), BLOGDB_EPERM);
-    cr_assert_eq(blogdb_audit_log_delete(db, forged.id), BLOGDB_EPERM);
-    cr_assert_eq(blogdb_audit_log_insert(db, NULL, &forged, 0), BLOGDB_EPERM);
+    /* The bindings are built for blog_app (--role): they have no audit_log insert, update or delete
+     * (tests/test_codegen.c checks the header). The server refuses the SQL all the same. */
+    {
+        static const char *const writes[] = {"UPDATE audit_log SET operation = 'NOTHING HAPPENED'",
+                                             "DELETE FROM audit_log", "INSERT INTO audit_log (actor) VALUES (NULL)"};
+        PGconn *app = PQconnectdb(test_dsn());
+        for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++) {
+            r = PQexec(app, writes[i]);
+            cr_assert_str_eq(PQresultErrorField(r, PG_DIAG_SQLSTATE), "42501", "%s", writes[i]);
+            PQclear(r);
+        }
+        PQfinish(app);
+    }
     /* Append-only even for the superuser. */
     r = PQexec(su, "UPDATE audit_log SET operation = 'x'");
     cr_assert_eq(PQresultStatus(r), PGRES_FATAL_ERROR);

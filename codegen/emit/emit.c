@@ -5,6 +5,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether role has priv on every column of r that `want` selects (0: key columns, 1: writable
+ * columns outside the key, 2: writable columns, 3: every column). */
+static bool all_columns_allow(const gen_model *m, const relinfo *ri, unsigned priv, int want)
+{
+    const gen_relation *r = ri->r;
+    for (size_t c = 0; c < r->ncolumns; c++) {
+        bool key = false;
+        for (size_t k = 0; k < ri->npk; k++)
+            key |= ri->pk[k] == (int)c;
+        if ((want == 0 && !key) || ((want == 1 || want == 2) && col_readonly(&r->columns[c])) || (want == 1 && key))
+            continue;
+        if (!(rel_privileges(m, r, m->bindings_role, r->columns[c].name) & priv))
+            return false;
+    }
+    return true;
+}
+
+/* What the bindings' role may call on a relation (every function without --role). A relation it
+ * can use not at all is reported: the usual cause is a table added without its GRANT. */
+static unsigned relation_calls(const gen_model *m, const relinfo *ri)
+{
+    const gen_relation *r = ri->r;
+    unsigned calls = 0;
+    bool key_readable;
+    if (!m->bindings_role)
+        return CALL_ALL;
+    key_readable = all_columns_allow(m, ri, PRIV_SELECT, 0);
+    if (all_columns_allow(m, ri, PRIV_SELECT, 3))
+        calls |= CALL_READ;
+    if (all_columns_allow(m, ri, PRIV_INSERT, 2))
+        calls |= CALL_INSERT;
+    if (key_readable && all_columns_allow(m, ri, PRIV_UPDATE, 1))
+        calls |= CALL_UPDATE;
+    if (key_readable && rel_privileges(m, r, m->bindings_role, NULL) & PRIV_DELETE)
+        calls |= CALL_DELETE;
+    if (r->kind == REL_MATVIEW && rel_owned_by(m, r, m->bindings_role))
+        calls |= CALL_REFRESH;
+    if (!calls) {
+        bool some = rel_privileges(m, r, m->bindings_role, NULL) != 0;
+        for (size_t c = 0; c < r->ncolumns && !some; c++)
+            some = rel_privileges(m, r, m->bindings_role, r->columns[c].name) != 0;
+        if (some)
+            diag_warning_where(r->where,
+                               "role %s has privileges on %s %s.%s, but none that a generated function needs "
+                               "(reading a row needs SELECT on every column): no functions for it; a query of "
+                               "--queries can read the columns it may",
+                               m->bindings_role, kind_words(r->kind), r->schema, r->name);
+        else
+            diag_warning_where(r->where, "role %s has no privilege on %s %s.%s (no GRANT reaches it): no functions "
+                                         "for it",
+                               m->bindings_role, kind_words(r->kind), r->schema, r->name);
+    }
+    return calls;
+}
+
 static int check_relation(const gen_relation *r, const gen_model *m, const relinfo *ri)
 {
     (void)m;
@@ -173,6 +228,7 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, namereg *
             ri->pk[k] = rel_find_column(r, r->primary_key[k]);
         if (r->is_partition)
             continue;
+        ri->calls = relation_calls(m, ri);
         rc = check_relation(r, m, ri);
         for (size_t j = 0; j < i && rc == 0; j++)
             if (!ris[j].r->is_partition && strcmp(ris[j].id, ri->id) == 0) {

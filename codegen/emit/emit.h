@@ -37,7 +37,18 @@ typedef struct relinfo {
     char **fields;   /* C field name per column */
     int *pk;         /* primary key column indexes */
     size_t npk;
+    unsigned calls;  /* CALL_* bits: what the bindings' role (--role) may call; CALL_ALL without one */
 } relinfo;
+
+/* What a role's privileges let it call on a relation (emit.c's relation_calls). */
+enum {
+    CALL_READ = 1 << 0,    /* get_by, list, each, count: SELECT on every column */
+    CALL_INSERT = 1 << 1,  /* insert, copy_in: INSERT on every writable column */
+    CALL_UPDATE = 1 << 2,  /* update, update_fields: UPDATE on the others, SELECT on the key */
+    CALL_DELETE = 1 << 3,  /* delete: DELETE, SELECT on the key */
+    CALL_REFRESH = 1 << 4, /* a materialized view's refresh: its owner */
+    CALL_ALL = (1 << 5) - 1
+};
 
 /* A keyset-paginated list: WHERE <eq cols> [range col] ORDER BY <order> LIMIT, plus an "after" variant. */
 typedef struct list_spec {

@@ -148,7 +148,13 @@ void emit_descriptors(emitter *e, const relinfo *ri)
                   r->kind == REL_VIEW ? 'v' : r->kind == REL_MATVIEW ? 'm' : r->kind == REL_PARTITIONED ? 'p' : 'r');
         sb_free(&q);
     }
-    /* Typed callbacks reach the runtime through these, never through a cast function pointer. */
+    /* Typed callbacks reach the runtime through these, never through a cast function pointer (each
+     * only where a function uses it: --role may leave a relation without reads or inserts). */
+    if (!(ri->calls & CALL_READ)) {
+        if (rel_is_table(r) && ri->calls & CALL_INSERT)
+            emit_copy_adapter(e, ri->id);
+        return;
+    }
     claim_static(e, "%s_each_ctx", ri->id);
     claim_static(e, "%s_each_row", ri->id);
     sb_tpl(e->impl,
@@ -156,7 +162,7 @@ void emit_descriptors(emitter *e, const relinfo *ri)
            "static int $(id)_each_row(const void *row, void *c)\n{\n"
            "    const struct $(id)_each_ctx *x = c;\n    return x->fn(row, x->ctx);\n}\n\n",
            "id", ri->id, "p", e->prefix, NULL);
-    if (rel_is_table(r))
+    if (rel_is_table(r) && ri->calls & CALL_INSERT)
         emit_copy_adapter(e, ri->id);
 }
 

@@ -567,17 +567,25 @@ static void emit_count_fn(emitter *e, const relinfo *ri)
 /* Every function of a table, in the order the header lists them. */
 void emit_table_fns(emitter *e, const relinfo *ri)
 {
-    emit_insert_fn(e, ri);
-    emit_finders(e, ri);
+    bool read = ri->calls & CALL_READ;
+    if (ri->calls & CALL_INSERT)
+        emit_insert_fn(e, ri);
+    if (read)
+        emit_finders(e, ri);
     if (ri->npk) {
-        emit_lists(e, ri);
-        emit_update_fns(e, ri);
-        emit_key_fn(e, ri, ri->pk, ri->npk, true); /* delete */
-    } else {
+        if (read)
+            emit_lists(e, ri);
+        if (ri->calls & CALL_UPDATE)
+            emit_update_fns(e, ri);
+        if (ri->calls & CALL_DELETE)
+            emit_key_fn(e, ri, ri->pk, ri->npk, true); /* delete */
+    } else if (read) {
         emit_keyless_list(e, ri);
     }
-    emit_copy_fns(e, ri);
-    emit_count_fn(e, ri);
+    if (ri->calls & CALL_INSERT)
+        emit_copy_fns(e, ri);
+    if (read)
+        emit_count_fn(e, ri);
 }
 
 void emit_view_fns(emitter *e, const relinfo *ri)
@@ -589,11 +597,13 @@ void emit_view_fns(emitter *e, const relinfo *ri)
                         " * @param[out] out  The rows (free with %s_%s_rows_free()), else NULL.\n"
                         " * @return 0 or a BLOGDB_E* code.\n",
                         kind_words(ri->r->kind), ri->r->name, e->prefix, ri->id);
-    emit_query(e, ri, q, "", false, NULL, 0, "BLOGDB_RT_MANY");
-    emit_proto(e, doc, nm, params);
-    sb_printf(e->impl, "    return blogdb_rt_exec(db, &%s, NULL, out);\n}\n\n", q);
-    emit_each_fn(e, ri, "", NULL, 0, -1);
-    if (ri->r->kind == REL_MATVIEW) {
+    if (ri->calls & CALL_READ) {
+        emit_query(e, ri, q, "", false, NULL, 0, "BLOGDB_RT_MANY");
+        emit_proto(e, doc, nm, params);
+        sb_printf(e->impl, "    return blogdb_rt_exec(db, &%s, NULL, out);\n}\n\n", q);
+        emit_each_fn(e, ri, "", NULL, 0, -1);
+    }
+    if (ri->r->kind == REL_MATVIEW && ri->calls & CALL_REFRESH) {
         strbuf sql;
         free(q);
         free(nm);
