@@ -9,6 +9,9 @@ CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
 --   blog_app       what the library connects as: reads and writes rows, no DDL, no TRUNCATE,
 --                  not an owner, and subject to row-level security.
 --   blog_readonly  reads published content and the audit log.
+--   blog_stats     owns the author_stats materialized view only; bypasses row-level security so a
+--                  refresh counts every post whoever asks for it; cannot log in. blog_app is a
+--                  member, which lets it refresh the view (the attribute BYPASSRLS is not inherited).
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'blog_owner') THEN
@@ -19,6 +22,9 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'blog_readonly') THEN
         CREATE ROLE blog_readonly LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'blog_stats') THEN
+        CREATE ROLE blog_stats NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE BYPASSRLS;
     END IF;
 END
 $$;
@@ -108,6 +114,22 @@ CREATE VIEW active_users AS
     JOIN posts p ON p.user_id = u.id
     WHERE p.status = 'published';
 
+-- Per-author statistics, computed ahead: reading it is an index lookup where the live aggregate
+-- walks every post of the author (bench/run measures both). Refreshed CONCURRENTLY (readers are
+-- never blocked; that needs the unique index) by blogdb_author_stats_refresh() or
+-- scripts/maintain.sh. Draft and archived counts are visible to every reader of the view.
+CREATE MATERIALIZED VIEW author_stats AS
+    SELECT u.id AS user_id,
+           count(p.id) FILTER (WHERE p.status = 'draft') AS drafts,
+           count(p.id) FILTER (WHERE p.status = 'published') AS published,
+           count(p.id) FILTER (WHERE p.status = 'archived') AS archived,
+           max(p.created_at) FILTER (WHERE p.status = 'published') AS last_published_at
+    FROM users u
+    LEFT JOIN posts p ON p.user_id = u.id
+    GROUP BY u.id;
+
+CREATE UNIQUE INDEX author_stats_user_id_idx ON author_stats (user_id);
+
 CREATE FUNCTION update_timestamp() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -142,6 +164,8 @@ COMMENT ON COLUMN posts.updated_at IS 'Last update timestamp';
 
 COMMENT ON VIEW active_users IS 'Shows users with at least one published post.';
 
+COMMENT ON MATERIALIZED VIEW author_stats IS 'Posts per status and last publication of each author, as of its last refresh.';
+
 COMMENT ON TABLE audit_log IS 'Append-only record of every change to users and posts.';
 COMMENT ON COLUMN audit_log.actor IS 'Acting user (app.user_id) of the change, NULL when none';
 COMMENT ON COLUMN audit_log.operation IS 'INSERT, UPDATE or DELETE';
@@ -168,16 +192,22 @@ ALTER TABLE users OWNER TO blog_owner;
 ALTER TABLE posts OWNER TO blog_owner;
 ALTER TABLE audit_log OWNER TO blog_owner;
 ALTER VIEW active_users OWNER TO blog_owner;
+ALTER MATERIALIZED VIEW author_stats OWNER TO blog_stats;
 ALTER TYPE post_status OWNER TO blog_owner;
 ALTER FUNCTION update_timestamp() OWNER TO blog_owner;
 ALTER FUNCTION app_user_id() OWNER TO blog_owner;
 ALTER FUNCTION audit_row() OWNER TO blog_owner;
 ALTER FUNCTION audit_log_append_only() OWNER TO blog_owner;
 
-REVOKE ALL ON users, posts, audit_log, active_users FROM PUBLIC;
+REVOKE ALL ON users, posts, audit_log, active_users, author_stats FROM PUBLIC;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO blog_app, blog_readonly;
 GRANT SELECT, INSERT, UPDATE, DELETE ON users, posts TO blog_app;
 GRANT SELECT ON active_users, audit_log TO blog_app;
 GRANT SELECT ON posts, active_users, audit_log TO blog_readonly;
 GRANT SELECT (id, email, created_at, updated_at) ON users TO blog_readonly;
+-- author_stats: its owner reads what its query reads; blog_app refreshes it as a member.
+GRANT SELECT (id) ON users TO blog_stats;
+GRANT SELECT ON posts TO blog_stats;
+GRANT blog_stats TO blog_app;
+GRANT SELECT ON author_stats TO blog_readonly;

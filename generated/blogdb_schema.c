@@ -598,12 +598,91 @@ int blogdb_active_users_each(blogdb *db, blogdb_active_users_row_fn fn, void *ct
     return blogdb_rt_each(db, &active_users_each_query, NULL, fn ? active_users_each_row : NULL, &x);
 }
 
+/* ---- materialized view public.author_stats ---- */
+
+static const blogdb_rt_column author_stats_columns[] = {
+    {.name = "user_id", .sql = "user_id", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_author_stats_row, user_id),
+     .has_offset = offsetof(blogdb_author_stats_row, has_user_id), .max_chars = -1, .type_sql = "uuid"},
+    {.name = "drafts", .sql = "drafts", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_author_stats_row, drafts),
+     .has_offset = offsetof(blogdb_author_stats_row, has_drafts), .max_chars = -1, .type_sql = "bigint"},
+    {.name = "published", .sql = "published", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_author_stats_row, published),
+     .has_offset = offsetof(blogdb_author_stats_row, has_published), .max_chars = -1, .type_sql = "bigint"},
+    {.name = "archived", .sql = "archived", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_author_stats_row, archived),
+     .has_offset = offsetof(blogdb_author_stats_row, has_archived), .max_chars = -1, .type_sql = "bigint"},
+    {.name = "last_published_at", .sql = "last_published_at", .type = BLOGDB_RT_TIMESTAMP, .offset = offsetof(blogdb_author_stats_row, last_published_at),
+     .has_offset = offsetof(blogdb_author_stats_row, has_last_published_at), .max_chars = -1, .type_sql = "timestamp without time zone"},
+};
+static const blogdb_rt_relation author_stats_rel = {
+    .name = "author_stats", .sql = "public.author_stats",
+    .row_size = sizeof(blogdb_author_stats_row), .row_align = _Alignof(blogdb_author_stats_row),
+    .columns = author_stats_columns, .ncolumns = 5, .kind = 'm'};
+
+struct author_stats_each_ctx {
+    blogdb_author_stats_row_fn fn;
+    void *ctx;
+};
+
+static int author_stats_each_row(const void *row, void *c)
+{
+    const struct author_stats_each_ctx *x = c;
+    return x->fn(row, x->ctx);
+}
+
+void blogdb_author_stats_row_free(blogdb_author_stats_row *row)
+{
+    blogdb_rt_free(row);
+}
+
+void blogdb_author_stats_rows_free(blogdb_author_stats_rows *rows)
+{
+    blogdb_rt_free(rows);
+}
+
+static const blogdb_rt_query author_stats_list_query = {
+    .sql = "SELECT user_id, drafts, published, archived, last_published_at FROM public.author_stats",
+    .rel = &author_stats_rel, .nparams = 0, .result = BLOGDB_RT_MANY};
+
+int blogdb_author_stats_list(blogdb *db, blogdb_author_stats_rows **out)
+{
+    return blogdb_rt_exec(db, &author_stats_list_query, NULL, out);
+}
+
+static const blogdb_rt_query author_stats_each_query = {
+    .sql = "SELECT user_id, drafts, published, archived, last_published_at FROM public.author_stats",
+    .rel = &author_stats_rel, .nparams = 0, .result = BLOGDB_RT_MANY};
+
+int blogdb_author_stats_each(blogdb *db, blogdb_author_stats_row_fn fn, void *ctx)
+{
+    struct author_stats_each_ctx x = {fn, ctx};
+    return blogdb_rt_each(db, &author_stats_each_query, NULL, fn ? author_stats_each_row : NULL, &x);
+}
+
+static const uint16_t author_stats_get_by_user_id_query_params[] = {0};
+static const blogdb_rt_query author_stats_get_by_user_id_query = {
+    .sql = "SELECT user_id, drafts, published, archived, last_published_at FROM public.author_stats WHERE user_id = $1",
+    .rel = &author_stats_rel, .nparams = 1, .params = author_stats_get_by_user_id_query_params, .result = BLOGDB_RT_ONE};
+
+int blogdb_author_stats_get_by_user_id(blogdb *db, blogdb_author_stats_row **out, const uuid_t user_id)
+{
+    const void *args[] = {user_id};
+    return blogdb_rt_exec(db, &author_stats_get_by_user_id_query, args, out);
+}
+
+static const blogdb_rt_query author_stats_refresh_query = {
+    .sql = "REFRESH MATERIALIZED VIEW CONCURRENTLY public.author_stats",
+    .rel = &author_stats_rel, .nparams = 0, .result = BLOGDB_RT_EXEC};
+
+int blogdb_author_stats_refresh(blogdb *db)
+{
+    return blogdb_rt_exec(db, &author_stats_refresh_query, NULL, NULL);
+}
+
 /* ---- the schema, for the run-time check ---- */
 
-static const blogdb_rt_relation *const schema_relations[] = {&users_rel, &posts_rel, &audit_log_rel, &active_users_rel};
+static const blogdb_rt_relation *const schema_relations[] = {&users_rel, &posts_rel, &audit_log_rel, &active_users_rel, &author_stats_rel};
 static const blogdb_rt_enum *const schema_enums[] = {&post_status_enum};
 static const blogdb_rt_schema schema = {
-    .relations = schema_relations, .nrelations = 4, .enums = schema_enums, .nenums = 1};
+    .relations = schema_relations, .nrelations = 5, .enums = schema_enums, .nenums = 1};
 
 int blogdb_check_schema(blogdb *db)
 {

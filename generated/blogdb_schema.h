@@ -613,6 +613,84 @@ BLOGDB_API int blogdb_active_users_list(blogdb *db, blogdb_active_users_rows **o
  */
 BLOGDB_API int blogdb_active_users_each(blogdb *db, blogdb_active_users_row_fn fn, void *ctx);
 
+/* ---- materialized view public.author_stats ---- */
+
+/**
+ * Posts per status and last publication of each author, as of its last refresh.
+ * One row of materialized view public.author_stats.
+ * Strings point into the same allocation as the row. */
+typedef struct blogdb_author_stats_row {
+    bool has_user_id; /**< false when user_id is NULL */
+    uuid_t user_id; /**< uuid, nullable: see has_ */
+    bool has_drafts; /**< false when drafts is NULL */
+    int64_t drafts; /**< bigint, nullable: see has_ */
+    bool has_published; /**< false when published is NULL */
+    int64_t published; /**< bigint, nullable: see has_ */
+    bool has_archived; /**< false when archived is NULL */
+    int64_t archived; /**< bigint, nullable: see has_ */
+    bool has_last_published_at; /**< false when last_published_at is NULL */
+    blogdb_timestamp last_published_at; /**< timestamp without time zone, nullable: see has_ */
+} blogdb_author_stats_row;
+
+/** A list of author_stats rows, items[0..count). One allocation: free with blogdb_author_stats_rows_free(). */
+typedef struct blogdb_author_stats_rows {
+    blogdb_author_stats_row *items; /**< The rows. */
+    size_t count; /**< Number of rows. */
+} blogdb_author_stats_rows;
+
+/** Receives one row from the _each functions; the row is valid during the call only.
+ * Return 0 to go on, a positive value to stop, or a BLOGDB_E* code to stop with that error. */
+typedef int (*blogdb_author_stats_row_fn)(const blogdb_author_stats_row *row, void *ctx);
+
+/**
+ * Frees a row returned by a function of this materialized view. NULL is ignored.
+ * @param row  What to free; NULL is ignored.
+ */
+BLOGDB_API void blogdb_author_stats_row_free(blogdb_author_stats_row *row);
+
+/**
+ * Frees a list and all its rows. NULL is ignored.
+ * @param rows  What to free; NULL is ignored.
+ */
+BLOGDB_API void blogdb_author_stats_rows_free(blogdb_author_stats_rows *rows);
+
+/**
+ * Lists every row of materialized view author_stats, in the server's order.
+ * @param db  The connection.
+ * @param[out] out  The rows (free with blogdb_author_stats_rows_free()), else NULL.
+ * @return 0 or a BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_author_stats_list(blogdb *db, blogdb_author_stats_rows **out);
+
+/**
+ * Streams every matching row to fn, in the server's order, in constant memory (a server-side
+ * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * Runs in the open transaction, or in a read-only one of its own.
+ * @param db  The connection.
+ * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative BLOGDB_E* code to abort.
+ * @param ctx  Passed to the callback.
+ * @return 0 when every row was read or fn stopped with a positive value; fn's negative
+ *         code; or another BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_author_stats_each(blogdb *db, blogdb_author_stats_row_fn fn, void *ctx);
+
+/**
+ * Fetches the author_stats row with the given user_id.
+ * @param db  The connection.
+ * @param[out] out  The row on success (free with blogdb_author_stats_row_free()), else NULL.
+ * @param user_id  Value of column user_id.
+ * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (NULL argument, bad UTF-8), or another code.
+ */
+BLOGDB_API int blogdb_author_stats_get_by_user_id(blogdb *db, blogdb_author_stats_row **out, const uuid_t user_id);
+
+/**
+ * REFRESH MATERIALIZED VIEW CONCURRENTLY author_stats: recomputes its rows while readers go on
+ * reading the old ones (its unique index author_stats_user_id_idx makes that possible).
+ * @param db  The connection.
+ * @return 0 or a BLOGDB_E* code.
+ */
+BLOGDB_API int blogdb_author_stats_refresh(blogdb *db);
+
 /**
  * Checks that the connected database has the schema this code was generated from: every
  * relation with its kind, columns (names, order, types) and every enum with its labels.

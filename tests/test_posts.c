@@ -377,3 +377,43 @@ Test(posts, unknown_label_from_the_server_is_a_clear_error)
     blogdb_posts_row_free(p);
     blogdb_users_row_free(u);
 }
+
+/* author_stats: refreshed CONCURRENTLY by the application role (a member of its owner), counting
+ * every post whoever refreshes (its owner bypasses row-level security), while a reader holds it. */
+Test(posts, author_stats_refresh_concurrently_counts_every_post)
+{
+    blogdb_users_row *a = make_user("a@example.com"), *b = make_user("b@example.com");
+    blogdb_posts_row *p = make_post(a->id, "a1", BLOGDB_POST_STATUS_PUBLISHED);
+    blogdb_author_stats_row *st = NULL;
+    PGconn *reader = PQconnectdb(test_admin_dsn());
+    PGresult *r;
+
+    blogdb_posts_row_free(make_post(a->id, "a2", BLOGDB_POST_STATUS_DRAFT));
+    blogdb_posts_row_free(make_post(b->id, "b1", BLOGDB_POST_STATUS_DRAFT));
+    blogdb_posts_row_free(make_post(b->id, "b2", BLOGDB_POST_STATUS_ARCHIVED));
+    cr_assert_eq(blogdb_author_stats_get_by_user_id(db, &st, a->id), BLOGDB_ENOTFOUND, "not refreshed yet");
+    /* A reader inside a transaction holds the view: a plain REFRESH would wait for it. */
+    r = PQexec(reader, "BEGIN; SELECT count(*) FROM author_stats");
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(reader));
+    PQclear(r);
+    cr_assert_eq(blogdb_set_timeout(db, 5000), 0);
+    cr_assert_eq(blogdb_set_acting_user(db, a->id), 0); /* a sees only published posts and its own */
+    cr_assert_eq(blogdb_author_stats_refresh(db), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_author_stats_get_by_user_id(db, &st, b->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(st->drafts, 1, "b's draft is counted though a cannot see it");
+    cr_assert_eq(st->archived, 1);
+    cr_assert_eq(st->published, 0);
+    cr_assert(!st->has_last_published_at);
+    blogdb_author_stats_row_free(st);
+    cr_assert_eq(blogdb_author_stats_get_by_user_id(db, &st, a->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(st->published, 1);
+    cr_assert_eq(st->drafts, 1);
+    cr_assert(st->has_last_published_at);
+    cr_assert_eq(st->last_published_at, p->created_at);
+    blogdb_author_stats_row_free(st);
+    PQclear(PQexec(reader, "COMMIT"));
+    PQfinish(reader);
+    blogdb_posts_row_free(p);
+    blogdb_users_row_free(a);
+    blogdb_users_row_free(b);
+}

@@ -151,8 +151,11 @@ void emit_free_fns(emitter *e, const relinfo *ri)
 {
     char *name = xstrfmt("void %s_%s_row_free", e->prefix, ri->id);
     char *params = xstrfmt("%s_%s_row *row", e->prefix, ri->id);
-    if (rel_is_table(ri->r)) {
-        emit_proto(e, " * Frees a row returned by a function of this table. NULL is ignored.\n", name, params);
+    if (rel_is_table(ri->r) || ri->r->kind == REL_MATVIEW) { /* a materialized view's get_by returns one */
+        emit_proto(e, rel_is_table(ri->r) ? " * Frees a row returned by a function of this table. NULL is ignored.\n"
+                                          : " * Frees a row returned by a function of this materialized view. NULL is "
+                                            "ignored.\n",
+                   name, params);
         sb_puts(e->impl, "    blogdb_rt_free(row);\n}\n\n");
     }
     free(name);

@@ -588,6 +588,21 @@ void emit_table_fns(emitter *e, const relinfo *ri)
         emit_count_fn(e, ri);
 }
 
+/* The index that lets a materialized view refresh CONCURRENTLY (PostgreSQL: unique, on plain
+ * columns, without WHERE), or NULL. */
+static const gen_index *refreshable_concurrently(const gen_relation *r)
+{
+    for (size_t x = 0; x < r->nindexes; x++) {
+        const gen_index *ix = &r->indexes[x];
+        bool plain = ix->unique && !ix->partial;
+        for (size_t k = 0; plain && k < ix->ncolumns; k++)
+            plain = ix->columns[k] != NULL;
+        if (plain)
+            return ix;
+    }
+    return NULL;
+}
+
 void emit_view_fns(emitter *e, const relinfo *ri)
 {
     char *q = xstrfmt("%s_list_query", ri->id);
@@ -602,18 +617,25 @@ void emit_view_fns(emitter *e, const relinfo *ri)
         emit_proto(e, doc, nm, params);
         sb_printf(e->impl, "    return blogdb_rt_exec(db, &%s, NULL, out);\n}\n\n", q);
         emit_each_fn(e, ri, "", NULL, 0, -1);
+        if (ri->r->kind == REL_MATVIEW) /* its unique indexes: get_by */
+            emit_finders(e, ri);
     }
     if (ri->r->kind == REL_MATVIEW && ri->calls & CALL_REFRESH) {
+        bool concurrently = refreshable_concurrently(ri->r);
         strbuf sql;
         free(q);
         free(nm);
         free(doc);
         q = xstrfmt("%s_refresh_query", ri->id);
         nm = xstrfmt("int %s_%s_refresh", e->prefix, ri->id);
-        doc = xstrfmt(" * REFRESH MATERIALIZED VIEW %s: recomputes its rows.\n * @return 0 or a BLOGDB_E* code.\n",
-                      ri->r->name);
+        doc = concurrently ? xstrfmt(" * REFRESH MATERIALIZED VIEW CONCURRENTLY %s: recomputes its rows while readers go on\n"
+                                     " * reading the old ones (its unique index %s makes that possible).\n"
+                                     " * @return 0 or a BLOGDB_E* code.\n",
+                                     ri->r->name, refreshable_concurrently(ri->r)->name)
+                           : xstrfmt(" * REFRESH MATERIALIZED VIEW %s: recomputes its rows.\n * @return 0 or a BLOGDB_E* code.\n",
+                                     ri->r->name);
         sb_init(&sql);
-        sb_puts(&sql, "REFRESH MATERIALIZED VIEW ");
+        sb_puts(&sql, concurrently ? "REFRESH MATERIALIZED VIEW CONCURRENTLY " : "REFRESH MATERIALIZED VIEW ");
         put_qualified(&sql, ri->r->schema, ri->r->name);
         emit_query(e, ri, q, sql.data, true, NULL, 0, "BLOGDB_RT_EXEC");
         emit_proto(e, doc, nm, "blogdb *db");
