@@ -417,3 +417,31 @@ Test(posts, author_stats_refresh_concurrently_counts_every_post)
     blogdb_users_row_free(a);
     blogdb_users_row_free(b);
 }
+
+/* scripts/maintain.sh: ANALYZE, the statistics refresh and audit_log's freeze, each reported;
+ * and the per-table autovacuum settings of schema.sql are in the catalog. */
+Test(posts, maintain_script_refreshes_and_vacuum_settings_are_set)
+{
+    blogdb_users_row *a = make_user("a@example.com");
+    blogdb_author_stats_row *st = NULL;
+    char cmd[2048], *out = NULL, *err = NULL, *opts;
+    blogdb_posts_row_free(make_post(a->id, "a1", BLOGDB_POST_STATUS_PUBLISHED));
+    snprintf(cmd, sizeof cmd, "'" BLOGDB_SOURCE_DIR "/scripts/maintain.sh' '%s'", test_admin_dsn());
+    cr_assert_eq(run_cmd(cmd, &out, &err), 0, "%s%s", out, err);
+    cr_assert(strstr(out, "maintain: ANALYZE") && strstr(out, "maintain: REFRESH author_stats (CONCURRENTLY)") &&
+                  strstr(out, "maintain: VACUUM (FREEZE) audit_log"),
+              "%s", out);
+    cr_assert_eq(blogdb_author_stats_get_by_user_id(db, &st, a->id), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(st->published, 1);
+    blogdb_author_stats_row_free(st);
+    opts = sql_text("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'audit_log'::regclass");
+    cr_assert_str_eq(opts, "autovacuum_vacuum_insert_scale_factor=0.02,autovacuum_freeze_min_age=0,"
+                           "autovacuum_analyze_scale_factor=0.05");
+    free(opts);
+    opts = sql_text("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'posts'::regclass");
+    cr_assert(strstr(opts, "fillfactor=90"), "%s", opts);
+    free(opts);
+    free(out);
+    free(err);
+    blogdb_users_row_free(a);
+}
