@@ -273,6 +273,10 @@ typedef struct gen_query {
     const gen_relation *copy_into; /* :copyfrom: the table the rows go to */
     char **copy_columns; /* :copyfrom: per parameter, the column it fills */
     char *where;        /* "file:line:col" of its annotation */
+    char **reads;       /* what it reads, as a view's deps: "schema\x1frel" and "schema\x1frel\x1fcol" */
+    size_t nreads;
+    const gen_relation *target; /* INSERT / UPDATE / DELETE: the table written */
+    unsigned target_priv;       /* PRIV_INSERT / PRIV_UPDATE / PRIV_DELETE on it */
 } gen_query;
 
 /* Enums, domains and relations are each their own allocation, held by pointer: a gen_type points at
@@ -314,6 +318,10 @@ typedef struct gen_model {
 /* The privileges role has on relation r (column NULL: on the relation itself; else on that column,
  * through the relation's grants too), through PUBLIC, ownership and the roles it is a member of. */
 unsigned rel_privileges(const gen_model *m, const gen_relation *r, const char *role, const char *column);
+/* Whether role may run query q: SELECT on every column it reads (on some column of a relation it
+ * reads without naming one, as count(*) does), and its write's privilege on its target. false
+ * with the first missing privilege in *why (caller frees). */
+bool query_allowed(const gen_model *m, const gen_query *q, const char *role, char **why);
 /* Whether role owns r (or is a member of its owner): REFRESH MATERIALIZED VIEW needs that. */
 bool rel_owned_by(const gen_model *m, const gen_relation *r, const char *role);
 

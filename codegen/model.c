@@ -76,6 +76,43 @@ static bool member_of(const gen_model *m, const char *role, const char *group, i
     return false;
 }
 
+static bool any_column_allows(const gen_model *m, const gen_relation *r, const char *role, unsigned priv)
+{
+    if (rel_privileges(m, r, role, NULL) & priv)
+        return true;
+    for (size_t c = 0; c < r->ncolumns; c++)
+        if (rel_privileges(m, r, role, r->columns[c].name) & priv)
+            return true;
+    return false;
+}
+
+bool query_allowed(const gen_model *m, const gen_query *q, const char *role, char **why)
+{
+    static const char *const op[] = {[PRIV_INSERT] = "INSERT", [PRIV_UPDATE] = "UPDATE", [PRIV_DELETE] = "DELETE"};
+    *why = NULL;
+    for (size_t i = 0; i < q->nreads; i++) {
+        char *key = xstrdup(q->reads[i]), *rel = strchr(key, '\x1f'), *col;
+        gen_relation *r;
+        *rel++ = '\0';
+        if ((col = strchr(rel, '\x1f')))
+            *col++ = '\0';
+        r = model_find_rel((gen_model *)m, key, rel);
+        /* information_schema (not in the model) is PUBLIC's; a write's own target needs no SELECT
+         * unless a column of it is read */
+        if (r && (col ? !(rel_privileges(m, r, role, col) & PRIV_SELECT)
+                      : r != q->target && !any_column_allows(m, r, role, PRIV_SELECT)))
+            *why = col ? xstrfmt("SELECT on %s.%s.%s", key, rel, col) : xstrfmt("SELECT on %s.%s", key, rel);
+        free(key);
+        if (*why)
+            return false;
+    }
+    if (q->target && !any_column_allows(m, q->target, role, q->target_priv)) {
+        *why = xstrfmt("%s on %s.%s", op[q->target_priv], q->target->schema, q->target->name);
+        return false;
+    }
+    return true;
+}
+
 bool rel_owned_by(const gen_model *m, const gen_relation *r, const char *role)
 {
     return r->owner && member_of(m, role, r->owner, 0);
@@ -236,6 +273,7 @@ void gen_query_free(gen_query *q)
     }
     if (q->copy_columns)
         strv_free(q->copy_columns, q->nparams);
+    strv_free(q->reads, q->nreads);
     for (size_t i = 0; i < q->nembeds; i++)
         free(q->embeds[i].name);
     free(q->embeds);

@@ -603,4 +603,24 @@ Test(codegen, role_bindings_follow_the_grants)
     cr_assert(strstr(h, "blogdb_posts_list(") && !strstr(h, "blogdb_posts_insert("));
     free(h);
     free(err);
+    /* The typed queries too: blog_readonly reads the feed, and may not publish. */
+    {
+        int st;
+        char *dir = make_tmpdir(), args[2048], path[1024];
+        snprintf(args, sizeof args, "--role blog_readonly --out-dir '%s' --queries '" SRC "/queries' '" SRC "/schema.sql'",
+                 dir);
+        free(gen(args, &st, &err));
+        cr_assert_eq(st, 0, "%s", err);
+        cr_assert(strstr(err, "posts.sql:57:1: warning: role blog_readonly may not run query PublishPost (it needs "
+                              "UPDATE on public.posts): no function for it"),
+                  "%s", err);
+        snprintf(path, sizeof path, "%s/blogdb_queries.h", dir);
+        h = read_all(path, NULL);
+        cr_assert(strstr(h, "blogdb_feed_page(") && !strstr(h, "blogdb_publish_post("), "feed yes, publish no");
+        free(h);
+        free(err);
+        snprintf(args, sizeof args, "rm -rf '%s'", dir);
+        cr_assert_eq(system(args), 0);
+        free(dir);
+    }
 }

@@ -84,6 +84,8 @@ static int type_insert(ctx *c, const PgQuery__InsertStmt *ins, gen_query *q, gen
     scope s;
     gen_relation *r;
     int rc = target_scope(c, &s, ins->relation, deps, &r);
+    q->target = r;
+    q->target_priv = PRIV_INSERT;
     const PgQuery__SelectStmt *sel = ins->select_stmt ? ins->select_stmt->select_stmt : NULL;
     int *cols = NULL;
     size_t ncols = ins->n_cols ? ins->n_cols : (r ? r->ncolumns : 0);
@@ -165,6 +167,8 @@ static int type_change(ctx *c, PgQuery__RangeVar *rv, Node *const *from, size_t 
     scope s;
     gen_relation *r;
     int rc = target_scope(c, &s, rv, deps, &r);
+    q->target = r;
+    q->target_priv = set ? PRIV_UPDATE : PRIV_DELETE;
     for (size_t i = 0; i < nfrom && rc == 0; i++)
         rc = add_from(c, &s, from[i], false);
     if (rc == 0)
@@ -271,6 +275,10 @@ int type_query(gen_model *m, const source *src, gen_query *q)
     }
     /* anything but a plain SELECT may write (SELECT ... FOR UPDATE cannot run read-only either) */
     q->writes = stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT || stmt->select_stmt->n_locking_clause > 0;
+    q->reads = deps.deps; /* for --role: what it needs (model.c, query_allowed) */
+    q->nreads = deps.ndeps;
+    deps.deps = NULL;
+    deps.ndeps = 0;
     gen_relation_free(&deps);
     pg_query__parse_result__free_unpacked(tree, NULL);
     if (rc == 0)
