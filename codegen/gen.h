@@ -378,6 +378,8 @@ typedef struct namereg {
     char **names, **owners;
     size_t n;
     bool clash;
+    size_t *slots; /* open-addressing index into names (1 + position; 0 empty), cap a power of two */
+    size_t cap;
 } namereg;
 void namereg_free(namereg *r);
 

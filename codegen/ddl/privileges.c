@@ -70,7 +70,11 @@ static int acl_apply(ctx *c, gen_relation *r, const PgQuery__GrantStmt *s)
         if (!s->n_privileges) /* ALL [PRIVILEGES] */
             acl_change(r, who, NULL, PRIV_ALL, s->is_grant);
         for (size_t p = 0; p < s->n_privileges; p++) {
-            const PgQuery__AccessPriv *ap = s->privileges[p]->access_priv;
+            const PgQuery__AccessPriv *ap = s->privileges[p]->node_case == PG_QUERY__NODE__NODE_ACCESS_PRIV
+                                                ? s->privileges[p]->access_priv
+                                                : NULL;
+            if (!ap)
+                continue;
             unsigned bits = ap->priv_name && *ap->priv_name ? 0 : PRIV_ALL;
             for (size_t k = 0; !bits && k < sizeof priv_names / sizeof priv_names[0]; k++)
                 if (strcmp(ap->priv_name, priv_names[k].name) == 0)
@@ -172,8 +176,9 @@ int do_alter_default_privileges(ctx *c, const PgQuery__AlterDefaultPrivilegesStm
     if (!g || g->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
         return 0;
     for (size_t i = 0; i < s->n_options; i++) {
-        const PgQuery__DefElem *d = s->options[i]->def_elem;
-        const PgQuery__List *l = d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_LIST ? d->arg->list : NULL;
+        const PgQuery__DefElem *d =
+            s->options[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM ? s->options[i]->def_elem : NULL;
+        const PgQuery__List *l = d && d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_LIST ? d->arg->list : NULL;
         if (l && strcmp(d->defname, "roles") == 0) {
             roles = l->items;
             nroles = l->n_items;

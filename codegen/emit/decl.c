@@ -81,20 +81,48 @@ static char *complete_doc(const char *doc, const char *ret_and_name, const char 
     return out;
 }
 
-/* Records name in r (a clash also marks the public registry, which decides the exit status). */
+static size_t name_hash(const char *s)
+{
+    size_t h = 14695981039346656037u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* The slot of name in r's index: where it is, or the empty one where it would go. */
+static size_t *name_slot(const namereg *r, const char *name)
+{
+    size_t i = name_hash(name) & (r->cap - 1);
+    while (r->slots[i] && strcmp(r->names[r->slots[i] - 1], name) != 0)
+        i = (i + 1) & (r->cap - 1);
+    return &r->slots[i];
+}
+
+/* Records name in r (a clash also marks the public registry, which decides the exit status). The
+ * index keeps this linear in the number of names: 1,000 tables make some 70,000. */
 static void claim_in(emitter *e, namereg *r, const char *name)
 {
     const char *owner = e->owner ? e->owner : "the generated code";
-    for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->names[i], name) == 0) {
-            diag_error_where(e->where, "%s and %s both make the C name %s; rename one of them", r->owners[i], owner,
-                             name);
-            r->clash = e->names->clash = true;
-            return;
-        }
+    size_t *slot;
+    if ((r->n + 1) * 2 > r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 256;
+        free(r->slots);
+        r->slots = xcalloc(cap, sizeof *r->slots);
+        r->cap = cap;
+        for (size_t i = 0; i < r->n; i++)
+            *name_slot(r, r->names[i]) = i + 1;
+    }
+    slot = name_slot(r, name);
+    if (*slot) {
+        diag_error_where(e->where, "%s and %s both make the C name %s; rename one of them", r->owners[*slot - 1],
+                         owner, name);
+        r->clash = e->names->clash = true;
+        return;
+    }
     *VEC_PUSH(r->names, r->n) = xstrdup(name);
     r->owners = xrealloc(r->owners, r->n * sizeof *r->owners);
     r->owners[r->n - 1] = xstrdup(owner);
+    *slot = r->n;
 }
 
 static void vclaim_in(emitter *e, namereg *r, const char *fmt, va_list ap)
@@ -131,6 +159,7 @@ void namereg_free(namereg *r)
 {
     strv_free(r->names, r->n);
     strv_free(r->owners, r->n);
+    free(r->slots);
     memset(r, 0, sizeof *r);
 }
 
