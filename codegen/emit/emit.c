@@ -165,6 +165,7 @@ static void emit_enum(emitter *e, const gen_enum *en)
     free(id);
     free(ID);
     free(owner);
+    e->owner = NULL;
 }
 
 /* The schema descriptor and <prefix>_check_schema(). */
@@ -276,6 +277,7 @@ int emit_c(const gen_model *m, const char *prefix, const char *inputs, namereg *
             else
                 emit_view_fns(&e, ri);
             free(owner);
+            e.owner = NULL; /* what is claimed next (the schema check) is the generated code's */
         }
         emit_schema_check(&e, ris, m->nrels);
         sb_printf(hdr, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s_SCHEMA_H */\n", e.PREFIX);

@@ -658,6 +658,7 @@ int emit_queries(const gen_model *m, const char *prefix, const char *inputs, nam
             emit_params_of(&e, &qis[i]);
             emit_functions(&e, &qis[i]);
             free(owner);
+            e.owner = NULL;
         }
         if (names->clash)
             rc = -1;
