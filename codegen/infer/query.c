@@ -283,7 +283,8 @@ static void star_expand(scope *s, size_t k, char *const *skip, size_t nskip, gen
     }
     if (it->is_join) {
         char **more = xcalloc(nskip + it->nmerged + 1, sizeof *more);
-        memcpy(more, skip, nskip * sizeof *skip);
+        if (nskip)
+            memcpy(more, skip, nskip * sizeof *skip);
         for (size_t i = 0; i < it->nmerged; i++)
             more[nskip + i] = it->rel->columns[i].name;
         for (size_t i = 0; i < k; i++)
