@@ -69,27 +69,99 @@ LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.user_id', true), ''
 
 -- The audit log: one row per insert, update and delete on users and posts, written by a
 -- SECURITY DEFINER trigger; append-only; password hashes never enter it.
+-- It grows without bound, so it is range-partitioned by month on "at" (the primary key must hold
+-- the partition column). Partitions live in the schema audit_partitions, named by their month
+-- (audit_partitions.audit_log_2026_12); audit_log_make_partitions() makes them ahead of time
+-- (scripts/maintain.sh runs it), a row with no month partition lands in audit_log_default instead
+-- of failing the write that caused it, and audit_log_detach_before() detaches old months for
+-- archiving. The bindings read audit_log as one relation. id is a plain sequence: identity
+-- columns on partitioned tables need PostgreSQL 17.
+CREATE SCHEMA audit_partitions;
 CREATE TABLE audit_log (
-    id         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id         bigserial,
     at         timestamptz NOT NULL DEFAULT now(),
     actor      uuid,
     table_name text        NOT NULL,
     operation  text        NOT NULL,
     row_id     uuid        NOT NULL,
     old_row    jsonb,
-    new_row    jsonb
-);
+    new_row    jsonb,
+    PRIMARY KEY (id, at)
+) PARTITION BY RANGE (at);
 
 CREATE INDEX audit_log_row_id_idx ON audit_log (row_id);
 
 -- Vacuum and analyze per table's life (scripts/maintain.sh does the rest):
 --   audit_log is insert-only: vacuum after 2 % new rows (keeps the visibility map current, so
 --   index-only scans stay cheap) and freeze at once (its rows never change), analyze after 5 %;
+--   set on each partition (a partitioned table holds no rows and takes no storage settings);
 --   posts are updated (status, title): vacuum after 5 % dead rows, analyze after 2 %, and leave
 --   10 % of each page free so an update that changes no indexed column stays on its page (HOT);
 --   users change rarely: analyze after 5 %.
-ALTER TABLE audit_log SET (autovacuum_vacuum_insert_scale_factor = 0.02, autovacuum_freeze_min_age = 0,
-    autovacuum_analyze_scale_factor = 0.05);
+CREATE TABLE audit_partitions.audit_log_default PARTITION OF audit_log DEFAULT
+    WITH (autovacuum_vacuum_insert_scale_factor = 0.02, autovacuum_freeze_min_age = 0,
+          autovacuum_analyze_scale_factor = 0.05);
+
+-- Makes the partitions of the months from "first" (default: this month) to months_ahead months
+-- later that do not exist yet; rows of such a month already in audit_log_default move into its new
+-- partition. Returns the partitions made. Runs as the owner, whoever calls it (EXECUTE is granted
+-- to nobody: superusers and members of blog_owner).
+CREATE FUNCTION audit_log_make_partitions(months_ahead int DEFAULT 3,
+                                          first date DEFAULT date_trunc('month', now())::date)
+RETURNS SETOF text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    lo date;
+    hi date;
+    part text;
+BEGIN
+    IF months_ahead IS NULL OR months_ahead < 0 OR months_ahead > 120 THEN
+        RAISE EXCEPTION 'audit_log_make_partitions: months_ahead must be 0 to 120, not %', months_ahead
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR i IN 0..months_ahead LOOP
+        lo := date_trunc('month', first)::date + make_interval(months => i);
+        hi := lo + interval '1 month';
+        part := 'audit_log_' || to_char(lo, 'YYYY_MM');
+        CONTINUE WHEN to_regclass('audit_partitions.' || part) IS NOT NULL;
+        -- Writers wait here for a moment instead of landing rows in the default partition
+        -- between the move and the attach.
+        LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE;
+        EXECUTE format('CREATE TABLE audit_partitions.%I (LIKE audit_log INCLUDING DEFAULTS) WITH ('
+                       'autovacuum_vacuum_insert_scale_factor = 0.02, autovacuum_freeze_min_age = 0, '
+                       'autovacuum_analyze_scale_factor = 0.05)', part);
+        EXECUTE format('INSERT INTO audit_partitions.%I SELECT * FROM audit_partitions.audit_log_default '
+                       'WHERE at >= %L AND at < %L', part, lo, hi);
+        EXECUTE format('DELETE FROM audit_partitions.audit_log_default WHERE at >= %L AND at < %L', lo, hi);
+        EXECUTE format('ALTER TABLE audit_log ATTACH PARTITION audit_partitions.%I FOR VALUES FROM (%L) TO (%L)',
+                       part, lo, hi);
+        RETURN NEXT part;
+    END LOOP;
+END;
+$$;
+
+-- Detaches the month partitions that end on or before "before" (their rows leave audit_log and stay
+-- in audit_partitions.audit_log_YYYY_MM, to dump and drop); returns their names.
+CREATE FUNCTION audit_log_detach_before(before date)
+RETURNS SETOF text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    part record;
+BEGIN
+    IF before IS NULL THEN
+        RAISE EXCEPTION 'audit_log_detach_before: a date is needed' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR part IN
+        SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'audit_log'::regclass AND c.relname ~ '^audit_log_[0-9]{4}_[0-9]{2}$'
+          AND to_date(substr(c.relname, 11), 'YYYY_MM') + interval '1 month' <= before
+        ORDER BY c.relname
+    LOOP
+        EXECUTE format('ALTER TABLE audit_log DETACH PARTITION audit_partitions.%I', part.relname);
+        RETURN NEXT part.relname;
+    END LOOP;
+END;
+$$;
 
 CREATE FUNCTION audit_row() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -210,6 +282,11 @@ ALTER FUNCTION update_timestamp() OWNER TO blog_owner;
 ALTER FUNCTION app_user_id() OWNER TO blog_owner;
 ALTER FUNCTION audit_row() OWNER TO blog_owner;
 ALTER FUNCTION audit_log_append_only() OWNER TO blog_owner;
+ALTER SCHEMA audit_partitions OWNER TO blog_owner;
+ALTER TABLE audit_partitions.audit_log_default OWNER TO blog_owner;
+ALTER FUNCTION audit_log_make_partitions(int, date) OWNER TO blog_owner;
+ALTER FUNCTION audit_log_detach_before(date) OWNER TO blog_owner;
+REVOKE EXECUTE ON FUNCTION audit_log_make_partitions(int, date), audit_log_detach_before(date) FROM PUBLIC;
 
 REVOKE ALL ON users, posts, audit_log, active_users, author_stats FROM PUBLIC;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
@@ -223,3 +300,6 @@ GRANT SELECT (id) ON users TO blog_stats;
 GRANT SELECT ON posts TO blog_stats;
 GRANT blog_stats TO blog_app;
 GRANT SELECT ON author_stats TO blog_readonly;
+
+-- This month's audit_log partition and the next three's (as the owner, so they are blog_owner's).
+SELECT count(*) FROM audit_log_make_partitions();

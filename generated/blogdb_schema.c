@@ -416,13 +416,13 @@ int blogdb_posts_count(blogdb *db, int64_t *out)
     return blogdb_rt_exec(db, &posts_count_query, NULL, out);
 }
 
-/* ---- table public.audit_log ---- */
+/* ---- partitioned table public.audit_log ---- */
 
 static const blogdb_rt_column audit_log_columns[] = {
     {.name = "id", .sql = "id", .type = BLOGDB_RT_INT8, .offset = offsetof(blogdb_audit_log_row, id),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_KEY | BLOGDB_RT_READONLY, .type_sql = "bigint"},
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY, .type_sql = "bigint"},
     {.name = "at", .sql = "at", .type = BLOGDB_RT_TIMESTAMPTZ, .offset = offsetof(blogdb_audit_log_row, at),
-     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT, .type_sql = "timestamp with time zone"},
+     .has_offset = BLOGDB_RT_NO_HAS, .max_chars = -1, .flags = BLOGDB_RT_NOT_NULL | BLOGDB_RT_DEFAULT | BLOGDB_RT_KEY, .type_sql = "timestamp with time zone"},
     {.name = "actor", .sql = "actor", .type = BLOGDB_RT_UUID, .offset = offsetof(blogdb_audit_log_row, actor),
      .has_offset = offsetof(blogdb_audit_log_row, has_actor), .max_chars = -1, .type_sql = "uuid"},
     {.name = "table_name", .sql = "table_name", .type = BLOGDB_RT_TEXT, .offset = offsetof(blogdb_audit_log_row, table_name),
@@ -439,7 +439,7 @@ static const blogdb_rt_column audit_log_columns[] = {
 static const blogdb_rt_relation audit_log_rel = {
     .name = "audit_log", .sql = "public.audit_log",
     .row_size = sizeof(blogdb_audit_log_row), .row_align = _Alignof(blogdb_audit_log_row),
-    .columns = audit_log_columns, .ncolumns = 8, .kind = 'r'};
+    .columns = audit_log_columns, .ncolumns = 8, .kind = 'p'};
 
 struct audit_log_each_ctx {
     blogdb_audit_log_row_fn fn;
@@ -462,26 +462,26 @@ void blogdb_audit_log_rows_free(blogdb_audit_log_rows *rows)
     blogdb_rt_free(rows);
 }
 
-static const uint16_t audit_log_get_by_id_query_params[] = {0};
-static const blogdb_rt_query audit_log_get_by_id_query = {
-    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE id = $1",
-    .rel = &audit_log_rel, .nparams = 1, .params = audit_log_get_by_id_query_params, .result = BLOGDB_RT_ONE};
+static const uint16_t audit_log_get_by_id_and_at_query_params[] = {0, 1};
+static const blogdb_rt_query audit_log_get_by_id_and_at_query = {
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE id = $1 AND at = $2",
+    .rel = &audit_log_rel, .nparams = 2, .params = audit_log_get_by_id_and_at_query_params, .result = BLOGDB_RT_ONE};
 
-int blogdb_audit_log_get_by_id(blogdb *db, blogdb_audit_log_row **out, int64_t id)
+int blogdb_audit_log_get_by_id_and_at(blogdb *db, blogdb_audit_log_row **out, int64_t id, blogdb_timestamp at)
 {
-    const void *args[] = {&id};
-    return blogdb_rt_exec(db, &audit_log_get_by_id_query, args, out);
+    const void *args[] = {&id, &at};
+    return blogdb_rt_exec(db, &audit_log_get_by_id_and_at_query, args, out);
 }
 
 static const uint16_t audit_log_list_query_params[] = {BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query audit_log_list_query = {
-    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log ORDER BY id LIMIT $1",
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log ORDER BY id, at LIMIT $1",
     .rel = &audit_log_rel, .nparams = 1, .params = audit_log_list_query_params, .result = BLOGDB_RT_MANY};
 
-static const uint16_t audit_log_list_after_query_params[] = {BLOGDB_RT_PARAM_LIMIT, 0};
+static const uint16_t audit_log_list_after_query_params[] = {BLOGDB_RT_PARAM_LIMIT, 0, 1};
 static const blogdb_rt_query audit_log_list_after_query = {
-    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE (id) > ($2) ORDER BY id LIMIT $1",
-    .rel = &audit_log_rel, .nparams = 2, .params = audit_log_list_after_query_params, .result = BLOGDB_RT_MANY};
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE (id, at) > ($2, $3) ORDER BY id, at LIMIT $1",
+    .rel = &audit_log_rel, .nparams = 3, .params = audit_log_list_after_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_audit_log_list(blogdb *db, blogdb_audit_log_rows **out, int64_t limit, const blogdb_audit_log_row *after)
 {
@@ -489,7 +489,7 @@ int blogdb_audit_log_list(blogdb *db, blogdb_audit_log_rows **out, int64_t limit
         const void *args[] = {&limit};
         return blogdb_rt_exec(db, &audit_log_list_query, args, out);
     } else {
-        const void *args[] = {&limit, &after->id};
+        const void *args[] = {&limit, &after->id, &after->at};
         return blogdb_rt_exec(db, &audit_log_list_after_query, args, out);
     }
 }
@@ -506,13 +506,13 @@ int blogdb_audit_log_each(blogdb *db, blogdb_audit_log_row_fn fn, void *ctx)
 
 static const uint16_t audit_log_list_by_row_id_query_params[] = {5, BLOGDB_RT_PARAM_LIMIT};
 static const blogdb_rt_query audit_log_list_by_row_id_query = {
-    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1 ORDER BY id LIMIT $2",
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1 ORDER BY id, at LIMIT $2",
     .rel = &audit_log_rel, .nparams = 2, .params = audit_log_list_by_row_id_query_params, .result = BLOGDB_RT_MANY};
 
-static const uint16_t audit_log_list_by_row_id_after_query_params[] = {5, BLOGDB_RT_PARAM_LIMIT, 0};
+static const uint16_t audit_log_list_by_row_id_after_query_params[] = {5, BLOGDB_RT_PARAM_LIMIT, 0, 1};
 static const blogdb_rt_query audit_log_list_by_row_id_after_query = {
-    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1 AND (id) > ($3) ORDER BY id LIMIT $2",
-    .rel = &audit_log_rel, .nparams = 3, .params = audit_log_list_by_row_id_after_query_params, .result = BLOGDB_RT_MANY};
+    .sql = "SELECT id, at, actor, table_name, operation, row_id, old_row, new_row FROM public.audit_log WHERE row_id = $1 AND (id, at) > ($3, $4) ORDER BY id, at LIMIT $2",
+    .rel = &audit_log_rel, .nparams = 4, .params = audit_log_list_by_row_id_after_query_params, .result = BLOGDB_RT_MANY};
 
 int blogdb_audit_log_list_by_row_id(blogdb *db, blogdb_audit_log_rows **out, const uuid_t row_id, int64_t limit, const blogdb_audit_log_row *after)
 {
@@ -520,7 +520,7 @@ int blogdb_audit_log_list_by_row_id(blogdb *db, blogdb_audit_log_rows **out, con
         const void *args[] = {row_id, &limit};
         return blogdb_rt_exec(db, &audit_log_list_by_row_id_query, args, out);
     } else {
-        const void *args[] = {row_id, &limit, &after->id};
+        const void *args[] = {row_id, &limit, &after->id, &after->at};
         return blogdb_rt_exec(db, &audit_log_list_by_row_id_after_query, args, out);
     }
 }

@@ -440,14 +440,14 @@ BLOGDB_API int blogdb_posts_copy_in_fn(blogdb *db, blogdb_posts_next_fn next, vo
  */
 BLOGDB_API int blogdb_posts_count(blogdb *db, int64_t *out);
 
-/* ---- table public.audit_log ---- */
+/* ---- partitioned table public.audit_log ---- */
 
 /**
  * Append-only record of every change to users and posts.
- * One row of table public.audit_log.
+ * One row of partitioned table public.audit_log.
  * Strings point into the same allocation as the row. */
 typedef struct blogdb_audit_log_row {
-    int64_t id; /**< bigint NOT NULL, identity: read-only */
+    int64_t id; /**< bigint NOT NULL, has DEFAULT */
     blogdb_timestamp at; /**< timestamp with time zone NOT NULL, has DEFAULT */
     bool has_actor; /**< false when actor is NULL */
     uuid_t actor; /**< Acting user (app.user_id) of the change, NULL when none. uuid, nullable: see has_ */
@@ -482,8 +482,8 @@ typedef int (*blogdb_audit_log_next_fn)(blogdb_audit_log_row *row, void *ctx);
 #define BLOGDB_AUDIT_LOG_OLD_ROW ((uint64_t)1 << 6) /**< Column old_row. */
 #define BLOGDB_AUDIT_LOG_NEW_ROW ((uint64_t)1 << 7) /**< Column new_row. */
 #define BLOGDB_AUDIT_LOG_ALL_COLUMNS ((uint64_t)0xff) /**< Every column. */
-#define BLOGDB_AUDIT_LOG_KEY_COLUMNS ((uint64_t)0x1) /**< The primary key columns. */
-#define BLOGDB_AUDIT_LOG_READONLY_COLUMNS ((uint64_t)0x1) /**< Generated and identity ALWAYS columns. */
+#define BLOGDB_AUDIT_LOG_KEY_COLUMNS ((uint64_t)0x3) /**< The primary key columns. */
+#define BLOGDB_AUDIT_LOG_READONLY_COLUMNS ((uint64_t)0x0) /**< Generated and identity ALWAYS columns. */
 
 /**
  * Frees a row returned by a function of this table. NULL is ignored.
@@ -498,13 +498,14 @@ BLOGDB_API void blogdb_audit_log_row_free(blogdb_audit_log_row *row);
 BLOGDB_API void blogdb_audit_log_rows_free(blogdb_audit_log_rows *rows);
 
 /**
- * Fetches the audit_log row with the given id.
+ * Fetches the audit_log row with the given id_and_at.
  * @param db  The connection.
  * @param[out] out  The row on success (free with blogdb_audit_log_row_free()), else NULL.
  * @param id  Value of column id.
+ * @param at  Value of column at.
  * @return 0, BLOGDB_ENOTFOUND, BLOGDB_EINVAL (NULL argument, bad UTF-8), or another code.
  */
-BLOGDB_API int blogdb_audit_log_get_by_id(blogdb *db, blogdb_audit_log_row **out, int64_t id);
+BLOGDB_API int blogdb_audit_log_get_by_id_and_at(blogdb *db, blogdb_audit_log_row **out, int64_t id, blogdb_timestamp at);
 
 /**
  * Lists rows in primary key order.

@@ -568,7 +568,7 @@ Test(codegen, role_bindings_follow_the_grants)
 {
     char *err = NULL, *h = role_header("blog_app", "SELECT 1;\n", &err);
     /* audit_log: SELECT only (its trigger writes it); users and posts: everything. */
-    cr_assert(strstr(h, "blogdb_audit_log_list(") && strstr(h, "blogdb_audit_log_get_by_id("), "reads stay");
+    cr_assert(strstr(h, "blogdb_audit_log_list(") && strstr(h, "blogdb_audit_log_get_by_id_and_at("), "reads stay");
     cr_assert_null(strstr(h, "blogdb_audit_log_insert("));
     cr_assert_null(strstr(h, "blogdb_audit_log_update("));
     cr_assert_null(strstr(h, "blogdb_audit_log_delete("));

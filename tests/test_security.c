@@ -432,6 +432,23 @@ static void assert_same_posts(const blogdb_posts_rows *x, const blogdb_posts_row
     }
 }
 
+/* One text value of a query on another database (caller frees). */
+static char *text_on(const char *dsn, const char *sql)
+{
+    PGconn *c = PQconnectdb(dsn);
+    PGresult *r = PQexec(c, sql);
+    char *v;
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(c));
+    v = strdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    PQfinish(c);
+    return v;
+}
+
+static const char partitions_sql[] =
+    "SELECT string_agg(p || '=' || n, ' ' ORDER BY p) FROM (SELECT tableoid::regclass::text p, count(*) n "
+    "FROM audit_log GROUP BY 1) s";
+
 Test(security, backup_and_restore_keep_every_row)
 {
     world w = make_world();
@@ -455,6 +472,11 @@ Test(security, backup_and_restore_keep_every_row)
         cr_assert_eq(blogdb_posts_insert(db, NULL, &p, BLOGDB_POSTS_STATUS), 0);
     }
     cr_assert_eq(blogdb_clear_acting_user(db), 0);
+    /* audit_log rows in three partitions: an old month's, this month's and the default's. */
+    sql_exec("SELECT audit_log_make_partitions(0, '2022-03-01')");
+    sql_exec("INSERT INTO audit_log (at, table_name, operation, row_id) VALUES "
+             "('2022-03-05', 'users', 'DELETE', gen_random_uuid()), "
+             "(now() + interval '2 years', 'users', 'DELETE', gen_random_uuid())");
 
     snprintf(file, sizeof file, "%s/blog.dump", dir);
     snprintf(cmd, sizeof cmd, "'" BLOGDB_SOURCE_DIR "/scripts/backup.sh' '%s' '%s'", test_admin_dsn(), file);
@@ -472,6 +494,16 @@ Test(security, backup_and_restore_keep_every_row)
         cr_assert_eq(st, 0, "restore: %s", err);
         free(err);
         snprintf(dsn2, sizeof dsn2, "%s dbname=%s user=blog_app", base, newdb);
+        /* The partitions come back with their rows, as partitions of audit_log. */
+        {
+            char admin2[1200], *p1 = sql_text(partitions_sql), *p2;
+            snprintf(admin2, sizeof admin2, "%s dbname=%s", base, newdb);
+            p2 = text_on(admin2, partitions_sql);
+            cr_assert_str_eq(p1, p2);
+            cr_assert(strstr(p1, "audit_partitions.audit_log_2022_03=1") && strstr(p1, "audit_log_default=1"), "%s", p1);
+            free(p1);
+            free(p2);
+        }
     }
     cr_assert_eq(blogdb_connect(&db2, dsn2), 0, "%s", blogdb_connect_error());
     cr_assert_eq(blogdb_check_schema(db2), 0, "%s", blogdb_errmsg(db2));
