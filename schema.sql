@@ -163,6 +163,28 @@ BEGIN
 END;
 $$;
 
+-- Inserts and deletes are recorded once per statement from its transition table (one INSERT ...
+-- SELECT: faster than a trigger per row for a bulk load, as bench/run measures against one);
+-- updates once per row, since an update's old and new transition rows cannot be paired when the
+-- key itself changes. Both record the same rows: the row without password_hash, the acting user.
+CREATE FUNCTION audit_rows() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    actor uuid := app_user_id();
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO audit_log (actor, table_name, operation, row_id, old_row, new_row)
+        SELECT actor, TG_TABLE_NAME, TG_OP, n.id, NULL, to_jsonb(n) - 'password_hash' FROM new_rows n;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO audit_log (actor, table_name, operation, row_id, old_row, new_row)
+        SELECT actor, TG_TABLE_NAME, TG_OP, o.id, to_jsonb(o) - 'password_hash', NULL FROM old_rows o;
+    ELSE
+        RAISE EXCEPTION 'audit_rows: % is recorded per row', TG_OP;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
 CREATE FUNCTION audit_row() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -182,8 +204,16 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER users_audit AFTER INSERT OR UPDATE OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION audit_row();
-CREATE TRIGGER posts_audit AFTER INSERT OR UPDATE OR DELETE ON posts FOR EACH ROW EXECUTE FUNCTION audit_row();
+CREATE TRIGGER users_audit_insert AFTER INSERT ON users REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_rows();
+CREATE TRIGGER users_audit_update AFTER UPDATE ON users FOR EACH ROW EXECUTE FUNCTION audit_row();
+CREATE TRIGGER users_audit_delete AFTER DELETE ON users REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_rows();
+CREATE TRIGGER posts_audit_insert AFTER INSERT ON posts REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_rows();
+CREATE TRIGGER posts_audit_update AFTER UPDATE ON posts FOR EACH ROW EXECUTE FUNCTION audit_row();
+CREATE TRIGGER posts_audit_delete AFTER DELETE ON posts REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_rows();
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 
@@ -281,6 +311,7 @@ ALTER TYPE post_status OWNER TO blog_owner;
 ALTER FUNCTION update_timestamp() OWNER TO blog_owner;
 ALTER FUNCTION app_user_id() OWNER TO blog_owner;
 ALTER FUNCTION audit_row() OWNER TO blog_owner;
+ALTER FUNCTION audit_rows() OWNER TO blog_owner;
 ALTER FUNCTION audit_log_append_only() OWNER TO blog_owner;
 ALTER SCHEMA audit_partitions OWNER TO blog_owner;
 ALTER TABLE audit_partitions.audit_log_default OWNER TO blog_owner;
