@@ -7,6 +7,7 @@
 #   pgserver.sh restart DIR            restart it (fast shutdown: every connection is closed)
 # With BLOGDB_TEST_DSN already set, no server is started: the template is made on that server.
 # As root (CI), the server runs as the unprivileged 'postgres' user, since initdb refuses root.
+# BLOGDB_PGBIN names the server's bin directory (scripts/test.sh --pg); else Debian's 15 (or newest).
 set -euo pipefail
 
 cmd=${1:?usage: pgserver.sh start|stop|restart DIR [SCHEMA.sql]}
@@ -14,8 +15,8 @@ dir=${2:?usage: pgserver.sh start|stop|restart DIR [SCHEMA.sql]}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
-pgbin=""
-for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
+pgbin=${BLOGDB_PGBIN:-}
+[ -n "$pgbin" ] || for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
   if [ -x "$d/initdb" ]; then pgbin=$d; break; fi
 done
 

@@ -40,12 +40,35 @@ ParameterizedTestParameters(corpus, model_matches_catalog_and_code_compiles)
     return cr_make_param_array(struct corpus_entry, entries, n);
 }
 
+/* The server major a case needs, from a line "-- needs PostgreSQL NN" in its file (or in any file
+ * of its directory); 0 when none (scripts/test.sh --pg runs the corpus on 14 to 18). */
+static long needs_major(const char *path)
+{
+    char *cmd, *out = NULL;
+    long need = 0;
+    size_t len = strlen(path) + 128;
+    cmd = malloc(len);
+    cr_assert_not_null(cmd);
+    snprintf(cmd, len, "cat '%s' '%s'/*.sql 2>/dev/null | sed -n 's/^-- needs PostgreSQL \\([0-9]*\\).*/\\1/p' | sort -n | tail -1",
+             path, path);
+    if (run_cmd(cmd, &out, NULL) == 0 && out)
+        need = strtol(out, NULL, 10);
+    free(out);
+    free(cmd);
+    return need;
+}
+
 ParameterizedTest(struct corpus_entry *e, corpus, model_matches_catalog_and_code_compiles, .init = db_setup_empty,
                   .fini = db_teardown)
 {
     char *dir = make_tmpdir(), cmd[4096], *err = NULL;
     int st;
+    long need = needs_major(e->path), server = sql_int("SHOW server_version_num") / 10000;
 
+    if (server < need) {
+        free(dir);
+        cr_skip_test("%s needs PostgreSQL %ld; the server is %ld", e->path, need, server);
+    }
     apply_ddl(e->path);
     assert_model_matches_catalog(e->path);
 

@@ -1,3 +1,4 @@
+-- needs PostgreSQL 15 (MERGE)
 CREATE TABLE account_events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, account_id int NOT NULL REFERENCES accounts,
     kind text NOT NULL, at timestamptz NOT NULL DEFAULT now());
 INSERT INTO account_events (account_id, kind) SELECT id, 'created' FROM accounts
