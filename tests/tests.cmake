@@ -44,6 +44,10 @@ blogdb_test(scale)
 target_include_directories(test_scale PRIVATE lib)
 find_package(Threads REQUIRED)
 target_link_libraries(test_scale PRIVATE Threads::Threads)
+# The connection pool: threads, checkout timeouts, broken connections replaced.
+blogdb_test(pool)
+target_include_directories(test_pool PRIVATE lib)
+target_link_libraries(test_pool PRIVATE Threads::Threads)
 target_include_directories(test_runtime PRIVATE lib)
 
 # Faults: terminated backends, deadlines, cancel, a black-hole and a reset proxy (tests/proxy.c).

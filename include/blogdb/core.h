@@ -34,7 +34,7 @@ extern "C" {
 /** Major version of this header. */
 #define BLOGDB_VERSION_MAJOR 0
 /** Minor version of this header. */
-#define BLOGDB_VERSION_MINOR 5
+#define BLOGDB_VERSION_MINOR 6
 /** Patch version of this header. */
 #define BLOGDB_VERSION_PATCH 0
 /** The version as one number: MAJOR * 10000 + MINOR * 100 + PATCH. */
