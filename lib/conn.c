@@ -251,12 +251,6 @@ int blogdb__simple(blogdb *db, const char *sql)
 
 /* ---- prepared statements -------------------------------------------------- */
 
-bool blogdb__in_transaction(const blogdb *db)
-{
-    PGTransactionStatusType t = PQtransactionStatus(db->conn);
-    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
-}
-
 int blogdb__apply_statement_timeout(blogdb *db, int milliseconds)
 {
     char sql[64];

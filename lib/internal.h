@@ -133,8 +133,6 @@ void blogdb__trim(char *s);
 
 /* Runs a command (no parameters, no rows): 0, or the error it raised (recorded). */
 int blogdb__simple(blogdb *db, const char *sql);
-/* Whether a transaction block is open on the connection. */
-bool blogdb__in_transaction(const blogdb *db);
 /* SET statement_timeout (what blogdb_set_statement_timeout and blogdb_reconnect send). */
 int blogdb__apply_statement_timeout(blogdb *db, int milliseconds);
 
@@ -156,6 +154,8 @@ bool blogdb__cancelled(blogdb *db);
 void blogdb__cancel_consumed(blogdb *db);
 /* Waits (within its grace) for a cancel request still on its way; releases it. */
 void blogdb__cancel_settle(blogdb *db);
+/* Whether a transaction block is open on the connection. */
+bool blogdb__in_transaction(const blogdb *db);
 /* Whether there is a connection and libpq still trusts it. */
 bool blogdb__conn_alive(const blogdb *db);
 /* 0, or BLOGDB_ECONNECTION (recorded) when there is no usable connection. */

@@ -197,6 +197,12 @@ int blogdb__lost(blogdb *db, int code, const char *fmt, const char *why)
     return db->io_code = blogdb__fail_lost(db, code, true, msg);
 }
 
+bool blogdb__in_transaction(const blogdb *db)
+{
+    PGTransactionStatusType t = PQtransactionStatus(db->conn);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
 bool blogdb__conn_alive(const blogdb *db)
 {
     return db->conn && PQstatus(db->conn) == CONNECTION_OK;
