@@ -1,19 +1,52 @@
-/* libblogdb: the acting user (app.user_id, always transaction-local), and the send path that
- * carries it with each statement. */
+/* libblogdb: the session settings of a call -- the acting user (app.user_id) and the statement
+ * timeout -- always transaction-local, and the send path that carries them with each statement.
+ * Nothing is ever SET for the session: a server connection that a pooler (PgBouncer's transaction
+ * mode) hands to another client next carries none of it. */
 #include "internal.h"
 
 #include <stdio.h>
 #include <string.h>
 
-const char blogdb__set_acting_sql[] = "SELECT set_config('app.user_id', $1, true)";
+/* $2 NULL (no timeout of blogdb's) keeps the one in force: the server's or the role's. */
+static const char set_local_sql[] =
+    "SELECT set_config('app.user_id', $1, true), "
+    "set_config('statement_timeout', coalesce($2, current_setting('statement_timeout')), true)";
 
-/* set_config('app.user_id', value, true) now: for the open transaction only. */
-int blogdb__set_acting_local(blogdb *db, const char *value)
+bool blogdb__has_local_settings(const blogdb *db)
 {
-    PGresult *res = blogdb__exec_params(db, blogdb__set_acting_sql, 1, &value, NULL, NULL, 0);
-    int rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : blogdb__fail_result(db, res);
+    return db->acting[0] || db->stmt_timeout_ms > 0;
+}
+
+/* The two parameters of set_local_sql; ms is their storage. */
+static void local_values(const blogdb *db, const char *acting, const char *v[2], char ms[16])
+{
+    v[0] = acting;
+    v[1] = NULL;
+    if (db->stmt_timeout_ms > 0) {
+        snprintf(ms, 16, "%d", db->stmt_timeout_ms);
+        v[1] = ms;
+    }
+}
+
+int blogdb__set_local(blogdb *db, const char *acting)
+{
+    const char *v[2];
+    char ms[16];
+    PGresult *res;
+    int rc;
+    local_values(db, acting, v, ms);
+    res = blogdb__exec_params(db, set_local_sql, 2, v, NULL, NULL, 0);
+    rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : blogdb__fail_result(db, res);
     PQclear(res);
     return rc;
+}
+
+int blogdb__send_local(blogdb *db)
+{
+    const char *v[2];
+    char ms[16];
+    local_values(db, db->acting, v, ms);
+    return PQsendQueryParams(db->conn, set_local_sql, 2, NULL, v, NULL, NULL, 0);
 }
 
 int blogdb_set_acting_user(blogdb *db, const uuid_t user_id)
@@ -25,7 +58,7 @@ int blogdb_set_acting_user(blogdb *db, const uuid_t user_id)
         uuid_unparse_lower(user_id, db->acting);
     else
         db->acting[0] = '\0';
-    return blogdb__in_transaction(db) ? blogdb__set_acting_local(db, db->acting) : 0;
+    return blogdb__in_transaction(db) ? blogdb__set_local(db, db->acting) : 0;
 }
 
 int blogdb_clear_acting_user(blogdb *db)
@@ -33,31 +66,32 @@ int blogdb_clear_acting_user(blogdb *db)
     return blogdb_set_acting_user(db, NULL);
 }
 
-PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
+/* What goes after the settings in with_local(): an execution or a Parse. */
+typedef struct local_call {
+    const char *name, *sql; /* sql set: PQsendPrepare(name, sql); else PQsendQueryPrepared(name) */
+    int nparams;
+} local_call;
+
+static int send_call(blogdb *db, const local_call *c)
 {
-    const char *acting = db->acting;
+    if (c->sql)
+        return PQsendPrepare(db->conn, c->name, c->sql, c->nparams, NULL);
+    return PQsendQueryPrepared(db->conn, c->name, c->nparams, db->pvalues, db->plengths, db->pformats, 1);
+}
+
+/* One round trip outside a transaction: set_config(..., true) and the call share the implicit
+ * transaction that the pipeline's Sync ends, so the settings end with the call. The call's
+ * result, or the settings' failure; NULL when the wait layer failed (recorded). */
+static PGresult *with_local(blogdb *db, const local_call *c)
+{
     PGresult *set = NULL, *main = NULL, *r;
     int query = 0;
-
-    if (blogdb__check_conn(db) != 0)
-        return NULL;
-    if (!db->acting[0] || blogdb__in_transaction(db)) {
-        if (blogdb__sent(db, PQsendQueryPrepared(db->conn, name, nparams, db->pvalues, db->plengths, db->pformats,
-                                                 1)) != 0)
-            return NULL;
-        return blogdb__collect(db);
-    }
-    /* One round trip: set_config(..., true) and the statement share the implicit transaction
-     * that the pipeline's Sync ends, so the acting user ends with the statement. */
     db->answered = false;
     if (!PQenterPipelineMode(db->conn)) {
         blogdb__fail(db, BLOGDB_ECONNECTION, "cannot enter pipeline mode: %s", PQerrorMessage(db->conn));
         return NULL;
     }
-    if (blogdb__sent(db, PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &acting, NULL, NULL, 0) &&
-                             PQsendQueryPrepared(db->conn, name, nparams, db->pvalues, db->plengths,
-                                                 db->pformats, 1) &&
-                             PQpipelineSync(db->conn)) != 0) {
+    if (blogdb__sent(db, blogdb__send_local(db) && send_call(db, c) && PQpipelineSync(db->conn)) != 0) {
         if (db->conn)
             PQexitPipelineMode(db->conn);
         return NULL;
@@ -83,7 +117,7 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
             main = r;
             db->answered = PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK;
         } else if (PQresultStatus(r) == PGRES_FATAL_ERROR && main && PQresultStatus(main) != PGRES_FATAL_ERROR) {
-            /* the connection broke after the statement's answer, before its commit was confirmed */
+            /* the connection broke after the call's answer, before its commit was confirmed */
             PQclear(main);
             main = r;
         } else {
@@ -98,4 +132,27 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
     }
     PQclear(set);
     return main;
+}
+
+PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
+{
+    local_call c = {name, NULL, nparams};
+    if (blogdb__check_conn(db) != 0)
+        return NULL;
+    if (!blogdb__has_local_settings(db) || blogdb__in_transaction(db)) {
+        if (blogdb__sent(db, send_call(db, &c)) != 0)
+            return NULL;
+        return blogdb__collect(db);
+    }
+    return with_local(db, &c);
+}
+
+PGresult *blogdb__prepare_local(blogdb *db, const char *name, const char *sql, int nparams)
+{
+    local_call c = {name, sql, nparams};
+    if (!blogdb__has_local_settings(db) || blogdb__in_transaction(db))
+        return blogdb__prepare(db, name, sql, nparams);
+    if (blogdb__check_conn(db) != 0)
+        return NULL;
+    return with_local(db, &c);
 }

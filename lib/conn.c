@@ -132,12 +132,8 @@ static int open_conn(blogdb *db, char *msg, size_t msgsz)
         goto fail;
     }
     PQclear(res);
-    if (db->stmt_timeout_ms > 0) {
-        if ((rc = blogdb__apply_statement_timeout(db, db->stmt_timeout_ms)) != 0) {
-            snprintf(msg, msgsz, "%s", db->errmsg);
-            goto fail;
-        }
-    }
+    /* TimeZone is one of the parameters PgBouncer restores per client; the statement timeout
+     * and the acting user are never session settings (acting.c). */
     return 0;
 fail:
     PQfinish(db->conn);
@@ -247,13 +243,4 @@ int blogdb__simple(blogdb *db, const char *sql)
     int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : blogdb__fail_result(db, res);
     PQclear(res);
     return rc;
-}
-
-/* ---- prepared statements -------------------------------------------------- */
-
-int blogdb__apply_statement_timeout(blogdb *db, int milliseconds)
-{
-    char sql[64];
-    snprintf(sql, sizeof sql, "SET statement_timeout = %d", milliseconds);
-    return blogdb__simple(db, sql);
 }

@@ -134,7 +134,6 @@ void blogdb__trim(char *s);
 /* Runs a command (no parameters, no rows): 0, or the error it raised (recorded). */
 int blogdb__simple(blogdb *db, const char *sql);
 /* SET statement_timeout (what blogdb_set_statement_timeout and blogdb_reconnect send). */
-int blogdb__apply_statement_timeout(blogdb *db, int milliseconds);
 
 /* ---- wait.c: bounded waits; every byte sent or awaited goes through these --------------- */
 
@@ -285,14 +284,19 @@ void blogdb__cols_from(const blogdb_rt_relation *rel, const uint64_t *words, blo
 
 /* ---- acting.c: the acting user and the send path ----------------------------------------------- */
 
-/* set_config('app.user_id', $1, true): the acting user, local to the current transaction. */
-extern const char blogdb__set_acting_sql[];
-/* set_config('app.user_id', value, true) now: for the open transaction only. */
-int blogdb__set_acting_local(blogdb *db, const char *value);
+/* Whether a statement needs its settings sent with it: an acting user or a statement timeout. */
+bool blogdb__has_local_settings(const blogdb *db);
+/* set_config(..., true) of the acting user `acting` and db's statement timeout, now: for the open
+ * transaction only. */
+int blogdb__set_local(blogdb *db, const char *acting);
+/* Queues the same for db's acting user (pipeline mode); libpq's 1 on success, 0 on failure. */
+int blogdb__send_local(blogdb *db);
 /* Executes a prepared statement with the parameters in db's scratch, binary results; with an
  * acting user and no open transaction, app.user_id travels in the same implicit transaction.
  * NULL when the wait layer failed (recorded). */
 PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams);
+/* blogdb__prepare() under the same settings: parsing a statement takes locks and may wait. */
+PGresult *blogdb__prepare_local(blogdb *db, const char *name, const char *sql, int nparams);
 
 /* ---- tx.c: transactions -------------------------------------------------------------------------- */
 

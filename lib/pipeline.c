@@ -47,9 +47,8 @@ int blogdb_pipeline_begin(blogdb *db, unsigned flags)
     db->pl_pre = 0;
     db->pl_lost = db->pl_closed = false;
     /* An atomic pipeline is one implicit transaction: the acting user is set once for it. */
-    if ((flags & BLOGDB_PIPELINE_ATOMIC) && db->acting[0] && !db->pipeline_in_tx) {
-        const char *v = db->acting;
-        if (!PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &v, NULL, NULL, 0))
+    if ((flags & BLOGDB_PIPELINE_ATOMIC) && blogdb__has_local_settings(db) && !db->pipeline_in_tx) {
+        if (!blogdb__send_local(db))
             return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
         db->pl_pre = 1;
     }
@@ -220,9 +219,8 @@ int blogdb__pl_queue(blogdb *db, const stmt_entry *st, int nparams, const blogdb
         db->pl_cap = cap;
     }
     /* Each entry of a plain pipeline is its own implicit transaction, with its own acting user. */
-    if (!atomic && db->acting[0] && !db->pipeline_in_tx) {
-        const char *v = db->acting;
-        if (!PQsendQueryParams(db->conn, blogdb__set_acting_sql, 1, NULL, &v, NULL, NULL, 0))
+    if (!atomic && blogdb__has_local_settings(db) && !db->pipeline_in_tx) {
+        if (!blogdb__send_local(db))
             return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
         before++;
     }

@@ -359,14 +359,7 @@ static bool make_clean(blogdb_pool *p, blogdb *db)
         if (PQtransactionStatus(db->conn) != PQTRANS_IDLE)
             return false;
     }
-    if (db->stmt_timeout_ms != p->o.statement_timeout_ms) {
-        if (p->o.statement_timeout_ms > 0)
-            return blogdb_set_statement_timeout(db, p->o.statement_timeout_ms) == 0;
-        blogdb__call_start(db);
-        if (blogdb__simple(db, "RESET statement_timeout") != 0)
-            return false;
-        db->stmt_timeout_ms = 0;
-    }
+    db->stmt_timeout_ms = p->o.statement_timeout_ms; /* never a session setting (acting.c) */
     return PQstatus(db->conn) == CONNECTION_OK;
 }
 

@@ -125,7 +125,7 @@ int blogdb__stmt_prepare(blogdb *db, const stmt_key *k, const char *sql, int npa
     if ((rc = stmt_reserve(db, k, &more)) != 0)
         return rc;
     snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
-    res = blogdb__prepare(db, name, sql, nparams);
+    res = blogdb__prepare_local(db, name, sql, nparams);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         rc = blogdb__fail_result(db, res);
         PQclear(res);

@@ -21,7 +21,7 @@ int blogdb__begin(blogdb *db, const char *extra, const char *acting)
     snprintf(sql, sizeof sql, "BEGIN %s", extra);
     if ((rc = blogdb__simple(db, sql)) != 0)
         return rc;
-    if (*acting && (rc = blogdb__set_acting_local(db, acting)) != 0) {
+    if ((*acting || db->stmt_timeout_ms > 0) && (rc = blogdb__set_local(db, acting)) != 0) {
         blogdb__rollback_quietly(db);
         return rc;
     }
@@ -211,9 +211,11 @@ int blogdb_set_statement_timeout(blogdb *db, int milliseconds)
     blogdb__clear_error(db);
     if (milliseconds < 0)
         return blogdb__fail(db, BLOGDB_EINVAL, "a timeout cannot be negative");
-    if ((rc = blogdb__apply_statement_timeout(db, milliseconds)) == 0)
-        db->stmt_timeout_ms = milliseconds; /* blogdb_reconnect() sets it again */
-    return rc;
+    /* Not SET for the session: sent with each statement or transaction (acting.c). */
+    db->stmt_timeout_ms = milliseconds;
+    if (blogdb__in_transaction(db) && !db->pipeline && (rc = blogdb__set_local(db, db->acting)) != 0)
+        return rc;
+    return 0;
 }
 
 /* Ends a transaction this module opened: COMMIT when ok, else ROLLBACK keeping the error. */

@@ -4,6 +4,7 @@
  * what happened with its code, never claim a commit that did not happen, and write nothing to
  * stderr. */
 #include "helpers.h"
+#include "internal.h"
 #include "proxy.h"
 
 #include <criterion/criterion.h>
@@ -335,6 +336,40 @@ Test(faults, reconnect_restores_the_statement_timeout_and_the_acting_user)
     cr_assert_eq(blogdb_rt_exec(db, &settings_q, NULL, &s), 0, "%s", blogdb_errmsg(db));
     cr_assert_str_eq(s->timeout, "1234ms", "the statement timeout came back");
     cr_assert_str_eq(s->user, text, "the acting user came back");
+    blogdb_rt_free(s);
+}
+
+/* Nothing of a call outlives its transaction, so a server connection that PgBouncer's transaction
+ * pooling hands to another client next carries none of it: the statement timeout, like the acting
+ * user, is set_config(..., true) with each statement or transaction, never a session SET. */
+Test(faults, the_statement_timeout_is_local_to_each_transaction)
+{
+    settings_row *s = NULL;
+    PGresult *r;
+    cr_assert_eq(blogdb_set_statement_timeout(db, 1234), 0);
+    cr_assert_eq(blogdb_rt_exec(db, &settings_q, NULL, &s), 0, "%s", blogdb_errmsg(db));
+    cr_assert_str_eq(s->timeout, "1234ms", "the statement ran under it");
+    blogdb_rt_free(s);
+    r = PQexec(db->conn, "SHOW statement_timeout");
+    cr_assert_str_eq(PQgetvalue(r, 0, 0), "0", "the session keeps no timeout");
+    PQclear(r);
+    /* In a transaction: for the whole transaction, and gone after it. */
+    cr_assert_eq(blogdb_begin(db), 0, "%s", blogdb_errmsg(db));
+    r = PQexec(db->conn, "SHOW statement_timeout");
+    cr_assert_str_eq(PQgetvalue(r, 0, 0), "1234ms");
+    PQclear(r);
+    cr_assert_eq(blogdb_set_statement_timeout(db, 2000), 0, "changed inside the transaction: %s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_rt_exec(db, &settings_q, NULL, &s), 0, "%s", blogdb_errmsg(db));
+    cr_assert_str_eq(s->timeout, "2s");
+    blogdb_rt_free(s);
+    cr_assert_eq(blogdb_commit(db), 0);
+    r = PQexec(db->conn, "SHOW statement_timeout");
+    cr_assert_str_eq(PQgetvalue(r, 0, 0), "0");
+    PQclear(r);
+    /* 0: blogdb sets none, the server's (or the role's) applies. */
+    cr_assert_eq(blogdb_set_statement_timeout(db, 0), 0);
+    cr_assert_eq(blogdb_rt_exec(db, &settings_q, NULL, &s), 0, "%s", blogdb_errmsg(db));
+    cr_assert_str_eq(s->timeout, "0");
     blogdb_rt_free(s);
 }
 

@@ -52,6 +52,7 @@ target_include_directories(test_runtime PRIVATE lib)
 
 # Faults: terminated backends, deadlines, cancel, a black-hole and a reset proxy (tests/proxy.c).
 blogdb_test(faults)
+target_include_directories(test_faults PRIVATE lib)
 target_sources(test_faults PRIVATE tests/proxy.c)
 target_link_libraries(test_faults PRIVATE Threads::Threads)
 

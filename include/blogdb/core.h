@@ -349,7 +349,12 @@ BLOGDB_API int blogdb_transact(blogdb *db, const blogdb_tx_options *opts, blogdb
 /** Attempts the last blogdb_transact() made on this connection. */
 BLOGDB_API int blogdb_attempts(const blogdb *db);
 
-/** Sets this connection's statement_timeout in milliseconds (0: none). A timeout is BLOGDB_ETIMEOUT. */
+/**
+ * Sets the statement_timeout of this connection's calls, in milliseconds; 0: blogdb sets none, the
+ * server's (or the role's) applies. It is sent with each statement or transaction as
+ * set_config(..., true), like the acting user, never SET for the session: behind PgBouncer's
+ * transaction pooling it cannot reach another client. A timeout is BLOGDB_ETIMEOUT.
+ */
 BLOGDB_API int blogdb_set_statement_timeout(blogdb *db, int milliseconds);
 
 /**
