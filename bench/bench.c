@@ -30,6 +30,9 @@ static blogdb *open_db(const char *dsn)
         fprintf(stderr, "connect: %s\n", blogdb_connect_error());
         exit(1);
     }
+    /* BENCH_UNNAMED=1: unnamed statements (what PgBouncer's transaction pooling needs). */
+    if (getenv("BENCH_UNNAMED") && strcmp(getenv("BENCH_UNNAMED"), "1") == 0)
+        blogdb_set_statement_mode(db, BLOGDB_STATEMENTS_UNNAMED);
     return db;
 }
 

@@ -66,16 +66,20 @@ int blogdb_clear_acting_user(blogdb *db)
     return blogdb_set_acting_user(db, NULL);
 }
 
-/* What goes after the settings in with_local(): an execution or a Parse. */
+/* What goes after the settings in with_local(): a Parse (prepare), or an execution of a named
+ * statement (sql NULL) or of an unnamed one (its sql). */
 typedef struct local_call {
-    const char *name, *sql; /* sql set: PQsendPrepare(name, sql); else PQsendQueryPrepared(name) */
+    const char *name, *sql;
     int nparams;
+    bool prepare;
 } local_call;
 
 static int send_call(blogdb *db, const local_call *c)
 {
-    if (c->sql)
+    if (c->prepare)
         return PQsendPrepare(db->conn, c->name, c->sql, c->nparams, NULL);
+    if (c->sql)
+        return PQsendQueryParams(db->conn, c->sql, c->nparams, NULL, db->pvalues, db->plengths, db->pformats, 1);
     return PQsendQueryPrepared(db->conn, c->name, c->nparams, db->pvalues, db->plengths, db->pformats, 1);
 }
 
@@ -134,9 +138,9 @@ static PGresult *with_local(blogdb *db, const local_call *c)
     return main;
 }
 
-PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
+PGresult *blogdb__exec_prepared(blogdb *db, const stmt_entry *st, int nparams)
 {
-    local_call c = {name, NULL, nparams};
+    local_call c = {st->name, st->sql, nparams, false};
     if (blogdb__check_conn(db) != 0)
         return NULL;
     if (!blogdb__has_local_settings(db) || blogdb__in_transaction(db)) {
@@ -149,7 +153,7 @@ PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams)
 
 PGresult *blogdb__prepare_local(blogdb *db, const char *name, const char *sql, int nparams)
 {
-    local_call c = {name, sql, nparams};
+    local_call c = {name, sql, nparams, true};
     if (!blogdb__has_local_settings(db) || blogdb__in_transaction(db))
         return blogdb__prepare(db, name, sql, nparams);
     if (blogdb__check_conn(db) != 0)

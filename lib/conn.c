@@ -224,6 +224,7 @@ void blogdb_close(blogdb *db)
     PQfinish(db->conn);
     blogdb__wake_close(db);
     free(db->conninfo);
+    free(db->unnamed_sql);
     free(db->errmsg);
     free(db->rowbuf);
     free(db->pl);

@@ -47,12 +47,12 @@ static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_re
     int rc;
 
     if (db->pipeline)
-        return blogdb__pl_queue(db, st, nparams, rel, shape, out, prepared_here);
+        return blogdb__pl_queue(db, st, nparams, rel, shape, out, prepared_here && !st->sql); /* unnamed: no Parse of its own */
     /* A write outside a transaction block commits on its own: if the connection is lost while it
      * is in flight, its outcome is unknown (wait.c). */
     db->writing = statement_writes(st->kind, shape) &&
                   !blogdb__in_transaction(db);
-    res = blogdb__exec_prepared(db, st->name, nparams);
+    res = blogdb__exec_prepared(db, st, nparams);
     status = PQresultStatus(res);
     blogdb__params_release(db);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {

@@ -43,7 +43,8 @@ typedef struct stmt_entry {
     uint64_t mask;   /* insert/update column set: its first word */
     uint64_t *more;  /* the set's other words (owned), for a relation of more than 64 columns; else NULL */
     stmt_kind kind;
-    char name[23];   /* prepared statement name: "blogdb_<n>" */
+    char name[23];   /* prepared statement name: "blogdb_<n>"; "" in unnamed mode */
+    const char *sql; /* unnamed mode: the SQL sent (Parse, Bind, Execute) with each execution; else NULL */
 } stmt_entry;
 
 struct blogdb {
@@ -56,6 +57,10 @@ struct blogdb {
     stmt_entry *stmts;  /* open addressing, capacity a power of two */
     size_t nstmts, stmts_cap;
     unsigned long next_stmt;
+    /* BLOGDB_STATEMENTS_UNNAMED: nothing is prepared by name; each execution carries its SQL */
+    bool unnamed;
+    stmt_entry unnamed_entry; /* the statement of the call being made (stmt.c) */
+    char *unnamed_sql;        /* owned: its SQL */
     /* per-call parameter scratch, reused across calls */
     const char **pvalues;
     int *plengths, *pformats;
@@ -294,7 +299,7 @@ int blogdb__send_local(blogdb *db);
 /* Executes a prepared statement with the parameters in db's scratch, binary results; with an
  * acting user and no open transaction, app.user_id travels in the same implicit transaction.
  * NULL when the wait layer failed (recorded). */
-PGresult *blogdb__exec_prepared(blogdb *db, const char *name, int nparams);
+PGresult *blogdb__exec_prepared(blogdb *db, const stmt_entry *st, int nparams);
 /* blogdb__prepare() under the same settings: parsing a statement takes locks and may wait. */
 PGresult *blogdb__prepare_local(blogdb *db, const char *name, const char *sql, int nparams);
 

@@ -85,6 +85,7 @@ static int read_options(const blogdb_pool_options *in, blogdb_pool_options *o)
     o->idle_timeout_ms = option(in->idle_timeout_ms, 10 * 60 * 1000, -1, INT32_MAX, &bad);
     o->call_timeout_ms = option(in->call_timeout_ms, BLOGDB_DEFAULT_TIMEOUT_MS, 1, INT32_MAX, &bad);
     o->statement_timeout_ms = option(in->statement_timeout_ms, 0, 1, INT32_MAX, &bad);
+    o->unnamed_statements = in->unnamed_statements;
     if (bad) {
         set_error("blogdb_pool_open: an option is out of range (see blogdb/pool.h)");
         return BLOGDB_EINVAL;
@@ -101,6 +102,7 @@ static int open_one(blogdb_pool *p, blogdb **out)
         return rc;
     }
     blogdb_set_timeout(*out, p->o.call_timeout_ms);
+    blogdb_set_statement_mode(*out, p->o.unnamed_statements ? BLOGDB_STATEMENTS_UNNAMED : BLOGDB_STATEMENTS_NAMED);
     if (p->o.statement_timeout_ms > 0 && (rc = blogdb_set_statement_timeout(*out, p->o.statement_timeout_ms)) != 0) {
         set_error("blogdb_pool: cannot set the statement timeout: %s", blogdb_errmsg(*out));
         blogdb_close(*out);

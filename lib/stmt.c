@@ -114,12 +114,44 @@ static stmt_entry *stmt_record(blogdb *db, const stmt_key *k, uint64_t *more, co
     return e;
 }
 
+/* Unnamed mode: nothing is prepared or recorded; the call's statement carries its SQL (copied:
+ * a built statement's buffer is freed before it runs). */
+static int stmt_unnamed(blogdb *db, const stmt_key *k, const char *sql, const stmt_entry **out)
+{
+    char *copy = strdup(sql);
+    if (!copy)
+        return blogdb__fail(db, BLOGDB_ENOMEM, "out of memory");
+    free(db->unnamed_sql);
+    db->unnamed_sql = copy;
+    memset(&db->unnamed_entry, 0, sizeof db->unnamed_entry);
+    db->unnamed_entry.key = k->key;
+    db->unnamed_entry.kind = k->kind;
+    db->unnamed_entry.sql = copy;
+    *out = &db->unnamed_entry;
+    return 0;
+}
+
+int blogdb_set_statement_mode(blogdb *db, blogdb_statement_mode mode)
+{
+    if (!db)
+        return BLOGDB_EINVAL;
+    blogdb__clear_error(db);
+    if (mode != BLOGDB_STATEMENTS_NAMED && mode != BLOGDB_STATEMENTS_UNNAMED)
+        return blogdb__fail(db, BLOGDB_EINVAL, "unknown statement mode %d", (int)mode);
+    if (db->pipeline)
+        return blogdb__fail(db, BLOGDB_EINVAL, "a pipeline is open");
+    db->unnamed = mode == BLOGDB_STATEMENTS_UNNAMED;
+    return 0;
+}
+
 int blogdb__stmt_prepare(blogdb *db, const stmt_key *k, const char *sql, int nparams, const stmt_entry **out)
 {
     PGresult *res;
     uint64_t *more;
     char name[23];
     int rc;
+    if (db->unnamed)
+        return stmt_unnamed(db, k, sql, out);
     if (db->pipeline)
         return blogdb__stmt_send_prepare(db, k, sql, nparams, out);
     if ((rc = stmt_reserve(db, k, &more)) != 0)

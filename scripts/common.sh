@@ -6,7 +6,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian 12 packages the build, the tests and the throwaway server need.
 BLOGDB_PACKAGES=(gcc make cmake pkg-config libpq-dev uuid-dev libpg-query-dev libprotobuf-c-dev
                  libcriterion-dev postgresql postgresql-client clang libclang-rt-14-dev g++ doxygen
-                 abigail-tools groff-base libsodium-dev openssl curl python3)
+                 abigail-tools groff-base libsodium-dev openssl curl python3 pgbouncer)
 
 install_missing() {
   local missing=() p

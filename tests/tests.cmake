@@ -48,6 +48,10 @@ target_link_libraries(test_scale PRIVATE Threads::Threads)
 blogdb_test(pool)
 target_include_directories(test_pool PRIVATE lib)
 target_link_libraries(test_pool PRIVATE Threads::Threads)
+# Unnamed statements and a real PgBouncer (Debian's) in transaction mode.
+blogdb_test(pgbouncer)
+target_include_directories(test_pgbouncer PRIVATE lib)
+target_link_libraries(test_pgbouncer PRIVATE Threads::Threads)
 target_include_directories(test_runtime PRIVATE lib)
 
 # Faults: terminated backends, deadlines, cancel, a black-hole and a reset proxy (tests/proxy.c).

@@ -349,6 +349,22 @@ BLOGDB_API int blogdb_transact(blogdb *db, const blogdb_tx_options *opts, blogdb
 /** Attempts the last blogdb_transact() made on this connection. */
 BLOGDB_API int blogdb_attempts(const blogdb *db);
 
+/** How a connection sends its statements (blogdb_set_statement_mode()). */
+typedef enum blogdb_statement_mode {
+    BLOGDB_STATEMENTS_NAMED = 0, /**< Prepared once per connection by name, then executed (the default). */
+    BLOGDB_STATEMENTS_UNNAMED    /**< Parse, bind and execute together each time, nothing kept on the
+                                      server: for poolers that do not track named statements, such as
+                                      PgBouncer before 1.21 in transaction mode. */
+} blogdb_statement_mode;
+
+/**
+ * Chooses how this connection sends its statements from the next call on. Unnamed statements
+ * cost the server a parse and plan per call (bench/run measures it); results and errors are the
+ * same. Not while a pipeline is open.
+ * @return 0, or BLOGDB_EINVAL (NULL db, unknown mode, a pipeline open).
+ */
+BLOGDB_API int blogdb_set_statement_mode(blogdb *db, blogdb_statement_mode mode);
+
 /**
  * Sets the statement_timeout of this connection's calls, in milliseconds; 0: blogdb sets none, the
  * server's (or the role's) applies. It is sent with each statement or transaction as

@@ -44,6 +44,8 @@ typedef struct blogdb_pool_options {
     int idle_timeout_ms;        /**< Close a connection idle longer than this (default 10 minutes; -1: never). */
     int call_timeout_ms;        /**< Each connection's blogdb_set_timeout() (default BLOGDB_DEFAULT_TIMEOUT_MS). */
     int statement_timeout_ms;   /**< Each connection's blogdb_set_statement_timeout() (default 0: the server's). */
+    bool unnamed_statements;    /**< Each connection in BLOGDB_STATEMENTS_UNNAMED (behind PgBouncer's transaction
+                                     pooling before 1.21). */
 } blogdb_pool_options;
 
 /** What a pool holds now (blogdb_pool_stats()). */
