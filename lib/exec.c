@@ -47,7 +47,7 @@ static int run(blogdb *db, const stmt_entry *st, int nparams, const blogdb_rt_re
     int rc;
 
     if (db->pipeline)
-        return blogdb__pl_queue(db, st, nparams, rel, shape, out, prepared_here && !st->sql); /* unnamed: no Parse of its own */
+        return blogdb__pl_queue(db, st, nparams, rel, shape, out, prepared_here && db->parse_sent);
     /* A write outside a transaction block commits on its own: if the connection is lost while it
      * is in flight, its outcome is unknown (wait.c). */
     db->writing = statement_writes(st->kind, shape) &&

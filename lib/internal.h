@@ -43,7 +43,7 @@ typedef struct stmt_entry {
     uint64_t mask;   /* insert/update column set: its first word */
     uint64_t *more;  /* the set's other words (owned), for a relation of more than 64 columns; else NULL */
     stmt_kind kind;
-    char name[23];   /* prepared statement name: "blogdb_<n>"; "" in unnamed mode */
+    char name[23];   /* prepared statement name: "blogdb_" + hash of its SQL; "" in unnamed mode */
     const char *sql; /* unnamed mode: the SQL sent (Parse, Bind, Execute) with each execution; else NULL */
 } stmt_entry;
 
@@ -56,7 +56,7 @@ struct blogdb {
     size_t errmsg_cap;
     stmt_entry *stmts;  /* open addressing, capacity a power of two */
     size_t nstmts, stmts_cap;
-    unsigned long next_stmt;
+    bool parse_sent; /* the last blogdb__stmt_prepare sent a Parse (else it found its name prepared) */
     /* BLOGDB_STATEMENTS_UNNAMED: nothing is prepared by name; each execution carries its SQL */
     bool unnamed;
     stmt_entry unnamed_entry; /* the statement of the call being made (stmt.c) */

@@ -2,7 +2,12 @@
  *
  * A statement is found by its stmt_key: descriptor, kind, and for inserts and updates the column
  * set. The set's first word lives in the entry; a relation of more than 64 columns keeps its other
- * words in `more`, owned by the entry, so two sets are told apart exactly, never by a hash. */
+ * words in `more`, owned by the entry, so two sets are told apart exactly, never by a hash.
+ *
+ * A statement's server-side name is a hash of its SQL ("blogdb_" + 60 bits of FNV-1a), never a
+ * counter: on any connection a name means one SQL text, so a server connection that a pooler in
+ * session mode hands to another client (without DISCARD ALL) cannot run a wrong statement under a
+ * name it already holds. Two keys with the same SQL share one server statement. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -127,8 +132,26 @@ static int stmt_unnamed(blogdb *db, const stmt_key *k, const char *sql, const st
     db->unnamed_entry.key = k->key;
     db->unnamed_entry.kind = k->kind;
     db->unnamed_entry.sql = copy;
+    db->parse_sent = false;
     *out = &db->unnamed_entry;
     return 0;
+}
+
+static void stmt_name(const char *sql, char name[23])
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ull;
+    snprintf(name, 23, "blogdb_%015llx", (unsigned long long)(h >> 4));
+}
+
+/* Whether this connection holds a statement of that name already (prepares only: a scan). */
+static bool stmt_named(const blogdb *db, const char *name)
+{
+    for (size_t i = 0; i < db->stmts_cap; i++)
+        if (db->stmts[i].key && strcmp(db->stmts[i].name, name) == 0)
+            return true;
+    return false;
 }
 
 int blogdb_set_statement_mode(blogdb *db, blogdb_statement_mode mode)
@@ -156,9 +179,18 @@ int blogdb__stmt_prepare(blogdb *db, const stmt_key *k, const char *sql, int npa
         return blogdb__stmt_send_prepare(db, k, sql, nparams, out);
     if ((rc = stmt_reserve(db, k, &more)) != 0)
         return rc;
-    snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
+    stmt_name(sql, name);
+    db->parse_sent = false;
+    if (stmt_named(db, name)) {
+        *out = stmt_record(db, k, more, name);
+        return 0;
+    }
+    db->parse_sent = true;
     res = blogdb__prepare_local(db, name, sql, nparams);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    /* 42P05: the session holds it already (a pooler's earlier client): same name, same SQL. */
+    if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+        !(PQresultErrorField(res, PG_DIAG_SQLSTATE) && strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "42P05") == 0 &&
+          !blogdb__in_transaction(db))) {
         rc = blogdb__fail_result(db, res);
         PQclear(res);
         free(more);
@@ -176,7 +208,13 @@ int blogdb__stmt_send_prepare(blogdb *db, const stmt_key *k, const char *sql, in
     int rc = stmt_reserve(db, k, &more);
     if (rc)
         return rc;
-    snprintf(name, sizeof name, "blogdb_%lu", ++db->next_stmt);
+    stmt_name(sql, name);
+    db->parse_sent = false;
+    if (stmt_named(db, name)) {
+        *out = stmt_record(db, k, more, name);
+        return 0;
+    }
+    db->parse_sent = true;
     if ((rc = blogdb__sent(db, PQsendPrepare(db->conn, name, sql, nparams, NULL))) != 0) {
         free(more);
         return rc;

@@ -248,3 +248,69 @@ Test(pgbouncer, six_clients_through_two_server_connections_in_transaction_mode)
     stop_bouncer(&b);
     blogdb_users_row_free(a);
 }
+
+/* ---- statement names: a hash of the SQL ------------------------------------------------- */
+
+typedef struct answer_row {
+    int32_t n;
+} answer_row;
+static const blogdb_rt_column answer_cols[] = {
+    {"n", "n", BLOGDB_RT_INT4, 0, BLOGDB_RT_NO_HAS, -1, NULL, BLOGDB_RT_NOT_NULL, "integer"}};
+static const blogdb_rt_relation answer_rel = {"answer", "answer", sizeof(answer_row), _Alignof(answer_row), answer_cols, 1, 'v'};
+/* Two descriptors (two keys of the cache) with the same SQL, and one with other SQL. */
+static const blogdb_rt_query answer_a = {"SELECT 41 + 1", &answer_rel, 0, NULL, BLOGDB_RT_ONE};
+static const blogdb_rt_query answer_b = {"SELECT 41 + 1", &answer_rel, 0, NULL, BLOGDB_RT_ONE};
+static const blogdb_rt_query answer_c = {"SELECT 6 * 7 + 1", &answer_rel, 0, NULL, BLOGDB_RT_ONE};
+
+static int32_t answer(blogdb *c, const blogdb_rt_query *q)
+{
+    answer_row *r = NULL;
+    int32_t n;
+    cr_assert_eq(blogdb_rt_exec(c, q, NULL, &r), 0, "%s", blogdb_errmsg(c));
+    n = r->n;
+    blogdb_rt_free(r);
+    return n;
+}
+
+Test(pgbouncer, statements_are_named_by_their_sql_so_a_name_never_means_other_sql)
+{
+    blogdb *other = NULL;
+    PGresult *r;
+    char name[64], sql[200];
+
+    /* Same SQL, two keys: one server statement, named by the SQL's hash. */
+    cr_assert_eq(answer(db, &answer_a), 42);
+    cr_assert_eq(answer(db, &answer_b), 42);
+    cr_assert_eq(answer(db, &answer_c), 43);
+    cr_assert_eq(on_conn(db, "SELECT count(*) FROM pg_prepared_statements WHERE statement = 'SELECT 41 + 1'"), 1);
+    r = PQexec(db->conn, "SELECT name FROM pg_prepared_statements WHERE statement = 'SELECT 41 + 1'");
+    snprintf(name, sizeof name, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    cr_assert_eq(strlen(name), 22, "%s", name);
+    cr_assert_eq(strncmp(name, "blogdb_", 7), 0, "%s", name);
+
+    /* The same in one pipeline: the second key finds the name queued by the first. */
+    cr_assert_eq(blogdb_connect(&other, test_dsn()), 0, "%s", blogdb_connect_error());
+    {
+        answer_row *x = NULL, *y = NULL;
+        cr_assert_eq(blogdb_pipeline_begin(other, 0), 0);
+        cr_assert_eq(blogdb_rt_exec(other, &answer_a, NULL, &x), 0, "%s", blogdb_errmsg(other));
+        cr_assert_eq(blogdb_rt_exec(other, &answer_b, NULL, &y), 0, "%s", blogdb_errmsg(other));
+        cr_assert_eq(blogdb_pipeline_end(other), 0, "%s", blogdb_errmsg(other));
+        cr_assert(x && y && x->n == 42 && y->n == 42);
+        blogdb_rt_free(x);
+        blogdb_rt_free(y);
+    }
+    blogdb_close(other);
+
+    /* A session that holds the name already (a session pooler's earlier client, no DISCARD ALL):
+     * the name means the same SQL, so the call runs it. */
+    cr_assert_eq(blogdb_connect(&other, test_dsn()), 0, "%s", blogdb_connect_error());
+    snprintf(sql, sizeof sql, "PREPARE %s AS SELECT 41 + 1", name);
+    r = PQexec(other->conn, sql);
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(r));
+    PQclear(r);
+    cr_assert_eq(answer(other, &answer_a), 42);
+    cr_assert_eq(answer(other, &answer_a), 42);
+    blogdb_close(other);
+}
