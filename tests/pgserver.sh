@@ -5,6 +5,10 @@
 #                                      DIR/pg.env with BLOGDB_TEST_DSN=<conninfo of the postgres db>
 #   pgserver.sh stop DIR               stop it and remove the cluster
 #   pgserver.sh restart DIR            restart it (fast shutdown: every connection is closed)
+#   pgserver.sh replica DIR PRIMARY    a streaming replica of the cluster in PRIMARY (pg_basebackup
+#                                      -R), started in DIR; prints its conninfo (postgres db)
+#   pgserver.sh promote DIR            promote the replica in DIR (pg_ctl promote, waits)
+#   pgserver.sh kill DIR               stop the server in DIR at once (immediate: as a crash)
 # With BLOGDB_TEST_DSN already set, no server is started: the template is made on that server.
 # As root (CI), the server runs as the unprivileged 'postgres' user, since initdb refuses root.
 # BLOGDB_PGBIN names the server's bin directory (scripts/test.sh --pg); else Debian's 15 (or newest).
@@ -51,7 +55,41 @@ stop() {
   rm -rf "$c" "$dir/cluster" "$dir/pg.env"
 }
 
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "pgserver.sh: no free port found" >&2; exit 1
+}
+
 case "$cmd" in
+replica)
+  primary=$(readlink -f "${3:?usage: pgserver.sh replica DIR PRIMARY_DIR}/cluster")
+  pport=$(sed -n 's/.* port=\([0-9]*\) .*/\1/p' "$3/pg.env" | head -1)
+  stop
+  c=$(cluster_dir)
+  mkdir -p "$c/sock"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres: "$c"; fi
+  as_server "$pgbin/pg_basebackup" -h "$primary/sock" -p "$pport" -U postgres -D "$c/data" -R -X stream -c fast \
+    >"$c/basebackup.log" 2>&1 || { cat "$c/basebackup.log" >&2; exit 1; }
+  port=$(free_port)
+  as_server "$pgbin/pg_ctl" -D "$c/data" -l "$c/server.log" -w -t 60 \
+    -o "-c listen_addresses='' -k $c/sock -p $port -F -c ssl=off -c cluster_name=replica" start >/dev/null ||
+    { cat "$c/server.log" >&2; exit 1; }
+  dsn="host=$c/sock port=$port user=postgres dbname=postgres"
+  printf "BLOGDB_TEST_DSN='%s'\n" "$dsn" >"$dir/pg.env"
+  echo "$dsn"
+  ;;
+promote)
+  c=$(readlink -f "$dir/cluster")
+  as_server "$pgbin/pg_ctl" -D "$c/data" -w -t 60 promote >/dev/null
+  ;;
+kill)
+  c=$(readlink -f "$dir/cluster")
+  as_server "$pgbin/pg_ctl" -D "$c/data" -m immediate -w stop >/dev/null
+  ;;
 stop)
   [ -n "${BLOGDB_TEST_DSN:-}" ] || stop
   ;;
@@ -81,17 +119,13 @@ start)
     chmod 600 "$c/tls/server.key" "$c/tls/other.key"
     cat >"$c/data/pg_hba.conf" <<HBA
 local     all all                trust
+local     replication all        trust
 hostssl   all all 127.0.0.1/32   trust
 hostnossl all all 127.0.0.1/32   reject
 HBA
     if [ "$(id -u)" = 0 ]; then chown -R postgres: "$c"; fi
     # A port free on 127.0.0.1 (a packaged cluster may hold 5432).
-    port=""
-    for _ in $(seq 1 50); do
-      p=$((20000 + RANDOM % 20000))
-      if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-    done
-    [ -n "$port" ] || { echo "pgserver.sh: no free port found" >&2; exit 1; }
+    port=$(free_port)
     as_server "$pgbin/pg_ctl" -D "$c/data" -l "$c/server.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -k $c/sock -p $port -F -c max_connections=100 -c shared_buffers=64MB \
           -c ssl=on -c ssl_cert_file=$c/tls/server.crt -c ssl_key_file=$c/tls/server.key" start >/dev/null ||
@@ -110,5 +144,5 @@ HBA
   echo "$dsn"
   ;;
 *)
-  echo "usage: pgserver.sh start|stop|restart DIR [SCHEMA.sql]" >&2; exit 2 ;;
+  echo "usage: pgserver.sh start|stop|restart|replica|promote|kill DIR [SCHEMA.sql|PRIMARY_DIR]" >&2; exit 2 ;;
 esac
