@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -103,15 +104,75 @@ static int take_post(const blogdb_posts_row *row, void *ctx)
     return s->max && s->rows >= s->max ? 1 : 0;
 }
 
+/* "pool": threads sharing a pool of as many connections, each checking one out per point read
+ * (checkout, get_by_email, checkin), as a service does. */
+typedef struct pool_worker {
+    blogdb_pool *pool;
+    double secs;
+    long n, ops;
+    unsigned seed;
+    int failed;
+} pool_worker;
+
+static void *pool_reads(void *arg)
+{
+    pool_worker *w = arg;
+    double t0 = now();
+    char email[64];
+    while (now() - t0 < w->secs && !w->failed)
+        for (int k = 0; k < 100; k++, w->ops++) {
+            blogdb *db = NULL;
+            blogdb_users_row *u = NULL;
+            snprintf(email, sizeof email, "user%ld@example.com", (long)(rand_r(&w->seed) % (unsigned)w->n));
+            if (blogdb_pool_checkout(w->pool, &db) != 0 || blogdb_users_get_by_email(db, &u, email) != 0)
+                w->failed = 1;
+            blogdb_users_row_free(u);
+            blogdb_pool_checkin(w->pool, db);
+        }
+    return NULL;
+}
+
+static int pool_bench(const char *dsn, double secs, long n, int threads)
+{
+    blogdb_pool *pool = NULL;
+    blogdb_pool_options o = {.version = 1, .max_size = threads};
+    pool_worker w[64];
+    pthread_t t[64];
+    long ops = 0;
+    double t0;
+    if (threads < 1 || threads > 64 || blogdb_pool_open(&pool, dsn, &o) != 0) {
+        fprintf(stderr, "pool: %s\n", blogdb_pool_errmsg());
+        return 1;
+    }
+    t0 = now();
+    for (int i = 0; i < threads; i++) {
+        w[i] = (pool_worker){pool, secs, n, 0, 42u + (unsigned)i, 0};
+        pthread_create(&t[i], NULL, pool_reads, &w[i]);
+    }
+    for (int i = 0; i < threads; i++) {
+        pthread_join(t[i], NULL);
+        if (w[i].failed) {
+            fprintf(stderr, "pool: a read failed\n");
+            return 1;
+        }
+        ops += w[i].ops;
+    }
+    printf("%.0f\n", (double)ops / (now() - t0));
+    blogdb_pool_close(pool);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *cmd = argc > 2 ? argv[1] : "", *dsn = argc > 2 ? argv[2] : "";
     blogdb *db;
     if (argc < 3) {
-        fprintf(stderr, "usage: blogdb-bench users|posts|point|naive|stream|inserts DSN ...\n");
+        fprintf(stderr, "usage: blogdb-bench users|posts|point|naive|pool|stream|inserts DSN ...\n");
         return 2;
     }
     srand(42);
+    if (strcmp(cmd, "pool") == 0 && argc > 5)
+        return pool_bench(dsn, atof(argv[3]), atol(argv[4]), atoi(argv[5]));
     if (strcmp(cmd, "users") == 0) {
         gen g = {0, atol(argv[3]), "", NULL, 0};
         double t;
