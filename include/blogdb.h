@@ -17,6 +17,7 @@
 
 #include "blogdb/core.h"
 #include "blogdb/pool.h"
+#include "blogdb/listen.h"
 #include "blogdb_schema.h"
 #include "blogdb_queries.h"
 

@@ -51,13 +51,6 @@ const char *blogdb_pool_errmsg(void)
     return pool_error;
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int option(int value, int dflt, int lo, int hi, bool *bad)
 {
     if (value == 0)
@@ -137,7 +130,7 @@ static blogdb *take_slot(blogdb_pool *p, int i)
 
 static void add_slot(blogdb_pool *p, blogdb *db, bool in_use)
 {
-    int64_t t = now_ms();
+    int64_t t = blogdb__now_ms();
     p->slots[p->nslots++] = (pool_slot){.db = db, .in_use = in_use, .born = t, .last_used = t};
     p->opened++;
 }
@@ -190,7 +183,7 @@ int blogdb_pool_open(blogdb_pool **out, const char *conninfo, const blogdb_pool_
  * while (and reconnected when its server is gone). 0, or the failure (the connection is closed). */
 static int freshen(blogdb_pool *p, pool_slot *s, bool *replaced)
 {
-    int64_t t = now_ms();
+    int64_t t = blogdb__now_ms();
     bool old = p->o.max_lifetime_ms > 0 && t - s->born > p->o.max_lifetime_ms;
     bool check = p->o.health_check_idle_ms < 0 || t - s->last_used > p->o.health_check_idle_ms;
     *replaced = false;
@@ -209,7 +202,7 @@ static int freshen(blogdb_pool *p, pool_slot *s, bool *replaced)
         set_error("blogdb_pool: cannot reconnect: %s", blogdb_errmsg(s->db));
         return BLOGDB_ECONNECTION;
     }
-    s->born = now_ms();
+    s->born = blogdb__now_ms();
     return 0;
 }
 
@@ -218,7 +211,7 @@ static int freshen(blogdb_pool *p, pool_slot *s, bool *replaced)
 static int reap_idle(blogdb_pool *p, blogdb **closing)
 {
     int n = 0;
-    int64_t t = now_ms();
+    int64_t t = blogdb__now_ms();
     if (p->o.idle_timeout_ms < 0)
         return 0;
     for (int i = p->nslots - 1; i >= 0; i--)
@@ -245,7 +238,7 @@ static int checkout_locked(blogdb_pool *p, int64_t deadline, int *slot)
             return 0;
         }
         {
-            int64_t left = deadline - now_ms();
+            int64_t left = deadline - blogdb__now_ms();
             struct timespec ts;
             int wrc;
             if (left <= 0) {
@@ -282,7 +275,7 @@ int blogdb_pool_checkout(blogdb_pool *p, blogdb **out)
         set_error("blogdb_pool_checkout: NULL argument");
         return BLOGDB_EINVAL;
     }
-    deadline = now_ms() + p->o.checkout_timeout_ms;
+    deadline = blogdb__now_ms() + p->o.checkout_timeout_ms;
     for (;;) {
         pthread_mutex_lock(&p->mu);
         nclose = reap_idle(p, closing);
@@ -379,7 +372,7 @@ void blogdb_pool_checkin(blogdb_pool *p, blogdb *db)
         if (p->slots[i].db == db) {
             if (clean && !p->closing) {
                 p->slots[i].in_use = false;
-                p->slots[i].last_used = now_ms();
+                p->slots[i].last_used = blogdb__now_ms();
                 pthread_cond_broadcast(&p->freed);
                 db = NULL;
             } else {

@@ -52,6 +52,8 @@ target_link_libraries(test_pool PRIVATE Threads::Threads)
 blogdb_test(pgbouncer)
 target_include_directories(test_pgbouncer PRIVATE lib)
 target_link_libraries(test_pgbouncer PRIVATE Threads::Threads)
+# LISTEN/NOTIFY on a dedicated connection.
+blogdb_test(listen)
 # A primary and a streaming replica of its own, multi-host conninfo, failover.
 blogdb_test(failover)
 target_include_directories(test_failover PRIVATE lib)
