@@ -178,17 +178,25 @@ static void check_report(const char *prefix, int queued, int skip, int *ok, int 
  * entry after it never ran. */
 Test(faults, plain_pipeline_whose_backend_dies_reports_each_entry_truly)
 {
-    int rc, queued, ok, unknown, k;
+    int rc, queued, ok, unknown, k, first;
     cr_assert_eq(blogdb_pipeline_begin(db, 0), 0);
     queued = queue_inserts_with_kill("plain", KILL_AT);
     stderr_begin();
     rc = blogdb_pipeline_end(db);
     cr_assert_eq(stderr_end(), 0, "the library wrote to stderr");
     cr_assert_eq(blogdb_pipeline_count(db), (size_t)queued);
-    cr_assert_eq(rc, BLOGDB_ECONNECTION, "%d: %s", rc, blogdb_errmsg(db));
-    cr_assert_eq(blogdb_failed_index(db), KILL_AT, "%ld: %s", blogdb_failed_index(db), blogdb_errmsg(db));
-    for (int i = 0; i < KILL_AT; i++)
-        cr_assert_eq(blogdb_pipeline_status(db, (size_t)i), 0, "entry %d: %d", i,
+    /* Entries before it say 0, except that a last few may say EUNKNOWN: when the client is still
+     * writing as the backend dies, the reset can overtake answers already sent (seen under load,
+     * about 1 run in 8 with ASan on 2 busy cores); they were committed, and "unknown" is true of
+     * them. Never a wrong 0, never an error for a committed entry. The pipeline's code and failed
+     * index are its first failure's. */
+    for (first = 0; first < KILL_AT && blogdb_pipeline_status(db, (size_t)first) == 0; first++)
+        ;
+    cr_assert_eq(rc, first < KILL_AT ? BLOGDB_EUNKNOWN : BLOGDB_ECONNECTION, "%d: %s", rc, blogdb_errmsg(db));
+    cr_assert_eq(blogdb_failed_index(db), first, "%ld: %s", blogdb_failed_index(db), blogdb_errmsg(db));
+    cr_assert_geq(first, KILL_AT / 2, "only %d entries reported before the reset", first);
+    for (int i = first; i < KILL_AT; i++)
+        cr_assert_eq(blogdb_pipeline_status(db, (size_t)i), BLOGDB_EUNKNOWN, "entry %d: %d", i,
                      blogdb_pipeline_status(db, (size_t)i));
     k = blogdb_pipeline_status(db, KILL_AT);
     cr_assert(k == BLOGDB_ECONNECTION || k == BLOGDB_EUNKNOWN, "the killing entry: %d", k);
@@ -196,7 +204,7 @@ Test(faults, plain_pipeline_whose_backend_dies_reports_each_entry_truly)
         cr_assert_eq(blogdb_pipeline_status(db, (size_t)i), BLOGDB_EABORTED, "entry %d: %d (never ran)", i,
                      blogdb_pipeline_status(db, (size_t)i));
     check_report("plain", queued, KILL_AT, &ok, &unknown);
-    cr_assert_eq(ok, KILL_AT);
+    cr_assert_eq(ok, first);
     cr_assert_eq(sql_int("SELECT count(*) FROM users WHERE email LIKE 'plain%'"), KILL_AT);
 }
 
