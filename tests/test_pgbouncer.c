@@ -14,7 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-TestSuite(pgbouncer, .init = db_setup, .fini = db_teardown);
+static void bouncer_teardown(void);
+TestSuite(pgbouncer, .init = db_setup, .fini = bouncer_teardown);
 
 static long long on_conn(blogdb *db, const char *sql)
 {
@@ -107,6 +108,10 @@ typedef struct bouncer {
     int port;
 } bouncer;
 
+/* The bouncer of the running test: stopped by the suite's teardown even when an assertion
+ * ended the test early, so no pgbouncer daemon outlives its test. */
+static bouncer running;
+
 static void run_ok(const char *cmd)
 {
     char *err = NULL;
@@ -150,11 +155,14 @@ static bouncer start_bouncer(void)
     for (int i = 0; i < 100; i++) {
         char dsn[200];
         snprintf(dsn, sizeof dsn, "host=127.0.0.1 port=%d dbname=postgres user=postgres connect_timeout=2", b.port);
-        if (PQping(dsn) == PQPING_OK)
+        if (PQping(dsn) == PQPING_OK) {
+            running = b;
             return b;
+        }
         struct timespec ts = {0, 50000000L};
         nanosleep(&ts, NULL);
     }
+    running = b; /* stopped (and its directory removed) by the teardown */
     cr_assert_fail("pgbouncer did not start: see %s/pgbouncer.log", b.dir);
     return b;
 }
@@ -164,6 +172,14 @@ static void stop_bouncer(bouncer *b)
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "kill $(cat '%s/pgbouncer.pid') 2>/dev/null; sleep 0.2; rm -rf '%s'", b->dir, b->dir);
     run_cmd(cmd, NULL, NULL);
+    b->dir[0] = '\0';
+}
+
+static void bouncer_teardown(void)
+{
+    if (running.dir[0])
+        stop_bouncer(&running);
+    db_teardown();
 }
 
 /* The test database through the bouncer, as the application role. */
@@ -245,7 +261,7 @@ Test(pgbouncer, six_clients_through_two_server_connections_in_transaction_mode)
         cr_assert_eq(on_conn(probe, "SELECT (coalesce(current_setting('app.user_id', true), '') = '')::int"), 1);
         blogdb_close(probe);
     }
-    stop_bouncer(&b);
+    stop_bouncer(&running);
     blogdb_users_row_free(a);
 }
 
