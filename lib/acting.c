@@ -66,21 +66,25 @@ int blogdb_clear_acting_user(blogdb *db)
     return blogdb_set_acting_user(db, NULL);
 }
 
-/* What goes after the settings in with_local(): a Parse (prepare), or an execution of a named
- * statement (sql NULL) or of an unnamed one (its sql). */
+/* What goes after the settings in with_local(): an execution, or a Parse (prepare). */
 typedef struct local_call {
+    const stmt_entry *exec; /* an execution of this statement; NULL: a Parse of name, sql */
     const char *name, *sql;
     int nparams;
-    bool prepare;
 } local_call;
+
+int blogdb__send_exec(blogdb *db, const stmt_entry *st, int nparams)
+{
+    if (st->sql)
+        return PQsendQueryParams(db->conn, st->sql, nparams, NULL, db->pvalues, db->plengths, db->pformats, 1);
+    return PQsendQueryPrepared(db->conn, st->name, nparams, db->pvalues, db->plengths, db->pformats, 1);
+}
 
 static int send_call(blogdb *db, const local_call *c)
 {
-    if (c->prepare)
-        return PQsendPrepare(db->conn, c->name, c->sql, c->nparams, NULL);
-    if (c->sql)
-        return PQsendQueryParams(db->conn, c->sql, c->nparams, NULL, db->pvalues, db->plengths, db->pformats, 1);
-    return PQsendQueryPrepared(db->conn, c->name, c->nparams, db->pvalues, db->plengths, db->pformats, 1);
+    if (c->exec)
+        return blogdb__send_exec(db, c->exec, c->nparams);
+    return PQsendPrepare(db->conn, c->name, c->sql, c->nparams, NULL);
 }
 
 /* One round trip outside a transaction: set_config(..., true) and the call share the implicit
@@ -140,7 +144,7 @@ static PGresult *with_local(blogdb *db, const local_call *c)
 
 PGresult *blogdb__exec_prepared(blogdb *db, const stmt_entry *st, int nparams)
 {
-    local_call c = {st->name, st->sql, nparams, false};
+    local_call c = {st, NULL, NULL, nparams};
     if (blogdb__check_conn(db) != 0)
         return NULL;
     if (!blogdb__has_local_settings(db) || blogdb__in_transaction(db)) {
@@ -153,7 +157,7 @@ PGresult *blogdb__exec_prepared(blogdb *db, const stmt_entry *st, int nparams)
 
 PGresult *blogdb__prepare_local(blogdb *db, const char *name, const char *sql, int nparams)
 {
-    local_call c = {name, sql, nparams, true};
+    local_call c = {NULL, name, sql, nparams};
     if (!blogdb__has_local_settings(db) || blogdb__in_transaction(db))
         return blogdb__prepare(db, name, sql, nparams);
     if (blogdb__check_conn(db) != 0)

@@ -296,6 +296,9 @@ bool blogdb__has_local_settings(const blogdb *db);
 int blogdb__set_local(blogdb *db, const char *acting);
 /* Queues the same for db's acting user (pipeline mode); libpq's 1 on success, 0 on failure. */
 int blogdb__send_local(blogdb *db);
+/* Sends an execution of st with the parameters in db's scratch, binary results: by name, or in
+ * unnamed mode with its SQL. libpq's 1 on success, 0 on failure. */
+int blogdb__send_exec(blogdb *db, const stmt_entry *st, int nparams);
 /* Executes a prepared statement with the parameters in db's scratch, binary results; with an
  * acting user and no open transaction, app.user_id travels in the same implicit transaction.
  * NULL when the wait layer failed (recorded). */

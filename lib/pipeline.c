@@ -224,8 +224,7 @@ int blogdb__pl_queue(blogdb *db, const stmt_entry *st, int nparams, const blogdb
             return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
         before++;
     }
-    if (!(st->sql ? PQsendQueryParams(db->conn, st->sql, nparams, NULL, db->pvalues, db->plengths, db->pformats, 1)
-                  : PQsendQueryPrepared(db->conn, st->name, nparams, db->pvalues, db->plengths, db->pformats, 1)) ||
+    if (!blogdb__send_exec(db, st, nparams) ||
         (!atomic && !PQpipelineSync(db->conn)))
         return blogdb__fail(db, BLOGDB_ECONNECTION, "%s", PQerrorMessage(db->conn));
     blogdb__params_release(db);

@@ -167,6 +167,22 @@ int blogdb_set_statement_mode(blogdb *db, blogdb_statement_mode mode)
     return 0;
 }
 
+/* Both prepare paths start here: room for k, its name, and when this connection holds that name
+ * already, k recorded under it (*out set, parse_sent false). Else parse_sent is true: send one. */
+static int stmt_begin(blogdb *db, const stmt_key *k, const char *sql, uint64_t **more, char name[23],
+                      const stmt_entry **out)
+{
+    int rc = stmt_reserve(db, k, more);
+    *out = NULL;
+    if (rc)
+        return rc;
+    stmt_name(sql, name);
+    db->parse_sent = !stmt_named(db, name);
+    if (!db->parse_sent)
+        *out = stmt_record(db, k, *more, name);
+    return 0;
+}
+
 int blogdb__stmt_prepare(blogdb *db, const stmt_key *k, const char *sql, int nparams, const stmt_entry **out)
 {
     PGresult *res;
@@ -177,15 +193,8 @@ int blogdb__stmt_prepare(blogdb *db, const stmt_key *k, const char *sql, int npa
         return stmt_unnamed(db, k, sql, out);
     if (db->pipeline)
         return blogdb__stmt_send_prepare(db, k, sql, nparams, out);
-    if ((rc = stmt_reserve(db, k, &more)) != 0)
+    if ((rc = stmt_begin(db, k, sql, &more, name, out)) != 0 || *out)
         return rc;
-    stmt_name(sql, name);
-    db->parse_sent = false;
-    if (stmt_named(db, name)) {
-        *out = stmt_record(db, k, more, name);
-        return 0;
-    }
-    db->parse_sent = true;
     res = blogdb__prepare_local(db, name, sql, nparams);
     /* 42P05: the session holds it already (a pooler's earlier client): same name, same SQL. */
     if (PQresultStatus(res) != PGRES_COMMAND_OK &&
@@ -205,16 +214,9 @@ int blogdb__stmt_send_prepare(blogdb *db, const stmt_key *k, const char *sql, in
 {
     uint64_t *more;
     char name[23];
-    int rc = stmt_reserve(db, k, &more);
-    if (rc)
+    int rc;
+    if ((rc = stmt_begin(db, k, sql, &more, name, out)) != 0 || *out)
         return rc;
-    stmt_name(sql, name);
-    db->parse_sent = false;
-    if (stmt_named(db, name)) {
-        *out = stmt_record(db, k, more, name);
-        return 0;
-    }
-    db->parse_sent = true;
     if ((rc = blogdb__sent(db, PQsendPrepare(db->conn, name, sql, nparams, NULL))) != 0) {
         free(more);
         return rc;
