@@ -46,11 +46,15 @@ static long needs_major(const char *path)
 {
     char *cmd, *out = NULL;
     long need = 0;
-    size_t len = strlen(path) + 128;
+    /* sized from the format: an undersized buffer once cut the command short in a deeper checkout,
+     * so the marker was missed and psql ran MERGE on PostgreSQL 14 */
+    static const char fmt[] = "cat '%s' '%s'/*.sql 2>/dev/null | sed -n 's/^-- needs PostgreSQL \\([0-9]*\\).*/\\1/p' | sort -n | tail -1";
+    size_t len = sizeof fmt + 2 * strlen(path);
+    int n;
     cmd = malloc(len);
     cr_assert_not_null(cmd);
-    snprintf(cmd, len, "cat '%s' '%s'/*.sql 2>/dev/null | sed -n 's/^-- needs PostgreSQL \\([0-9]*\\).*/\\1/p' | sort -n | tail -1",
-             path, path);
+    n = snprintf(cmd, len, fmt, path, path);
+    cr_assert(n >= 0 && (size_t)n < len, "needs_major: command cut short for %s", path);
     if (run_cmd(cmd, &out, NULL) == 0 && out)
         need = strtol(out, NULL, 10);
     free(out);
