@@ -3,7 +3,8 @@
  * @brief blogdb: typed C bindings for the blog database, generated from schema.sql.
  *
  * Include this one header. It brings the runtime (connections, errors,
- * timestamps: blogdb/core.h; a thread-safe connection pool: blogdb/pool.h) and the generated API (blogdb_schema.h): per table
+ * timestamps: blogdb/core.h; a thread-safe connection pool: blogdb/pool.h; a primary and its
+ * replicas behind one handle: blogdb/cluster.h; LISTEN/NOTIFY: blogdb/listen.h) and the generated API (blogdb_schema.h): per table
  * a row struct and insert/get/list/update/delete/count functions, per view a
  * list function, per enum a C enum with string converters.
  *
@@ -17,6 +18,7 @@
 
 #include "blogdb/core.h"
 #include "blogdb/pool.h"
+#include "blogdb/cluster.h"
 #include "blogdb/listen.h"
 #include "blogdb_schema.h"
 #include "blogdb_queries.h"

@@ -196,6 +196,7 @@ int blogdb_reconnect(blogdb *db)
     blogdb__stmt_clear(db, false);
     db->pipeline = false;
     db->npl = 0;
+    db->refused_read_only = false;
     blogdb__params_release(db);
     if ((rc = open_conn(db, msg, sizeof msg)) != 0) {
         blogdb__trim(msg);

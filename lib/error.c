@@ -99,6 +99,7 @@ int blogdb__code_of_sqlstate(const char *s)
         {"22P02", BLOGDB_EINVAL},         {"22P05", BLOGDB_EINVAL},      {"22008", BLOGDB_EINVAL},
         {"22003", BLOGDB_EINVAL},         {"40001", BLOGDB_ESERIALIZATION}, {"40P01", BLOGDB_ESERIALIZATION},
         {"57014", BLOGDB_ETIMEOUT},       {"53200", BLOGDB_ENOMEM},      {"42501", BLOGDB_EPERM},
+        {"25006", BLOGDB_EREADONLY},
     };
     if (!s)
         return BLOGDB_ESERVER;
@@ -144,6 +145,7 @@ int blogdb__fail_result(blogdb *db, const PGresult *res)
         return code;
     }
     code = blogdb__code_of_sqlstate(state);
+    db->refused_read_only |= code == BLOGDB_EREADONLY; /* the pool closes it at checkin */
     if (detail)
         blogdb__fail(db, code, "%s: %s", primary ? primary : "server error", detail);
     else

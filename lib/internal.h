@@ -100,6 +100,10 @@ struct blogdb {
     PGresult *pl_held;   /* first result of the query being read */
     bool pl_lost;        /* the connection was lost: nothing more is read */
     bool pl_closed;      /* the server announced (FATAL) that it was closing the session */
+    /* pools (pool.c, cluster.c) */
+    bool refused_read_only; /* a write was refused as read-only (25006) since the last connect */
+    struct blogdb_pool *pool; /* the pool it belongs to, NULL when none */
+    bool routed_write;     /* checked out of a cluster for writing (cluster.c) */
 };
 
 /* One queued pipeline entry: what to read back, and where to put it. */
@@ -179,6 +183,8 @@ int blogdb__next_result(blogdb *db, bool block, PGresult **out);
  * a COPY state at once). NULL when the wait layer failed (recorded). */
 PGresult *blogdb__collect(blogdb *db);
 /* PQexec, PQexecParams and PQprepare, bounded. NULL on failure (recorded). */
+/* The calling thread's pool (and cluster) error message, for blogdb_pool_errmsg(). */
+__attribute__((format(printf, 1, 2))) void blogdb__pool_set_error(const char *fmt, ...);
 PGresult *blogdb__exec(blogdb *db, const char *sql);
 PGresult *blogdb__exec_params(blogdb *db, const char *sql, int n, const char *const *values, const int *lengths,
                               const int *formats, int result_format);

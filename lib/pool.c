@@ -38,7 +38,7 @@ struct blogdb_pool {
 
 static _Thread_local char pool_error[512];
 
-__attribute__((format(printf, 1, 2))) static void set_error(const char *fmt, ...)
+void blogdb__pool_set_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -67,7 +67,7 @@ static int read_options(const blogdb_pool_options *in, blogdb_pool_options *o)
     if (!in)
         in = &zero;
     if (in->version != 1) {
-        set_error("blogdb_pool_open: options version %d, expected 1", in->version);
+        blogdb__pool_set_error("blogdb_pool_open: options version %d, expected 1", in->version);
         return BLOGDB_EINVAL;
     }
     o->version = 1;
@@ -80,7 +80,7 @@ static int read_options(const blogdb_pool_options *in, blogdb_pool_options *o)
     o->statement_timeout_ms = option(in->statement_timeout_ms, 0, 1, INT32_MAX, &bad);
     o->unnamed_statements = in->unnamed_statements;
     if (bad) {
-        set_error("blogdb_pool_open: an option is out of range (see blogdb/pool.h)");
+        blogdb__pool_set_error("blogdb_pool_open: an option is out of range (see blogdb/pool.h)");
         return BLOGDB_EINVAL;
     }
     return 0;
@@ -91,13 +91,13 @@ static int open_one(blogdb_pool *p, blogdb **out)
 {
     int rc = blogdb_connect(out, p->conninfo);
     if (rc) {
-        set_error("blogdb_pool: cannot connect: %s", blogdb_connect_error());
+        blogdb__pool_set_error("blogdb_pool: cannot connect: %s", blogdb_connect_error());
         return rc;
     }
     blogdb_set_timeout(*out, p->o.call_timeout_ms);
     blogdb_set_statement_mode(*out, p->o.unnamed_statements ? BLOGDB_STATEMENTS_UNNAMED : BLOGDB_STATEMENTS_NAMED);
     if (p->o.statement_timeout_ms > 0 && (rc = blogdb_set_statement_timeout(*out, p->o.statement_timeout_ms)) != 0) {
-        set_error("blogdb_pool: cannot set the statement timeout: %s", blogdb_errmsg(*out));
+        blogdb__pool_set_error("blogdb_pool: cannot set the statement timeout: %s", blogdb_errmsg(*out));
         blogdb_close(*out);
         *out = NULL;
     }
@@ -132,6 +132,7 @@ static void add_slot(blogdb_pool *p, blogdb *db, bool in_use)
 {
     int64_t t = blogdb__now_ms();
     p->slots[p->nslots++] = (pool_slot){.db = db, .in_use = in_use, .born = t, .last_used = t};
+    db->pool = p;
     p->opened++;
 }
 
@@ -145,11 +146,11 @@ int blogdb_pool_open(blogdb_pool **out, const char *conninfo, const blogdb_pool_
     if (out)
         *out = NULL;
     if (!out || !conninfo) {
-        set_error("blogdb_pool_open: NULL argument");
+        blogdb__pool_set_error("blogdb_pool_open: NULL argument");
         return BLOGDB_EINVAL;
     }
     if (!(p = calloc(1, sizeof *p))) {
-        set_error("out of memory");
+        blogdb__pool_set_error("out of memory");
         return BLOGDB_ENOMEM;
     }
     if ((rc = read_options(opts, &p->o)) != 0) {
@@ -162,7 +163,7 @@ int blogdb_pool_open(blogdb_pool **out, const char *conninfo, const blogdb_pool_
         free(p->conninfo);
         free(p->slots);
         free(p);
-        set_error("out of memory");
+        blogdb__pool_set_error("out of memory");
         return BLOGDB_ENOMEM;
     }
     pthread_mutex_init(&p->mu, NULL);
@@ -199,7 +200,7 @@ static int freshen(blogdb_pool *p, pool_slot *s, bool *replaced)
         return 0;
     *replaced = true;
     if (blogdb_reconnect(s->db) != 0) {
-        set_error("blogdb_pool: cannot reconnect: %s", blogdb_errmsg(s->db));
+        blogdb__pool_set_error("blogdb_pool: cannot reconnect: %s", blogdb_errmsg(s->db));
         return BLOGDB_ECONNECTION;
     }
     s->born = blogdb__now_ms();
@@ -242,7 +243,7 @@ static int checkout_locked(blogdb_pool *p, int64_t deadline, int *slot)
             struct timespec ts;
             int wrc;
             if (left <= 0) {
-                set_error("blogdb_pool_checkout: no connection free within %d ms (%d in use)", p->o.checkout_timeout_ms, p->nslots);
+                blogdb__pool_set_error("blogdb_pool_checkout: no connection free within %d ms (%d in use)", p->o.checkout_timeout_ms, p->nslots);
                 return BLOGDB_ETIMEOUT;
             }
             clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -258,7 +259,7 @@ static int checkout_locked(blogdb_pool *p, int64_t deadline, int *slot)
             (void)wrc; /* the loop re-checks the deadline */
         }
     }
-    set_error("blogdb_pool_checkout: the pool is closing");
+    blogdb__pool_set_error("blogdb_pool_checkout: the pool is closing");
     return BLOGDB_ECONNECTION;
 }
 
@@ -272,7 +273,7 @@ int blogdb_pool_checkout(blogdb_pool *p, blogdb **out)
     if (out)
         *out = NULL;
     if (!p || !out) {
-        set_error("blogdb_pool_checkout: NULL argument");
+        blogdb__pool_set_error("blogdb_pool_checkout: NULL argument");
         return BLOGDB_EINVAL;
     }
     deadline = blogdb__now_ms() + p->o.checkout_timeout_ms;
@@ -338,8 +339,10 @@ int blogdb_pool_checkout(blogdb_pool *p, blogdb **out)
 /* Makes a returned connection clean for its next user; false when it cannot be. */
 static bool make_clean(blogdb_pool *p, blogdb *db)
 {
+    /* A server that refused a write as read-only may be a primary being demoted: the next
+     * connection (multi-host conninfo, target_session_attrs=read-write) finds the new one. */
     bool ok = db->conn && PQstatus(db->conn) == CONNECTION_OK && !db->pipeline &&
-              PQtransactionStatus(db->conn) != PQTRANS_ACTIVE;
+              PQtransactionStatus(db->conn) != PQTRANS_ACTIVE && !db->refused_read_only;
     if (!ok)
         return false;
     blogdb__clear_error(db);
@@ -396,7 +399,7 @@ int blogdb_pool_run(blogdb_pool *p, const blogdb_tx_options *opts, blogdb_tx_fn 
         return rc;
     rc = blogdb_transact(db, opts, fn, ctx);
     if (rc)
-        set_error("%s", blogdb_errmsg(db));
+        blogdb__pool_set_error("%s", blogdb_errmsg(db));
     blogdb_pool_checkin(p, db);
     return rc;
 }

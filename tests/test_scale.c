@@ -336,7 +336,7 @@ Test(scale, transact_options_and_savepoints)
     blogdb_tx_options ro = {.version = 1, .read_only = true};
     blogdb_tx_options bad = {.version = 2};
     blogdb_users_row a = {.email = "a@example.com", .password_hash = "h"}, b = {.email = "b@example.com", .password_hash = "h"};
-    cr_assert_eq(blogdb_transact(db, &ro, insert_in_read_only, NULL), BLOGDB_ESERVER);
+    cr_assert_eq(blogdb_transact(db, &ro, insert_in_read_only, NULL), BLOGDB_EREADONLY);
     cr_assert_str_eq(blogdb_sqlstate(db), "25006");
     cr_assert_eq(blogdb_attempts(db), 1);
     cr_assert_eq(blogdb_transact(db, &bad, insert_in_read_only, NULL), BLOGDB_EINVAL);

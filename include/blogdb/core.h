@@ -34,7 +34,7 @@ extern "C" {
 /** Major version of this header. */
 #define BLOGDB_VERSION_MAJOR 0
 /** Minor version of this header. */
-#define BLOGDB_VERSION_MINOR 6
+#define BLOGDB_VERSION_MINOR 7
 /** Patch version of this header. */
 #define BLOGDB_VERSION_PATCH 0
 /** The version as one number: MAJOR * 10000 + MINOR * 100 + PATCH. */
@@ -65,10 +65,14 @@ typedef enum blogdb_error {
     BLOGDB_EMISMATCH = -16,     /**< blogdb_password_verify(): the password does not match. */
     BLOGDB_EABORTED = -17,      /**< Not run, or rolled back, because an earlier entry of the same
                                      pipeline or transaction failed. */
-    BLOGDB_EUNKNOWN = -18       /**< Outcome unknown: the connection was lost (or abandoned at its
+    BLOGDB_EUNKNOWN = -18,      /**< Outcome unknown: the connection was lost (or abandoned at its
                                      deadline) after a write or COMMIT was sent and before the server
                                      answered. It may or may not have been committed; do not retry it
                                      blindly (see "Retrying after a failure" in blogdb/core.h). */
+    BLOGDB_EREADONLY = -19      /**< The server refused a write as read-only (SQLSTATE 25006): a
+                                     standby, a primary being demoted in a failover, or a READ ONLY
+                                     transaction. Nothing was written; a pool closes such a
+                                     connection at checkin so the next one finds the primary. */
 } blogdb_error;
 
 /** An open connection. Opaque; create with blogdb_connect(), release with blogdb_close(). */
