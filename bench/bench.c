@@ -1,10 +1,13 @@
 /* blogdb-bench: the blogdb side of bench/run's workloads (and a naive libpq anchor).
  *   blogdb-bench users   DSN N            load N users (COPY), print seconds
  *   blogdb-bench posts   DSN N            load N posts over the users (COPY), print seconds
- *   blogdb-bench point   DSN SECONDS N    get_by_email on random users, print ops/s
- *   blogdb-bench naive   DSN SECONDS N    the same SELECT with PQexecParams in text format, print ops/s
+ *   blogdb-bench point   DSN SECONDS N    get_by_email on random users, print ops/s and client CPU us per call
+ *   blogdb-bench naive   DSN SECONDS N    the same SELECT with PQexecParams in text format, the same output
+ *   blogdb-bench pool    DSN SECONDS N THREADS   THREADS threads, a pool of as many, a checkout per read; ops/s
+ *   blogdb-bench cluster DSN SECONDS N THREADS REPLICA...  the same through blogdb_cluster READ checkouts
  *   blogdb-bench stream  DSN [MAX]        stream posts (all, or MAX rows), print rows and rows/s
- *   blogdb-bench inserts DSN N MODE       N single-row post inserts: one, pipeline or atomic; print seconds
+ *   blogdb-bench inserts DSN N MODE [PER] N single-row post inserts: one, pipeline or atomic (in atomic
+ *                                         pipelines of PER rows; default all N in one); print seconds
  *   blogdb-bench feed    DSN SECONDS TS ID  FeedPage (queries/posts.sql), 20 posts before (TS, ID), print ops/s
  * Emails are "user<n>@example.com", n in [0, N). */
 #define _POSIX_C_SOURCE 200809L
@@ -13,6 +16,7 @@
 
 #include <stdio.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +28,19 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* User + system CPU seconds of this process so far. */
+static double cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static bool unnamed(void)
+{
+    return getenv("BENCH_UNNAMED") && strcmp(getenv("BENCH_UNNAMED"), "1") == 0;
+}
+
 static blogdb *open_db(const char *dsn)
 {
     blogdb *db = NULL;
@@ -32,7 +49,7 @@ static blogdb *open_db(const char *dsn)
         exit(1);
     }
     /* BENCH_UNNAMED=1: unnamed statements (what PgBouncer's transaction pooling needs). */
-    if (getenv("BENCH_UNNAMED") && strcmp(getenv("BENCH_UNNAMED"), "1") == 0)
+    if (unnamed())
         blogdb_set_statement_mode(db, BLOGDB_STATEMENTS_UNNAMED);
     return db;
 }
@@ -108,6 +125,7 @@ static int take_post(const blogdb_posts_row *row, void *ctx)
  * (checkout, get_by_email, checkin), as a service does. */
 typedef struct pool_worker {
     blogdb_pool *pool;
+    blogdb_cluster *cluster; /* when set: READ checkouts of it instead */
     double secs;
     long n, ops;
     unsigned seed;
@@ -124,29 +142,37 @@ static void *pool_reads(void *arg)
             blogdb *db = NULL;
             blogdb_users_row *u = NULL;
             snprintf(email, sizeof email, "user%ld@example.com", (long)(rand_r(&w->seed) % (unsigned)w->n));
-            if (blogdb_pool_checkout(w->pool, &db) != 0 || blogdb_users_get_by_email(db, &u, email) != 0)
+            int rc = w->cluster ? blogdb_cluster_checkout(w->cluster, NULL, BLOGDB_ROUTE_READ, &db)
+                                : blogdb_pool_checkout(w->pool, &db);
+            if (rc != 0 || blogdb_users_get_by_email(db, &u, email) != 0)
                 w->failed = 1;
             blogdb_users_row_free(u);
-            blogdb_pool_checkin(w->pool, db);
+            if (w->cluster)
+                blogdb_cluster_checkin(w->cluster, NULL, db);
+            else
+                blogdb_pool_checkin(w->pool, db);
         }
     return NULL;
 }
 
-static int pool_bench(const char *dsn, double secs, long n, int threads)
+static int pool_bench(const char *dsn, double secs, long n, int threads, const char *const *replicas, int nreplicas)
 {
     blogdb_pool *pool = NULL;
-    blogdb_pool_options o = {.version = 1, .max_size = threads};
+    blogdb_cluster *cluster = NULL;
+    blogdb_pool_options o = {.version = 1, .max_size = threads, .unnamed_statements = unnamed()};
+    blogdb_cluster_options co = {.version = 1, .pool = o};
     pool_worker w[64];
     pthread_t t[64];
     long ops = 0;
     double t0;
-    if (threads < 1 || threads > 64 || blogdb_pool_open(&pool, dsn, &o) != 0) {
+    if (threads < 1 || threads > 64 ||
+        (replicas ? blogdb_cluster_open(&cluster, dsn, replicas, nreplicas, &co) : blogdb_pool_open(&pool, dsn, &o)) != 0) {
         fprintf(stderr, "pool: %s\n", blogdb_pool_errmsg());
         return 1;
     }
     t0 = now();
     for (int i = 0; i < threads; i++) {
-        w[i] = (pool_worker){pool, secs, n, 0, 42u + (unsigned)i, 0};
+        w[i] = (pool_worker){pool, cluster, secs, n, 0, 42u + (unsigned)i, 0};
         pthread_create(&t[i], NULL, pool_reads, &w[i]);
     }
     for (int i = 0; i < threads; i++) {
@@ -159,6 +185,7 @@ static int pool_bench(const char *dsn, double secs, long n, int threads)
     }
     printf("%.0f\n", (double)ops / (now() - t0));
     blogdb_pool_close(pool);
+    blogdb_cluster_close(cluster);
     return 0;
 }
 
@@ -172,7 +199,9 @@ int main(int argc, char **argv)
     }
     srand(42);
     if (strcmp(cmd, "pool") == 0 && argc > 5)
-        return pool_bench(dsn, atof(argv[3]), atol(argv[4]), atoi(argv[5]));
+        return pool_bench(dsn, atof(argv[3]), atol(argv[4]), atoi(argv[5]), NULL, 0);
+    if (strcmp(cmd, "cluster") == 0 && argc > 6)
+        return pool_bench(dsn, atof(argv[3]), atol(argv[4]), atoi(argv[5]), (const char *const *)argv + 6, argc - 6);
     if (strcmp(cmd, "users") == 0) {
         gen g = {0, atol(argv[3]), "", NULL, 0};
         double t;
@@ -195,7 +224,7 @@ int main(int argc, char **argv)
         printf("%.3f\n", now() - t);
         free(g.users);
     } else if (strcmp(cmd, "point") == 0 || strcmp(cmd, "naive") == 0) {
-        double secs = atof(argv[3]), t0, t;
+        double secs = atof(argv[3]), t0, t, c0;
         long n = atol(argv[4]), ops = 0;
         char email[64];
         PGconn *pc = NULL;
@@ -206,6 +235,7 @@ int main(int argc, char **argv)
                 return 1;
         }
         t0 = now();
+        c0 = cpu();
         do {
             for (int k = 0; k < 1000; k++, ops++) {
                 snprintf(email, sizeof email, "user%ld@example.com", (long)(rand() % n));
@@ -226,7 +256,7 @@ int main(int argc, char **argv)
             }
             t = now();
         } while (t - t0 < secs);
-        printf("%.0f\n", (double)ops / (t - t0));
+        printf("%.0f %.2f\n", (double)ops / (t - t0), (cpu() - c0) * 1e6 / (double)ops);
         PQfinish(pc);
     } else if (strcmp(cmd, "feed") == 0 && argc > 5) {
         double secs = atof(argv[3]), t0, t;
@@ -271,10 +301,14 @@ int main(int argc, char **argv)
             for (long i = 0; i < n; i++)
                 check(db, blogdb_posts_insert(db, NULL, &in, 0), "insert");
         } else {
-            check(db, blogdb_pipeline_begin(db, strcmp(mode, "atomic") == 0 ? BLOGDB_PIPELINE_ATOMIC : 0), "pipeline");
-            for (long i = 0; i < n; i++)
-                check(db, blogdb_posts_insert(db, NULL, &in, 0), "queue insert");
-            check(db, blogdb_pipeline_end(db), "pipeline end");
+            /* atomic PER: atomic pipelines of PER rows each (pgbench's pipeline mode commits per script) */
+            long per = strcmp(mode, "atomic") == 0 && argc > 5 ? atol(argv[5]) : n;
+            for (long done = 0; done < n; done += per) {
+                check(db, blogdb_pipeline_begin(db, strcmp(mode, "atomic") == 0 ? BLOGDB_PIPELINE_ATOMIC : 0), "pipeline");
+                for (long i = done; i < n && i < done + per; i++)
+                    check(db, blogdb_posts_insert(db, NULL, &in, 0), "queue insert");
+                check(db, blogdb_pipeline_end(db), "pipeline end");
+            }
         }
         printf("%.3f\n", now() - t);
         blogdb_users_row_free(u);
