@@ -14,27 +14,12 @@
 #include <blogdb.h>
 #include <libpq-fe.h>
 
+#include "clock.h"
+
 #include <stdio.h>
 #include <pthread.h>
-#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* User + system CPU seconds of this process so far. */
-static double cpu(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 
 static bool unnamed(void)
 {

@@ -293,6 +293,13 @@ void blogdb_cluster_checkin(blogdb_cluster *c, blogdb_session *s, blogdb *db)
 int blogdb_cluster_run(blogdb_cluster *c, blogdb_session *s, blogdb_route route, const blogdb_tx_options *opts,
                        blogdb_tx_fn fn, void *ctx)
 {
+    blogdb_tx_options ro = {.version = 1};
+    if (opts)
+        ro = *opts;
+    if (route == BLOGDB_ROUTE_READ) { /* a write there fails wherever the read lands, primary too */
+        ro.read_only = true;
+        opts = &ro;
+    }
     for (int attempt = 0;; attempt++) {
         blogdb *db = NULL;
         bool replica;

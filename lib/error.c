@@ -12,7 +12,8 @@ static const char *const error_names[] = {
     "serialization failure or deadlock", "timeout or canceled", "out of memory",
     "value cannot be decoded", "server error", "schema mismatch", "permission denied",
     "password does not match", "aborted by an earlier failure",
-    "outcome unknown: the connection was lost before the server answered"};
+    "outcome unknown: the connection was lost before the server answered",
+    "read-only: the server refused the write"};
 
 const char *blogdb_strerror(int code)
 {
@@ -121,6 +122,16 @@ int blogdb__fail_lost(blogdb *db, int code, bool in_doubt, const char *msg)
     return blogdb__fail(db, code, "%s", msg);
 }
 
+/* The server itself is read-only, not only this transaction (BEGIN READ ONLY): a standby, or a
+ * primary turned read-only (default_transaction_read_only, as failover managers demote). Both
+ * parameters are reported to the client by PostgreSQL 14 and later as they change. */
+static bool server_read_only(const blogdb *db)
+{
+    const char *d = PQparameterStatus(db->conn, "default_transaction_read_only");
+    const char *h = PQparameterStatus(db->conn, "in_hot_standby");
+    return (d && strcmp(d, "on") == 0) || (h && strcmp(h, "on") == 0);
+}
+
 int blogdb__fail_result(blogdb *db, const PGresult *res)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -145,7 +156,7 @@ int blogdb__fail_result(blogdb *db, const PGresult *res)
         return code;
     }
     code = blogdb__code_of_sqlstate(state);
-    db->refused_read_only |= code == BLOGDB_EREADONLY; /* the pool closes it at checkin */
+    db->refused_read_only |= code == BLOGDB_EREADONLY && server_read_only(db); /* the pool closes it at checkin */
     if (detail)
         blogdb__fail(db, code, "%s: %s", primary ? primary : "server error", detail);
     else

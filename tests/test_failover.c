@@ -66,6 +66,27 @@ static void caught_up(PGconn *p, PGconn *r)
     cr_assert_eq(value(r, sql), 1, "the replica did not catch up");
 }
 
+/* Starts the primary in tmp/p with the blog database (its replicas are made from it); skips the
+ * test where pg_basebackup is missing. Returns its DSN (caller frees), *conn a superuser connection. */
+static char *start_primary(const char *tmp, PGconn **conn)
+{
+    const char *pgbin = getenv("BLOGDB_PGBIN");
+    char args[1200], *dsn;
+    if (pgbin) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/pg_basebackup", pgbin);
+        if (access(path, X_OK) != 0)
+            cr_skip_test("no pg_basebackup beside %s (scripts/test.sh --pg: server binaries only)", pgbin);
+    }
+    chmod(tmp, 0755);
+    snprintf(args, sizeof args, "start '%s/p' '" BLOGDB_SOURCE_DIR "/schema.sql'", tmp);
+    dsn = pgserver(args);
+    *conn = PQconnectdb(dsn);
+    cr_assert_eq(PQstatus(*conn), CONNECTION_OK, "%s", PQerrorMessage(*conn));
+    command(*conn, "CREATE DATABASE blog TEMPLATE blogdb_template");
+    return dsn;
+}
+
 static int insert_user(blogdb *db, void *ctx)
 {
     blogdb_users_row u = {.email = ctx, .password_hash = "h"};
@@ -75,7 +96,6 @@ static int insert_user(blogdb *db, void *ctx)
 Test(failover, replicas_serve_reads_and_a_promoted_replica_takes_the_writes, .timeout = 120)
 {
     char *tmp = make_tmpdir(), args[1500], *dsn_p, *dsn_r, multi[1200], rw[1300], ro[1300], email[64];
-    const char *pgbin = getenv("BLOGDB_PGBIN");
     PGconn *p, *r;
     blogdb *writer = NULL, *reader = NULL, *caught = NULL;
     blogdb_users_rows *users = NULL;
@@ -83,18 +103,7 @@ Test(failover, replicas_serve_reads_and_a_promoted_replica_takes_the_writes, .ti
     blogdb_pool_options o = {.version = 1, .max_size = 2, .health_check_idle_ms = -1, .checkout_timeout_ms = 20000};
     int rc;
 
-    if (pgbin) {
-        char path[600];
-        snprintf(path, sizeof path, "%s/pg_basebackup", pgbin);
-        if (access(path, X_OK) != 0)
-            cr_skip_test("no pg_basebackup beside %s (scripts/test.sh --pg: server binaries only)", pgbin);
-    }
-    chmod(tmp, 0755);
-    snprintf(args, sizeof args, "start '%s/p' '" BLOGDB_SOURCE_DIR "/schema.sql'", tmp);
-    dsn_p = pgserver(args);
-    p = PQconnectdb(dsn_p);
-    cr_assert_eq(PQstatus(p), CONNECTION_OK, "%s", PQerrorMessage(p));
-    command(p, "CREATE DATABASE blog TEMPLATE blogdb_template");
+    dsn_p = start_primary(tmp, &p);
     snprintf(args, sizeof args, "replica '%s/r' '%s/p'", tmp, tmp);
     dsn_r = pgserver(args);
     r = PQconnectdb(dsn_r);
@@ -214,7 +223,6 @@ Test(failover, a_cluster_reads_from_replicas_follows_its_writes_skips_lag_and_su
 {
     char *tmp = make_tmpdir(), args[1500], *dsn[3], conn[3][700], primary[1500];
     const char *replicas[2];
-    const char *pgbin = getenv("BLOGDB_PGBIN");
     PGconn *pg[3];
     blogdb_cluster *c = NULL, *tight = NULL;
     blogdb_cluster_options o = {.version = 1, .read_your_writes_ms = 60000, .lag_check_ms = 1,
@@ -224,18 +232,7 @@ Test(failover, a_cluster_reads_from_replicas_follows_its_writes_skips_lag_and_su
     blogdb_session s = {0}, fresh = {0};
     int port[3], seen[3] = {0};
 
-    if (pgbin) {
-        char path[600];
-        snprintf(path, sizeof path, "%s/pg_basebackup", pgbin);
-        if (access(path, X_OK) != 0)
-            cr_skip_test("no pg_basebackup beside %s (scripts/test.sh --pg: server binaries only)", pgbin);
-    }
-    chmod(tmp, 0755);
-    snprintf(args, sizeof args, "start '%s/p' '" BLOGDB_SOURCE_DIR "/schema.sql'", tmp);
-    dsn[0] = pgserver(args);
-    pg[0] = PQconnectdb(dsn[0]);
-    cr_assert_eq(PQstatus(pg[0]), CONNECTION_OK, "%s", PQerrorMessage(pg[0]));
-    command(pg[0], "CREATE DATABASE blog TEMPLATE blogdb_template");
+    dsn[0] = start_primary(tmp, &pg[0]);
     for (int i = 1; i <= 2; i++) {
         snprintf(args, sizeof args, "replica '%s/r%d' '%s/p'", tmp, i, tmp);
         dsn[i] = pgserver(args);

@@ -272,3 +272,98 @@ Test(pool, close_with_a_connection_out_frees_at_its_checkin)
     blogdb_users_rows_free(users);
     blogdb_pool_checkin(p, db);
 }
+
+/* ---- blogdb_cluster on one server (tests/test_failover.c runs it on real replicas) ---- */
+
+Test(pool, cluster_bad_arguments_are_clear_errors)
+{
+    blogdb_cluster *c = (blogdb_cluster *)1;
+    blogdb *db = (blogdb *)1;
+    const char *one[1] = {test_dsn()}, *none[1] = {NULL}, *down[1] = {"host=/nonexistent-dir connect_timeout=2"};
+    blogdb_cluster_options v2 = {.version = 2}, neg = {.version = 1, .read_your_writes_ms = -1};
+    blogdb_cluster_stats st = {.writes = 7};
+    cr_assert_eq(blogdb_cluster_open(NULL, test_dsn(), NULL, 0, NULL), BLOGDB_EINVAL);
+    cr_assert_eq(blogdb_cluster_open(&c, NULL, NULL, 0, NULL), BLOGDB_EINVAL);
+    cr_assert_null(c);
+    cr_assert_eq(blogdb_cluster_open(&c, test_dsn(), NULL, 1, NULL), BLOGDB_EINVAL);
+    cr_assert_eq(blogdb_cluster_open(&c, test_dsn(), one, 17, NULL), BLOGDB_EINVAL);
+    cr_assert_eq(blogdb_cluster_open(&c, test_dsn(), one, -1, NULL), BLOGDB_EINVAL);
+    cr_assert_eq(blogdb_cluster_open(&c, test_dsn(), none, 1, NULL), BLOGDB_EINVAL);
+    cr_assert(strstr(blogdb_pool_errmsg(), "replica 0 is NULL"), "%s", blogdb_pool_errmsg());
+    cr_assert_eq(blogdb_cluster_open(&c, test_dsn(), one, 1, &v2), BLOGDB_EINVAL);
+    cr_assert(strstr(blogdb_pool_errmsg(), "version 2"), "%s", blogdb_pool_errmsg());
+    cr_assert_eq(blogdb_cluster_open(&c, test_dsn(), one, 1, &neg), BLOGDB_EINVAL);
+    cr_assert_eq(blogdb_cluster_open(&c, test_dsn(), down, 1, NULL), BLOGDB_ECONNECTION);
+    cr_assert_null(c);
+    cr_assert(strstr(blogdb_pool_errmsg(), "blogdb_cluster_open: blogdb_pool: cannot connect"), "%s", blogdb_pool_errmsg());
+    cr_assert_eq(blogdb_cluster_checkout(NULL, NULL, BLOGDB_ROUTE_READ, &db), BLOGDB_EINVAL);
+    cr_assert_null(db);
+    cr_assert_eq(blogdb_cluster_open(&c, test_dsn(), NULL, 0, NULL), 0, "%s", blogdb_pool_errmsg());
+    cr_assert_eq(blogdb_cluster_checkout(c, NULL, (blogdb_route)7, &db), BLOGDB_EINVAL);
+    cr_assert_eq(blogdb_cluster_checkout(c, NULL, BLOGDB_ROUTE_READ, NULL), BLOGDB_EINVAL);
+    cr_assert_eq(blogdb_cluster_run(NULL, NULL, BLOGDB_ROUTE_READ, NULL, insert_post, NULL), BLOGDB_EINVAL);
+    blogdb_cluster_get_stats(NULL, &st);
+    blogdb_cluster_get_stats(c, NULL);
+    cr_assert_eq(st.writes, 7, "nothing written");
+    blogdb_cluster_checkin(NULL, NULL, NULL);
+    blogdb_cluster_checkin(c, NULL, NULL);
+    blogdb_cluster_close(c);
+    blogdb_cluster_close(NULL);
+}
+
+static int count_users(blogdb *db, void *ctx)
+{
+    return blogdb_users_count(db, ctx);
+}
+
+Test(pool, cluster_routes_by_intent_and_records_a_sessions_write)
+{
+    blogdb_cluster *c = NULL;
+    blogdb_cluster_stats st;
+    blogdb_session s = {0};
+    blogdb *db = NULL;
+    int64_t n = -1;
+    char reads[1200];
+    const char *replicas[1] = {reads};
+    blogdb_cluster_options o = {.version = 1, .read_your_writes_ms = 60000};
+    /* The one server, as the primary and under another conninfo as a "replica" (not in recovery:
+     * it counts as caught up). */
+    snprintf(reads, sizeof reads, "%s application_name=reads", test_dsn());
+    cr_assert_eq(blogdb_cluster_open(&c, test_dsn(), replicas, 1, &o), 0, "%s", blogdb_pool_errmsg());
+    cr_assert_eq(blogdb_cluster_run(c, &s, BLOGDB_ROUTE_WRITE, NULL, fail_unique, "w@example.com"), 0, "%s",
+                 blogdb_pool_errmsg());
+    cr_assert_neq(s.write_lsn, 0);
+    cr_assert_gt(s.write_at_ms, 0);
+    cr_assert_eq(blogdb_cluster_run(c, &s, BLOGDB_ROUTE_READ, NULL, count_users, &n), 0, "%s", blogdb_pool_errmsg());
+    cr_assert_eq(n, 1);
+    cr_assert_eq(blogdb_cluster_checkout(c, NULL, BLOGDB_ROUTE_READ, &db), 0);
+    cr_assert_str_eq(PQparameterStatus(db->conn, "application_name"), "reads");
+    blogdb_cluster_checkin(c, NULL, db);
+    blogdb_cluster_get_stats(c, &st);
+    cr_assert(st.writes == 1 && st.replica_reads == 2 && st.primary_reads == 0, "writes %ld, replica %ld, primary %ld",
+              st.writes, st.replica_reads, st.primary_reads);
+    /* A READ run is a READ ONLY transaction: a write in it fails even on the primary, and the
+     * connection stays (the server is not read-only). */
+    {
+        blogdb_cluster *solo = NULL;
+        blogdb_pool_stats ps;
+        cr_assert_eq(blogdb_cluster_open(&solo, test_dsn(), NULL, 0, &o), 0);
+        cr_assert_eq(blogdb_cluster_run(solo, NULL, BLOGDB_ROUTE_READ, NULL, fail_unique, "r@example.com"),
+                     BLOGDB_EREADONLY);
+        cr_assert_eq(blogdb_cluster_checkout(solo, NULL, BLOGDB_ROUTE_WRITE, &db), 0);
+        blogdb_pool_get_stats(db->pool, &ps);
+        cr_assert(ps.opened == 1 && ps.replaced == 0, "opened %ld, replaced %ld", ps.opened, ps.replaced);
+        cr_assert_eq(fail_unique(db, "r@example.com"), 0, "%s", blogdb_errmsg(db));
+        blogdb_cluster_checkin(solo, NULL, db);
+        blogdb_cluster_close(solo);
+    }
+    /* A failed write is the caller's to see; the cluster adds nothing to it. */
+    cr_assert_eq(blogdb_cluster_run(c, &s, BLOGDB_ROUTE_WRITE, NULL, fail_unique, "w@example.com"), BLOGDB_EUNIQUE);
+    cr_assert(strstr(blogdb_pool_errmsg(), "duplicate") || strstr(blogdb_pool_errmsg(), "users_email_key"), "%s",
+              blogdb_pool_errmsg());
+    /* Closing with a connection out: the cluster goes at its checkin (ASan checks nothing leaks). */
+    cr_assert_eq(blogdb_cluster_checkout(c, &s, BLOGDB_ROUTE_WRITE, &db), 0);
+    blogdb_cluster_close(c);
+    cr_assert_eq(blogdb_users_count(db, &n), 0, "still the caller's: %s", blogdb_errmsg(db));
+    blogdb_cluster_checkin(c, &s, db);
+}

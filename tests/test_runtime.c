@@ -90,12 +90,12 @@ Test(timestamp, timespec_conversions)
 
 Test(errors, every_code_has_its_own_description)
 {
-    for (int a = 0; a >= BLOGDB_EUNKNOWN; a--) {
+    for (int a = 0; a >= BLOGDB_EREADONLY; a--) {
         cr_assert_str_neq(blogdb_strerror(a), "unknown error code", "code %d", a);
-        for (int b = a - 1; b >= BLOGDB_EUNKNOWN; b--)
+        for (int b = a - 1; b >= BLOGDB_EREADONLY; b--)
             cr_assert_str_neq(blogdb_strerror(a), blogdb_strerror(b));
     }
-    cr_assert_str_eq(blogdb_strerror(BLOGDB_EUNKNOWN - 1), "unknown error code");
+    cr_assert_str_eq(blogdb_strerror(BLOGDB_EREADONLY - 1), "unknown error code");
     cr_assert_str_eq(blogdb_strerror(1), "unknown error code");
     cr_assert_str_eq(blogdb_strerror(BLOGDB_EUNIQUE), "unique violation");
 }

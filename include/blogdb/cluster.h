@@ -10,7 +10,7 @@
  *    UPDATE or DELETE); a replica that is up, not behind by more than max_lag_bytes, and (for a
  *    session that wrote lately) has replayed the session's last write, taken in turn; the primary
  *    when none qualifies. A write sent on a READ connection fails with BLOGDB_EREADONLY on a
- *    replica: nothing is written.
+ *    replica (and, through blogdb_cluster_run(), on the primary too): nothing is written.
  *
  * Read-your-writes. A blogdb_session (the caller's, zero-initialized, one per user or request
  * chain; not shared between threads without a lock) remembers where its last write ended in the
@@ -108,8 +108,9 @@ BLOGDB_API int blogdb_cluster_checkout(blogdb_cluster *c, blogdb_session *sessio
 BLOGDB_API void blogdb_cluster_checkin(blogdb_cluster *c, blogdb_session *session, blogdb *db);
 
 /**
- * Checks out for route, runs blogdb_transact(db, opts, fn, ctx), checks in. A READ whose replica
- * was lost (BLOGDB_ECONNECTION) runs once more on the next choice: reads are safe to repeat.
+ * Checks out for route, runs blogdb_transact(db, opts, fn, ctx), checks in. A READ runs as a READ
+ * ONLY transaction, so a write in it fails with BLOGDB_EREADONLY wherever it lands (the primary
+ * too). A READ whose replica was lost (BLOGDB_ECONNECTION) runs once more on the next choice.
  * @return what blogdb_transact() returned, or checkout's failure (message: blogdb_pool_errmsg()).
  */
 BLOGDB_API int blogdb_cluster_run(blogdb_cluster *c, blogdb_session *session, blogdb_route route,

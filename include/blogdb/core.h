@@ -71,7 +71,8 @@ typedef enum blogdb_error {
                                      blindly (see "Retrying after a failure" in blogdb/core.h). */
     BLOGDB_EREADONLY = -19      /**< The server refused a write as read-only (SQLSTATE 25006): a
                                      standby, a primary being demoted in a failover, or a READ ONLY
-                                     transaction. Nothing was written; a pool closes such a
+                                     transaction. Nothing was written. When the server itself is
+                                     read-only (not only the transaction), a pool closes the
                                      connection at checkin so the next one finds the primary. */
 } blogdb_error;
 
