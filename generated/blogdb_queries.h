@@ -59,7 +59,8 @@ BLOGDB_API int blogdb_feed_page(blogdb *db, blogdb_feed_page_rows **out, blogdb_
 
 /**
  * Streams the rows of query FeedPage to fn in constant memory (a server-side cursor read in
- * chunks; the row passed to fn is reused). Runs in the open transaction, or a read-only one.
+ * chunks, the next one on its way while fn runs: fn must not use db; the row passed to fn is
+ * reused). Runs in the open transaction, or a read-only one.
  * @param db  The connection.
  * @param before_created_at  $1, timestamp without time zone.
  * @param before_id  $2, uuid.
@@ -114,7 +115,8 @@ BLOGDB_API int blogdb_feed_posts(blogdb *db, blogdb_feed_posts_rows **out, int64
 
 /**
  * Streams the rows of query FeedPosts to fn in constant memory (a server-side cursor read in
- * chunks; the row passed to fn is reused). Runs in the open transaction, or a read-only one.
+ * chunks, the next one on its way while fn runs: fn must not use db; the row passed to fn is
+ * reused). Runs in the open transaction, or a read-only one.
  * @param db  The connection.
  * @param page_size  $1, bigint.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative code to abort.
@@ -157,7 +159,8 @@ BLOGDB_API int blogdb_my_posts(blogdb *db, blogdb_posts_rows **out, const uuid_t
 
 /**
  * Streams the rows of query MyPosts to fn in constant memory (a server-side cursor read in
- * chunks; the row passed to fn is reused). Runs in the open transaction, or a read-only one.
+ * chunks, the next one on its way while fn runs: fn must not use db; the row passed to fn is
+ * reused). Runs in the open transaction, or a read-only one.
  * @param db  The connection.
  * @param user_id  $1, uuid.
  * @param before_created_at  $2, timestamp without time zone.
@@ -207,7 +210,8 @@ BLOGDB_API int blogdb_count_my_posts_by_status(blogdb *db, blogdb_count_my_posts
 
 /**
  * Streams the rows of query CountMyPostsByStatus to fn in constant memory (a server-side cursor read in
- * chunks; the row passed to fn is reused). Runs in the open transaction, or a read-only one.
+ * chunks, the next one on its way while fn runs: fn must not use db; the row passed to fn is
+ * reused). Runs in the open transaction, or a read-only one.
  * @param db  The connection.
  * @param user_id  $1, uuid.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative code to abort.
@@ -263,7 +267,8 @@ BLOGDB_API int blogdb_search_published_titles(blogdb *db, blogdb_search_publishe
 
 /**
  * Streams the rows of query SearchPublishedTitles to fn in constant memory (a server-side cursor read in
- * chunks; the row passed to fn is reused). Runs in the open transaction, or a read-only one.
+ * chunks, the next one on its way while fn runs: fn must not use db; the row passed to fn is
+ * reused). Runs in the open transaction, or a read-only one.
  * @param db  The connection.
  * @param word  $1, text.
  * @param max_results  $2, bigint.
@@ -425,7 +430,8 @@ BLOGDB_API int blogdb_posts_by_ids(blogdb *db, blogdb_posts_by_ids_rows **out, b
 
 /**
  * Streams the rows of query PostsByIds to fn in constant memory (a server-side cursor read in
- * chunks; the row passed to fn is reused). Runs in the open transaction, or a read-only one.
+ * chunks, the next one on its way while fn runs: fn must not use db; the row passed to fn is
+ * reused). Runs in the open transaction, or a read-only one.
  * @param db  The connection.
  * @param ids  $1, uuid[].
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative code to abort.
@@ -502,7 +508,8 @@ BLOGDB_API int blogdb_posts_by_statuses(blogdb *db, blogdb_posts_by_statuses_row
 
 /**
  * Streams the rows of query PostsByStatuses to fn in constant memory (a server-side cursor read in
- * chunks; the row passed to fn is reused). Runs in the open transaction, or a read-only one.
+ * chunks, the next one on its way while fn runs: fn must not use db; the row passed to fn is
+ * reused). Runs in the open transaction, or a read-only one.
  * @param db  The connection.
  * @param params  The parameters ($1..$2).
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative code to abort.
@@ -632,7 +639,8 @@ BLOGDB_API int blogdb_top_authors(blogdb *db, blogdb_top_authors_rows **out, int
 
 /**
  * Streams the rows of query TopAuthors to fn in constant memory (a server-side cursor read in
- * chunks; the row passed to fn is reused). Runs in the open transaction, or a read-only one.
+ * chunks, the next one on its way while fn runs: fn must not use db; the row passed to fn is
+ * reused). Runs in the open transaction, or a read-only one.
  * @param db  The connection.
  * @param max_authors  $1, bigint.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative code to abort.

@@ -130,7 +130,8 @@ BLOGDB_API int blogdb_users_list(blogdb *db, blogdb_users_rows **out, int64_t li
 
 /**
  * Streams every matching row to fn, in the server's order, in constant memory (a server-side
- * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * cursor read in chunks, the next one on its way while fn runs: fn must not use db; the row
+ * passed to fn is reused). Stopping early closes the cursor.
  * Runs in the open transaction, or in a read-only one of its own.
  * @param db  The connection.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative BLOGDB_E* code to abort.
@@ -290,7 +291,8 @@ BLOGDB_API int blogdb_posts_list(blogdb *db, blogdb_posts_rows **out, int64_t li
 
 /**
  * Streams every matching row to fn, in the server's order, in constant memory (a server-side
- * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * cursor read in chunks, the next one on its way while fn runs: fn must not use db; the row
+ * passed to fn is reused). Stopping early closes the cursor.
  * Runs in the open transaction, or in a read-only one of its own.
  * @param db  The connection.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative BLOGDB_E* code to abort.
@@ -315,7 +317,8 @@ BLOGDB_API int blogdb_posts_list_by_user_id(blogdb *db, blogdb_posts_rows **out,
 
 /**
  * Streams every matching row to fn, in the server's order, in constant memory (a server-side
- * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * cursor read in chunks, the next one on its way while fn runs: fn must not use db; the row
+ * passed to fn is reused). Stopping early closes the cursor.
  * Runs in the open transaction, or in a read-only one of its own.
  * @param db  The connection.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative BLOGDB_E* code to abort.
@@ -341,7 +344,8 @@ BLOGDB_API int blogdb_posts_list_by_created_at(blogdb *db, blogdb_posts_rows **o
 
 /**
  * Streams every matching row to fn, in the server's order, in constant memory (a server-side
- * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * cursor read in chunks, the next one on its way while fn runs: fn must not use db; the row
+ * passed to fn is reused). Stopping early closes the cursor.
  * Runs in the open transaction, or in a read-only one of its own.
  * @param db  The connection.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative BLOGDB_E* code to abort.
@@ -368,7 +372,8 @@ BLOGDB_API int blogdb_posts_list_by_created_at_range(blogdb *db, blogdb_posts_ro
 
 /**
  * Streams every matching row to fn, in the server's order, in constant memory (a server-side
- * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * cursor read in chunks, the next one on its way while fn runs: fn must not use db; the row
+ * passed to fn is reused). Stopping early closes the cursor.
  * Runs in the open transaction, or in a read-only one of its own.
  * @param db  The connection.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative BLOGDB_E* code to abort.
@@ -521,7 +526,8 @@ BLOGDB_API int blogdb_audit_log_list(blogdb *db, blogdb_audit_log_rows **out, in
 
 /**
  * Streams every matching row to fn, in the server's order, in constant memory (a server-side
- * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * cursor read in chunks, the next one on its way while fn runs: fn must not use db; the row
+ * passed to fn is reused). Stopping early closes the cursor.
  * Runs in the open transaction, or in a read-only one of its own.
  * @param db  The connection.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative BLOGDB_E* code to abort.
@@ -546,7 +552,8 @@ BLOGDB_API int blogdb_audit_log_list_by_row_id(blogdb *db, blogdb_audit_log_rows
 
 /**
  * Streams every matching row to fn, in the server's order, in constant memory (a server-side
- * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * cursor read in chunks, the next one on its way while fn runs: fn must not use db; the row
+ * passed to fn is reused). Stopping early closes the cursor.
  * Runs in the open transaction, or in a read-only one of its own.
  * @param db  The connection.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative BLOGDB_E* code to abort.
@@ -604,7 +611,8 @@ BLOGDB_API int blogdb_active_users_list(blogdb *db, blogdb_active_users_rows **o
 
 /**
  * Streams every matching row to fn, in the server's order, in constant memory (a server-side
- * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * cursor read in chunks, the next one on its way while fn runs: fn must not use db; the row
+ * passed to fn is reused). Stopping early closes the cursor.
  * Runs in the open transaction, or in a read-only one of its own.
  * @param db  The connection.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative BLOGDB_E* code to abort.
@@ -665,7 +673,8 @@ BLOGDB_API int blogdb_author_stats_list(blogdb *db, blogdb_author_stats_rows **o
 
 /**
  * Streams every matching row to fn, in the server's order, in constant memory (a server-side
- * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.
+ * cursor read in chunks, the next one on its way while fn runs: fn must not use db; the row
+ * passed to fn is reused). Stopping early closes the cursor.
  * Runs in the open transaction, or in a read-only one of its own.
  * @param db  The connection.
  * @param fn  Called with each row: 0 to go on, a positive value to stop, a negative BLOGDB_E* code to abort.

@@ -35,6 +35,13 @@ static int decode_into_rowbuf(blogdb *db, const blogdb_rt_relation *rel, const P
     return 0;
 }
 
+/* Sends a FETCH without waiting for its rows (read with blogdb__collect). */
+static int send_fetch(blogdb *db, const char *fetch)
+{
+    blogdb__deadline_renew(db);
+    return blogdb__sent(db, PQsendQueryParams(db->conn, fetch, 0, NULL, NULL, NULL, NULL, 1));
+}
+
 /* Streams the rows of sql (its nparams parameters encoded in db's scratch) to fn, as rel's rows. */
 static int stream(blogdb *db, const char *sql_in, int nparams, const blogdb_rt_relation *rel,
                   int (*fn)(const void *row, void *ctx), void *ctx)
@@ -68,17 +75,26 @@ static int stream(blogdb *db, const char *sql_in, int nparams, const blogdb_rt_r
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
         rc = blogdb__fail_result(db, res);
     PQclear(res);
-    while (rc == 0 && stop == 0) {
+    /* Read ahead: the next FETCH is sent before this chunk is decoded, so the server produces
+     * chunk k + 1 while the client decodes chunk k and fn sees its rows (serially, the two waited
+     * on each other: psql's COPY TO, which streams without a round trip, was 20 % faster). */
+    if (rc == 0)
+        rc = send_fetch(db, fetch);
+    while (rc == 0) {
         int n;
+        bool more;
         blogdb__deadline_renew(db); /* the deadline bounds each round trip of a stream */
-        res = blogdb__exec_params(db, fetch, 0, NULL, NULL, NULL, 1);
+        res = blogdb__collect(db);
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             rc = blogdb__fail_result(db, res);
             PQclear(res);
             break;
         }
         n = PQntuples(res);
-        if (n > 0 && PQnfields(res) != rel->ncolumns)
+        more = n == FETCH_ROWS;
+        if (more)
+            rc = send_fetch(db, fetch);
+        if (rc == 0 && n > 0 && PQnfields(res) != rel->ncolumns)
             rc = blogdb__fail(db, BLOGDB_EDECODE, "%s: %d columns where %u were expected", rel->name,
                               PQnfields(res), (unsigned)rel->ncolumns);
         for (int f = 0; n > 0 && rc == 0 && f < rel->ncolumns; f++)
@@ -94,8 +110,20 @@ static int stream(blogdb *db, const char *sql_in, int nparams, const blogdb_rt_r
                 stop = fn(db->rowbuf, ctx);
         }
         PQclear(res);
-        if (n < FETCH_ROWS)
+        if (!more)
             break;
+        if (rc || stop) { /* a FETCH is still on its way: read it (and drop it) before anything else */
+            if (blogdb__conn_alive(db)) {
+                int code = db->errcode;
+                char msg[1024];
+                snprintf(msg, sizeof msg, "%s", db->errmsg);
+                blogdb__deadline_renew(db);
+                PQclear(blogdb__collect(db));
+                if (rc)
+                    blogdb__fail(db, code, "%s", msg); /* the first failure is the one to report */
+            }
+            break;
+        }
     }
     if (stop < 0 && rc == 0)
         rc = blogdb__fail(db, stop, "%s: stopped by the callback (%s)", rel->name, blogdb_strerror(stop));

@@ -182,9 +182,9 @@ int blogdb__next_result(blogdb *db, bool block, PGresult **out);
 /* Every result of one query, as PQexec returns them: the first error, else the last result (or
  * a COPY state at once). NULL when the wait layer failed (recorded). */
 PGresult *blogdb__collect(blogdb *db);
-/* PQexec, PQexecParams and PQprepare, bounded. NULL on failure (recorded). */
 /* The calling thread's pool (and cluster) error message, for blogdb_pool_errmsg(). */
 __attribute__((format(printf, 1, 2))) void blogdb__pool_set_error(const char *fmt, ...);
+/* PQexec, PQexecParams and PQprepare, bounded. NULL on failure (recorded). */
 PGresult *blogdb__exec(blogdb *db, const char *sql);
 PGresult *blogdb__exec_params(blogdb *db, const char *sql, int n, const char *const *values, const int *lengths,
                               const int *formats, int result_format);

@@ -85,8 +85,49 @@ Test(scale, stopping_a_stream_early_leaves_the_connection_usable)
     cr_assert_eq(blogdb_posts_each(db, count_row, &c), 0);
     c = (counter){.stop_after = 2, .stop_with = 1};
     cr_assert_eq(blogdb_posts_each(db, count_row, &c), 0, "%s", blogdb_errmsg(db));
+    /* In the second chunk (the third is on its way: read ahead, then dropped), and in the last. */
+    c = (counter){.stop_after = 1500, .stop_with = 1};
+    cr_assert_eq(blogdb_posts_each(db, count_row, &c), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(c.rows, 1500);
+    c = (counter){.stop_after = 2999, .stop_with = BLOGDB_ENOTFOUND};
+    cr_assert_eq(blogdb_posts_each(db, count_row, &c), BLOGDB_ENOTFOUND);
+    cr_assert_eq(blogdb_rollback(db), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_begin(db), 0);
+    cr_assert_eq(blogdb_posts_count(db, &n), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(n, 3000);
     cr_assert_eq(blogdb_commit(db), 0, "%s", blogdb_errmsg(db));
     cr_assert_eq(blogdb_posts_each(db, NULL, NULL), BLOGDB_EINVAL);
+    free(rows);
+    blogdb_users_row_free(u);
+}
+
+/* A callback that calls on the streaming connection (the docs say it must not). */
+typedef struct nested {
+    int calls, failed;
+} nested;
+
+static int call_db_inside(const blogdb_posts_row *row, void *ctx)
+{
+    nested *x = ctx;
+    int64_t n;
+    (void)row;
+    x->failed += blogdb_posts_count(db, &n) != 0;
+    return ++x->calls == 1200 ? 1 : 0;
+}
+
+Test(scale, a_call_on_the_streaming_connection_fails_cleanly)
+{
+    blogdb_users_row *u = make_user("nested@example.com");
+    blogdb_posts_row *rows = post_rows(u->id, 2500);
+    nested x = {0};
+    int64_t n = 0;
+    cr_assert_eq(blogdb_set_acting_user(db, u->id), 0);
+    cr_assert_eq(blogdb_posts_copy_in(db, rows, 2500, 0), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(blogdb_posts_each(db, call_db_inside, &x), 0, "%s", blogdb_errmsg(db));
+    cr_assert_eq(x.calls, 1200);
+    cr_assert_eq(x.failed, 1200, "every nested call refused, none run: %d", x.failed);
+    cr_assert_eq(blogdb_posts_count(db, &n), 0, "usable after: %s", blogdb_errmsg(db));
+    cr_assert_eq(n, 2500);
     free(rows);
     blogdb_users_row_free(u);
 }

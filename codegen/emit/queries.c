@@ -535,7 +535,8 @@ static void emit_functions(emitter *e, const qinfo *qi)
         sb_init(&decl);
         sb_printf(&doc,
                   " * Streams the rows of query %s to fn in constant memory (a server-side cursor read in\n"
-                  " * chunks; the row passed to fn is reused). Runs in the open transaction, or a read-only one.\n"
+                  " * chunks, the next one on its way while fn runs: fn must not use db; the row passed to fn is\n"
+                  " * reused). Runs in the open transaction, or a read-only one.\n"
                   " * @param db  The connection.\n",
                   q->name);
         sb_puts(&decl, "blogdb *db");

@@ -132,7 +132,8 @@ static void emit_each_fn(emitter *e, const relinfo *ri, const char *suffix, cons
     }
     sb_printf(&doc,
               " * Streams every matching row to fn, in the server's order, in constant memory (a server-side\n"
-              " * cursor read in chunks; the row passed to fn is reused). Stopping early closes the cursor.\n"
+              " * cursor read in chunks, the next one on its way while fn runs: fn must not use db; the row\n"
+              " * passed to fn is reused). Stopping early closes the cursor.\n"
               " * Runs in the open transaction, or in a read-only one of its own.\n"
               " * @return 0 when every row was read or fn stopped with a positive value; fn's negative\n"
               " *         code; or another BLOGDB_E* code.\n");

@@ -216,8 +216,9 @@ BLOGDB_API int blogdb_rt_check_schema(blogdb *db, const blogdb_rt_schema *schema
 
 /**
  * Streams the rows of a BLOGDB_RT_MANY query to fn, in chunks through a server-side cursor:
- * constant memory, whatever the row count. The row passed to fn (and its strings) is valid only
- * during the call. fn returns 0 to go on, a positive value to stop (the rest is not read; the
+ * constant memory, whatever the row count. The next chunk is fetched while fn sees the rows of
+ * this one, so fn must not use db (a call on it fails: a command is in progress). The row passed
+ * to fn (and its strings) is valid only during the call. fn returns 0 to go on, a positive value to stop (the rest is not read; the
  * cursor is closed), or a negative BLOGDB_E* code to stop and return it.
  */
 BLOGDB_API int blogdb_rt_each(blogdb *db, const blogdb_rt_query *q, const void *const *args,
