@@ -12,6 +12,7 @@
 # With BLOGDB_TEST_DSN already set, no server is started: the template is made on that server.
 # As root (CI), the server runs as the unprivileged 'postgres' user, since initdb refuses root.
 # BLOGDB_PGBIN names the server's bin directory (scripts/test.sh --pg); else Debian's 15 (or newest).
+# BLOGDB_PG_SHARED_BUFFERS: the server's shared_buffers (64MB; bench/run gives its server 1GB).
 set -euo pipefail
 
 cmd=${1:?usage: pgserver.sh start|stop|restart DIR [SCHEMA.sql]}
@@ -127,7 +128,7 @@ HBA
     # A port free on 127.0.0.1 (a packaged cluster may hold 5432).
     port=$(free_port)
     as_server "$pgbin/pg_ctl" -D "$c/data" -l "$c/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -k $c/sock -p $port -F -c max_connections=100 -c shared_buffers=64MB \
+      -o "-c listen_addresses=127.0.0.1 -k $c/sock -p $port -F -c max_connections=100 -c shared_buffers=${BLOGDB_PG_SHARED_BUFFERS:-64MB} \
           -c ssl=on -c ssl_cert_file=$c/tls/server.crt -c ssl_key_file=$c/tls/server.key" start >/dev/null ||
       { cat "$c/server.log" >&2; exit 1; }
     tls="host=localhost hostaddr=127.0.0.1 port=$port user=postgres"
