@@ -4,6 +4,7 @@
  *   blogdb-bench point   DSN SECONDS N    get_by_email on random users, print ops/s and client CPU us per call
  *   blogdb-bench naive   DSN SECONDS N    the same SELECT with PQexecParams in text format, the same output
  *   blogdb-bench pool    DSN SECONDS N THREADS   THREADS threads, a pool of as many, a checkout per read; ops/s
+ *   blogdb-bench threads DSN SECONDS N THREADS   the same, each thread on a connection of its own (no pool)
  *   blogdb-bench cluster DSN SECONDS N THREADS REPLICA...  the same through blogdb_cluster READ checkouts
  *   blogdb-bench stream  DSN [MAX]        stream posts (all, or MAX rows), print rows and rows/s
  *   blogdb-bench inserts DSN N MODE [PER] N single-row post inserts: one, pipeline or atomic (in atomic
@@ -111,6 +112,7 @@ static int take_post(const blogdb_posts_row *row, void *ctx)
 typedef struct pool_worker {
     blogdb_pool *pool;
     blogdb_cluster *cluster; /* when set: READ checkouts of it instead */
+    blogdb *own;             /* when set: this thread's own connection, no pool (the "threads" anchor) */
     double secs;
     long n, ops;
     unsigned seed;
@@ -127,20 +129,24 @@ static void *pool_reads(void *arg)
             blogdb *db = NULL;
             blogdb_users_row *u = NULL;
             snprintf(email, sizeof email, "user%ld@example.com", (long)(rand_r(&w->seed) % (unsigned)w->n));
-            int rc = w->cluster ? blogdb_cluster_checkout(w->cluster, NULL, BLOGDB_ROUTE_READ, &db)
-                                : blogdb_pool_checkout(w->pool, &db);
+            int rc = w->own       ? (db = w->own, 0)
+                     : w->cluster ? blogdb_cluster_checkout(w->cluster, NULL, BLOGDB_ROUTE_READ, &db)
+                                  : blogdb_pool_checkout(w->pool, &db);
             if (rc != 0 || blogdb_users_get_by_email(db, &u, email) != 0)
                 w->failed = 1;
             blogdb_users_row_free(u);
             if (w->cluster)
                 blogdb_cluster_checkin(w->cluster, NULL, db);
-            else
+            else if (w->pool)
                 blogdb_pool_checkin(w->pool, db);
         }
     return NULL;
 }
 
-static int pool_bench(const char *dsn, double secs, long n, int threads, const char *const *replicas, int nreplicas)
+/* threads threads reading through a pool of as many connections; with replicas, through a cluster;
+ * with own, each on a connection of its own (what the pool costs is the difference). */
+static int pool_bench(const char *dsn, double secs, long n, int threads, const char *const *replicas, int nreplicas,
+                      bool own)
 {
     blogdb_pool *pool = NULL;
     blogdb_cluster *cluster = NULL;
@@ -151,13 +157,15 @@ static int pool_bench(const char *dsn, double secs, long n, int threads, const c
     long ops = 0;
     double t0;
     if (threads < 1 || threads > 64 ||
-        (replicas ? blogdb_cluster_open(&cluster, dsn, replicas, nreplicas, &co) : blogdb_pool_open(&pool, dsn, &o)) != 0) {
+        (own        ? 0
+         : replicas ? blogdb_cluster_open(&cluster, dsn, replicas, nreplicas, &co)
+                    : blogdb_pool_open(&pool, dsn, &o)) != 0) {
         fprintf(stderr, "pool: %s\n", blogdb_pool_errmsg());
         return 1;
     }
     t0 = now();
     for (int i = 0; i < threads; i++) {
-        w[i] = (pool_worker){pool, cluster, secs, n, 0, 42u + (unsigned)i, 0};
+        w[i] = (pool_worker){pool, cluster, own ? open_db(dsn) : NULL, secs, n, 0, 42u + (unsigned)i, 0};
         pthread_create(&t[i], NULL, pool_reads, &w[i]);
     }
     for (int i = 0; i < threads; i++) {
@@ -167,6 +175,7 @@ static int pool_bench(const char *dsn, double secs, long n, int threads, const c
             return 1;
         }
         ops += w[i].ops;
+        blogdb_close(w[i].own);
     }
     printf("%.0f\n", (double)ops / (now() - t0));
     blogdb_pool_close(pool);
@@ -184,9 +193,11 @@ int main(int argc, char **argv)
     }
     srand(42);
     if (strcmp(cmd, "pool") == 0 && argc > 5)
-        return pool_bench(dsn, atof(argv[3]), atol(argv[4]), atoi(argv[5]), NULL, 0);
+        return pool_bench(dsn, atof(argv[3]), atol(argv[4]), atoi(argv[5]), NULL, 0, false);
+    if (strcmp(cmd, "threads") == 0 && argc > 5)
+        return pool_bench(dsn, atof(argv[3]), atol(argv[4]), atoi(argv[5]), NULL, 0, true);
     if (strcmp(cmd, "cluster") == 0 && argc > 6)
-        return pool_bench(dsn, atof(argv[3]), atol(argv[4]), atoi(argv[5]), (const char *const *)argv + 6, argc - 6);
+        return pool_bench(dsn, atof(argv[3]), atol(argv[4]), atoi(argv[5]), (const char *const *)argv + 6, argc - 6, false);
     if (strcmp(cmd, "users") == 0) {
         gen g = {0, atol(argv[3]), "", NULL, 0};
         double t;

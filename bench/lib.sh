@@ -56,7 +56,11 @@ table_head() {
 }
 
 # rate N CMD...: runs CMD (it prints seconds) and prints N per second.
-rate() { local n=$1 t; shift; t=$("$@" | awk '{ print $1 }'); awk -v n="$n" -v t="$t" 'BEGIN { printf "%.0f", n / t }'; }
+rate() {
+  local n=$1 t; shift
+  t=$("$@" | awk '{ print $1 }')
+  [[ $t =~ ^[0-9.]+$ ]] || { echo "bench: '$*' gave no time" >&2; exit 1; }
+  awk -v n="$n" -v t="$t" 'BEGIN { printf "%.0f", n / t }'; }
 
 # elapsed CMD...: runs CMD (its output discarded) and prints the seconds it took.
 elapsed() { local t0; t0=$(date +%s.%N); "$@" >/dev/null; awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }'; }

@@ -8,9 +8,12 @@ BLOGDB_PACKAGES=(gcc make cmake pkg-config libpq-dev uuid-dev libpg-query-dev li
                  libcriterion-dev postgresql postgresql-client clang libclang-rt-14-dev g++ doxygen
                  abigail-tools groff-base libsodium-dev openssl curl python3 pgbouncer)
 
+# install_missing [PACKAGE...]: those (default: BLOGDB_PACKAGES) that are not installed yet.
 install_missing() {
   local missing=() p
-  for p in "${BLOGDB_PACKAGES[@]}"; do
+  local want=("$@")
+  [ ${#want[@]} -gt 0 ] || want=("${BLOGDB_PACKAGES[@]}")
+  for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
