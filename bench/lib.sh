@@ -62,5 +62,8 @@ rate() {
   [[ $t =~ ^[0-9.]+$ ]] || { echo "bench: '$*' gave no time" >&2; exit 1; }
   awk -v n="$n" -v t="$t" 'BEGIN { printf "%.0f", n / t }'; }
 
+# tps SCALE FORMAT ARGS...: runs "$pgbin/pgbench" -n ARGS; prints its tps times SCALE in FORMAT.
+tps() { local scale=$1 f=$2; shift 2; "$pgbin/pgbench" -n "$@" 2>/dev/null | awk -v s="$scale" -v f="$f" '/^tps/ { printf f, $3 * s }'; }
+
 # elapsed CMD...: runs CMD (its output discarded) and prints the seconds it took.
 elapsed() { local t0; t0=$(date +%s.%N); "$@" >/dev/null; awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }'; }

@@ -214,10 +214,8 @@ int blogdb_cluster_open(blogdb_cluster **out, const char *primary, const char *c
         c->o.lag_check_ms = 1000;
     pthread_mutex_init(&c->mu, NULL);
     rc = blogdb_pool_open(&c->primary, primary, &c->o.pool);
-    for (int i = 0; rc == 0 && i < nreplicas; i++, c->nreplicas++) {
-        c->replicas[i].replay = 0;
+    for (int i = 0; rc == 0 && i < nreplicas; i++, c->nreplicas++)
         rc = blogdb_pool_open(&c->replicas[i].pool, replicas[i], &c->o.pool);
-    }
     if (rc) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", blogdb_pool_errmsg());

@@ -243,11 +243,10 @@ static int copy_from(blogdb *db, const blogdb_rt_relation *rel, const uint64_t *
     } else if (row_failed) {
         /* A row (or the producer) failed: the index says which; the server drops the COPY. */
         if (blogdb__conn_alive(db)) {
-            int code = db->errcode;
-            char msg[1024];
-            snprintf(msg, sizeof msg, "%s", db->errmsg);
+            blogdb__failure f;
+            blogdb__failure_save(db, &f);
             if (blogdb__put_copy_end(db, "aborted by blogdb: a row was refused") == 0)
-                blogdb__fail(db, code, "%s", msg);
+                blogdb__failure_restore(db, &f);
         }
         db->failed_index = index;
     }

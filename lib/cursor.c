@@ -114,13 +114,12 @@ static int stream(blogdb *db, const char *sql_in, int nparams, const blogdb_rt_r
             break;
         if (rc || stop) { /* a FETCH is still on its way: read it (and drop it) before anything else */
             if (blogdb__conn_alive(db)) {
-                int code = db->errcode;
-                char msg[1024];
-                snprintf(msg, sizeof msg, "%s", db->errmsg);
+                blogdb__failure f;
+                blogdb__failure_save(db, &f);
                 blogdb__deadline_renew(db);
                 PQclear(blogdb__collect(db));
                 if (rc)
-                    blogdb__fail(db, code, "%s", msg); /* the first failure is the one to report */
+                    blogdb__failure_restore(db, &f);
             }
             break;
         }

@@ -122,6 +122,17 @@ int blogdb__fail_lost(blogdb *db, int code, bool in_doubt, const char *msg)
     return blogdb__fail(db, code, "%s", msg);
 }
 
+void blogdb__failure_save(const blogdb *db, blogdb__failure *f)
+{
+    f->code = db->errcode;
+    snprintf(f->msg, sizeof f->msg, "%s", db->errmsg ? db->errmsg : "");
+}
+
+int blogdb__failure_restore(blogdb *db, const blogdb__failure *f)
+{
+    return blogdb__fail(db, f->code, "%s", f->msg);
+}
+
 /* The server itself is read-only, not only this transaction (BEGIN READ ONLY): a standby, or a
  * primary turned read-only (default_transaction_read_only, as failover managers demote). Both
  * parameters are reported to the client by PostgreSQL 14 and later as they change. */

@@ -133,6 +133,14 @@ int blogdb__fail_result(blogdb *db, const PGresult *res);
 /* Records a lost connection: code, or BLOGDB_EUNKNOWN when a write or COMMIT in flight
  * (db->writing) may have been committed (in_doubt). */
 int blogdb__fail_lost(blogdb *db, int code, bool in_doubt, const char *msg);
+/* The recorded failure, kept across cleanup that may record its own (the first one is reported). */
+typedef struct blogdb__failure {
+    int code;
+    char msg[1024];
+} blogdb__failure;
+void blogdb__failure_save(const blogdb *db, blogdb__failure *f);
+/* Records f again; returns its code. */
+int blogdb__failure_restore(blogdb *db, const blogdb__failure *f);
 /* The BLOGDB_E* code of a SQLSTATE (NULL: BLOGDB_ESERVER). */
 int blogdb__code_of_sqlstate(const char *sqlstate);
 /* Trims trailing newlines and blanks (libpq's messages end with one). */
