@@ -1,6 +1,9 @@
 -- blogdb: the blog database. The single source of truth for blogdb-gen.
 -- Apply to an empty PostgreSQL 15 database with:
 --   psql -v ON_ERROR_STOP=1 -f schema.sql
+-- The library connects as blog_app (below): its bindings are for that role, on every run of
+-- blogdb-gen on this file (--role overrides it).
+-- blogdb-gen: role blog_app
 
 CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
 

@@ -28,7 +28,9 @@ static const char usage[] =
     "                  the server's; any difference is an error\n"
     "  --role NAME     the bindings are for that role: only the functions its privileges (GRANT,\n"
     "                  REVOKE, default privileges, ownership, role membership) let it call; a\n"
-    "                  relation it can use not at all is reported as a warning\n"
+    "                  relation it can use not at all is reported as a warning. A schema file may\n"
+    "                  name it on a line of its own: \"-- blogdb-gen: role NAME\"; --role overrides\n"
+    "                  that, and --role '' builds for any role\n"
     "  --prefix NAME   C prefix of every generated name (default: blogdb)\n"
     "  --out-dir DIR   where the files go (default: generated)\n"
     "  --check         write nothing; exit 1 naming each file that differs from what would be written\n"
@@ -150,8 +152,38 @@ static bool valid_prefix(const char *p)
 }
 
 /* Reads each file and hands it to parse (DDL or queries); *names gets their base names. */
+/* Design note — the role is part of the inputs: a schema file may say which role its bindings are
+ * for ("-- blogdb-gen: role NAME" at the start of a line), so that every run on the same files,
+ * --check included, writes the same bindings without repeating the option. Sets *role (owned by the
+ * caller) from src's directive; -1 (reported) for a malformed one or one naming another role. */
+static int read_directives(const source *src, char **role)
+{
+    static const char tag[] = "-- blogdb-gen: role ";
+    const char *end = src->text + src->len;
+    for (const char *p = src->text; p < end; p++) {
+        const char *name;
+        size_t n;
+        if ((p != src->text && p[-1] != '\n') || (size_t)(end - p) < sizeof tag - 1 || memcmp(p, tag, sizeof tag - 1))
+            continue;
+        name = p + sizeof tag - 1;
+        n = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_");
+        if (n == 0 || (name[0] >= '0' && name[0] <= '9') || (name + n < end && name[n] != '\n' && name[n] != '\r')) {
+            diag_error(src, (int)(name - src->text), "blogdb-gen: role wants a lowercase role name, alone on its line");
+            return -1;
+        }
+        if (*role && (strlen(*role) != n || memcmp(*role, name, n) != 0)) {
+            diag_error(src, (int)(name - src->text), "blogdb-gen: role %.*s, but an earlier line said role %s", (int)n,
+                       name, *role);
+            return -1;
+        }
+        if (!*role)
+            *role = xstrfmt("%.*s", (int)n, name);
+    }
+    return 0;
+}
+
 static int read_all(gen_model *m, char **files, size_t nfiles, int (*parse)(gen_model *, const source *),
-                    strbuf *names, bool *parsed)
+                    strbuf *names, bool *parsed, char **role)
 {
     for (size_t i = 0; i < nfiles; i++) {
         source src;
@@ -172,7 +204,7 @@ static int read_all(gen_model *m, char **files, size_t nfiles, int (*parse)(gen_
         } else if ((bad = utf8_invalid_at((const unsigned char *)text, len)) >= 0) {
             diag_error(&src, (int)bad, "invalid UTF-8");
             rc = -1;
-        } else {
+        } else if ((rc = role ? read_directives(&src, role) : 0) == 0) {
             blank_meta_commands(text, len);
             rc = parse(m, &src);
             *parsed = true;
@@ -223,6 +255,7 @@ static int write_outputs(char **paths, const strbuf *const *data, int n, bool ch
 int main(int argc, char **argv)
 {
     const char *prefix = "blogdb", *out_dir = "generated", *verify = NULL, *role = NULL;
+    char *declared_role = NULL; /* the schema's "-- blogdb-gen: role NAME" */
     bool check = false, dump = false, parsed = false;
     char **inputs = NULL, **query_args = NULL, **files = NULL, **qfiles = NULL;
     size_t ninputs = 0, nquery_args = 0, nfiles = 0, nqfiles = 0;
@@ -284,7 +317,6 @@ int main(int argc, char **argv)
         goto args_out;
     }
     model_init(&model);
-    model.bindings_role = role;
     sb_init(&names);
     sb_init(&qnames);
     names.data[0] = qnames.data[0] = '\0';
@@ -295,9 +327,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "blogdb-gen: error: no .sql files in the %s\n", nfiles == 0 ? "inputs" : "--queries paths");
         goto out;
     }
-    if (read_all(&model, files, nfiles, parse_sql, &names, &parsed) != 0 ||
-        read_all(&model, qfiles, nqfiles, parse_queries, &qnames, &parsed) != 0)
+    if (read_all(&model, files, nfiles, parse_sql, &names, &parsed, &declared_role) != 0 ||
+        read_all(&model, qfiles, nqfiles, parse_queries, &qnames, &parsed, NULL) != 0)
         goto out;
+    /* --role wins over the schema's directive; --role '' is any role. */
+    model.bindings_role = role ? (*role ? role : NULL) : declared_role;
     if (verify) {
         int differences = verify_queries(&model, verify);
         if (differences != 0) {
@@ -345,6 +379,7 @@ out:
     strv_free(files, nfiles);
     strv_free(qfiles, nqfiles);
     model_free(&model);
+    free(declared_role);
     if (parsed)
         pg_query_exit(); /* it crashes when libpg_query was never used */
 args_out:

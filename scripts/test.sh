@@ -30,7 +30,7 @@ fi
 install_missing
 configure "$dir" "${args[@]}"
 build "$dir" blogdb-gen
-"$dir/codegen/blogdb-gen" --role blog_app --check --out-dir "$ROOT/generated" --queries "$ROOT/queries" "$ROOT/schema.sql" || {
+"$dir/codegen/blogdb-gen" --check --out-dir "$ROOT/generated" --queries "$ROOT/queries" "$ROOT/schema.sql" || {
   echo "generated/ is stale: build (cmake --build build), review and commit generated/" >&2; exit 1; }
 build "$dir"
 cd "$dir"

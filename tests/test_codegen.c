@@ -58,12 +58,16 @@ Test(codegen, golden_schema_gives_exactly_generated)
 {
     int st;
     char *err = NULL, *dir = make_tmpdir(), args[1024], path[1024], committed[1024];
-    /* The blog's bindings are built for its application role (CMakeLists.txt: --role blog_app). */
-    free(gen("--role blog_app --check --out-dir '" SRC "/generated' '" SRC "/schema.sql'", &st, &err));
+    /* The blog's bindings are for its application role: schema.sql says so ("-- blogdb-gen: role
+     * blog_app"), so the plain command checks them. */
+    free(gen("--check --out-dir '" SRC "/generated' '" SRC "/schema.sql'", &st, &err));
     cr_assert_eq(st, 0, "generated/ is stale: %s", err);
     free(err);
-    /* And writing afresh gives the same bytes. */
-    snprintf(args, sizeof args, "--role blog_app --out-dir '%s' '" SRC "/schema.sql'", dir);
+    /* And writing afresh gives the same bytes, as does naming the role on the command line. */
+    free(gen("--role blog_app --check --out-dir '" SRC "/generated' '" SRC "/schema.sql'", &st, &err));
+    cr_assert_eq(st, 0, "%s", err);
+    free(err);
+    snprintf(args, sizeof args, "--out-dir '%s' '" SRC "/schema.sql'", dir);
     free(gen(args, &st, &err));
     cr_assert_eq(st, 0, "%s", err);
     free(err);
@@ -562,6 +566,58 @@ static char *role_header(const char *role, const char *extra_sql, char **err)
     rmdir(dir);
     free(dir);
     return h;
+}
+
+/* "-- blogdb-gen: role NAME" in a schema file: the role the bindings are for, unless --role says
+ * otherwise (--role '' is any role); a malformed or conflicting directive is an error. */
+Test(codegen, role_directive_in_the_schema)
+{
+    int st;
+    char *err = NULL, *h = role_header("''", "SELECT 1;\n", &err);
+    cr_assert(strstr(h, "blogdb_audit_log_insert("), "--role '' overrides schema.sql's role: every function");
+    free(h);
+    free(err);
+    h = role_header("blog_readonly", "SELECT 1;\n", &err);
+    cr_assert_null(strstr(h, "blogdb_posts_insert("), "--role blog_readonly overrides schema.sql's blog_app");
+    free(h);
+    free(err);
+    {
+        static const struct {
+            const char *sql, *want;
+        } bad[] = {
+            {"-- blogdb-gen: role blog_readonly\nSELECT 1;\n",
+             "extra.sql:1:21: error: blogdb-gen: role blog_readonly, but an earlier line said role blog_app"},
+            {"SELECT 1;\n-- blogdb-gen: role Blog\n", "extra.sql:2:21: error: blogdb-gen: role wants a lowercase role name"},
+            {"-- blogdb-gen: role 9x\n", "extra.sql:1:21: error: blogdb-gen: role wants a lowercase role name"},
+            {"-- blogdb-gen: role app; DROP\n", "extra.sql:1:21: error: blogdb-gen: role wants a lowercase role name"},
+        };
+        char *dir = make_tmpdir(), extra[1024], args[2048];
+        snprintf(extra, sizeof extra, "%s/extra.sql", dir);
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            write_all(extra, bad[i].sql);
+            snprintf(args, sizeof args, "--out-dir '%s' '" SRC "/schema.sql' '%s'", dir, extra);
+            free(gen(args, &st, &err));
+            cr_assert_eq(st, 1, "%s", bad[i].sql);
+            cr_assert(strstr(err, bad[i].want), "%s: %s", bad[i].sql, err);
+            free(err);
+        }
+        /* The same role again is no conflict; a directive inside a line is not one. */
+        write_all(extra, "-- blogdb-gen: role blog_app\nSELECT 1; -- blogdb-gen: role other\n");
+        snprintf(args, sizeof args, "--out-dir '%s' '" SRC "/schema.sql' '%s'", dir, extra);
+        free(gen(args, &st, &err));
+        cr_assert_eq(st, 0, "%s", err);
+        free(err);
+        snprintf(args, sizeof args, "%s/blogdb_schema.h", dir);
+        h = read_all(args, NULL);
+        cr_assert(h && !strstr(h, "blogdb_audit_log_insert("), "blog_app's bindings");
+        free(h);
+        unlink(args);
+        snprintf(args, sizeof args, "%s/blogdb_schema.c", dir);
+        unlink(args);
+        unlink(extra);
+        rmdir(dir);
+        free(dir);
+    }
 }
 
 Test(codegen, role_bindings_follow_the_grants)
