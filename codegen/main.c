@@ -141,7 +141,8 @@ static int write_temp(const char *tmp, const strbuf *data)
     return 0;
 }
 
-static bool valid_prefix(const char *p)
+/* A lowercase SQL identifier: [a-z][a-z0-9_]* (a C prefix, a role named by a schema). */
+static bool lower_identifier(const char *p)
 {
     if (!*p || !(*p >= 'a' && *p <= 'z'))
         return false;
@@ -151,37 +152,43 @@ static bool valid_prefix(const char *p)
     return true;
 }
 
-/* Reads each file and hands it to parse (DDL or queries); *names gets their base names. */
 /* Design note — the role is part of the inputs: a schema file may say which role its bindings are
- * for ("-- blogdb-gen: role NAME" at the start of a line), so that every run on the same files,
+ * for ("-- blogdb-gen: role NAME", a line of its own), so that every run on the same files,
  * --check included, writes the same bindings without repeating the option. Sets *role (owned by the
  * caller) from src's directive; -1 (reported) for a malformed one or one naming another role. */
 static int read_directives(const source *src, char **role)
 {
     static const char tag[] = "-- blogdb-gen: role ";
-    const char *end = src->text + src->len;
-    for (const char *p = src->text; p < end; p++) {
-        const char *name;
-        size_t n;
-        if ((p != src->text && p[-1] != '\n') || (size_t)(end - p) < sizeof tag - 1 || memcmp(p, tag, sizeof tag - 1))
+    const char *end = src->text + src->len, *next;
+    for (const char *line = src->text; line < end; line = next) {
+        const char *eol = memchr(line, '\n', (size_t)(end - line)), *name = line + sizeof tag - 1;
+        char *found;
+        next = eol ? eol + 1 : end;
+        eol = eol ? eol : end;
+        if (eol > line && eol[-1] == '\r')
+            eol--;
+        if (eol - line < (ptrdiff_t)sizeof tag - 1 || memcmp(line, tag, sizeof tag - 1) != 0)
             continue;
-        name = p + sizeof tag - 1;
-        n = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_");
-        if (n == 0 || (name[0] >= '0' && name[0] <= '9') || (name + n < end && name[n] != '\n' && name[n] != '\r')) {
-            diag_error(src, (int)(name - src->text), "blogdb-gen: role wants a lowercase role name, alone on its line");
+        found = xstrfmt("%.*s", (int)(eol - name), name);
+        if (!lower_identifier(found) || (*role && strcmp(*role, found) != 0)) {
+            if (!lower_identifier(found))
+                diag_error(src, (int)(name - src->text), "blogdb-gen: role wants a lowercase role name, alone on its line");
+            else
+                diag_error(src, (int)(name - src->text), "blogdb-gen: role %s, but an earlier line said role %s", found,
+                           *role);
+            free(found);
             return -1;
         }
-        if (*role && (strlen(*role) != n || memcmp(*role, name, n) != 0)) {
-            diag_error(src, (int)(name - src->text), "blogdb-gen: role %.*s, but an earlier line said role %s", (int)n,
-                       name, *role);
-            return -1;
-        }
-        if (!*role)
-            *role = xstrfmt("%.*s", (int)n, name);
+        if (*role)
+            free(found); /* the same role again */
+        else
+            *role = found;
     }
     return 0;
 }
 
+/* Reads each file and hands it to parse (DDL or queries); *names gets their base names; with role,
+ * also each file's "-- blogdb-gen: role" (read_directives). */
 static int read_all(gen_model *m, char **files, size_t nfiles, int (*parse)(gen_model *, const source *),
                     strbuf *names, bool *parsed, char **role)
 {
@@ -311,7 +318,7 @@ int main(int argc, char **argv)
         status = 2;
         goto args_out;
     }
-    if (!valid_prefix(prefix)) {
+    if (!lower_identifier(prefix)) {
         fprintf(stderr, "blogdb-gen: error: --prefix must match [a-z][a-z0-9_]*, got '%s'\n", prefix);
         status = 2;
         goto args_out;
