@@ -172,7 +172,8 @@ static int read_directives(const source *src, char **role)
         found = xstrfmt("%.*s", (int)(eol - name), name);
         if (!lower_identifier(found) || (*role && strcmp(*role, found) != 0)) {
             if (!lower_identifier(found))
-                diag_error(src, (int)(name - src->text), "blogdb-gen: role wants a lowercase role name, alone on its line");
+                diag_error(src, (int)(name - src->text),
+                           "blogdb-gen: role wants a lowercase role name, alone on its line");
             else
                 diag_error(src, (int)(name - src->text), "blogdb-gen: role %s, but an earlier line said role %s", found,
                            *role);
@@ -189,8 +190,8 @@ static int read_directives(const source *src, char **role)
 
 /* Reads each file and hands it to parse (DDL or queries); *names gets their base names; with role,
  * also each file's "-- blogdb-gen: role" (read_directives). */
-static int read_all(gen_model *m, char **files, size_t nfiles, int (*parse)(gen_model *, const source *),
-                    strbuf *names, bool *parsed, char **role)
+static int read_all(gen_model *m, char **files, size_t nfiles, int (*parse)(gen_model *, const source *), strbuf *names,
+                    bool *parsed, char **role)
 {
     for (size_t i = 0; i < nfiles; i++) {
         source src;

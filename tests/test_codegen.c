@@ -587,7 +587,8 @@ Test(codegen, role_directive_in_the_schema)
         } bad[] = {
             {"-- blogdb-gen: role blog_readonly\nSELECT 1;\n",
              "extra.sql:1:21: error: blogdb-gen: role blog_readonly, but an earlier line said role blog_app"},
-            {"SELECT 1;\n-- blogdb-gen: role Blog\n", "extra.sql:2:21: error: blogdb-gen: role wants a lowercase role name"},
+            {"SELECT 1;\n-- blogdb-gen: role Blog\n",
+             "extra.sql:2:21: error: blogdb-gen: role wants a lowercase role name"},
             {"-- blogdb-gen: role 9x\n", "extra.sql:1:21: error: blogdb-gen: role wants a lowercase role name"},
             {"-- blogdb-gen: role app; DROP\n", "extra.sql:1:21: error: blogdb-gen: role wants a lowercase role name"},
         };
